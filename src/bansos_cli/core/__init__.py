@@ -1,0 +1,1 @@
+"""Shared building blocks: errors, column vocabulary, region tables, privacy, atomic files."""

@@ -1,0 +1,162 @@
+"""The canonical column vocabulary and the header synonyms seen in real exports.
+
+Headers are compared after :func:`header_key` folds case, spaces and punctuation, so
+``NIK_KTP``, ``Nik Ktp`` and ``NIK-KTP`` are the same header.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Columns added by ingest to every record. They never collide with a user's header because
+# they start with an underscore, which header_key removes from user headers.
+ROW = "_row"
+"""The row number the officer sees in Excel (1-based, counting title rows) or the CSV line."""
+SOURCE = "_source"
+"""The input file's name (as given on the command line)."""
+SHEET = "_sheet"
+"""The sheet a record came from (empty for CSV/Parquet)."""
+META_COLUMNS = (SOURCE, SHEET, ROW)
+
+# canonical name -> headers seen in the wild (DOMAIN.md §5). The canonical name itself is
+# always accepted too.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "nik": (
+        "NIK", "NIK KTP", "NIK_KTP", "NO NIK", "NOMOR NIK", "NIK ART", "NIK PENERIMA",
+        "NIK KPM", "NIK PENGURUS", "NIK KEPALA KELUARGA", "NIK KRT",
+        "nomor_induk_kependudukan", "NOMOR INDUK KEPENDUDUKAN",
+    ),
+    "no_kk": (
+        "NO KK", "NOKK", "NO_KK", "NKK", "NOMOR KK", "NOKK_DTKS", "NOMOR KARTU KELUARGA",
+        "nomor_kartu_keluarga", "NO KARTU KELUARGA", "KK", "NO. KK",
+    ),
+    "nama": (
+        "NAMA", "NAMA LENGKAP", "NAMA PENERIMA", "NAMA_PENERIMA", "NAMA KEPALA KELUARGA",
+        "NAMA KRT", "NAMA ART", "NAMA_LGKP", "NAMA KPM", "NAMA PENERIMA MANFAAT", "NAMA_KPM",
+        "NAMA PENGURUS", "NAMA SESUAI KTP",
+    ),
+    "nama_ibu_kandung": (
+        "NAMA IBU KANDUNG", "IBU KANDUNG", "NAMA_IBU", "namagadis_ibukandung", "NAMA IBU",
+    ),
+    "tempat_lahir": ("TEMPAT LAHIR", "TMP LAHIR", "TmpLahir", "TMPT LAHIR", "TEMPAT_LHR"),
+    "tanggal_lahir": (
+        "TANGGAL LAHIR", "TGL LAHIR", "TglLahir", "TGL_LAHIR", "TANGGAL_LAHIR", "TGL LHR",
+        "TGLLAHIR",
+    ),
+    "jenis_kelamin": (
+        "JENIS KELAMIN", "JK", "JNS KELAMIN", "JnsKel", "JENKEL", "L/P", "SEX", "KELAMIN",
+    ),
+    "hubungan_keluarga": (
+        "HUB KELUARGA", "HUBUNGAN KELUARGA", "HUBUNGAN DENGAN KEPALA KELUARGA", "SHDK",
+        "Hub_KRT", "Hubkel", "HUB KK", "STATUS HUBUNGAN DALAM KELUARGA", "HUBUNGAN",
+    ),
+    "provinsi": ("PROVINSI", "NMPROP", "NAMA PROVINSI", "PROV", "PROPINSI"),
+    "kabupaten": (
+        "KABUPATEN/KOTA", "KABUPATEN", "KOTA", "NMKAB", "KAB/KOTA", "KAB", "NAMA KABUPATEN",
+        "KABKOTA",
+    ),
+    "kecamatan": ("KECAMATAN", "NMKEC", "KEC", "NAMA KECAMATAN"),
+    "desa": (
+        "DESA/KELURAHAN", "DESA", "KELURAHAN", "NMKEL", "NMDESA", "DESA/KEL", "KEL/DESA",
+        "NAMA DESA", "DESA KELURAHAN",
+    ),
+    "dusun": ("DUSUN", "DUKUH", "LINGKUNGAN", "BANJAR", "JORONG"),
+    "alamat": ("ALAMAT", "ALAMAT LENGKAP", "ALAMAT RUMAH", "ALAMAT_KTP", "ALAMAT KTP"),
+    "rt": ("RT", "NO RT"),
+    "rw": ("RW", "NO RW"),
+    "kode_wilayah": ("KODE KEMDAGRI", "KODE KEMENDAGRI", "KODE WILAYAH", "KODE_WILAYAH"),
+    "kode_prop_bps": ("KDPROP",),
+    "kode_kab_bps": ("KDKAB",),
+    "kode_kec_bps": ("KDKEC",),
+    "kode_desa_bps": ("KDDESA",),
+    "id_dtks": ("ID DTKS", "IDDTKS", "ID_DTKS", "IDBDT", "ID DTSEN", "ID_DTSEN"),
+    "id_art": ("IDARTBDT", "ID ART", "ID INDIVIDU", "ID_ART"),
+    "id_keluarga": ("ID KELUARGA", "ID KELUARGA P3KE", "ID_KELUARGA"),
+    "no_kks": ("NOMOR_KARTU", "NO KKS", "NOMOR KKS", "NO KARTU KKS"),
+    "no_peserta_pkh": ("NoPesertaPKH", "NO PESERTA PKH", "NOMOR PESERTA PKH"),
+    "pekerjaan": ("PEKERJAAN", "JENIS PEKERJAAN", "PEKERJAAN UTAMA", "JNS PEKERJAAN"),
+    "status_padan": (
+        "KETERANGAN PADAN", "PADAN DUKCAPIL", "STATUS PADAN", "PADAN", "KET PADAN",
+    ),
+    "status_dtks": ("STATUS DTKS", "STATUS DTSEN"),
+    "desil": ("DESIL", "DESIL KESEJAHTERAAN", "desil_nasional", "DESIL NASIONAL"),
+    "keterangan_meninggal": (
+        "KETERANGAN MENINGGAL", "STATUS MENINGGAL", "MENINGGAL", "KET MENINGGAL",
+    ),
+    "status_kawin": ("STATUS KAWIN", "STATUS PERKAWINAN", "STS KAWIN"),
+    "jumlah_anggota_keluarga": (
+        "JUMLAH ANGGOTA KELUARGA", "JML ANGGOTA KELUARGA", "JUMLAH ART", "JML ART", "JUMLAH JIWA",
+    ),
+    "telepon": ("NO HP", "NO TELP", "NOMOR HP", "TELEPON", "NO TELEPON", "HP"),
+    "disabilitas": ("DISABILITAS", "JENIS DISABILITAS", "STATUS DISABILITAS"),
+    "bansos_bpnt": ("BANSOS BPNT", "BPNT", "SEMBAKO", "BANSOS SEMBAKO"),
+    "bansos_pkh": ("BANSOS PKH", "PKH"),
+    "bansos_bpnt_ppkm": ("BANSOS BPNT PPKM", "BPNT PPKM"),
+    "pbi_jkn": ("PBI JKN", "PBI", "PBI JK", "PBI-JK", "PBI_JKN"),
+    "blt_dd": ("BLT DD", "BLT DANA DESA", "BLT-DD"),
+    "program": ("PROGRAM", "JENIS BANSOS", "NAMA PROGRAM", "JENIS BANTUAN"),
+    "periode": ("PERIODE", "TAHAP", "BULAN", "PERIODE PENYALURAN"),
+    "nominal": (
+        "NOMINAL", "JUMLAH BANTUAN", "NILAI BANTUAN", "BESARAN BANTUAN", "JUMLAH", "NILAI",
+        "JUMLAH UANG", "NOMINAL BANTUAN", "JUMLAH DITERIMA",
+    ),
+    "tanggal_salur": ("TANGGAL SALUR", "TGL SALUR", "TANGGAL PENYALURAN", "TGL TRANSAKSI"),
+    "status_salur": ("STATUS SALUR", "STATUS PENYALURAN", "KETERANGAN SALUR", "STATUS TRANSAKSI"),
+    "no": ("NO", "NO.", "NO URUT", "NOMOR", "NOMOR URUT"),
+}
+
+CANONICAL_COLUMNS: tuple[str, ...] = tuple(SYNONYMS)
+
+# Columns whose values are identifiers: they must stay text and are checked for Excel damage.
+ID_COLUMNS: tuple[str, ...] = ("nik", "no_kk")
+
+# Columns that, when present, make a header row "look like" a beneficiary list. Used to score
+# candidate header rows and sheets; a recap sheet has none of them.
+CORE_COLUMNS: frozenset[str] = frozenset(
+    {"nik", "no_kk", "nama", "tanggal_lahir", "jenis_kelamin", "alamat", "desa", "kecamatan"}
+)
+
+_PUNCT = re.compile(r"[^0-9A-Z]+")
+
+
+def header_key(text: object) -> str:
+    """Fold a header for comparison: NFKC, uppercase, punctuation and spaces removed."""
+    if text is None:
+        return ""
+    folded = unicodedata.normalize("NFKC", str(text)).upper()
+    return _PUNCT.sub("", folded)
+
+
+def _build_lookup() -> dict[str, str]:
+    lookup: dict[str, str] = {}
+    for canonical, headers in SYNONYMS.items():
+        for header in (canonical, *headers):
+            key = header_key(header)
+            # First canonical wins for an ambiguous folded header; keep the table unambiguous.
+            lookup.setdefault(key, canonical)
+    return lookup
+
+
+HEADER_LOOKUP: dict[str, str] = _build_lookup()
+
+
+def canonical_for(header: object, extra: dict[str, str] | None = None) -> str | None:
+    """The canonical column a header maps to, or ``None`` when it is not known.
+
+    ``extra`` maps folded headers (see :func:`header_key`) to canonical names and wins over
+    the built-in table (user mapping files).
+    """
+    key = header_key(header)
+    if not key:
+        return None
+    if extra and key in extra:
+        return extra[key]
+    return HEADER_LOOKUP.get(key)
+
+
+def passthrough_name(header: object) -> str:
+    """A snake_case column name for an unmapped header (kept, never dropped)."""
+    folded = unicodedata.normalize("NFKC", str(header)).strip().lower()
+    name = re.sub(r"[^0-9a-z]+", "_", folded).strip("_")
+    return name or "kolom"

@@ -1,0 +1,15 @@
+"""Ingest: read Excel, CSV and Parquet exports into one text frame with Excel row numbers."""
+
+from bansos_cli.ingest.model import ColumnMap, IngestResult, Notice, SheetInfo, SourceInfo
+from bansos_cli.ingest.reader import ReadOptions, expand_inputs, read_inputs
+
+__all__ = [
+    "ColumnMap",
+    "IngestResult",
+    "Notice",
+    "ReadOptions",
+    "SheetInfo",
+    "SourceInfo",
+    "expand_inputs",
+    "read_inputs",
+]
