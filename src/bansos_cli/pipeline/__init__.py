@@ -1,0 +1,1 @@
+"""Pipelines: ingest -> stage(s) -> outputs. The CLI and the Python API call these."""
