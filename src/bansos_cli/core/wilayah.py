@@ -22,9 +22,7 @@ def data_path(name: str) -> Path:
 
 
 def _read(name: str, code_columns: tuple[str, ...]) -> pl.DataFrame:
-    return pl.read_csv(
-        data_path(name), schema_overrides={c: pl.String for c in code_columns}
-    )
+    return pl.read_csv(data_path(name), schema_overrides={c: pl.String for c in code_columns})
 
 
 @lru_cache(maxsize=None)
@@ -71,8 +69,10 @@ def province_history() -> pl.DataFrame:
 @lru_cache(maxsize=None)
 def regency_history() -> pl.DataFrame:
     """Every regency code of any vintage 2016-2025 with ``in_2025``, ``nama`` and successor."""
-    recode = recodes().filter(pl.col("level") == "kabkota").select(
-        pl.col("kode_lama").alias("kode"), pl.col("kode_baru").alias("kode_pengganti")
+    recode = (
+        recodes()
+        .filter(pl.col("level") == "kabkota")
+        .select(pl.col("kode_lama").alias("kode"), pl.col("kode_baru").alias("kode_pengganti"))
     )
     return _history("kemendagri_regency_codes_2016_2025.csv").join(recode, on="kode", how="left")
 
@@ -80,8 +80,10 @@ def regency_history() -> pl.DataFrame:
 @lru_cache(maxsize=None)
 def district_history() -> pl.DataFrame:
     """Every kecamatan code of any vintage 2016-2025 with ``in_2025``, ``nama`` and successor."""
-    recode = recodes().filter(pl.col("level") == "kecamatan").select(
-        pl.col("kode_lama").alias("kode"), pl.col("kode_baru").alias("kode_pengganti")
+    recode = (
+        recodes()
+        .filter(pl.col("level") == "kecamatan")
+        .select(pl.col("kode_lama").alias("kode"), pl.col("kode_baru").alias("kode_pengganti"))
     )
     return _history("kemendagri_district_codes_2016_2025.csv").join(recode, on="kode", how="left")
 

@@ -23,8 +23,8 @@ class SheetInfo:
 
     name: str
     index: int
-    rows: int
-    """Rows in the sheet's used range, title and blank rows included."""
+    rows: int | None
+    """Rows in the sheet's used range, title and blank rows included (None: not read)."""
     visible: bool
     score: float
     """How well the best header row of this sheet matches the beneficiary columns."""

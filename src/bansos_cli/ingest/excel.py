@@ -1,0 +1,281 @@
+"""Read one sheet of an Excel/ODS workbook into a text frame with Excel row numbers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import fastexcel
+import numpy as np
+import polars as pl
+
+from bansos_cli.core.columns import ID_COLUMNS, ROW
+from bansos_cli.core.errors import InputFileError
+from bansos_cli.ingest import excel_cells
+from bansos_cli.ingest.header import (
+    SCAN_ROWS,
+    HeaderGuess,
+    excel_column_letter,
+    find_header,
+)
+from bansos_cli.ingest.model import Notice, SheetInfo, SourceInfo
+from bansos_cli.ingest.table import RawTable, finish_table
+
+EXCEL_MAX_ROWS = 1_048_576
+
+
+@dataclass
+class _Candidate:
+    name: str
+    index: int
+    visible: bool
+    frame: pl.DataFrame | None
+    positions: list[int]
+    guess: HeaderGuess | None
+    rows: int | None
+
+
+def _open(path: Path) -> fastexcel.ExcelReader:
+    try:
+        return fastexcel.read_excel(str(path))
+    except Exception as exc:  # calamine raises several error types for broken files
+        raise InputFileError(
+            f"cannot read workbook ({_short(exc)})",
+            path=str(path),
+            hint="open it in Excel and save it again, or export it as CSV",
+        ) from None
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text[:160]
+
+
+def _load(reader: fastexcel.ExcelReader, path: Path, name: str) -> tuple[pl.DataFrame, list[int]]:
+    try:
+        sheet = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string")
+        frame = sheet.to_polars()
+        positions = [info.absolute_index for info in sheet.available_columns()]
+    except Exception as exc:
+        raise InputFileError(
+            f"cannot read sheet {name!r} ({_short(exc)})",
+            path=str(path),
+            hint="open it in Excel and save it again, or export the sheet as CSV",
+        ) from None
+    return frame, positions
+
+
+def _top_rows(frame: pl.DataFrame) -> list[tuple[object, ...]]:
+    return frame.head(SCAN_ROWS).rows()
+
+
+def _select_sheet(name: str | int, names: list[str], path: Path) -> str:
+    if isinstance(name, int) or (isinstance(name, str) and name.isdigit() and name not in names):
+        index = int(name)
+        if 1 <= index <= len(names):
+            return names[index - 1]
+        raise InputFileError(
+            f"workbook has no sheet number {index}",
+            path=str(path),
+            hint=f"sheets are numbered 1 to {len(names)}: {', '.join(names)}",
+        )
+    if name in names:
+        return name
+    folded = {n.strip().lower(): n for n in names}
+    if name.strip().lower() in folded:
+        return folded[name.strip().lower()]
+    raise InputFileError(
+        f"workbook has no sheet {name!r}",
+        path=str(path),
+        hint=f"sheets: {', '.join(names)}",
+    )
+
+
+def read_excel(
+    path: Path,
+    fmt: str,
+    *,
+    sheet: str | int | None,
+    header_row: int | None,
+    mapping: dict[str, str],
+) -> tuple[pl.DataFrame, SourceInfo]:
+    """Read the data sheet of a workbook (see :func:`bansos_cli.ingest.read_inputs`)."""
+    reader = _open(path)
+    names = list(reader.sheet_names)
+    if not names:
+        raise InputFileError("workbook has no sheets", path=str(path))
+    parts: dict[str, tuple[str, bool]] = {}
+    if fmt in ("xlsx", "xlsm"):
+        try:
+            parts = excel_cells.xlsx_sheet_parts(path)
+        except (KeyError, OSError, ValueError, SyntaxError):
+            parts = {}
+    info = SourceInfo(path=str(path), format=fmt)
+
+    candidates: list[_Candidate] = []
+    chosen: _Candidate | None = None
+    if sheet is not None:
+        target = _select_sheet(sheet, names, path)
+        frame, positions = _load(reader, path, target)
+        guess = _guess(frame, header_row, mapping)
+        visible = parts.get(target, ("", True))[1]
+        chosen = _Candidate(
+            target, names.index(target), visible, frame, positions, guess, frame.height
+        )
+        candidates = [chosen]
+        info.sheet_reason = "chosen with --sheet"
+    else:
+        order = sorted(range(len(names)), key=lambda i: (not parts.get(names[i], ("", True))[1], i))
+        for i in order:
+            name = names[i]
+            visible = parts.get(name, ("", True))[1]
+            if not visible and chosen is not None:
+                # A hidden sheet is read only when no visible sheet has a usable header.
+                candidates.append(_Candidate(name, i, visible, None, [], None, None))
+                continue
+            frame, positions = _load(reader, path, name)
+            guess = _guess(frame, header_row, mapping)
+            candidate = _Candidate(name, i, visible, frame, positions, guess, frame.height)
+            candidates.append(candidate)
+            if guess is not None and (chosen is None or _better(candidate, chosen)):
+                if chosen is not None:
+                    chosen.frame = None  # free the loser early
+                chosen = candidate
+            else:
+                candidate.frame = None
+        if chosen is None:
+            _no_header(path, candidates, reader)
+        assert chosen is not None
+        usable = [c for c in candidates if c.guess is not None]
+        if len(names) == 1:
+            info.sheet_reason = "the only sheet"
+        elif len(usable) == 1:
+            info.sheet_reason = "the only sheet with a beneficiary-list header"
+        else:
+            info.sheet_reason = "best header match among sheets"
+        if not chosen.visible:
+            info.sheet_reason += " (hidden sheet: no visible sheet had a usable header)"
+    assert chosen is not None and chosen.frame is not None
+    if chosen.guess is None:
+        _no_header(path, [chosen], reader)
+    assert chosen.guess is not None
+
+    info.sheet = chosen.name
+    info.sheets = [
+        SheetInfo(
+            name=c.name,
+            index=c.index,
+            rows=c.rows,
+            visible=c.visible,
+            score=c.guess.score if c.guess else 0.0,
+            header_row=c.guess.index + 1 if c.guess else None,
+        )
+        for c in sorted(candidates, key=lambda c: c.index)
+    ]
+    if chosen.frame.height >= EXCEL_MAX_ROWS:
+        info.notices.append(
+            Notice("SHEET_LIMIT", "sheet is at Excel's 1,048,576-row limit: rows may be missing")
+        )
+    raw = RawTable(
+        frame=chosen.frame,
+        positions=chosen.positions,
+        header_index=chosen.guess.index,
+        first_row_number=1,
+        excel=True,
+    )
+    frame = finish_table(raw, info, mapping, header_forced=header_row is not None)
+    frame = _mark_number_cells(frame, path, fmt, chosen.name, parts, info)
+    return frame, info
+
+
+def _guess(
+    frame: pl.DataFrame, header_row: int | None, mapping: dict[str, str]
+) -> HeaderGuess | None:
+    if header_row is None:
+        return find_header(_top_rows(frame), mapping)
+    index = header_row - 1
+    if index >= frame.height:
+        return None
+    row = frame.row(index)
+    from bansos_cli.ingest.header import score_row
+
+    scored = score_row(row, mapping)
+    return HeaderGuess(index, scored.score, scored.matches)
+
+
+def _better(a: _Candidate, b: _Candidate) -> bool:
+    """Is sheet ``a`` a better data sheet than ``b``? Visible, header score, then size."""
+    assert a.guess is not None and b.guess is not None
+    return (a.visible, a.guess.score, a.rows or 0) > (b.visible, b.guess.score, b.rows or 0)
+
+
+def _no_header(path: Path, candidates: list[_Candidate], reader: fastexcel.ExcelReader) -> None:
+    seen: list[str] = []
+    empty = True
+    for c in candidates:
+        frame = c.frame
+        if frame is None:
+            continue
+        for row in _top_rows(frame):
+            cells = [str(v).strip() for v in row if v is not None and str(v).strip()]
+            if cells:
+                empty = False
+                if len(cells) >= 2 and not seen:
+                    seen = cells[:8]
+    if empty:
+        raise InputFileError(
+            "workbook has no data (every sheet is empty)", path=str(path), hint="export it again"
+        )
+    shown = " | ".join(seen) if seen else "(no row with several filled cells)"
+    raise InputFileError(
+        f"no recognisable header row in the first 30 rows; saw: {shown}",
+        path=str(path),
+        hint="name the header row with --header-row N or map the columns with --mapping map.yaml",
+    )
+
+
+def _mark_number_cells(
+    frame: pl.DataFrame,
+    path: Path,
+    fmt: str,
+    sheet: str,
+    parts: dict[str, tuple[str, bool]],
+    info: SourceInfo,
+) -> pl.DataFrame:
+    """Add ``_num_<id>`` columns: True where the identifier cell was a number cell."""
+    present = {c.column: c.position for c in info.columns if c.column in ID_COLUMNS}
+    if not present:
+        return frame
+    rows: dict[str, np.ndarray] | None = None
+    try:
+        if fmt in ("xlsx", "xlsm") and sheet in parts:
+            letters = {name: excel_column_letter(pos) for name, pos in present.items()}
+            rows = excel_cells.xlsx_number_rows(path, parts[sheet][0], letters)
+        else:
+            rows = excel_cells.calamine_number_rows(path, sheet, present)
+    except Exception:  # noqa: BLE001 - the values were read; only the cell types are unknown
+        rows = None
+    additions = []
+    for name in present:
+        flag = f"_num_{name}"
+        if rows is None:
+            additions.append(pl.lit(None, dtype=pl.Boolean).alias(flag))
+            continue
+        numbers = pl.Series(rows[name], dtype=pl.Int64)
+        is_number = pl.col(ROW).cast(pl.Int64).is_in(numbers.implode())
+        additions.append(
+            pl.when(pl.col(name).is_null()).then(None).otherwise(is_number).alias(flag)
+        )
+    frame = frame.with_columns(additions)
+    for name in present:
+        count = int(frame.get_column(f"_num_{name}").sum() or 0)
+        if count:
+            info.number_cells[name] = count
+            info.notices.append(
+                Notice(
+                    "ID_AS_NUMBER",
+                    f"{count} cell(s) of column {name!r} are stored as numbers in the workbook; "
+                    "Excel keeps only 15 digits, so the last digit may be lost",
+                )
+            )
+    return frame

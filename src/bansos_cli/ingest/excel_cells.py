@@ -1,0 +1,100 @@
+"""Which identifier cells a workbook stored as *numbers* (the mark of Excel damage).
+
+fastexcel gives every cell as text, which is what we want for values, but loses whether a
+cell was a number. For ``.xlsx``/``.xlsm`` the cell type is read straight from the sheet XML
+for the identifier columns only: one streaming pass over the compressed part with a regular
+expression per column (no XML tree, no Python object per cell). For ``.xls``/``.ods`` the
+identifier columns are loaded a second time as booleans: calamine turns number cells into
+booleans and text cells into nulls, which tells the two apart.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path, PurePosixPath
+from xml.etree import ElementTree
+
+import fastexcel
+import numpy as np
+
+_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_NS_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_CHUNK = 16 * 1024 * 1024
+
+
+def xlsx_sheet_parts(path: Path) -> dict[str, tuple[str, bool]]:
+    """Map sheet name -> (zip member of its XML, visible) from workbook.xml and its rels."""
+    with zipfile.ZipFile(path) as archive:
+        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {rel.get("Id"): rel.get("Target", "") for rel in rels.iter(f"{_NS_PKG}Relationship")}
+    parts: dict[str, tuple[str, bool]] = {}
+    for sheet in workbook.iter(f"{_NS_MAIN}sheet"):
+        target = targets.get(sheet.get(f"{_NS_REL}id"), "")
+        member = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl", target))
+        visible = sheet.get("state", "visible") == "visible"
+        parts[sheet.get("name", "")] = (member, visible)
+    return parts
+
+
+def xlsx_number_rows(path: Path, member: str, letters: dict[str, str]) -> dict[str, np.ndarray]:
+    """For each column (name -> Excel letters), the 1-based rows whose cell is a number.
+
+    A cell without a ``t`` attribute (or ``t="n"``) holds a number; ``t="s"``,
+    ``t="inlineStr"`` and ``t="str"`` hold text.
+    """
+    patterns = {
+        name: re.compile(rb'<c r="' + letter.encode() + rb'(\d+)"([^>]*)>')
+        for name, letter in letters.items()
+    }
+    found: dict[str, list[int]] = {name: [] for name in letters}
+    with zipfile.ZipFile(path) as archive, archive.open(member) as stream:
+        carry = b""
+        while True:
+            chunk = stream.read(_CHUNK)
+            data = carry + chunk
+            if chunk:
+                # Only scan up to the last complete cell start; keep the rest for next time.
+                cut = data.rfind(b"<c ")
+                cut = len(data) if cut <= 0 else cut
+                data, carry = data[:cut], data[cut:]
+            for name, pattern in patterns.items():
+                rows = found[name]
+                for match in pattern.finditer(data):
+                    attrs = match.group(2)
+                    if b' t="' not in attrs or b' t="n"' in attrs:
+                        rows.append(int(match.group(1)))
+            if not chunk:
+                break
+    return {name: np.asarray(rows, dtype=np.int64) for name, rows in found.items()}
+
+
+def calamine_number_rows(path: Path, sheet: str, columns: dict[str, int]) -> dict[str, np.ndarray]:
+    """For ``.xls``/``.ods``: rows (1-based) whose identifier cell is a number.
+
+    ``columns`` maps a name to the absolute 0-based column index in the sheet.
+    """
+    reader = fastexcel.read_excel(str(path))
+    indices = sorted(set(columns.values()))
+    loaded = reader.load_sheet(
+        sheet,
+        header_row=None,
+        skip_rows=0,
+        use_columns=indices,
+        dtypes={i: "boolean" for i in indices},
+    )
+    frame = loaded.to_polars()
+    by_absolute = {info.absolute_index: info.name for info in loaded.available_columns()}
+    result: dict[str, np.ndarray] = {}
+    for name, index in columns.items():
+        column = by_absolute.get(index)
+        if column is None:
+            result[name] = np.asarray([], dtype=np.int64)
+            continue
+        mask = frame.get_column(column).is_not_null().to_numpy()
+        # fastexcel skips nothing with skip_rows=0, so position i is Excel row i + 1 of the
+        # sheet's used range, which starts at row 1 for the same load as the values.
+        result[name] = np.flatnonzero(mask).astype(np.int64) + 1
+    return result

@@ -1,0 +1,132 @@
+"""Find the header row among title rows and name the columns.
+
+Real exports have title rows, merged title cells and blank rows above the header, and often a
+row of column numbers ("1 2 3 ...") below it. The header is the row among the first
+:data:`SCAN_ROWS` whose cells best match the known header synonyms.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bansos_cli.core.columns import CORE_COLUMNS, canonical_for, header_key, passthrough_name
+from bansos_cli.ingest.model import ColumnMap
+
+SCAN_ROWS = 30
+MIN_MATCHES = 2
+MIN_SCORE = 4.0
+_COLUMN_NUMBER = re.compile(r"^\(?\s*\d{1,3}\s*\)?\.?$")
+
+
+@dataclass(frozen=True)
+class HeaderGuess:
+    index: int
+    """0-based index of the header row within the scanned rows."""
+    score: float
+    matches: tuple[str, ...]
+    """Canonical columns the row's cells map to, in column order."""
+
+
+def cell_text(value: object) -> str:
+    """A header cell as clean text (``None`` and blanks become ``""``)."""
+    if value is None:
+        return ""
+    text = str(value).replace("\n", " ").strip()
+    return re.sub(r"\s+", " ", text)
+
+
+def score_row(cells: Sequence[object], mapping: dict[str, str]) -> HeaderGuess:
+    """How much a row looks like a beneficiary-list header (index left as -1)."""
+    matches: list[str] = []
+    score = 0.0
+    for cell in cells:
+        text = cell_text(cell)
+        if not text:
+            continue
+        name = canonical_for(text, mapping)
+        if name is None or name in matches:
+            continue
+        matches.append(name)
+        if header_key(text) in mapping or name in CORE_COLUMNS:
+            score += 3.0
+        elif name == "no":
+            score += 0.5
+        else:
+            score += 1.0
+    return HeaderGuess(-1, score, tuple(matches))
+
+
+def find_header(rows: Sequence[Sequence[object]], mapping: dict[str, str]) -> HeaderGuess | None:
+    """The best header row among ``rows`` (the first :data:`SCAN_ROWS` of a sheet), if any."""
+    best: HeaderGuess | None = None
+    for index, cells in enumerate(rows[:SCAN_ROWS]):
+        guess = score_row(cells, mapping)
+        if len(guess.matches) < MIN_MATCHES or guess.score < MIN_SCORE:
+            continue
+        if best is None or guess.score > best.score:
+            best = HeaderGuess(index, guess.score, guess.matches)
+    return best
+
+
+def is_column_number_row(cells: Sequence[object]) -> bool:
+    """True for the "(1) (2) (3) ..." row that government templates put under the header."""
+    numbers = []
+    for cell in cells:
+        text = cell_text(cell)
+        if not text:
+            continue
+        if not _COLUMN_NUMBER.match(text):
+            return False
+        numbers.append(int(re.sub(r"\D", "", text)))
+    return len(numbers) >= 3 and numbers == sorted(numbers) and len(set(numbers)) == len(numbers)
+
+
+def excel_column_letter(index: int) -> str:
+    """0-based column index -> Excel letters (0 -> A, 27 -> AB)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def name_columns(
+    headers: Sequence[object],
+    positions: Sequence[int],
+    mapping: dict[str, str],
+    *,
+    excel: bool,
+) -> list[ColumnMap]:
+    """Name every column: user mapping, then built-in synonyms, else a pass-through name.
+
+    Two headers that map to the same name are both kept: the second becomes ``<name>_2``
+    (and so on). Blank headers become ``kolom_<letter>`` (Excel) or ``kolom_<n>``.
+    """
+    used: set[str] = set()
+    result: list[ColumnMap] = []
+    for header, position in zip(headers, positions, strict=True):
+        text = cell_text(header)
+        key = header_key(text)
+        via = "passthrough"
+        if key and key in mapping:
+            name, via = mapping[key], "mapping"
+        elif (canonical := canonical_for(text)) is not None:
+            name, via = canonical, "synonym"
+        elif text:
+            name = passthrough_name(text)
+        else:
+            label = excel_column_letter(position).lower() if excel else str(position + 1)
+            name = f"kolom_{label}"
+        base, n = name, 1
+        while name in used:
+            n += 1
+            name = f"{base}_{n}"
+        if name != base and via != "passthrough":
+            via = "duplicate"
+        used.add(name)
+        canonical = via in ("mapping", "synonym")
+        result.append(ColumnMap(text, name, canonical, position, via))
+    return result

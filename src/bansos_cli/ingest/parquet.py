@@ -1,0 +1,85 @@
+"""Read Parquet: map column names, turn every column into text, keep bansos row numbers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from bansos_cli.core.columns import ID_COLUMNS, META_COLUMNS, ROW, SHEET, SOURCE
+from bansos_cli.core.errors import InputFileError
+from bansos_cli.ingest.header import name_columns
+from bansos_cli.ingest.model import Notice, SourceInfo
+
+_INTEGER = (pl.Int8, pl.Int16, pl.Int32, pl.Int64, pl.UInt8, pl.UInt16, pl.UInt32, pl.UInt64)
+
+
+def _as_text(name: str, dtype: pl.DataType) -> pl.Expr:
+    col = pl.col(name)
+    if dtype == pl.String:
+        return col
+    if dtype in (pl.Float32, pl.Float64):
+        # Whole floats print as digits (3201010101010000), never as 3.20101e15.
+        whole = col.is_finite() & (col == col.round(0)) & (col.abs() < 1e18)
+        return (
+            pl.when(whole)
+            .then(col.cast(pl.Int64, strict=False).cast(pl.String))
+            .otherwise(col.cast(pl.String))
+        )
+    if dtype == pl.Datetime:
+        return col.dt.strftime("%Y-%m-%d %H:%M:%S").str.replace(r" 00:00:00$", "")
+    return col.cast(pl.String, strict=False)
+
+
+def read_parquet(path: Path, *, mapping: dict[str, str]) -> tuple[pl.DataFrame, SourceInfo]:
+    """Read a Parquet file (see :func:`bansos_cli.ingest.read_inputs`)."""
+    info = SourceInfo(path=str(path), format="parquet")
+    try:
+        frame = pl.read_parquet(path)
+    except Exception as exc:  # pyarrow/polars raise several types for broken files
+        raise InputFileError(
+            f"cannot read Parquet file ({str(exc).splitlines()[0][:160]})",
+            path=str(path),
+            hint="write it again as Parquet",
+        ) from None
+    # A file written by bansos keeps the row numbers and sources of the original export.
+    carried = [c for c in META_COLUMNS if c in frame.columns]
+    data_columns = [c for c in frame.columns if c not in META_COLUMNS and not c.startswith("_")]
+    maps = name_columns(data_columns, list(range(len(data_columns))), mapping, excel=False)
+    info.columns = maps
+    schema = frame.schema
+    numeric_ids = {
+        m.column
+        for c, m in zip(data_columns, maps, strict=True)
+        if m.column in ID_COLUMNS
+        and (schema[c] in _INTEGER or schema[c] in (pl.Float32, pl.Float64))
+    }
+    exprs = [
+        _as_text(c, schema[c]).alias(m.column) for c, m in zip(data_columns, maps, strict=True)
+    ]
+    if ROW in carried:
+        exprs.insert(0, pl.col(ROW).cast(pl.Int64))
+    else:
+        exprs.insert(0, pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias(ROW))
+    extra = [pl.col(c).cast(pl.String) for c in (SOURCE, SHEET) if c in carried]
+    out = frame.select([*exprs, *extra])
+    for m in maps:
+        if m.column in ID_COLUMNS:
+            flag = pl.lit(m.column in numeric_ids)
+            out = out.with_columns(
+                pl.when(pl.col(m.column).is_null())
+                .then(None)
+                .otherwise(flag)
+                .alias(f"_num_{m.column}")
+            )
+            if m.column in numeric_ids:
+                info.number_cells[m.column] = int(out.get_column(m.column).is_not_null().sum())
+                info.notices.append(
+                    Notice(
+                        "ID_AS_NUMBER",
+                        f"column {m.column!r} is stored as numbers; identifiers should be text",
+                    )
+                )
+    info.rows = out.height
+    info.header_reason = "Parquet column names"
+    return out, info

@@ -1,0 +1,99 @@
+"""Read one or many input files into one text frame (the public ingest entry point)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from bansos_cli.core.columns import ID_COLUMNS, ROW, SHEET, SOURCE
+from bansos_cli.ingest.excel import read_excel
+from bansos_cli.ingest.mapping import load_mapping
+from bansos_cli.ingest.model import IngestResult, SourceInfo
+from bansos_cli.ingest.parquet import read_parquet
+from bansos_cli.ingest.sources import EXCEL_FORMATS, expand_inputs, file_format, precheck
+from bansos_cli.ingest.text import read_text
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """How to read inputs. Every field has a sensible automatic default."""
+
+    sheet: str | int | None = None
+    """Sheet name, or 1-based sheet number; default: the sheet that looks most like a list."""
+    header_row: int | None = None
+    """Excel row / text line (1-based) of the header; default: detected."""
+    mapping: str | Path | dict[str, str] | None = None
+    """User mapping (YAML file or dict) of source headers to column names; wins over synonyms."""
+    encoding: str | None = None
+    """Text files only: force an encoding (default: UTF-8, falling back to cp1252/latin-1)."""
+    delimiter: str | None = None
+    """Text files only: force a delimiter (default: sniffed among , ; tab |)."""
+
+
+ProgressCallback = Callable[[str, int, int], None]
+"""Called as ``progress(file_name, index, total)`` before each file is read."""
+
+
+def read_file(
+    path: Path, options: ReadOptions, mapping: dict[str, str]
+) -> tuple[pl.DataFrame, SourceInfo]:
+    """Read one file into (frame, info); the frame has ``_row`` but no ``_source``/``_sheet``."""
+    fmt = file_format(path)
+    precheck(path, fmt)
+    if fmt in EXCEL_FORMATS.values():
+        return read_excel(
+            path, fmt, sheet=options.sheet, header_row=options.header_row, mapping=mapping
+        )
+    if fmt == "parquet":
+        return read_parquet(path, mapping=mapping)
+    return read_text(
+        path,
+        header_row=options.header_row,
+        mapping=mapping,
+        encoding=options.encoding,
+        delimiter=options.delimiter,
+    )
+
+
+def read_inputs(
+    paths: Sequence[str | Path],
+    options: ReadOptions | None = None,
+    *,
+    progress: ProgressCallback | None = None,
+) -> IngestResult:
+    """Read files, folders or glob patterns into one frame of text columns.
+
+    Every record carries ``_source`` (file name), ``_sheet`` and ``_row`` (the Excel row or
+    text line the officer sees); identifier columns carry ``_num_<id>`` flags for cells that
+    were stored as numbers. Columns are mapped to canonical names (``nik``, ``nama``, ...);
+    unknown columns are kept under a snake_case name. Raises
+    :class:`~bansos_cli.core.errors.BansosError` subclasses for unusable inputs.
+    """
+    options = options or ReadOptions()
+    files = expand_inputs(list(paths))
+    mapping = load_mapping(options.mapping)
+    frames: list[pl.DataFrame] = []
+    infos: list[SourceInfo] = []
+    for index, path in enumerate(files):
+        if progress:
+            progress(path.name, index, len(files))
+        frame, info = read_file(path, options, mapping)
+        meta = []
+        if SOURCE not in frame.columns:
+            meta.append(pl.lit(path.name).alias(SOURCE))
+        if SHEET not in frame.columns:
+            meta.append(pl.lit(info.sheet or "").alias(SHEET))
+        frame = frame.with_columns(meta)
+        for column in ID_COLUMNS:
+            flag = f"_num_{column}"
+            if column in frame.columns and flag not in frame.columns:
+                frame = frame.with_columns(pl.lit(None, dtype=pl.Boolean).alias(flag))
+        frames.append(frame)
+        infos.append(info)
+    combined = pl.concat(frames, how="diagonal_relaxed") if len(frames) > 1 else frames[0]
+    front = [SOURCE, SHEET, ROW]
+    combined = combined.select([*front, *[c for c in combined.columns if c not in front]])
+    return IngestResult(frame=combined, sources=infos)

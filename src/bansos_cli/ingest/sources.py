@@ -1,0 +1,130 @@
+"""Which files to read: expand paths, globs and folders; recognise formats; reject bad files early."""
+
+from __future__ import annotations
+
+import glob
+from pathlib import Path
+
+from bansos_cli.core.errors import InputFileError
+
+EXCEL_FORMATS = {".xlsx": "xlsx", ".xlsm": "xlsm", ".xls": "xls", ".ods": "ods"}
+TEXT_FORMATS = {".csv": "csv", ".tsv": "csv", ".txt": "csv"}
+PARQUET_FORMATS = {".parquet": "parquet", ".pq": "parquet"}
+FORMATS = {**EXCEL_FORMATS, **TEXT_FORMATS, **PARQUET_FORMATS}
+SUPPORTED = ", ".join(sorted(FORMATS))
+
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def file_format(path: Path) -> str:
+    """The format name of a path by its extension, or an error naming the supported ones."""
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise InputFileError(
+            f"unsupported file type {path.suffix or '(none)'!r}",
+            path=str(path),
+            hint=f"bansos reads {SUPPORTED}; save the file in one of these formats",
+        )
+    return fmt
+
+
+def _is_candidate(path: Path) -> bool:
+    name = path.name
+    # Excel's lock files (~$book.xlsx) and hidden files are never data.
+    return path.is_file() and not name.startswith(("~$", ".")) and path.suffix.lower() in FORMATS
+
+
+def expand_inputs(paths: list[str | Path] | tuple[str | Path, ...]) -> list[Path]:
+    """Expand files, folders (their supported files, sorted) and glob patterns to file paths.
+
+    Raises :class:`InputFileError` for a missing path, a folder or pattern without supported
+    files, or no input at all. Each file is listed once, in the order given.
+    """
+    if not paths:
+        raise InputFileError(
+            "no input file given", hint="name one or more .xlsx/.csv/.parquet files"
+        )
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        text = str(raw)
+        if path.is_dir():
+            files = sorted(p for p in path.iterdir() if _is_candidate(p))
+            if not files:
+                raise InputFileError(
+                    "folder has no supported files", path=text, hint=f"bansos reads {SUPPORTED}"
+                )
+            found.extend(files)
+        elif path.exists():
+            file_format(path)
+            found.append(path)
+        elif glob.has_magic(text):
+            files = sorted(
+                Path(p) for p in glob.glob(text, recursive=True) if _is_candidate(Path(p))
+            )
+            if not files:
+                raise InputFileError(
+                    "pattern matches no supported file", path=text, hint=f"bansos reads {SUPPORTED}"
+                )
+            found.extend(files)
+        else:
+            raise InputFileError(
+                "file not found", path=text, hint="check the path and the spelling"
+            )
+    unique: dict[Path, None] = {}
+    for p in found:
+        unique.setdefault(p, None)
+    return list(unique)
+
+
+def precheck(path: Path, fmt: str) -> None:
+    """Reject empty, mislabelled and password-protected files with a clear message."""
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            head = handle.read(8)
+    except OSError as exc:
+        raise InputFileError(f"cannot open file ({exc.strerror})", path=str(path)) from None
+    if size == 0:
+        raise InputFileError("file is empty (0 bytes)", path=str(path), hint="export it again")
+    if fmt in ("xlsx", "xlsm"):
+        if head.startswith(_OLE_MAGIC):
+            if _is_encrypted(path):
+                raise InputFileError(
+                    "workbook is password-protected",
+                    path=str(path),
+                    hint="open it in Excel, remove the password (File > Info > Protect "
+                    "Workbook) and save a copy",
+                )
+            raise InputFileError(
+                "file is an old .xls workbook with an .xlsx name",
+                path=str(path),
+                hint="rename it to .xls or save it again as .xlsx",
+            )
+        if not head.startswith(_ZIP_MAGIC):
+            raise InputFileError(
+                "file is not a valid Excel workbook (corrupt or not .xlsx)",
+                path=str(path),
+                hint="open it in Excel and save it again as .xlsx, or export it as CSV",
+            )
+    elif fmt == "xls" and head.startswith(_OLE_MAGIC) and _is_encrypted(path):
+        raise InputFileError(
+            "workbook is password-protected",
+            path=str(path),
+            hint="open it in Excel, remove the password and save a copy",
+        )
+    elif fmt == "parquet" and head[:4] != b"PAR1":
+        raise InputFileError(
+            "file is not a valid Parquet file", path=str(path), hint="write it again as Parquet"
+        )
+
+
+def _is_encrypted(path: Path) -> bool:
+    import msoffcrypto  # imported lazily: only needed for OLE containers
+
+    try:
+        with path.open("rb") as handle:
+            return bool(msoffcrypto.OfficeFile(handle).is_encrypted())
+    except Exception:  # noqa: BLE001 - any parse failure means "not a readable encrypted file"
+        return False
