@@ -6,7 +6,7 @@ cached, so checks can join on code columns instead of looping in Python.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -25,25 +25,25 @@ def _read(name: str, code_columns: tuple[str, ...]) -> pl.DataFrame:
     return pl.read_csv(data_path(name), schema_overrides={c: pl.String for c in code_columns})
 
 
-@lru_cache(maxsize=None)
+@cache
 def provinces() -> pl.DataFrame:
     """Current (2025) provinces: ``kode`` (2 digits), ``nama``."""
     return _read("kemendagri_2025_provinces.csv", ("kode",))
 
 
-@lru_cache(maxsize=None)
+@cache
 def regencies() -> pl.DataFrame:
     """Current regencies/cities: ``kode`` (4), ``kode_provinsi``, ``jenis``, ``nama``."""
     return _read("kemendagri_2025_regencies.csv", ("kode", "kode_provinsi"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def districts() -> pl.DataFrame:
-    """Current kecamatan: ``kode`` (6 = NIK prefix), ``kode_kabkota``, ``kode_provinsi``, ``nama``."""
+    """Current kecamatan: ``kode`` (6 digits = NIK prefix), ``kode_kabkota``, ``nama``, ..."""
     return _read("kemendagri_2025_districts.csv", ("kode", "kode_kabkota", "kode_provinsi"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def villages() -> pl.DataFrame:
     """Current villages: ``kode`` (10), ``kode_kecamatan``, ``jenis``, ``nama``."""
     return _read("kemendagri_2025_villages.csv.gz", ("kode", "kode_kecamatan"))
@@ -60,13 +60,13 @@ def _history(name: str) -> pl.DataFrame:
     )
 
 
-@lru_cache(maxsize=None)
+@cache
 def province_history() -> pl.DataFrame:
     """Every province code of any vintage 2016-2025 with ``in_2025`` and latest ``nama``."""
     return _history("kemendagri_province_codes_2016_2025.csv")
 
 
-@lru_cache(maxsize=None)
+@cache
 def regency_history() -> pl.DataFrame:
     """Every regency code of any vintage 2016-2025 with ``in_2025``, ``nama`` and successor."""
     recode = (
@@ -77,7 +77,7 @@ def regency_history() -> pl.DataFrame:
     return _history("kemendagri_regency_codes_2016_2025.csv").join(recode, on="kode", how="left")
 
 
-@lru_cache(maxsize=None)
+@cache
 def district_history() -> pl.DataFrame:
     """Every kecamatan code of any vintage 2016-2025 with ``in_2025``, ``nama`` and successor."""
     recode = (
@@ -88,13 +88,13 @@ def district_history() -> pl.DataFrame:
     return _history("kemendagri_district_codes_2016_2025.csv").join(recode, on="kode", how="left")
 
 
-@lru_cache(maxsize=None)
+@cache
 def recodes() -> pl.DataFrame:
     """Retired Papua codes -> current codes: ``level``, ``kode_lama``, ``kode_baru``, names."""
     return _read("kemendagri_papua_recode_2022_2025.csv", ("kode_lama", "kode_baru"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def bps_crosswalk() -> pl.DataFrame:
     """BPS 2014 regency codes <-> Kemendagri 2025 regency codes (a different code system)."""
     return _read(

@@ -113,8 +113,8 @@ def name_columns(
         via = "passthrough"
         if key and key in mapping:
             name, via = mapping[key], "mapping"
-        elif (canonical := canonical_for(text)) is not None:
-            name, via = canonical, "synonym"
+        elif (known := canonical_for(text)) is not None:
+            name, via = known, "synonym"
         elif text:
             name = passthrough_name(text)
         else:
@@ -127,6 +127,5 @@ def name_columns(
         if name != base and via != "passthrough":
             via = "duplicate"
         used.add(name)
-        canonical = via in ("mapping", "synonym")
-        result.append(ColumnMap(text, name, canonical, position, via))
+        result.append(ColumnMap(text, name, via in ("mapping", "synonym"), position, via))
     return result

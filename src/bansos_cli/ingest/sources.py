@@ -1,4 +1,4 @@
-"""Which files to read: expand paths, globs and folders; recognise formats; reject bad files early."""
+"""Which files to read: expand paths, globs and folders; reject bad files early."""
 
 from __future__ import annotations
 
