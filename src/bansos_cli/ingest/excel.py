@@ -33,6 +33,7 @@ class _Candidate:
     positions: list[int]
     guess: HeaderGuess | None
     rows: int | None
+    top: list[tuple[object, ...]] | None = None
 
 
 def _open(path: Path) -> fastexcel.ExcelReader:
@@ -135,7 +136,9 @@ def read_excel(
                 continue
             frame, positions = _load(reader, path, name)
             guess = _guess(frame, header_row, mapping)
-            candidate = _Candidate(name, i, visible, frame, positions, guess, frame.height)
+            candidate = _Candidate(
+                name, i, visible, frame, positions, guess, frame.height, _top_rows(frame)
+            )
             candidates.append(candidate)
             if guess is not None and (chosen is None or _better(candidate, chosen)):
                 if chosen is not None:
@@ -213,10 +216,7 @@ def _no_header(path: Path, candidates: list[_Candidate], reader: fastexcel.Excel
     seen: list[str] = []
     empty = True
     for c in candidates:
-        frame = c.frame
-        if frame is None:
-            continue
-        for row in _top_rows(frame):
+        for row in c.top or []:
             cells = [str(v).strip() for v in row if v is not None and str(v).strip()]
             if cells:
                 empty = False

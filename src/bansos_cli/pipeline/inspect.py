@@ -1,0 +1,61 @@
+"""``inspect``: how bansos reads each input, as plain data (for the CLI, ``--json`` and tests)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from bansos_cli.core.columns import ID_COLUMNS, META_COLUMNS
+from bansos_cli.core.privacy import mask_id_expr
+from bansos_cli.ingest import IngestResult, ReadOptions, SourceInfo, read_inputs
+from bansos_cli.ingest.header import excel_column_letter
+
+
+@dataclass
+class InspectReport:
+    """The sources as read plus a masked preview of the first rows of each."""
+
+    result: IngestResult
+    previews: dict[str, pl.DataFrame]
+    """Source path -> its first rows, identifiers masked."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (the output of ``bansos inspect --json``)."""
+        return {"sources": [source_dict(s, self.previews[s.path]) for s in self.result.sources]}
+
+
+def source_dict(info: SourceInfo, preview: pl.DataFrame) -> dict[str, Any]:
+    data = asdict(info)
+    excel = info.format in ("xlsx", "xlsm", "xls", "ods")
+    for column in data["columns"]:
+        column["letter"] = excel_column_letter(column["position"]) if excel else None
+    data["unmapped"] = info.unmapped
+    data["preview"] = preview.to_dicts()
+    return data
+
+
+def masked_preview(frame: pl.DataFrame, rows: int) -> pl.DataFrame:
+    """The first ``rows`` records with NIK/KK masked and internal flag columns dropped."""
+    head = frame.head(rows)
+    keep = [c for c in head.columns if not c.startswith("_num_") and c not in META_COLUMNS[:2]]
+    head = head.select(keep)
+    masks = [mask_id_expr(pl.col(c)).alias(c) for c in ID_COLUMNS if c in head.columns]
+    return head.with_columns(masks) if masks else head
+
+
+def inspect_inputs(
+    paths: Sequence[str | Path], options: ReadOptions | None = None, *, preview_rows: int = 5
+) -> InspectReport:
+    """Read the inputs and describe how they were read (sheet, header row, mapping, notices)."""
+    result = read_inputs(paths, options)
+    previews: dict[str, pl.DataFrame] = {}
+    frame = result.frame
+    for info in result.sources:
+        name = Path(info.path).name
+        part = frame.filter((pl.col("_source") == name) & (pl.col("_sheet") == (info.sheet or "")))
+        previews[info.path] = masked_preview(part, preview_rows)
+    return InspectReport(result=result, previews=previews)
