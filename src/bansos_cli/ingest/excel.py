@@ -34,6 +34,7 @@ class _Candidate:
     guess: HeaderGuess | None
     rows: int | None
     top: list[tuple[object, ...]] | None = None
+    scan: excel_cells.XlsxNumberScan | None = None
 
 
 def _open(path: Path) -> fastexcel.ExcelReader:
@@ -50,6 +51,12 @@ def _open(path: Path) -> fastexcel.ExcelReader:
 def _short(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     return text[:160]
+
+
+def _start_scan(
+    path: Path, name: str, parts: dict[str, tuple[str, bool]]
+) -> excel_cells.XlsxNumberScan | None:
+    return excel_cells.XlsxNumberScan(path, parts[name][0]) if name in parts else None
 
 
 def _load(reader: fastexcel.ExcelReader, path: Path, name: str) -> tuple[pl.DataFrame, list[int]]:
@@ -117,6 +124,7 @@ def read_excel(
     chosen: _Candidate | None = None
     if sheet is not None:
         target = _select_sheet(sheet, names, path)
+        scan = _start_scan(path, target, parts)
         frame, positions = _load(reader, path, target)
         guess = _guess(frame, header_row, mapping)
         visible = parts.get(target, ("", True))[1]
@@ -134,10 +142,11 @@ def read_excel(
                 # A hidden sheet is read only when no visible sheet has a usable header.
                 candidates.append(_Candidate(name, i, visible, None, [], None, None))
                 continue
+            scan = _start_scan(path, name, parts)
             frame, positions = _load(reader, path, name)
             guess = _guess(frame, header_row, mapping)
             candidate = _Candidate(
-                name, i, visible, frame, positions, guess, frame.height, _top_rows(frame)
+                name, i, visible, frame, positions, guess, frame.height, _top_rows(frame), scan
             )
             candidates.append(candidate)
             if guess is not None and (chosen is None or _better(candidate, chosen)):
@@ -187,7 +196,7 @@ def read_excel(
         excel=True,
     )
     frame = finish_table(raw, info, mapping, header_forced=header_row is not None)
-    frame = _mark_number_cells(frame, path, fmt, chosen.name, parts, info)
+    frame = _mark_number_cells(frame, path, chosen.name, chosen.scan, info)
     return frame, info
 
 
@@ -237,9 +246,8 @@ def _no_header(path: Path, candidates: list[_Candidate], reader: fastexcel.Excel
 def _mark_number_cells(
     frame: pl.DataFrame,
     path: Path,
-    fmt: str,
     sheet: str,
-    parts: dict[str, tuple[str, bool]],
+    scan: excel_cells.XlsxNumberScan | None,
     info: SourceInfo,
 ) -> pl.DataFrame:
     """Add ``_num_<id>`` columns: True where the identifier cell was a number cell."""
@@ -248,9 +256,8 @@ def _mark_number_cells(
         return frame
     rows: dict[str, np.ndarray] | None = None
     try:
-        if fmt in ("xlsx", "xlsm") and sheet in parts:
-            letters = {name: excel_column_letter(pos) for name, pos in present.items()}
-            rows = excel_cells.xlsx_number_rows(path, parts[sheet][0], letters)
+        if scan is not None:
+            rows = scan.rows({name: excel_column_letter(pos) for name, pos in present.items()})
         else:
             rows = excel_cells.calamine_number_rows(path, sheet, present)
     except Exception:  # noqa: BLE001 - the values were read; only the cell types are unknown

@@ -2,8 +2,9 @@
 
 fastexcel gives every cell as text, which is what we want for values, but loses whether a
 cell was a number. For ``.xlsx``/``.xlsm`` the cell type is read straight from the sheet XML
-for the identifier columns only: one streaming pass over the compressed part with a regular
-expression per column (no XML tree, no Python object per cell). For ``.xls``/``.ods`` the
+for the identifier columns only, with one literal-prefix regular expression per column over
+the sheet XML (no XML tree, no Python object per cell); the XML is decompressed in parallel
+with fastexcel's own load. For ``.xls``/``.ods`` the
 identifier columns are loaded a second time as booleans: calamine turns number cells into
 booleans and text cells into nulls, which tells the two apart.
 """
@@ -11,7 +12,9 @@ booleans and text cells into nulls, which tells the two apart.
 from __future__ import annotations
 
 import re
+import threading
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 from xml.etree import ElementTree
 
@@ -39,36 +42,78 @@ def xlsx_sheet_parts(path: Path) -> dict[str, tuple[str, bool]]:
     return parts
 
 
-def xlsx_number_rows(path: Path, member: str, letters: dict[str, str]) -> dict[str, np.ndarray]:
-    """For each column (name -> Excel letters), the 1-based rows whose cell is a number.
+class XlsxNumberScan:
+    """Find the number cells of given columns in one sheet's XML.
 
-    A cell without a ``t`` attribute (or ``t="n"``) holds a number; ``t="s"``,
-    ``t="inlineStr"`` and ``t="str"`` hold text.
+    Decompression (the costly part) starts in a background thread *before* fastexcel loads
+    the same sheet: both zlib and fastexcel release the GIL, so on two cores it costs almost
+    no wall time. Once the header is known, :meth:`rows` runs one literal-prefix regular
+    expression per identifier column over the decompressed text. Sheets whose XML exceeds
+    :data:`KEEP_BYTES` are not kept in memory but streamed a second time instead.
     """
-    patterns = {
-        name: re.compile(rb'<c r="' + letter.encode() + rb'(\d+)"([^>]*)>')
-        for name, letter in letters.items()
-    }
-    found: dict[str, list[int]] = {name: [] for name in letters}
-    with zipfile.ZipFile(path) as archive, archive.open(member) as stream:
-        carry = b""
-        while True:
-            chunk = stream.read(_CHUNK)
-            data = carry + chunk
-            if chunk:
-                # Only scan up to the last complete cell start; keep the rest for next time.
+
+    KEEP_BYTES = 768 * 1024 * 1024
+
+    def __init__(self, path: Path, member: str):
+        self._path = path
+        self._member = member
+        self._chunks: list[bytes] | None = []
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="bansos-xlsx-scan", daemon=True)
+        self._thread.start()
+
+    def _stream(self) -> Iterator[bytes]:
+        """The sheet XML in chunks that never split a cell's start tag."""
+        with zipfile.ZipFile(self._path) as archive, archive.open(self._member) as stream:
+            carry = b""
+            while True:
+                chunk = stream.read(_CHUNK)
+                if not chunk:
+                    if carry:
+                        yield carry
+                    return
+                data = carry + chunk
                 cut = data.rfind(b"<c ")
                 cut = len(data) if cut <= 0 else cut
-                data, carry = data[:cut], data[cut:]
+                carry = data[cut:]
+                yield data[:cut]
+
+    def _run(self) -> None:
+        try:
+            kept = 0
+            chunks = self._chunks
+            assert chunks is not None
+            for chunk in self._stream():
+                kept += len(chunk)
+                if kept > self.KEEP_BYTES:
+                    self._chunks = None  # too big to keep: rows() streams again
+                    return
+                chunks.append(chunk)
+        except BaseException as exc:  # reported to the caller by rows()
+            self._error = exc
+
+    def rows(self, letters: dict[str, str]) -> dict[str, np.ndarray]:
+        """For each column (name -> Excel letters), the 1-based rows holding a number cell.
+
+        A cell without a type attribute, or with ``t="n"``, holds a number; ``t="s"``,
+        ``t="inlineStr"`` and ``t="str"`` hold text.
+        """
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        patterns = {
+            name: re.compile(rb'<c r="' + letter.encode() + rb'(\d+)"([^>]*)>')
+            for name, letter in letters.items()
+        }
+        found: dict[str, list[int]] = {name: [] for name in letters}
+        for chunk in self._chunks if self._chunks is not None else self._stream():
             for name, pattern in patterns.items():
                 rows = found[name]
-                for match in pattern.finditer(data):
-                    attrs = match.group(2)
+                for number, attrs in pattern.findall(chunk):
                     if b' t="' not in attrs or b' t="n"' in attrs:
-                        rows.append(int(match.group(1)))
-            if not chunk:
-                break
-    return {name: np.asarray(rows, dtype=np.int64) for name, rows in found.items()}
+                        rows.append(int(number))
+        self._chunks = None
+        return {name: np.asarray(rows, dtype=np.int64) for name, rows in found.items()}
 
 
 def calamine_number_rows(path: Path, sheet: str, columns: dict[str, int]) -> dict[str, np.ndarray]:
