@@ -18,18 +18,49 @@ from bansos_cli.ingest import read_inputs
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / ".bench"
 HEADER = [
-    "NO", "ID DTKS", "PROVINSI", "KABUPATEN/KOTA", "KECAMATAN", "DESA/KELURAHAN", "ALAMAT",
-    "DUSUN", "RT", "RW", "NO KK", "NIK", "NAMA", "TANGGAL LAHIR", "TEMPAT LAHIR",
-    "JENIS KELAMIN", "PEKERJAAN", "NAMA IBU KANDUNG", "HUB KELUARGA", "KETERANGAN PADAN",
-    "BANSOS BPNT", "BANSOS PKH", "BANSOS BPNT PPKM", "PBI JKN",
-]  # fmt: skip
+    "NO",
+    "ID DTKS",
+    "PROVINSI",
+    "KABUPATEN/KOTA",
+    "KECAMATAN",
+    "DESA/KELURAHAN",
+    "ALAMAT",
+    "DUSUN",
+    "RT",
+    "RW",
+    "NO KK",
+    "NIK",
+    "NAMA",
+    "TANGGAL LAHIR",
+    "TEMPAT LAHIR",
+    "JENIS KELAMIN",
+    "PEKERJAAN",
+    "NAMA IBU KANDUNG",
+    "HUB KELUARGA",
+    "KETERANGAN PADAN",
+    "BANSOS BPNT",
+    "BANSOS PKH",
+    "BANSOS BPNT PPKM",
+    "PBI JKN",
+]
 REPEATS = 3
 
 
 def _frame(rows: int, seed: int = 7) -> pl.DataFrame:
     rng = np.random.default_rng(seed)
-    names = np.array(["SITI AMINAH", "BUDI SANTOSO", "NUR AINI", "MUHAMMAD RIZKI", "SRI WAHYUNI",
-                      "AHMAD FAUZI", "DEWI LESTARI", "I WAYAN SUDARSA", "YOHANES WENDA"])  # fmt: skip
+    names = np.array(
+        [
+            "SITI AMINAH",
+            "BUDI SANTOSO",
+            "NUR AINI",
+            "MUHAMMAD RIZKI",
+            "SRI WAHYUNI",
+            "AHMAD FAUZI",
+            "DEWI LESTARI",
+            "I WAYAN SUDARSA",
+            "YOHANES WENDA",
+        ]
+    )
     day = rng.integers(1, 29, rows)
     female = rng.random(rows) < 0.5
     nik_day = np.where(female, day + 40, day)
@@ -123,9 +154,21 @@ def main() -> str:
     ours_xlsx = _best(lambda: read_inputs([xlsx]))
     print(f"xlsx baseline {base_xlsx:.2f}s ours {ours_xlsx:.2f}s", flush=True)
     rows = [
-        ("1M-row CSV, 24 columns", "`polars.read_csv(infer_schema=False)`", base_csv, ours_csv, 1.5),
-        ("200k-row xlsx, 24 columns", "`fastexcel` `load_sheet().to_polars()`", base_xlsx, ours_xlsx, 1.3),
-    ]  # fmt: skip
+        (
+            "1M-row CSV, 24 columns",
+            "`polars.read_csv(infer_schema=False)`",
+            base_csv,
+            ours_csv,
+            1.5,
+        ),
+        (
+            "200k-row xlsx, 24 columns",
+            "`fastexcel` `load_sheet().to_polars()`",
+            base_xlsx,
+            ours_xlsx,
+            1.3,
+        ),
+    ]
     lines = [
         "## Ingest (`read_inputs`)",
         "",
