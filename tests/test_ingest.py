@@ -326,3 +326,28 @@ def test_headers_match_whatever_their_case_and_punctuation(
     assert header_key(variant) == header_key(header)
     assert canonical_for(variant) == canonical_for(header)
     assert canonical_for(header) is not None
+
+
+def test_signature_block_under_the_data_is_skipped_with_a_notice(tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        HEADER,
+        *ROWS,
+        [],
+        [None, None, None, None, "Cibinong, 1 Juli 2026"],
+        [None, None, None, None, "Mengetahui,", None, "Ketua BPD"],
+        [None, None, None, None, "Kepala Desa"],
+        [],
+        [None, None, None, None, "(....................)"],
+    ]
+    result = read_inputs([plain_xlsx(tmp_path / "blt.xlsx", rows)])
+    info = result.sources[0]
+    assert result.frame.get_column("_row").to_list() == [2, 3, 4, 5]
+    assert info.footer_rows == [7, 8, 9, 11]
+    assert "FOOTER_SKIPPED" in [n.code for n in info.notices]
+
+
+def test_last_record_with_few_cells_is_not_a_footer(tmp_path: Path) -> None:
+    rows: list[list[object]] = [HEADER, *ROWS, [], ["5", None, None, "TANPA NIK"]]
+    result = read_inputs([plain_xlsx(tmp_path / "last.xlsx", rows)])
+    assert result.frame.get_column("_row").to_list() == [2, 3, 4, 5, 7]
+    assert result.sources[0].footer_rows == []

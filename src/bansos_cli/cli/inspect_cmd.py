@@ -149,10 +149,17 @@ def _render(info: SourceInfo, preview: pl.DataFrame, text: dict[str, str]) -> No
     if preview.height:
         # Exports are wide: one line per column, one value column per record.
         table = Table(title=text["preview"], title_justify="left", show_edge=False)
-        table.add_column("", style="dim")
+        labels = preview.columns[1:]
+        table.add_column("", style="dim", no_wrap=True, min_width=max(map(len, labels), default=0))
         rows = preview.rows()  # a handful of preview rows, not a hot path
         for row in rows:
-            table.add_column(f"{text['row']} {row[0]}", no_wrap=True, max_width=24)
+            table.add_column(
+                f"{text['row']} {row[0]}",
+                no_wrap=True,
+                min_width=16,
+                max_width=24,
+                overflow="ellipsis",
+            )
         for position, column in enumerate(preview.columns[1:], start=1):
             table.add_row(column, *["" if r[position] is None else str(r[position]) for r in rows])
         console.print(table)

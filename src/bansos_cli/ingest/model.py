@@ -68,6 +68,8 @@ class SourceInfo:
     """Records kept (non-empty data rows)."""
     empty_rows: int = 0
     """Blank data rows below the header that were skipped (counted, never silently lost)."""
+    footer_rows: list[int] = field(default_factory=list)
+    """Rows under the data that hold a signature or totals block (skipped, with a notice)."""
     number_cells: dict[str, int] = field(default_factory=dict)
     """For identifier columns: how many cells were stored as numbers in the workbook."""
     notices: list[Notice] = field(default_factory=list)

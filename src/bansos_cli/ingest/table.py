@@ -91,5 +91,64 @@ def finish_table(
             .alias(n)
             for n in names
         )
+    data = _drop_footer(data, names, info)
     info.rows = data.height
     return data
+
+
+FOOTER_MAX_ROWS = 15
+
+
+def _marks_record(column: str) -> pl.Expr:
+    filled = ~blank(pl.col(column))
+    if column == "no":
+        return filled & pl.col(column).str.contains(r"^\s*\d+\s*$")
+    return filled
+
+
+_TOTAL_WORDS = ("JUMLAH", "TOTAL", "SUB TOTAL", "SUBTOTAL")
+
+
+def _drop_footer(data: pl.DataFrame, names: list[str], info: SourceInfo) -> pl.DataFrame:
+    """Drop a signature / totals block under the data ("Mengetahui, Kepala Desa ...").
+
+    Only trailing rows qualify, at most :data:`FOOTER_MAX_ROWS`, none with a NIK or KK, each
+    with at most two filled cells, and the block must be set apart by a blank row or start
+    with a JUMLAH/TOTAL row. Dropped rows are listed in ``info.footer_rows`` and a notice.
+    """
+    if data.height < 2 or not names:
+        return data
+    tail = data.tail(FOOTER_MAX_ROWS + 1)
+    # A row with an identifier or a running number ("NO") is a record, never a footer line.
+    ids = [c for c in ("nik", "no_kk") if c in names]
+    if "no" in names:
+        ids.append("no")
+    filled = tail.select(
+        pl.col(ROW),
+        pl.sum_horizontal([(~blank(pl.col(n))).cast(pl.Int32) for n in names]).alias("n"),
+        (pl.any_horizontal([_marks_record(c) for c in ids]) if ids else pl.lit(False)).alias(
+            "has_id"
+        ),
+        pl.coalesce([pl.col(n) for n in names]).alias("first"),
+    ).rows()
+    # Walk up from the last row while rows look like footer lines (a handful, not a hot path).
+    start = len(filled)
+    while start > 1 and filled[start - 1][1] <= 2 and not filled[start - 1][2]:
+        start -= 1
+    if start == len(filled) or start == 0:
+        return data
+    block = filled[start:]
+    separated = block[0][0] - filled[start - 1][0] > 1
+    first_text = str(block[0][3] or "").strip().upper()
+    if not (separated or first_text.startswith(_TOTAL_WORDS)):
+        return data
+    rows = [r[0] for r in block]
+    info.footer_rows = rows
+    info.notices.append(
+        Notice(
+            "FOOTER_SKIPPED",
+            f"rows {rows[0]}-{rows[-1]} under the data look like a signature or totals block "
+            f"and were skipped ({len(rows)} rows)",
+        )
+    )
+    return data.head(data.height - len(rows))

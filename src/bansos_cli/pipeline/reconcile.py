@@ -1,0 +1,249 @@
+"""Reconcile pipeline: read both lists, reconcile them, write the outputs.
+
+``reconcile(left, right, ...)`` is what ``bansos reconcile`` calls; a Python user can call it
+too, or call :func:`bansos_cli.reconcile.reconcile_frames` on frames they already have.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from bansos_cli.core.columns import ID_COLUMNS
+from bansos_cli.core.errors import OptionError
+from bansos_cli.core.privacy import mask_id_expr
+from bansos_cli.ingest import IngestResult, ReadOptions, read_inputs
+from bansos_cli.output import write_json, write_table
+from bansos_cli.reconcile import (
+    CATEGORIES,
+    LEFT_ONLY,
+    MATCHED,
+    RIGHT_ONLY,
+    ReconcileOptions,
+    ReconcileResult,
+    reconcile_frames,
+)
+from bansos_cli.report import ReportSheet, write_report
+
+TABLE_STEM = "reconciliation"
+SUMMARY_FILE = "summary.json"
+REPORT_FILE = "report.xlsx"
+
+DEFAULT_FAIL_ON: tuple[str, ...] = tuple(c for c in CATEGORIES if c != MATCHED)
+"""Categories that make the run fail (exit code 1) unless told otherwise."""
+
+
+def parse_fail_on(text: str) -> tuple[str, ...]:
+    """``any`` (every category but ``cocok``), ``none``, or a comma list of categories."""
+    value = text.strip().lower()
+    if value == "any":
+        return DEFAULT_FAIL_ON
+    if value == "none":
+        return ()
+    chosen = tuple(dict.fromkeys(p.strip() for p in value.split(",") if p.strip()))
+    unknown = [c for c in chosen if c not in CATEGORIES]
+    if unknown or not chosen:
+        raise OptionError(
+            f"--fail-on: unknown category {(unknown or [text])[0]!r}",
+            hint=f"use any, none or a comma list of {', '.join(CATEGORIES)}",
+        )
+    return chosen
+
+
+@dataclass
+class ReconcileRun:
+    """What one run read, found and wrote."""
+
+    result: ReconcileResult
+    left: IngestResult
+    right: IngestResult
+    summary: dict[str, Any]
+    outputs: list[Path] = field(default_factory=list)
+    fail_on: tuple[str, ...] = DEFAULT_FAIL_ON
+
+    @property
+    def failing(self) -> int:
+        """Output rows in a ``fail_on`` category (non-zero -> exit code 1)."""
+        return self.result.failing(self.fail_on)
+
+
+def _side_summary(result: ReconcileResult, ingest: IngestResult, left: bool) -> dict[str, Any]:
+    stats = result.left if left else result.right
+    return {
+        "files": [s.path for s in ingest.sources],
+        "sheets": [s.sheet for s in ingest.sources],
+        "rows": stats.rows,
+        "empty_rows_skipped": ingest.empty_rows,
+        "key_missing": stats.key_missing,
+        "duplicate_keys": stats.duplicate_keys,
+        "amount_unreadable": stats.amount_unreadable,
+        "amount_total_rp": stats.amount_total,
+    }
+
+
+def _records(frame: pl.DataFrame | None) -> list[dict[str, Any]]:
+    return [] if frame is None else frame.to_dicts()
+
+
+def build_summary(
+    result: ReconcileResult,
+    left: IngestResult,
+    right: IngestResult,
+    fail_on: Sequence[str] = DEFAULT_FAIL_ON,
+) -> dict[str, Any]:
+    """The JSON summary (``summary.json`` and ``--json``): counts, totals, explanation."""
+    return {
+        "command": "reconcile",
+        "options": result.options.as_dict(),
+        "compared": result.compared,
+        "left": _side_summary(result, left, left=True),
+        "right": _side_summary(result, right, left=False),
+        "categories": {row.pop("kategori"): row for row in result.by_category.to_dicts()},
+        "fuzzy_pairs": result.fuzzy_pairs,
+        "fuzzy_skipped_blocks": result.fuzzy_skipped_blocks,
+        "field_differences": result.field_differences,
+        "names": result.name_outcomes,
+        "total": {
+            "rp_left": result.left.amount_total,
+            "rp_right": result.right.amount_total,
+            "difference_rp": result.right.amount_total - result.left.amount_total,
+        },
+        "explanation": result.explanation(),
+        "by_region": _records(result.by_region),
+        "by_program": _records(result.by_program),
+        "fail_on": list(fail_on),
+        "failing_rows": result.failing(fail_on),
+    }
+
+
+def masked(frame: pl.DataFrame, keys: Sequence[str]) -> pl.DataFrame:
+    """NIK/KK columns (both sides) and an identifier key replaced by masked forms."""
+    id_columns = [
+        c for c in frame.columns if c.removeprefix("kiri_").removeprefix("kanan_") in ID_COLUMNS
+    ]
+    exprs = [mask_id_expr(pl.col(c)).alias(c) for c in id_columns]
+    if any(k in ID_COLUMNS for k in keys) and "kunci" in frame.columns:
+        exprs.append(mask_id_expr(pl.col("kunci")).alias("kunci"))
+    return frame.with_columns(exprs) if exprs else frame
+
+
+def _highlights(frame: pl.DataFrame, compared: Sequence[str]) -> pl.DataFrame:
+    """Differing cells (both sides) in yellow; the category cell of unmatched rows in red."""
+    indexed = frame.select(pl.int_range(pl.len(), dtype=pl.Int64).alias("frame_row"), pl.all())
+    parts = []
+    for name in compared:
+        flag = f"beda_{name}"
+        if flag not in frame.columns:
+            continue
+        rows = indexed.filter(pl.col(flag)).select("frame_row")
+        for column in (f"kiri_{name}", f"kanan_{name}"):
+            parts.append(
+                rows.with_columns(
+                    pl.lit(column).alias("column"), pl.lit("warning").alias("severity")
+                )
+            )
+    unmatched = indexed.filter(pl.col("kategori").is_in([LEFT_ONLY, RIGHT_ONLY])).select(
+        "frame_row", pl.lit("kategori").alias("column"), pl.lit("error").alias("severity")
+    )
+    parts.append(unmatched)
+    return pl.concat(parts)
+
+
+def _report_summary(summary: dict[str, Any]) -> list[tuple[str, object]]:
+    left, right, total = summary["left"], summary["right"], summary["total"]
+    rows: list[tuple[str, object]] = [
+        ("Daftar kiri (file)", ", ".join(left["files"])),
+        ("Daftar kanan (file)", ", ".join(right["files"])),
+        ("Kunci pencocokan", ", ".join(summary["options"]["keys"])),
+        ("Kolom dibandingkan", ", ".join(summary["compared"])),
+        ("Baris kiri", left["rows"]),
+        ("Baris kanan", right["rows"]),
+    ]
+    for category, row in summary["categories"].items():
+        rows.append((f"Baris {category}", row["baris"]))
+    rows += [
+        ("Pasangan fuzzy (perlu diperiksa)", summary["fuzzy_pairs"]),
+        ("Total Rp kiri", total["rp_left"]),
+        ("Total Rp kanan", total["rp_right"]),
+        ("Selisih Rp (kanan - kiri)", total["difference_rp"]),
+    ]
+    for item in summary["explanation"]:
+        rows.append((f"Selisih Rp dari {item['kategori']}", item["selisih_rp"]))
+    rows += [
+        ("Nominal tidak terbaca (kiri)", left["amount_unreadable"]),
+        ("Nominal tidak terbaca (kanan)", right["amount_unreadable"]),
+        ("Kunci kosong/tidak valid (kiri)", left["key_missing"]),
+        ("Kunci kosong/tidak valid (kanan)", right["key_missing"]),
+    ]
+    return rows
+
+
+def write_outputs(
+    result: ReconcileResult,
+    summary: dict[str, Any],
+    out_dir: Path,
+    *,
+    formats: Sequence[str] = ("parquet",),
+    report: bool = True,
+    mask: bool = False,
+) -> list[Path]:
+    """Write ``reconciliation.<fmt>``, ``summary.json`` and (optionally) ``report.xlsx``."""
+    frame = masked(result.frame, result.options.keys) if mask else result.frame
+    outputs = write_table(frame, out_dir / TABLE_STEM, formats)
+    outputs.append(write_json(summary, out_dir / SUMMARY_FILE))
+    if report:
+        sheets = [
+            ReportSheet(
+                name="Rekonsiliasi",
+                frame=frame,
+                title="Rekonsiliasi: satu baris per pasangan atau baris tanpa pasangan",
+                highlight=_highlights(frame, result.compared),
+            ),
+            ReportSheet(name="Per kategori", frame=result.by_category),
+        ]
+        if result.by_region is not None:
+            sheets.append(ReportSheet(name="Per wilayah", frame=result.by_region))
+        if result.by_program is not None:
+            sheets.append(ReportSheet(name="Per program", frame=result.by_program))
+        outputs.append(write_report(out_dir / REPORT_FILE, sheets, _report_summary(summary)))
+    return outputs
+
+
+def reconcile(
+    left: Sequence[str | Path],
+    right: Sequence[str | Path],
+    *,
+    options: ReconcileOptions | None = None,
+    left_read: ReadOptions | None = None,
+    right_read: ReadOptions | None = None,
+    out_dir: Path | None = None,
+    formats: Sequence[str] = ("parquet",),
+    report: bool = True,
+    mask: bool = False,
+    fail_on: Sequence[str] = DEFAULT_FAIL_ON,
+) -> ReconcileRun:
+    """Read LEFT and RIGHT, reconcile them and (when ``out_dir`` is given) write the outputs.
+
+    Raises a :class:`~bansos_cli.core.errors.BansosError` for unreadable inputs or unusable
+    options before anything is written.
+    """
+    left_ingest = read_inputs(left, left_read)
+    right_ingest = read_inputs(right, right_read)
+    result = reconcile_frames(left_ingest.frame, right_ingest.frame, options)
+    summary = build_summary(result, left_ingest, right_ingest, fail_on)
+    run = ReconcileRun(
+        result=result,
+        left=left_ingest,
+        right=right_ingest,
+        summary=summary,
+        fail_on=tuple(fail_on),
+    )
+    if out_dir is not None:
+        run.outputs = write_outputs(
+            result, summary, Path(out_dir), formats=formats, report=report, mask=mask
+        )
+    return run

@@ -1,0 +1,368 @@
+"""``reconcile_frames``: account for every row of two lists and every rupiah between them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+import polars as pl
+
+from bansos_cli.core.columns import ID_COLUMNS, ROW, SHEET, SOURCE
+from bansos_cli.core.errors import OptionError
+from bansos_cli.reconcile import match, totals
+from bansos_cli.reconcile.compare import (
+    AMOUNT_DIFF,
+    AMOUNT_LEFT,
+    AMOUNT_RIGHT,
+    DIFFERENCES,
+    KEY_LEFT,
+    KEY_RIGHT,
+    NAME_SCORE,
+    NAME_STATUS,
+    compare_pairs,
+    diff_column,
+)
+from bansos_cli.reconcile.fuzzy import EVIDENCE, SCORE, fuzzy_pairs
+from bansos_cli.reconcile.keys import (
+    KEY_SEPARATOR,
+    amount_expr,
+    folded_name_expr,
+    id_key_series,
+    key_part_expr,
+    map_unique,
+    text_key_expr,
+)
+from bansos_cli.reconcile.model import (
+    AMBIGUOUS,
+    BY_FUZZY,
+    BY_KEY,
+    CATEGORIES,
+    LEFT_ONLY,
+    LEFT_PREFIX,
+    MATCHED,
+    MATCHED_DIFFERENT,
+    NAME_DIFFERENT,
+    NAME_SAME,
+    NAME_VARIANT,
+    RIGHT_ONLY,
+    RIGHT_PREFIX,
+    ReconcileOptions,
+    ReconcileResult,
+    SideStats,
+)
+
+DEFAULT_IGNORE: tuple[str, ...] = ("no",)
+"""Never compared unless asked for: the running number ``NO`` differs between any two lists."""
+
+BIRTH_COLUMN = "tanggal_lahir"
+NIK_COLUMN = "nik"
+
+_META = {SOURCE: "file", SHEET: "sheet", ROW: "baris"}
+LI, RI = totals.LEFT_IDX, totals.RIGHT_IDX
+
+
+def _data_columns(frame: pl.DataFrame) -> list[str]:
+    return [c for c in frame.columns if not c.startswith("_")]
+
+
+def _require(frame: pl.DataFrame, columns: Sequence[str], side: str, what: str) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        available = ", ".join(_data_columns(frame)) or "(none)"
+        raise OptionError(
+            f"{what} column {missing[0]!r} is not in the {side} list (columns: {available})",
+            hint=f"choose another column or map a header to it with --{side}-mapping",
+        )
+
+
+def _compared_fields(
+    left: pl.DataFrame, right: pl.DataFrame, options: ReconcileOptions
+) -> list[str]:
+    if options.compare is not None:
+        _require(left, options.compare, "left", "compare")
+        _require(right, options.compare, "right", "compare")
+        fields = list(options.compare)
+    else:
+        right_cols = set(_data_columns(right))
+        fields = [c for c in _data_columns(left) if c in right_cols and c not in DEFAULT_IGNORE]
+    # Key columns are compared too: equal by construction for key pairs, but a fuzzy pair
+    # with a mistyped NIK must show that difference.
+    skip = set(options.ignore)
+    return [f for f in dict.fromkeys([*options.keys, *fields]) if f not in skip]
+
+
+def _key_part(frame: pl.DataFrame, column: str, insensitive: bool) -> pl.Series:
+    if column in ID_COLUMNS:
+        return id_key_series(frame[column])
+    return frame.select(key_part_expr(column, insensitive=insensitive)).to_series()
+
+
+def _keyed(frame: pl.DataFrame, options: ReconcileOptions) -> pl.DataFrame:
+    """Add ``_idx`` (input order), the normalised key parts ``_kp_<key>`` and ``_key``."""
+    parts = [_key_part(frame, k, options.case_insensitive).alias("_kp_" + k) for k in options.keys]
+    keyed = frame.with_row_index(match.IDX).with_columns(pl.col(match.IDX).cast(pl.Int64), *parts)
+    # concat_str gives null as soon as one part is null: a half key must not match.
+    key = pl.concat_str([pl.col("_kp_" + k) for k in options.keys], separator=KEY_SEPARATOR)
+    return keyed.with_columns(key.alias(match.KEY))
+
+
+def _digits_only(frame: pl.DataFrame) -> bool:
+    keys = frame[match.KEY].drop_nulls()
+    return keys.is_empty() or bool(keys.str.contains(r"^[0-9]{1,18}$").all())
+
+
+def _with_join_key(left: pl.DataFrame, right: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Add ``_jk``: NIK-like keys (up to 18 digits) as integers, which join several times
+    faster than text; ``"1"`` is prefixed so that ``0123`` and ``123`` stay different."""
+    if _digits_only(left) and _digits_only(right):
+        join_key = pl.concat_str([pl.lit("1"), pl.col(match.KEY)]).cast(pl.UInt64)
+    else:
+        join_key = pl.col(match.KEY)
+    return (
+        left.with_columns(join_key.alias(match.JOIN_KEY)),
+        right.with_columns(join_key.alias(match.JOIN_KEY)),
+    )
+
+
+def _side_view(
+    frame: pl.DataFrame, carry: Sequence[str], options: ReconcileOptions, left: bool
+) -> pl.DataFrame:
+    """``_idx`` plus the carried columns (null where absent), meta columns, parsed amount and
+    normalised key parts, named for their side."""
+    prefix = LEFT_PREFIX if left else RIGHT_PREFIX
+    key_prefix = KEY_LEFT if left else KEY_RIGHT
+    columns: list[pl.Series] = [frame[match.IDX].alias(LI if left else RI)]
+    for column in carry:
+        if column in frame.columns:
+            columns.append(frame[column].alias(prefix + column))
+        else:
+            columns.append(pl.Series(prefix + column, [None] * frame.height, dtype=pl.String))
+    for meta, label in _META.items():
+        if meta in frame.columns:
+            columns.append(frame[meta].alias(prefix + label))
+        else:
+            columns.append(pl.Series(prefix + label, [None] * frame.height, dtype=pl.String))
+    amount = options.amount
+    if amount and amount in frame.columns:
+        rp = map_unique(frame[amount], amount_expr(pl.col("v")))
+    else:
+        rp = pl.Series([None] * frame.height, dtype=pl.Int64)
+    columns.append(rp.alias(prefix + "rp"))
+    columns += [frame["_kp_" + k].alias(key_prefix + k) for k in options.keys]
+    return pl.DataFrame(columns)
+
+
+def _stats(
+    frame: pl.DataFrame, view: pl.DataFrame, status: pl.DataFrame, amount: str | None, left: bool
+) -> SideStats:
+    unreadable, total = 0, 0
+    rp = view[AMOUNT_LEFT if left else AMOUNT_RIGHT]
+    if amount and amount in frame.columns:
+        written = frame[amount].cast(pl.String).str.strip_chars().str.len_chars() > 0
+        unreadable = int((written.fill_null(False) & rp.is_null()).sum())
+        total = int(rp.fill_null(0).sum())
+    return SideStats(
+        rows=frame.height,
+        key_missing=int(status[match.KEY].is_null().sum()),
+        duplicate_keys=int((status[match.N_SELF] > 1).sum()),
+        amount_unreadable=unreadable,
+        amount_total=total,
+    )
+
+
+def _fuzzy_side(
+    frame: pl.DataFrame, unmatched: pl.DataFrame, options: ReconcileOptions
+) -> pl.DataFrame:
+    assert options.name is not None
+    rows = frame.join(unmatched.select(match.IDX), on=match.IDX, how="semi")
+    none = pl.Series([None] * rows.height, dtype=pl.String)
+    nik = id_key_series(rows[NIK_COLUMN]) if NIK_COLUMN in rows.columns else none
+    birth = (
+        rows.select(text_key_expr(pl.col(BIRTH_COLUMN))).to_series()
+        if BIRTH_COLUMN in rows.columns
+        else none
+    )
+    name = map_unique(rows[options.name], folded_name_expr(pl.col("v")))
+    return pl.DataFrame(
+        [rows[match.IDX], nik.alias("_nik"), birth.alias("_birth"), name.alias("_name")]
+    )
+
+
+def reconcile_frames(
+    left: pl.DataFrame, right: pl.DataFrame, options: ReconcileOptions | None = None
+) -> ReconcileResult:
+    """Reconcile two ingested lists (``ingest`` contract: text columns + ``_source``,
+    ``_sheet``, ``_row``). Every row of both sides appears in exactly one output row."""
+    options = options or ReconcileOptions()
+    if not options.keys:
+        raise OptionError("no key column given", hint="use --key nik (or another column)")
+    missing_renames = [c for c in options.renames if c not in right.columns]
+    if missing_renames:
+        _require(right, missing_renames, "right", "renamed")
+    right = right.rename(dict(options.renames))
+    _require(left, options.keys, "left", "key")
+    _require(right, options.keys, "right", "key")
+    for column in options.ignore:
+        if column not in left.columns and column not in right.columns:
+            _require(left, [column], "left", "ignored")
+
+    fields = _compared_fields(left, right, options)
+    amount = (
+        options.amount
+        if options.amount and options.amount in (set(left.columns) | set(right.columns))
+        else None
+    )
+    name = options.name if options.name and options.name in fields else None
+    optional_carry = [c for c in (amount, name, *options.region, options.program) if c]
+    carry = list(
+        dict.fromkeys(
+            [*options.keys, *fields]
+            + [c for c in optional_carry if c in left.columns or c in right.columns]
+        )
+    )
+    effective = replace(options, amount=amount, name=name)
+
+    left_k, right_k = _with_join_key(_keyed(left, options), _keyed(right, options))
+    exact = match.exact_match(left_k, right_k)
+    left_view = _side_view(left_k, carry, effective, left=True)
+    right_view = _side_view(right_k, carry, effective, left=False)
+
+    left_open = exact.left.filter(pl.col(match.STATUS) == match.UNMATCHED)
+    right_open = exact.right.filter(pl.col(match.STATUS) == match.UNMATCHED)
+    fuzzy = None
+    if options.fuzzy and options.name in left.columns and options.name in right.columns:
+        fuzzy = fuzzy_pairs(
+            _fuzzy_side(left_k, left_open, options),
+            _fuzzy_side(right_k, right_open, options),
+            threshold=options.fuzzy_threshold,
+            max_block=options.fuzzy_max_block,
+        )
+
+    left_keys = exact.left.select(
+        pl.col(match.IDX).alias(LI),
+        pl.col(match.KEY).alias("kunci"),
+        pl.col(match.N_SELF).cast(pl.Int64).alias("n_kiri"),
+        pl.col(match.N_OTHER).cast(pl.Int64).alias("n_kanan"),
+    )
+    right_keys = exact.right.select(
+        pl.col(match.IDX).alias(RI),
+        pl.col(match.KEY).alias("kunci"),
+        pl.col(match.N_OTHER).cast(pl.Int64).alias("n_kiri"),
+        pl.col(match.N_SELF).cast(pl.Int64).alias("n_kanan"),
+    )
+    pair_ids = [
+        exact.pairs.select(
+            pl.col("_idx_l").alias(LI),
+            pl.col("_idx_r").alias(RI),
+            pl.lit(BY_KEY).alias("cara_cocok"),
+        )
+    ]
+    if fuzzy is not None and fuzzy.pairs.height:
+        pair_ids.append(
+            fuzzy.pairs.select(
+                pl.col("_idx_l").cast(pl.Int64).alias(LI),
+                pl.col("_idx_r").cast(pl.Int64).alias(RI),
+                pl.lit(BY_FUZZY).alias("cara_cocok"),
+                SCORE,
+                EVIDENCE,
+            )
+        )
+    pair_frame = (
+        pl.concat(pair_ids, how="diagonal_relaxed")
+        .join(left_keys, on=LI, how="left")
+        .join(left_view, on=LI, how="left")
+        .join(right_view, on=RI, how="left")
+    )
+    pair_frame = compare_pairs(pair_frame, fields, effective)
+    pair_frame = pair_frame.with_columns(
+        pl.when(pl.col(DIFFERENCES).str.len_chars() > 0)
+        .then(pl.lit(MATCHED_DIFFERENT))
+        .otherwise(pl.lit(MATCHED))
+        .alias("kategori")
+    )
+
+    paired_left = pair_frame.select(LI)
+    paired_right = pair_frame.select(RI)
+
+    def singles(
+        status: pl.DataFrame,
+        keys: pl.DataFrame,
+        view: pl.DataFrame,
+        idx: str,
+        paired: pl.DataFrame,
+        only: str,
+    ) -> pl.DataFrame:
+        rows = status.rename({match.IDX: idx}).join(paired, on=idx, how="anti")
+        category = (
+            pl.when(pl.col(match.STATUS) == match.AMBIGUOUS)
+            .then(pl.lit(AMBIGUOUS))
+            .otherwise(pl.lit(only))
+            .alias("kategori")
+        )
+        return (
+            rows.select(idx, category).join(keys, on=idx, how="left").join(view, on=idx, how="left")
+        )
+
+    left_single = singles(exact.left, left_keys, left_view, LI, paired_left, LEFT_ONLY)
+    right_single = singles(exact.right, right_keys, right_view, RI, paired_right, RIGHT_ONLY)
+    work = pl.concat([pair_frame, left_single, right_single], how="diagonal_relaxed")
+    for column in ("cara_cocok", SCORE, EVIDENCE, DIFFERENCES):
+        if column not in work.columns:
+            work = work.with_columns(pl.lit(None, dtype=pl.String).alias(column))
+    if SCORE in work.columns:
+        work = work.with_columns(pl.col(SCORE).cast(pl.Float64))
+
+    rank = pl.col("kategori").replace_strict(
+        {c: i for i, c in enumerate(CATEGORIES)}, return_dtype=pl.Int8
+    )
+    work = work.sort(
+        [rank, pl.col("kunci"), pl.col(LI), pl.col(RI)], nulls_last=True, maintain_order=True
+    )
+
+    by_category = totals.by_category(work)
+    by_region = totals.by_group(work, [c for c in options.region if c in carry])
+    by_program = totals.by_group(work, [options.program] if options.program in carry else [])
+
+    field_diffs = {f: int(pair_frame[diff_column(f)].sum()) for f in fields}
+    name_outcomes = {NAME_SAME: 0, NAME_VARIANT: 0, NAME_DIFFERENT: 0}
+    if name is not None:
+        for outcome, n in pair_frame[NAME_STATUS].value_counts().iter_rows():
+            name_outcomes[outcome] = int(n)
+
+    return ReconcileResult(
+        frame=_public(work, carry, fields, amount, name),
+        options=options,
+        compared=fields,
+        left=_stats(left_k, left_view, exact.left, amount, left=True),
+        right=_stats(right_k, right_view, exact.right, amount, left=False),
+        by_category=by_category,
+        by_region=by_region,
+        by_program=by_program,
+        field_differences=field_diffs,
+        name_outcomes=name_outcomes,
+        fuzzy_pairs=0 if fuzzy is None else fuzzy.pairs.height,
+        fuzzy_skipped_blocks=0 if fuzzy is None else fuzzy.skipped_blocks,
+    )
+
+
+def _public(
+    work: pl.DataFrame,
+    carry: Sequence[str],
+    fields: Sequence[str],
+    amount: str | None,
+    name: str | None,
+) -> pl.DataFrame:
+    """The documented column order of ``reconciliation.parquet``."""
+    head = ["kategori", "cara_cocok", SCORE, EVIDENCE, "kunci", "n_kiri", "n_kanan", DIFFERENCES]
+    if name is not None:
+        head += [NAME_STATUS, NAME_SCORE]
+    if amount is not None:
+        head += [AMOUNT_LEFT, AMOUNT_RIGHT, AMOUNT_DIFF]
+    body: list[str] = []
+    for column in carry:
+        body += [LEFT_PREFIX + column, RIGHT_PREFIX + column]
+        if column in fields:
+            body.append(diff_column(column))
+    tail = [p + label for p in (LEFT_PREFIX, RIGHT_PREFIX) for label in _META.values()]
+    wanted = [c for c in head + body + tail if c in work.columns]
+    return work.select(wanted)

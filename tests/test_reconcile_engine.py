@@ -1,0 +1,203 @@
+"""reconcile_frames: matching, categories, per-field differences, totals."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bansos_cli.core.errors import OptionError
+from bansos_cli.reconcile import (
+    SWAPPED,
+    ReconcileOptions,
+    amount_expr,
+    id_key_expr,
+    reconcile_frames,
+)
+
+
+def side(rows: list[tuple[str | None, str, str, str]], source: str) -> pl.DataFrame:
+    """A frame in the ingest contract: text columns + _source, _sheet, _row."""
+    return pl.DataFrame(
+        {
+            "no": [str(i + 1) for i in range(len(rows))],
+            "nik": [r[0] for r in rows],
+            "nama": [r[1] for r in rows],
+            "nominal": [r[2] for r in rows],
+            "kecamatan": [r[3] for r in rows],
+            "_source": source,
+            "_sheet": "Sheet1",
+            "_row": list(range(5, 5 + len(rows))),
+        },
+        schema_overrides={"nik": pl.String},
+    )
+
+
+LEFT = side(
+    [
+        ("3201014501900001", "SITI AMINAH", "Rp 600.000", "Cibinong"),
+        ("3201010101900002", "BUDI SANTOSO", "600.000,00", "CIBINONG"),
+        ("3201010101900003", "ANI", "600000", "Bojonggede"),
+        ("3201010101900004", "DEDI", "600000", "Bojonggede"),
+        ("3201010101900005", "EKO", "600000", "Bojonggede"),
+        (None, "FAJAR", "600000", "Citeureup"),
+        ("3201010101900007", "GITA PERMATA", "600000", "Citeureup"),
+        ("3201010101900009", "HADI", "600000", "Citeureup"),
+    ],
+    "sk.xlsx",
+)
+RIGHT = side(
+    [
+        ("3201 0145 0190 0001", "Siti Amina", "600000", "CIBINONG"),
+        ("3201010101900002.0", "BUDI SANTOSO", "300000", "CIBINONG"),
+        ("3201010101900003", "ANI", "Rp600.000,-", "BOJONGGEDE"),
+        ("3201010101900004", "DEDI", "600000", "BOJONGGEDE"),
+        ("3201010101900004", "DEDI", "600000", "BOJONGGEDE"),
+        ("3201010101900099", "FAJAR", "600000", "CITEUREUP"),
+        ("3201010101900008", "GITA PERMATA", "600000", "CITEUREUP"),
+        ("3201010101900009", "JOKO WIDODO", "600000", "CITEUREUP"),
+    ],
+    "salur.xlsx",
+)
+
+
+def by_row(result_frame: pl.DataFrame, column: str, row: int) -> dict:
+    return result_frame.filter(pl.col(column) == row).row(0, named=True)
+
+
+def test_categories_and_differences() -> None:
+    result = reconcile_frames(LEFT, RIGHT)
+    frame = result.frame
+    assert result.counts == {
+        "cocok": 1,
+        "cocok_beda": 3,
+        "ambigu": 3,
+        "hanya_kiri": 3,
+        "hanya_kanan": 2,
+    }
+    siti = by_row(frame, "kiri_baris", 5)
+    assert siti["kategori"] == "cocok_beda"
+    assert siti["beda"] == "nama"
+    assert siti["status_nama"] == "varian"
+    assert siti["skor_nama"] == pytest.approx(95.2, abs=0.1)
+    assert siti["kanan_baris"] == 5
+    budi = by_row(frame, "kiri_baris", 6)
+    assert (budi["beda"], budi["kiri_rp"], budi["kanan_rp"], budi["selisih_rp"]) == (
+        "nominal",
+        600_000,
+        300_000,
+        -300_000,
+    )
+    ani = by_row(frame, "kiri_baris", 7)
+    assert ani["kategori"] == "cocok"  # case of kecamatan and amount format do not matter
+    hadi = by_row(frame, "kiri_baris", 12)
+    assert (hadi["kategori"], hadi["status_nama"]) == ("cocok_beda", "beda")
+    dedi = frame.filter(pl.col("kunci") == "3201010101900004")
+    assert dedi["kategori"].to_list() == ["ambigu"] * 3
+    assert dedi["n_kanan"].to_list() == [2, 2, 2]
+    assert result.left.key_missing == 1
+    assert result.right.duplicate_keys == 2
+    assert result.compared == ["nik", "nama", "nominal", "kecamatan"]
+    assert result.name_outcomes == {"sama": 2, "varian": 1, "beda": 1}
+
+
+def test_totals_explain_the_difference() -> None:
+    result = reconcile_frames(LEFT, RIGHT)
+    cats = {r["kategori"]: r for r in result.by_category.iter_rows(named=True)}
+    assert cats["cocok_beda"]["selisih_rp"] == -300_000
+    assert cats["hanya_kiri"]["selisih_rp"] == -1_800_000
+    assert cats["hanya_kanan"]["selisih_rp"] == 1_200_000
+    assert cats["ambigu"]["selisih_rp"] == 600_000
+    explained = sum(e["selisih_rp"] for e in result.explanation())
+    assert explained == result.right.amount_total - result.left.amount_total == -300_000
+    region = result.by_region
+    assert region is not None
+    assert region["kecamatan"].to_list() == ["BOJONGGEDE", "CIBINONG", "CITEUREUP"]
+    assert region.filter(pl.col("kecamatan") == "CIBINONG")["selisih_rp"].item() == -300_000
+
+
+def test_fuzzy_fallback_pairs_a_mistyped_nik() -> None:
+    result = reconcile_frames(LEFT, RIGHT, ReconcileOptions(fuzzy=True))
+    gita = by_row(result.frame, "kiri_baris", 11)
+    assert gita["cara_cocok"] == "fuzzy"
+    assert gita["bukti_fuzzy"] == "nik_mirip"
+    assert gita["skor_fuzzy"] == 100.0
+    assert gita["kategori"] == "cocok_beda"
+    assert gita["beda"] == "nik"
+    # FAJAR has no NIK on the left: a name alone is not evidence enough.
+    fajar = by_row(result.frame, "kiri_baris", 10)
+    assert fajar["kategori"] == "hanya_kiri"
+    assert result.fuzzy_pairs == 1
+
+
+def test_options_tolerance_ignore_rename_case() -> None:
+    right = RIGHT.rename({"nominal": "jumlah"})
+    options = ReconcileOptions(
+        renames={"jumlah": "nominal"}, amount_tolerance=300_000, ignore=("nama",)
+    )
+    result = reconcile_frames(LEFT, right, options)
+    assert result.compared == ["nik", "nominal", "kecamatan"]
+    budi = by_row(result.frame, "kiri_baris", 6)
+    assert budi["kategori"] == "cocok"
+    strict = reconcile_frames(LEFT, RIGHT, ReconcileOptions(case_insensitive=False))
+    assert by_row(strict.frame, "kiri_baris", 7)["beda"] == "kecamatan"
+
+
+def test_composite_key_and_missing_column_errors() -> None:
+    result = reconcile_frames(LEFT, RIGHT, ReconcileOptions(keys=("nik", "kecamatan")))
+    assert by_row(result.frame, "kiri_baris", 7)["kunci"] == "3201010101900003|BOJONGGEDE"
+    with pytest.raises(OptionError, match="key column 'nkk' is not in the left list"):
+        reconcile_frames(LEFT, RIGHT, ReconcileOptions(keys=("nkk",)))
+    with pytest.raises(OptionError, match="compare column 'desa' is not in the left list"):
+        reconcile_frames(LEFT, RIGHT, ReconcileOptions(compare=("desa",)))
+
+
+def test_key_normalisation() -> None:
+    full_width = "".join(chr(0xFF10 + int(d)) for d in "3201010101900001")
+    raw = pl.Series(
+        ["3201 0101.0190-0001", "'3201010101900001", full_width,
+         "3201010101900001.0", "3.20101E+15", "-", None]
+    )  # fmt: skip
+    keys = raw.to_frame("v").select(id_key_expr(pl.col("v"))).to_series().to_list()
+    assert keys == ["3201010101900001"] * 4 + [None, None, None]
+
+
+def test_amount_parsing() -> None:
+    raw = ["Rp 1.200.000", "1.200.000,00", "1200000", "Rp1.200.000,-", "1,200,000.00",
+           "1200000.0", "1.2E+06", "IDR 1.200.000", "(1.200.000)", "seribu", "", None]  # fmt: skip
+    parsed = pl.Series(raw).to_frame("v").select(amount_expr(pl.col("v"))).to_series()
+    assert parsed.to_list() == [1_200_000] * 8 + [-1_200_000, None, None, None]
+
+
+NIKS = st.sampled_from([f"32010101019000{i:02d}" for i in range(8)] + [None, "x"])
+ROWS = st.lists(
+    st.tuples(NIKS, st.sampled_from(["ANI", "BUDI", "SITI AMINAH", "SITI AMINA"]),
+              st.sampled_from(["600000", "Rp 300.000", "?"]), st.just("A")),
+    max_size=12,
+)  # fmt: skip
+
+
+@settings(max_examples=25, deadline=None)
+@given(ROWS, ROWS, st.booleans())
+def test_every_row_once_and_swap_swaps_categories(left_rows, right_rows, fuzzy) -> None:
+    left, right = side(left_rows, "l"), side(right_rows, "r")
+    options = ReconcileOptions(fuzzy=fuzzy)
+    result = reconcile_frames(left, right, options)
+    frame = result.frame
+    left_seen = frame["kiri_baris"].drop_nulls().sort().to_list()
+    right_seen = frame["kanan_baris"].drop_nulls().sort().to_list()
+    assert left_seen == left["_row"].to_list()
+    assert right_seen == right["_row"].to_list()
+    explained = sum(e["selisih_rp"] for e in result.explanation())
+    assert explained == result.right.amount_total - result.left.amount_total
+
+    swapped = reconcile_frames(right, left, options)
+
+    def outcomes(f: pl.DataFrame, a: str, b: str, swap: bool) -> list[tuple]:
+        rows = f.select("kategori", a, b).rows()
+        return sorted((SWAPPED[c] if swap else c, x or -1, y or -1) for c, x, y in rows)
+
+    assert outcomes(frame, "kiri_baris", "kanan_baris", swap=False) == outcomes(
+        swapped.frame, "kanan_baris", "kiri_baris", swap=True
+    )
