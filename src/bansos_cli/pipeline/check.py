@@ -1,0 +1,301 @@
+"""``check``: eligibility of every listed person under one or more rules files.
+
+read inputs -> load and compile rules at the reference date -> evaluate each program ->
+``eligibility.parquet`` (one row per person and program), ``summary.json`` and an
+eligibility sheet in ``report.xlsx``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from bansos_cli.core.columns import ID_COLUMNS, META_COLUMNS
+from bansos_cli.core.errors import ConfigError
+from bansos_cli.core.privacy import mask_id_expr
+from bansos_cli.ingest import ReadOptions, read_inputs
+from bansos_cli.output import write_json, write_table
+from bansos_cli.report import ReportSheet, write_report
+from bansos_cli.rules import (
+    RESULT_COLUMNS,
+    CompiledProgram,
+    Evaluation,
+    Status,
+    compile_rules,
+    evaluate,
+    expand_rule_paths,
+    load_rules,
+)
+
+IDENTITY_COLUMNS = ("nik", "no_kk", "nama")
+REGION_COLUMNS = ("provinsi", "kabupaten", "kecamatan", "desa")
+STATUSES = tuple(s.value for s in Status)
+
+
+@dataclass
+class ProgramResult:
+    """The outcome of one program over all rows."""
+
+    evaluation: Evaluation
+    regions: pl.DataFrame
+    """Status counts per region (the region columns present in the data)."""
+
+    @property
+    def program(self) -> CompiledProgram:
+        return self.evaluation.program
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = self.evaluation.frame["status"].cast(pl.String).value_counts()
+        found = dict(zip(counts["status"].to_list(), counts["count"].to_list(), strict=True))
+        return {s: int(found.get(s, 0)) for s in STATUSES}
+
+    def to_dict(self) -> dict[str, Any]:
+        program = self.program
+        meta = program.ruleset.program
+        return {
+            "id": program.name,
+            "name": meta.name if meta else program.name,
+            "rules_version": meta.rules_version if meta else None,
+            "rules_file": str(program.ruleset.path),
+            "counts": self.counts,
+            "rules": [
+                {
+                    "id": c.rule_id,
+                    "kind": c.kind,
+                    "severity": c.severity,
+                    "pass": c.passed,
+                    "fail": c.failed,
+                    "unknown": c.unknown,
+                }
+                for c in self.evaluation.rule_counts
+            ],
+            "regions": self.regions.to_dicts(),
+            "unreadable": self.evaluation.unreadable_counts,
+            "missing_columns": self.evaluation.missing_columns,
+            "parameters": [
+                {
+                    "name": p.name,
+                    "value": p.value,
+                    "from": p.from_,
+                    "until": p.until,
+                    "source": p.source,
+                    "uncertain": p.uncertain,
+                }
+                for p in program.parameters.values()
+            ],
+        }
+
+
+@dataclass
+class CheckResult:
+    """Everything ``bansos check`` computed (plain data for the CLI, JSON and tests)."""
+
+    as_of: dt.date
+    rows: int
+    """Input records (each is evaluated once per program)."""
+    frame: pl.DataFrame
+    """One row per input record and program: meta, identity, region, program, results."""
+    programs: list[ProgramResult]
+    outputs: list[Path] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        """Rows with ``status`` over all programs."""
+        return sum(p.counts[status] for p in self.programs)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The content of ``summary.json``."""
+        return {
+            "as_of": self.as_of,
+            "rows": self.rows,
+            "programs": [p.to_dict() for p in self.programs],
+            "outputs": [str(p) for p in self.outputs],
+        }
+
+
+def load_programs(rules: Sequence[str | Path], as_of: dt.date) -> list[CompiledProgram]:
+    """Load and compile every program file among ``rules`` (fragments are only included)."""
+    programs = []
+    for path in expand_rule_paths(rules):
+        ruleset = load_rules(path)
+        if ruleset.program is not None:
+            programs.append(compile_rules(ruleset, as_of))
+    if not programs:
+        raise ConfigError(
+            "no program rules file among the given rules",
+            path=", ".join(str(r) for r in rules),
+            hint="give a rules file with a 'program' section, e.g. rules/pkh.yaml",
+        )
+    return programs
+
+
+def check_frame(
+    frame: pl.DataFrame,
+    programs: Sequence[CompiledProgram],
+    *,
+    lang: str = "id",
+    mask_ids: bool = False,
+) -> CheckResult:
+    """Evaluate compiled programs on a text frame (as ingest gives it); no files written."""
+    if not programs:
+        raise ConfigError("no rules to check", hint="give at least one program rules file")
+    as_of = programs[0].as_of
+    keep = [c for c in (*META_COLUMNS, *IDENTITY_COLUMNS, *REGION_COLUMNS) if c in frame.columns]
+    base = frame.select(keep)
+    if mask_ids:
+        base = base.with_columns(
+            [mask_id_expr(pl.col(c)).alias(c) for c in ID_COLUMNS if c in base.columns]
+        )
+    regions = [c for c in REGION_COLUMNS if c in frame.columns]
+    parts, results = [], []
+    for program in programs:
+        evaluation = evaluate(frame, program, lang=lang)
+        results_frame = evaluation.frame.select(
+            pl.lit(program.name).alias("program"), *RESULT_COLUMNS
+        )
+        part = pl.concat([base, results_frame], how="horizontal")
+        parts.append(part)
+        results.append(ProgramResult(evaluation, _region_counts(part, regions)))
+    combined = pl.concat(parts, how="vertical") if parts else base
+    return CheckResult(as_of, frame.height, combined, results)
+
+
+def _region_counts(part: pl.DataFrame, regions: list[str]) -> pl.DataFrame:
+    if not regions:
+        return pl.DataFrame()
+    status = pl.col("status").cast(pl.String)
+    return (
+        part.group_by(regions)
+        .agg([(status == s).sum().alias(s) for s in STATUSES] + [pl.len().alias("total")])
+        .sort(regions, nulls_last=True)
+    )
+
+
+def run_check(
+    paths: Sequence[str | Path],
+    rules: Sequence[str | Path],
+    as_of: dt.date,
+    *,
+    out: str | Path | None = None,
+    options: ReadOptions | None = None,
+    lang: str = "id",
+    mask_ids: bool = False,
+    formats: Sequence[str] = ("parquet",),
+) -> CheckResult:
+    """Read the inputs, check them against the rules at ``as_of`` and write the outputs.
+
+    Rules are loaded and compiled before the data is read, so a broken rules file fails fast.
+    With ``out``: ``eligibility.parquet`` (and/or ``.csv``), ``summary.json`` and
+    ``report.xlsx`` are written there, each atomically.
+    """
+    programs = load_programs(rules, as_of)
+    ingest = read_inputs(paths, options)
+    result = check_frame(ingest.frame, programs, lang=lang, mask_ids=mask_ids)
+    if out is not None:
+        out = Path(out)
+        written = write_table(result.frame, out / "eligibility", formats)
+        written.append(_write_xlsx(result, out / "report.xlsx", lang))
+        result.outputs = [*written, out / "summary.json"]
+        write_json(result.to_dict(), out / "summary.json")
+    return result
+
+
+_SHEETS = {
+    "id": (
+        "Kelayakan",
+        "Per aturan",
+        "Per wilayah",
+        "Parameter",
+        "Tanggal acuan",
+        "Baris data",
+        "Program",
+    ),
+    "en": (
+        "Eligibility",
+        "Per rule",
+        "Per region",
+        "Parameters",
+        "Reference date",
+        "Data rows",
+        "Program",
+    ),
+}
+
+
+def _write_xlsx(result: CheckResult, path: Path, lang: str) -> Path:
+    names = _SHEETS.get(lang, _SHEETS["id"])
+    frame = result.frame
+    severity = {Status.TIDAK_LAYAK.value: "error", Status.PERLU_VERIFIKASI.value: "warning"}
+    highlight = (
+        frame.select(pl.col("status").cast(pl.String))
+        .with_row_index("frame_row")
+        .filter(pl.col("status") != Status.LAYAK.value)
+        .select(
+            pl.col("frame_row").cast(pl.Int64),
+            pl.lit("status").alias("column"),
+            pl.col("status").replace_strict(severity).alias("severity"),
+        )
+    )
+    rules = pl.DataFrame(
+        [
+            {"program": p.program.name, **{k: v for k, v in r.items()}}
+            for p in result.programs
+            for r in p.to_dict()["rules"]
+        ]
+    )
+    regions = [
+        p.regions.select(pl.lit(p.program.name).alias("program"), pl.all())
+        for p in result.programs
+        if p.regions.height
+    ]
+    params = pl.DataFrame(
+        [
+            {
+                "program": p.program.name,
+                "parameter": q["name"],
+                "value": str(q["value"]),
+                "from": q["from"],
+                "until": q["until"],
+                "source": q["source"],
+                "uncertain": q["uncertain"],
+            }
+            for p in result.programs
+            for q in p.to_dict()["parameters"]
+        ],
+        schema={
+            "program": pl.String,
+            "parameter": pl.String,
+            "value": pl.String,
+            "from": pl.Date,
+            "until": pl.Date,
+            "source": pl.String,
+            "uncertain": pl.Boolean,
+        },
+    )
+    sheets = [
+        ReportSheet(names[0], frame, highlight=highlight),
+        ReportSheet(names[1], rules),
+    ]
+    if regions:
+        sheets.append(ReportSheet(names[2], pl.concat(regions, how="diagonal")))
+    sheets.append(ReportSheet(names[3], params))
+    summary: list[tuple[str, object]] = [(names[4], result.as_of), (names[5], result.rows)]
+    for p in result.programs:
+        for status, n in p.counts.items():
+            summary.append((f"{names[6]} {p.program.name}: {status}", n))
+    return write_report(path, sheets, summary)
+
+
+__all__ = [
+    "RESULT_COLUMNS",
+    "CheckResult",
+    "ProgramResult",
+    "check_frame",
+    "load_programs",
+    "run_check",
+]

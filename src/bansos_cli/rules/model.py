@@ -1,0 +1,258 @@
+"""The rule-file format as typed models: what a YAML rules file may contain.
+
+Every model forbids unknown keys, so a typo (``on_mising``) is an error with its key path
+instead of a silently ignored setting. The JSON Schema of the format is generated from these
+models (:mod:`bansos_cli.rules.schema`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+FORMAT = "bansos-rules/1"
+"""The value of the ``format`` key of every rules file this version understands."""
+
+Scalar = bool | int | float | str | dt.date
+ParamValue = Scalar | list[Scalar]
+CellValue = bool | int | float | str | dt.date | None
+
+NAME_PATTERN = r"^[a-z_][a-z0-9_]*$"
+RULE_ID_PATTERN = r"^[A-Z][A-Z0-9]*(?:[-_.][A-Z0-9]+)*$"
+
+
+class Status(StrEnum):
+    """The eligibility status of one person for one program."""
+
+    LAYAK = "LAYAK"
+    """Eligible: every eligibility rule passed, no exclusion applied."""
+    TIDAK_LAYAK = "TIDAK_LAYAK"
+    """Not eligible: an eligibility or exclusion rule of severity ``error`` failed."""
+    PERLU_VERIFIKASI = "PERLU_VERIFIKASI"
+    """Needs verification: a rule could not be decided (missing data) or a warning failed."""
+
+
+Outcome = Literal["pass", "fail", "unknown"]
+RuleKind = Literal["eligibility", "exclusion", "component", "data_quality"]
+Severity = Literal["error", "warning", "info"]
+MissingPolicy = Literal["fail", "pass", "unknown"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class LegalRef(_Strict):
+    """One legal or documentary basis of a program."""
+
+    ref: str = Field(description="Citation, e.g. 'Permensos 1/2018 tentang PKH'.")
+    title: str | None = None
+    url: str | None = None
+    note: str | None = None
+
+
+class Program(_Strict):
+    """Metadata of the program a rules file decides eligibility for."""
+
+    id: str = Field(pattern=NAME_PATTERN, description="Stable program id, e.g. 'pkh'.")
+    name: str
+    rules_version: str = Field(description="Version of this rule set, e.g. '2025.1'.")
+    description: str | None = None
+    legal_basis: list[LegalRef] = Field(default_factory=list)
+
+
+class InputType(StrEnum):
+    """How a text column of the beneficiary list is read before rules see it."""
+
+    string = "string"
+    integer = "integer"
+    number = "number"
+    date = "date"
+    boolean = "boolean"
+    sex = "sex"
+
+
+class InputSpec(_Strict):
+    """A column the rules read, with its type; cells that cannot be read become null."""
+
+    type: InputType
+    nullable: bool = Field(
+        default=True,
+        description="False: the column must exist in the data (a null cell is still reported "
+        "and decided by each rule's on_missing policy).",
+    )
+    allowed: list[Scalar] | None = Field(
+        default=None,
+        description="Allowed values; any other value is treated as unreadable (null).",
+    )
+    description: str | None = None
+
+
+class ParameterValue(_Strict):
+    """One value of a parameter, in force from a date, with the source it comes from."""
+
+    value: ParamValue
+    from_: dt.date = Field(alias="from", description="First day the value is in force.")
+    until: dt.date | None = Field(
+        default=None, description="Last day the value is in force (inclusive); open if absent."
+    )
+    source: str = Field(min_length=1, description="Where the value comes from (decree, report).")
+    uncertain: bool = Field(
+        default=False, description="True when sources disagree or the value is not confirmed."
+    )
+    note: str | None = None
+
+    @field_validator("value")
+    @classmethod
+    def _non_empty_list(cls, value: ParamValue) -> ParamValue:
+        if isinstance(value, list) and not value:
+            raise ValueError("a list value needs at least one element")
+        return value
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ParameterValue:
+        if self.until is not None and self.until < self.from_:
+            raise ValueError("'until' is before 'from'")
+        return self
+
+
+class Parameter(_Strict):
+    """A named number or list used by conditions as ``:name``, with dated values."""
+
+    description: str
+    unit: str | None = None
+    values: list[ParameterValue] = Field(min_length=1)
+
+
+class Derived(_Strict):
+    """A variable the engine computes from an input, e.g. age at the reference date."""
+
+    kind: Literal["age_years", "age_months"]
+    from_: str = Field(alias="from", pattern=NAME_PATTERN, description="A date input column.")
+    leap_day: Literal["feb28", "mar1"] = Field(
+        default="feb28",
+        description="When someone born on 29 February completes a year in a common year: "
+        "on 28 February (as polars offset_by and dateutil) or on 1 March.",
+    )
+    description: str | None = None
+
+
+class Message(_Strict):
+    """The reason shown to a person's record when a rule does not pass."""
+
+    id: str = Field(min_length=1, description="Bahasa Indonesia; may use {parameter} names.")
+    en: str = Field(min_length=1, description="English; may use {parameter} names.")
+
+
+class Rule(_Strict):
+    """One rule: a SQL condition over the inputs, derived variables and parameters."""
+
+    id: str = Field(pattern=RULE_ID_PATTERN, description="Stable id, e.g. 'PKH-EL-01'.")
+    kind: RuleKind = Field(
+        description="eligibility: condition true = criterion met; exclusion: condition true = "
+        "person excluded; component: condition true = qualifies for the component; "
+        "data_quality: condition true = data is usable."
+    )
+    severity: Severity = Field(
+        default="error",
+        description="error: a failure makes the person TIDAK_LAYAK; warning: PERLU_VERIFIKASI; "
+        "info: reported only.",
+    )
+    condition: str = Field(min_length=1, description="A SQL expression (no statements).")
+    on_missing: MissingPolicy = Field(
+        description="Outcome when the condition is NULL because data is missing: fail, pass "
+        "or unknown (unknown makes the person PERLU_VERIFIKASI)."
+    )
+    message: Message
+    component: str | None = Field(
+        default=None, pattern=NAME_PATTERN, description="Component name (kind component)."
+    )
+    amount: str | None = Field(
+        default=None,
+        pattern=NAME_PATTERN,
+        description="Parameter holding the component's amount (kind component).",
+    )
+    description: str | None = None
+
+    @model_validator(mode="after")
+    def _component_fields(self) -> Rule:
+        if self.kind == "component" and self.component is None:
+            raise ValueError("a rule of kind 'component' needs 'component'")
+        if self.kind != "component" and (self.component or self.amount):
+            raise ValueError("'component' and 'amount' are only for rules of kind 'component'")
+        return self
+
+
+class Expectation(_Strict):
+    """What one test row must give."""
+
+    status: Status | None = None
+    rules: dict[str, Outcome] = Field(
+        default_factory=dict, description="Expected outcome per rule id (others unchecked)."
+    )
+    components: list[str] | None = Field(
+        default=None, description="Exact set of components the row qualifies for."
+    )
+    amount: float | None = Field(default=None, description="Total component amount.")
+
+
+class TestCase(_Strict):
+    """An embedded test: rows as they come from a list (text), a date, expected results."""
+
+    __test__ = False  # not a pytest class
+
+    name: str
+    as_of: dt.date = Field(description="Reference date of this case.")
+    parameters: dict[str, ParamValue] = Field(
+        default_factory=dict, description="Parameter overrides for this case."
+    )
+    rows: list[dict[str, CellValue]] = Field(min_length=1)
+    expect: list[Expectation] = Field(min_length=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _single_row(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            data = dict(data)
+            if "row" in data and "rows" not in data:
+                data["rows"] = [data.pop("row")]
+            if isinstance(data.get("expect"), dict):
+                data["expect"] = [data["expect"]]
+        return data
+
+    @model_validator(mode="after")
+    def _same_length(self) -> TestCase:
+        if len(self.rows) != len(self.expect):
+            raise ValueError(
+                f"{len(self.rows)} rows but {len(self.expect)} expectations; give one per row"
+            )
+        return self
+
+
+class RuleFile(_Strict):
+    """A whole rules file: a program (or a shared fragment without one) and its rules."""
+
+    format: Literal["bansos-rules/1"] = Field(description="Format version: 'bansos-rules/1'.")
+    program: Program | None = Field(
+        default=None, description="Absent for a shared fragment that programs include."
+    )
+    include: list[str] = Field(
+        default_factory=list, description="Other rules files (relative paths) merged into this."
+    )
+    inputs: dict[str, InputSpec] = Field(default_factory=dict)
+    parameters: dict[str, Parameter] = Field(default_factory=dict)
+    derived: dict[str, Derived] = Field(default_factory=dict)
+    rules: list[Rule] = Field(default_factory=list)
+    tests: list[TestCase] = Field(default_factory=list)
+
+    @field_validator("inputs", "parameters", "derived")
+    @classmethod
+    def _names(cls, value: dict[str, Any]) -> dict[str, Any]:
+        bad = [k for k in value if not re.match(NAME_PATTERN, k)]
+        if bad:
+            raise ValueError(f"name {bad[0]!r} must be lower_snake_case (a-z, 0-9, _)")
+        return value
