@@ -1,0 +1,247 @@
+"""Indonesian personal names for matching (DOMAIN.md §6), as polars expressions.
+
+Nothing here rewrites the officer's data: every function returns *keys* used to compare two
+records. The steps are
+
+1. :func:`clean_name_expr` - NFKD without accents, uppercase, degrees after a comma or at the
+   end removed, apostrophes dropped (``MA'RUF`` -> ``MARUF``), other punctuation -> space.
+2. :func:`name_tokens_expr` - the cleaned name as tokens, without honorifics at either end
+   (``HJ.``, ``DRS.``, ``BPK`` ...), deceased markers (``ALM``) and patronymic markers
+   (``BIN``, ``BINTI``, ``BR`` ...). :func:`given_tokens_expr` keeps only the part before a
+   patronymic marker. :func:`deceased_expr` says whether a deceased marker was present.
+3. :func:`fold_spelling_expr` - spelling classes as a key: the Muhammad family, old spelling
+   (``OE``->``U``, ``DJ``->``J``, ``TJ``->``C`` ...), ``KH/H/CH``, ``SY/S``, ``Z/J/Y``, ``F/P``,
+   ``Q/K``, doubled letters, ``-IE/-I/-Y``, ``ABD``->``ABDUL``, ``NOOR``->``NUR`` ...
+4. :func:`name_key_expr` - folded tokens sorted and joined: token order does not matter.
+5. :func:`token_weights` - how much evidence each folded token carries (inverse frequency,
+   capped for the low-information tokens ``SITI``, ``NUR``, ``MUHAMMAD``, Balinese birth-order
+   names ...).
+
+``ANDI`` is both a Bugis title and a given name: it is kept as a (low-information) token, so
+``ANDI BASO`` still matches ``BASO`` through token-set comparison.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from functools import cache
+
+import polars as pl
+
+# Honorifics and religious/academic titles written before (sometimes after) a name.
+TITLES: frozenset[str] = frozenset(
+    {
+        "H", "HJ", "HJH", "HAJI", "HAJJAH", "HAJAH", "KH", "KYAI", "UST", "USTAD", "USTADZ",
+        "USTAZ", "USTADZAH", "USTAZAH", "TGK", "TEUNGKU", "TENGKU", "DR", "DRS", "DRA", "IR",
+        "PROF", "NY", "NYONYA", "NN", "NONA", "TN", "TUAN", "SDR", "SDRI", "BPK", "BAPAK", "IBU",
+        "BU", "PAK", "MBAH", "R", "RADEN", "RA", "RR", "RM", "RD", "DRG", "DRH",
+    }
+)  # fmt: skip
+DECEASED_MARKERS: frozenset[str] = frozenset({"ALM", "ALMH", "ALMARHUM", "ALMARHUMAH", "ALMRH"})
+PATRONYMIC_MARKERS: frozenset[str] = frozenset({"BIN", "BINTI", "BT", "B", "BR", "BORU"})
+
+# Degrees as written; each "." may be missing and may be followed by a space.
+DEGREES: tuple[str, ...] = (
+    "S.PD.I", "S.PD.SD", "S.PD", "S.E", "S.H", "S.H.I", "S.SOS", "S.AG", "S.KOM", "S.T",
+    "S.KM", "S.IP", "S.KEP", "S.SI", "S.FARM", "S.KED", "S.PSI", "S.HUT", "S.P", "S.STP",
+    "S.TR", "S.IKOM", "S.HUM", "S.IP", "S.ST", "SKM", "NS", "A.MD", "A.MA", "A.MA.PD",
+    "A.MD.KEP", "A.MD.KEB", "A.KS", "M.PD", "M.PD.I", "M.M", "M.SI", "M.KES", "M.A", "M.H",
+    "M.T", "M.AG", "M.KOM", "M.SC", "M.E", "MBA", "LC", "PH.D", "S.H.,M.H",
+)  # fmt: skip
+# Dotless spellings accepted at the end of a name (longer ones only: "SE", "MA" are names too).
+_DOTLESS_DEGREES = ("SPDI", "SPD", "SSOS", "SKOM", "SKM", "SKEP", "AMD", "AMAPD", "MPD", "MPDI",
+                    "MSI", "MKES", "PHD", "SAG", "SIP", "SSI", "SFARM", "SSTP", "SHI", "SHUT",
+                    "SIKOM", "SPSI", "AMKEP", "AMDKEP", "AMDKEB")  # fmt: skip
+
+# Whole-token spelling classes (after punctuation removal).
+MUHAMMAD_FAMILY: tuple[str, ...] = (
+    "MUHAMMAD", "MUHAMAD", "MOHAMMAD", "MOHAMAD", "MOCHAMMAD", "MOCHAMAD", "MUCHAMMAD",
+    "MUCHAMAD", "MOHAMMED", "MUHAMMED", "MOHAMED", "MUHAMED", "MUHD", "MOH", "MOCH", "MUH",
+    "MHD", "MOHD", "MUCH", "M",
+)  # fmt: skip
+_TOKEN_CLASSES: dict[str, tuple[str, ...]] = {
+    "MUHAMMAD": MUHAMMAD_FAMILY,
+    "ABDUL": ("ABDUL", "ABD", "ABDOEL", "ABDOL"),
+    "NUR": ("NUR", "NOOR", "NOER", "NURR"),
+    "SITI": ("SITI", "SITTI", "ST", "SITIE"),
+}
+
+# Names that say little about who someone is (DOMAIN.md §6). Folded like every token.
+LOW_INFORMATION_NAMES: tuple[str, ...] = (
+    "SITI", "NUR", "MUHAMMAD", "SRI", "DEWI", "WAYAN", "PUTU", "GEDE", "MADE", "KADEK",
+    "NENGAH", "NYOMAN", "KOMANG", "KETUT", "I", "NI", "ANDI", "ABDUL", "AHMAD", "NI LUH", "LUH",
+    "GUSTI", "AGUS",
+)  # fmt: skip
+LOW_INFORMATION_WEIGHT = 0.5
+"""Cap on the weight of a low-information token (a rare token weighs up to ~12)."""
+
+
+def _degree_regex(degree: str) -> str:
+    parts = [re.escape(p) for p in degree.split(".") if p]
+    return r"\.?\s?".join(parts) + r"\.?"
+
+
+_DEGREE_ALT = "|".join(
+    sorted({_degree_regex(d) for d in DEGREES if "," not in d} | set(_DOTLESS_DEGREES), key=len,
+           reverse=True)
+)  # fmt: skip
+# One or more degrees at the end, each preceded by a space or a comma (and the name before).
+_TRAILING_DEGREES = rf"(?:[\s,]+(?:{_DEGREE_ALT}))+\s*$"
+
+
+def clean_name_expr(expr: pl.Expr) -> pl.Expr:
+    """Uppercase A-Z words separated by one space; degrees and punctuation removed."""
+    text = (
+        expr.str.normalize("NFKD")
+        .str.replace_all(r"\p{M}+", "")
+        .str.to_uppercase()
+        # Everything after the first comma is degrees ("SITI AMINAH, S.PD., M.PD").
+        .str.replace(r"^([^,]*[A-Z][^,]*),.*$", "${1}")
+        .str.replace(_TRAILING_DEGREES, "")
+        .str.replace_all(r"['`\u2018\u2019\u02bc]", "")
+        .str.replace_all(r"[^A-Z]+", " ")
+        .str.strip_chars()
+    )
+    return pl.when(text == "").then(None).otherwise(text)
+
+
+def _strip_titles(tokens: pl.Expr) -> pl.Expr:
+    """Drop honorifics at the start and at the end (never all tokens)."""
+    titles = list(TITLES)
+    is_name = pl.element().is_in(titles).not_()
+    stripped = tokens.list.eval(
+        pl.element().filter((is_name.cum_sum() > 0) & (is_name.reverse().cum_sum().reverse() > 0))
+    )
+    return pl.when(stripped.list.len() > 0).then(stripped).otherwise(tokens)
+
+
+def _raw_tokens(expr: pl.Expr) -> pl.Expr:
+    tokens = clean_name_expr(expr).str.split(" ")
+    tokens = tokens.list.eval(
+        pl.element().filter(pl.element().is_in(list(DECEASED_MARKERS)).not_())
+    )
+    return _strip_titles(tokens)
+
+
+def deceased_expr(expr: pl.Expr) -> pl.Expr:
+    """True when the name carries a deceased marker (``ALM``, ``ALMH``, ``ALMARHUM(AH)``)."""
+    tokens = clean_name_expr(expr).str.split(" ")
+    return tokens.list.eval(pl.element().is_in(list(DECEASED_MARKERS))).list.any().fill_null(False)
+
+
+def name_tokens_expr(expr: pl.Expr) -> pl.Expr:
+    """Tokens of the name without titles, deceased and patronymic markers (not folded)."""
+    markers = list(PATRONYMIC_MARKERS)
+    tokens = _raw_tokens(expr)
+    # A marker in first position is a name ("BINTI" alone), not a patronymic.
+    position = pl.int_range(pl.len())
+    return tokens.list.eval(
+        pl.element().filter(pl.element().is_in(markers).not_() | (position == 0))
+    )
+
+
+def given_tokens_expr(expr: pl.Expr) -> pl.Expr:
+    """Tokens before the first patronymic marker (the person's own name)."""
+    markers = list(PATRONYMIC_MARKERS)
+    position = pl.int_range(pl.len())
+    is_marker = pl.element().is_in(markers) & (position > 0)
+    return _raw_tokens(expr).list.eval(pl.element().filter(is_marker.cum_sum() == 0))
+
+
+def _token_class_regex() -> list[tuple[str, str]]:
+    return [
+        (r"\b(?:" + "|".join(sorted(variants, key=len, reverse=True)) + r")\b", canonical)
+        for canonical, variants in _TOKEN_CLASSES.items()
+    ]
+
+
+_DOUBLES = [c * 2 for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"]
+
+
+def fold_spelling_expr(expr: pl.Expr) -> pl.Expr:
+    """Fold a cleaned, space-separated name into its spelling-class key.
+
+    The key is for comparison only: ``SOEKARNO``/``SUKARNO``, ``DJOKO``/``JOKO``,
+    ``TJAHJONO``/``CAHYONO``, ``ACHMAD``/``AHMAD``/``AKHMAD``, ``SYAMSUL``/``SAMSUL``,
+    ``ZAENAL``/``ZAINAL``/``JAINAL``, ``HENDRIE``/``HENDRY``/``HENDRI`` get one key each.
+    """
+    text = expr
+    for pattern, canonical in _token_class_regex():
+        text = text.str.replace_all(pattern, canonical)
+    # Token endings: -IE / -Y -> -I (before Y takes part in the J/Y class).
+    text = text.str.replace_all(r"IE\b", "I").str.replace_all(r"Y\b", "I")
+    # Old (pre-1972) spelling, then the consonant classes. Order matters: DJ before J, CH
+    # before KH, SJ before SY, DZ before Z.
+    text = text.str.replace_many(["OE", "DJ", "TJ", "SJ", "NJ", "CH", "DZ", "DH", "TH"],
+                                 ["U", "J", "C", "SY", "NY", "KH", "Z", "D", "T"])  # fmt: skip
+    text = text.str.replace_many(["KH", "SY", "AE"], ["H", "S", "AI"])
+    # One class for Z / J / Y (ZAENAL/JAENAL, old-spelling J = Y), F/V/P, Q/K.
+    text = text.str.replace_many(["Z", "J", "F", "V", "Q"], ["Y", "Y", "P", "P", "K"])
+    # Doubled letters (MUHAMMAD/MUHAMAD, SITTI/SITI). Twice for triples.
+    doubles_single = [d[0] for d in _DOUBLES]
+    text = text.str.replace_many(_DOUBLES, doubles_single).str.replace_many(
+        _DOUBLES, doubles_single
+    )
+    return text
+
+
+def folded_tokens_expr(tokens: pl.Expr) -> pl.Expr:
+    """Fold every token of a list column (see :func:`fold_spelling_expr`)."""
+    return (
+        fold_spelling_expr(tokens.list.join(" "))
+        .str.split(" ")
+        .list.eval(pl.element().filter(pl.element() != ""))
+    )
+
+
+def name_key_expr(expr: pl.Expr) -> pl.Expr:
+    """The comparison key of a raw name: folded tokens, sorted, joined by one space."""
+    key = folded_tokens_expr(name_tokens_expr(expr)).list.sort().list.join(" ")
+    return pl.when(key == "").then(None).otherwise(key)
+
+
+def given_key_expr(expr: pl.Expr) -> pl.Expr:
+    """Like :func:`name_key_expr` for the part before a patronymic marker only."""
+    key = folded_tokens_expr(given_tokens_expr(expr)).list.sort().list.join(" ")
+    return pl.when(key == "").then(None).otherwise(key)
+
+
+@cache
+def low_information_tokens() -> frozenset[str]:
+    """The folded forms of :data:`LOW_INFORMATION_NAMES` (single tokens)."""
+    folded = (
+        pl.Series([n for n in LOW_INFORMATION_NAMES if " " not in n])
+        .to_frame("n")
+        .select(fold_spelling_expr(pl.col("n")))
+        .to_series()
+    )
+    return frozenset(folded.to_list())
+
+
+def token_weights(tokens: pl.Series) -> pl.DataFrame:
+    """Evidence weight of each folded token: ``log2(rows / rows with the token)``.
+
+    ``tokens`` is a list-of-strings series (one list per record). Low-information tokens are
+    capped at :data:`LOW_INFORMATION_WEIGHT`. Returns columns ``token``, ``count``, ``weight``.
+    """
+    total = max(tokens.len(), 1)
+    low = list(low_information_tokens())
+    counts = (
+        tokens.list.unique()
+        .explode()
+        .drop_nulls()
+        .value_counts(name="count")
+        .rename({tokens.name: "token"})
+    )
+    weight = (pl.lit(total, pl.Float64) / pl.col("count")).log(2)
+    return counts.with_columns(
+        weight=pl.when(pl.col("token").is_in(low))
+        .then(pl.min_horizontal(weight, pl.lit(LOW_INFORMATION_WEIGHT)))
+        .otherwise(weight)
+    ).sort("token")
+
+
+def default_token_weight(rows: int) -> float:
+    """The weight of a token never seen before among ``rows`` records."""
+    return math.log2(max(rows, 1))

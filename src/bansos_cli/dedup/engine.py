@@ -1,0 +1,308 @@
+"""``dedup_frame``: from a text table to classified pairs and groups of duplicates."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from bansos_cli.core.columns import ROW, SHEET, SOURCE
+from bansos_cli.core.privacy import mask_id_expr
+from bansos_cli.dedup.blocking import KEY_BITS, BlockStats, candidate_pairs
+from bansos_cli.dedup.classify import (
+    CLASSES,
+    DECISIONS,
+    PERSON_CLASSES,
+    classify_pairs,
+    family_pairs,
+)
+from bansos_cli.dedup.cluster import cluster_frame, guarded_components
+from bansos_cli.dedup.compare import FIELDS, compare_pairs
+from bansos_cli.dedup.config import DedupConfig
+from bansos_cli.dedup.fields import RID, meta_columns, prepare
+from bansos_cli.dedup.model import TF_PSEUDO_ROWS, FittedModel, estimate_u, fit, score
+
+ProgressCallback = Callable[[str, int, int], None]
+"""Called as ``progress(step, index, total)`` when a step starts."""
+
+STEPS = ("siapkan", "blok", "banding", "model", "kelas", "kelompok")
+
+
+@dataclass
+class DedupResult:
+    """Everything the duplicate search found; plain data for the CLI, JSON and tests."""
+
+    rows: int
+    pairs: pl.DataFrame
+    """One row per reported pair (see docs/dedup.md for the columns)."""
+    clusters: pl.DataFrame
+    """One row per input record: ``cluster_id``, ``cluster_size``, ``simpan``, ..."""
+    blocks: list[BlockStats]
+    model: FittedModel
+    candidate_pairs: int
+    notices: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    examples: pl.DataFrame | None = None
+    """A few pairs per class with masked NIKs (safe to print)."""
+
+    def class_counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(CLASSES, 0)
+        for kelas, n in self.pairs.group_by("kelas").len().iter_rows():
+            counts[kelas] = n
+        return counts
+
+    def decision_counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(DECISIONS, 0)
+        for decision, n in self.pairs.group_by("keputusan").len().iter_rows():
+            counts[decision] = n
+        return counts
+
+    def group_stats(self) -> dict[str, int]:
+        grouped = self.clusters.filter(pl.col("cluster_size") > 1)
+        groups = grouped["cluster_id"].n_unique() if grouped.height else 0
+        return {
+            "groups": groups,
+            "rows_in_groups": grouped.height,
+            "rows_to_review": grouped.height - groups,
+            "largest": int(self.clusters["cluster_size"].max() or 0)  # type: ignore[arg-type]
+            if self.rows
+            else 0,
+            "groups_needing_review": (
+                grouped.filter(pl.col("perlu_tinjau"))["cluster_id"].n_unique()
+                if grouped.height
+                else 0
+            ),
+        }
+
+    def summary(self) -> dict[str, Any]:
+        """JSON-ready summary (no personal data)."""
+        return {
+            "rows": self.rows,
+            "candidate_pairs": self.candidate_pairs,
+            "pairs": self.pairs.height,
+            "classes": self.class_counts(),
+            "decisions": self.decision_counts(),
+            "groups": self.group_stats(),
+            "blocking": [vars(b) for b in self.blocks],
+            "model": self.model.as_dict(),
+            "notices": list(self.notices),
+            "timings_s": {k: round(v, 3) for k, v in self.timings.items()},
+        }
+
+
+def _keys_text(expr: pl.Expr) -> pl.Expr:
+    parts = [pl.when((expr & bit) > 0).then(pl.lit(name)) for name, bit in KEY_BITS.items()]
+    return pl.concat_list(parts).list.drop_nulls().list.join(",")
+
+
+def _level_text() -> list[pl.Expr]:
+    exprs = []
+    for spec in FIELDS:
+        mapping = {k: name for k, name in enumerate(spec.levels)}
+        exprs.append(
+            pl.col(f"g_{spec.name}")
+            .replace_strict(mapping, default=None, return_dtype=pl.String)
+            .alias(f"cocok_{spec.name}")
+        )
+    return exprs
+
+
+def _finish_pairs(reported: pl.DataFrame, meta: pl.DataFrame) -> pl.DataFrame:
+    left = meta.select(
+        pl.col(RID).alias("i"),
+        pl.col(SOURCE).alias("sumber_a"),
+        pl.col(SHEET).alias("sheet_a"),
+        pl.col(ROW).alias("baris_a"),
+    )
+    right = meta.select(
+        pl.col(RID).alias("j"),
+        pl.col(SOURCE).alias("sumber_b"),
+        pl.col(SHEET).alias("sheet_b"),
+        pl.col(ROW).alias("baris_b"),
+    )
+    weights = [pl.col(f"w_{s.name}").round(2).alias(f"bobot_{s.name}") for s in FIELDS]
+    return (
+        reported.join(left, on="i", how="left")
+        .join(right, on="j", how="left")
+        .select(
+            pl.col("i").alias("rid_a"),
+            pl.col("j").alias("rid_b"),
+            "sumber_a",
+            "sheet_a",
+            "baris_a",
+            "sumber_b",
+            "sheet_b",
+            "baris_b",
+            "kelas",
+            "keputusan",
+            pl.col("skor").round(4),
+            pl.col("bobot").round(2),
+            pl.col("bobot_orang").round(2),
+            *_level_text(),
+            *weights,
+            "sim_nama",
+            "keluarga_cocok",
+            _keys_text(pl.col("keys")).alias("kunci_blok"),
+        )
+        .sort("kelas", "skor", "rid_a", "rid_b", descending=[False, True, False, False])
+    )
+
+
+def _examples(pairs: pl.DataFrame, prepared: pl.DataFrame, per_class: int = 2) -> pl.DataFrame:
+    nik = prepared.select(RID, mask_id_expr(pl.col("nik")).alias("nik"))
+
+    def where(side: str) -> pl.Expr:
+        return pl.concat_str(
+            [pl.col(f"sumber_{side}"), pl.col(f"baris_{side}").cast(pl.String)], separator=":"
+        )
+
+    return (
+        pairs.sort("skor", descending=True, nulls_last=True)
+        .group_by("kelas", maintain_order=True)
+        .head(per_class)
+        .join(nik.rename({RID: "rid_a", "nik": "nik_a"}), on="rid_a", how="left")
+        .join(nik.rename({RID: "rid_b", "nik": "nik_b"}), on="rid_b", how="left")
+        .select(
+            "kelas",
+            "keputusan",
+            "skor",
+            where("a").alias("baris_a"),
+            "nik_a",
+            where("b").alias("baris_b"),
+            "nik_b",
+        )  # fmt: skip
+        .sort("kelas")
+    )
+
+
+def _frequency(prepared: pl.DataFrame, levels: pl.DataFrame, key: str, base: float) -> pl.Series:
+    """Share of records with each pair's left ``key`` value, smoothed towards ``base``."""
+    n = prepared.height
+    freq = prepared.group_by(key).agg(
+        ((pl.len() + TF_PSEUDO_ROWS * base) / (n + TF_PSEUDO_ROWS)).alias("f")
+    )
+    return levels.select(pl.col(f"{key}_l").alias(key)).join(
+        freq, on=key, how="left", maintain_order="left"
+    )["f"]
+
+
+def dedup_frame(
+    frame: pl.DataFrame,
+    config: DedupConfig | None = None,
+    *,
+    progress: ProgressCallback | None = None,
+) -> DedupResult:
+    """Find duplicate people and families in ``frame`` (ingest contract: text columns plus
+    ``_source``/``_sheet``/``_row``); every input row ends up in exactly one group."""
+    config = config or DedupConfig()
+    timings: dict[str, float] = {}
+    notices: list[str] = []
+    clock = time.perf_counter()
+
+    current: list[str] = []
+
+    def step(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        if current:
+            timings[current[-1]] = now - clock
+        current.append(name)
+        clock = now
+        if progress:
+            progress(name, STEPS.index(name), len(STEPS))
+
+    step("siapkan")
+    prepared = prepare(frame, config)
+    meta = meta_columns(frame)
+    n = prepared.height
+
+    step("blok")
+    pairs, blocks = candidate_pairs(prepared, config.blocking)
+    for b in blocks:
+        if b.capped_blocks:
+            notices.append(
+                f"blocking key {b.key}: {b.capped_blocks} block(s) above "
+                f"{config.blocking.max_block_size} rows ({b.capped_rows} rows, largest "
+                f"{b.largest}) compared only with their {config.blocking.window} nearest "
+                "neighbours by name"
+            )
+
+    step("banding")
+    levels = compare_pairs(prepared, pairs)
+
+    step("model")
+    u = estimate_u(prepared, config.model.u_sample_pairs, config.model.seed)
+    model = fit(levels, u, rows=n, iterations=config.model.em_iterations, prior=config.model.prior)
+    notices.extend(model.notes)
+    name_freq = dob_freq = mother_freq = None
+    if config.model.term_frequency and levels.height:
+        name_freq = _frequency(prepared, levels, "name_key", model.u["nama"][-1])
+        dob_freq = _frequency(prepared, levels, "dob", model.u["tanggal_lahir"][-1])
+        mother_freq = _frequency(prepared, levels, "mother_key", model.u["nama_ibu"][-1])
+    scored = score(levels, model, name_freq, dob_freq, mother_freq)
+
+    step("kelas")
+    classified = classify_pairs(scored, config.thresholds)
+    person = classified.filter(
+        pl.col("kelas").is_in(PERSON_CLASSES)
+        & (
+            (pl.col("keputusan") == "ganda")
+            | (
+                (pl.col("kelas") == "nik_salah_ketik")
+                & (pl.col("skor") >= config.thresholds.match)
+                & pl.lit(config.cluster.include_review)
+            )
+        )
+    )
+    families = family_pairs(prepared, person, scored, config.thresholds.family_min_members)
+    family_rows = (
+        families.join(scored.drop("keys"), on=["i", "j"], how="left")
+        .join(pairs.select("i", "j", "keys"), on=["i", "j"], how="left")
+        .with_columns(
+            pl.lit("keluarga_ganda").alias("kelas"),
+            pl.lit("tinjau").alias("keputusan"),
+            pl.col("keys").fill_null(0),
+        )
+    )
+    reported = pl.concat(
+        [classified.with_columns(pl.lit(None, pl.UInt32).alias("keluarga_cocok")), family_rows],
+        how="diagonal_relaxed",
+    )
+
+    step("kelompok")
+    i = person["i"].to_numpy()
+    j = person["j"].to_numpy()
+    labels, kept, split = guarded_components(
+        n, i, j, person["skor"].to_numpy(), config.cluster.max_size
+    )
+    if split:
+        notices.append(
+            f"{split} group(s) above {config.cluster.max_size} rows were split at their "
+            f"weakest links ({int((~kept).sum())} pair(s) not used for grouping)"
+        )
+    review = np.zeros(n, dtype=bool)
+    review_edges = (person["keputusan"] == "tinjau").to_numpy() & kept
+    review[i[review_edges]] = True
+    review[j[review_edges]] = True
+    clusters = (
+        cluster_frame(prepared, labels, review)
+        .join(meta, on=RID, how="left")
+        .select(RID, SOURCE, SHEET, ROW, "cluster_id", "cluster_size", "simpan", "perlu_tinjau")
+    )
+    out_pairs = _finish_pairs(reported, meta)
+    timings[current[-1]] = time.perf_counter() - clock
+    return DedupResult(
+        rows=n,
+        pairs=out_pairs,
+        clusters=clusters,
+        blocks=blocks,
+        model=model,
+        candidate_pairs=pairs.height,
+        notices=notices,
+        timings=timings,
+        examples=_examples(out_pairs, prepared),
+    )

@@ -1,0 +1,116 @@
+"""bansos dedup: exit codes, output files, masked NIKs, --json, config errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import polars as pl
+from typer.testing import CliRunner
+
+from bansos_cli.cli import app
+
+runner = CliRunner()
+FIXTURES = Path(__file__).parent / "fixtures" / "dedup"
+LIST_A, LIST_B = str(FIXTURES / "list_a.csv"), str(FIXTURES / "list_b.csv")
+FULL_NIKS = ("3201010101800001", "3201011505750002")
+
+
+def invoke(*args: str):
+    result = runner.invoke(app, ["dedup", *args])
+    assert "Traceback" not in result.output
+    return result
+
+
+def test_duplicates_across_files_exit_1_and_outputs(tmp_path: Path) -> None:
+    result = invoke(LIST_A, LIST_B, "--out", str(tmp_path), "--lang", "en", "--csv")
+    assert result.exit_code == 1
+    assert "7 data rows" in result.stdout
+    assert "Duplicate groups: 1 (1 surplus rows)" in result.stdout
+    for nik in FULL_NIKS:
+        assert nik not in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "clusters.csv",
+        "clusters.parquet",
+        "pairs.csv",
+        "pairs.parquet",
+        "report.xlsx",
+        "summary.json",
+    ]
+    pairs = pl.read_parquet(tmp_path / "pairs.parquet").sort("kelas")
+    assert pairs.select("kelas", "keputusan").rows() == [
+        ("nik_bentrok", "konflik"),
+        ("nik_sama", "ganda"),
+    ]
+    same = pairs.filter(pl.col("kelas") == "nik_sama").row(0, named=True)
+    # The cross-file pair names both sources and the Excel/CSV rows the officer sees.
+    assert (Path(same["sumber_a"]).name, same["baris_a"]) == ("list_a.csv", 2)
+    assert (Path(same["sumber_b"]).name, same["baris_b"]) == ("list_b.csv", 2)
+    assert same["cocok_nama"] == "sama"  # "Hj. Siti Aminah" = "SITI AMINAH"
+    clashing = pairs.filter(pl.col("kelas") == "nik_bentrok").row(0, named=True)
+    assert (clashing["baris_a"], clashing["baris_b"]) == (3, 4)
+    clusters = pl.read_parquet(tmp_path / "clusters.parquet")
+    assert clusters.height == 7  # every input row in exactly one group
+    assert clusters.group_by("cluster_id").len()["len"].sort().to_list() == [1, 1, 1, 1, 1, 2]
+    # The NIK conflict is never merged: rows 3 and 4 of list_a stay apart.
+    conflict = clusters.filter(
+        pl.col("_row").is_in([3, 4]) & pl.col("_source").str.ends_with("a.csv")
+    )
+    assert conflict["cluster_id"].n_unique() == 2
+    summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
+    assert summary["rows"] == 7
+    assert summary["classes"]["nik_sama"] == 1
+    assert summary["classes"]["nik_bentrok"] == 1
+    assert summary["groups"]["rows_to_review"] == 1
+
+
+def test_no_duplicates_exit_0_in_indonesian() -> None:
+    result = invoke(LIST_B, "--lang", "id")
+    assert result.exit_code == 0
+    assert "Tidak ada data ganda." in result.stdout
+
+
+def test_json_output_is_the_summary_without_personal_data() -> None:
+    result = invoke(LIST_A, LIST_B, "--json")
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert data["rows"] == 7
+    assert data["pairs"] == 2
+    assert data["decisions"] == {"ganda": 1, "tinjau": 0, "konflik": 1}
+    assert [b["key"] for b in data["blocking"]][0] == "nik"
+    for nik in FULL_NIKS:
+        assert nik not in result.stdout
+
+
+def test_bad_config_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    config = tmp_path / "dedup.yaml"
+    config.write_text("thresholds:\n  match: 0.9\n  nonsense: 1\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = invoke(LIST_A, "--config", str(config), "--out", str(out))
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "thresholds.nonsense: unknown key" in lines[0]
+    assert "dedup.yaml" in lines[0]
+    assert not out.exists()  # nothing written on bad input
+
+
+def test_unordered_thresholds_are_rejected(tmp_path: Path) -> None:
+    config = tmp_path / "dedup.yaml"
+    config.write_text("thresholds: {match: 0.6, review: 0.8}\n", encoding="utf-8")
+    result = invoke(LIST_A, "--config", str(config))
+    assert result.exit_code == 2
+    assert "review must not be above match" in result.stderr
+
+
+def test_missing_file_exit_2() -> None:
+    result = invoke(str(FIXTURES / "nope.csv"))
+    assert result.exit_code == 2
+    assert "nope.csv" in result.stderr
+
+
+def test_help_names_outputs_and_exit_codes() -> None:
+    result = runner.invoke(app, ["dedup", "--help"])
+    assert result.exit_code == 0
+    assert "--config" in result.stdout
+    assert "Exit 0" in result.stdout

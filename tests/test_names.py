@@ -1,0 +1,81 @@
+"""Indonesian name normalisation (DOMAIN.md §6), driven by tests/fixtures/dedup/names.yaml."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import polars as pl
+import pytest
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bansos_cli.core import names
+
+CASES = yaml.safe_load(
+    (Path(__file__).parent / "fixtures" / "dedup" / "names.yaml").read_text(encoding="utf-8")
+)["cases"]
+
+
+def _one(expr_fn, value):
+    return pl.DataFrame({"n": [value]}, schema={"n": pl.String}).select(expr_fn(pl.col("n"))).item()
+
+
+def _key(value: str) -> str | None:
+    return _one(names.name_key_expr, value)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_name_case(case: dict) -> None:
+    raw = case["name"]
+    if "clean" in case:
+        assert _one(names.clean_name_expr, raw) == case["clean"]
+    if "tokens" in case:
+        assert _one(names.name_tokens_expr, raw).to_list() == case["tokens"]
+    if "key" in case:
+        assert _key(raw) == case["key"]
+    if "given" in case:
+        assert _one(names.given_key_expr, raw) == case["given"]
+    if "deceased" in case:
+        assert _one(names.deceased_expr, raw) is case["deceased"]
+    for other in case.get("same_as", []):
+        assert _key(other) == _key(raw), other
+    for other in case.get("not_same_as", []):
+        assert _key(other) != _key(raw), other
+
+
+def test_token_weights_cap_low_information_tokens() -> None:
+    tokens = pl.Series("t", [["SITI", "AMINAH"], ["SITI", "RAHAYU"], ["SITI"], ["BUDI"]])
+    weights = dict(names.token_weights(tokens).select("token", "weight").iter_rows())
+    assert weights["SITI"] == pytest.approx(min(math.log2(4 / 3), names.LOW_INFORMATION_WEIGHT))
+    assert weights["AMINAH"] == pytest.approx(2.0)  # log2(4 / 1)
+    assert weights["BUDI"] == pytest.approx(2.0)
+    assert weights["SITI"] < weights["AMINAH"]
+
+
+def test_low_information_tokens_are_folded() -> None:
+    low = names.low_information_tokens()
+    assert {"SITI", "NUR", "WAYAN", "KETUT", "NI"} <= low
+    assert _key("MUHAMMAD") in low  # the folded Muhammad key
+
+
+@given(
+    st.lists(
+        st.sampled_from(["SITI", "AMINAH", "BUDI", "RAHAYU", "JOKO", "WIDODO"]),
+        min_size=1,
+        max_size=4,
+        unique=True,
+    ),
+    st.randoms(),
+)
+def test_key_ignores_token_order(tokens: list[str], rnd) -> None:
+    shuffled = tokens[:]
+    rnd.shuffle(shuffled)
+    assert _key(" ".join(tokens)) == _key(" ".join(shuffled))
+
+
+@given(st.text(max_size=30))
+def test_normaliser_never_fails_and_gives_plain_words(text: str) -> None:
+    key = _key(text)
+    assert key is None or (key.strip() == key and all(t.isalpha() for t in key.split(" ")))
