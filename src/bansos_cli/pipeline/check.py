@@ -228,6 +228,14 @@ _SHEETS = {
 
 
 def _write_xlsx(result: CheckResult, path: Path, lang: str) -> Path:
+    sheets, summary = report_sheets(result, lang)
+    return write_report(path, sheets, summary)
+
+
+def report_sheets(
+    result: CheckResult, lang: str = "id"
+) -> tuple[list[ReportSheet], list[tuple[str, object]]]:
+    """The eligibility sheets of ``report.xlsx`` and their lines for the summary sheet."""
     names = _SHEETS.get(lang, _SHEETS["id"])
     frame = result.frame
     severity = {Status.TIDAK_LAYAK.value: "error", Status.PERLU_VERIFIKASI.value: "warning"}
@@ -288,7 +296,7 @@ def _write_xlsx(result: CheckResult, path: Path, lang: str) -> Path:
     for p in result.programs:
         for status, n in p.counts.items():
             summary.append((f"{names[6]} {p.program.name}: {status}", n))
-    return write_report(path, sheets, summary)
+    return sheets, summary
 
 
 __all__ = [

@@ -39,7 +39,7 @@ class DedupRun:
         }
 
 
-def _identity(frame: pl.DataFrame, config: DedupConfig, mask_ids: bool) -> pl.DataFrame:
+def identity_frame(frame: pl.DataFrame, config: DedupConfig, mask_ids: bool) -> pl.DataFrame:
     """``_rid`` plus NIK, name and birth date as written (NIK masked when asked)."""
     exprs: list[pl.Expr] = [pl.int_range(pl.len(), dtype=pl.UInt32).alias(RID)]
     for label, wanted in (
@@ -163,7 +163,7 @@ def run_dedup(
         out = Path(out)
         written = write_table(result.pairs, out / "pairs", formats)
         written += write_table(result.clusters, out / "clusters", formats)
-        identity = _identity(ingest.frame, settings, mask_ids)
+        identity = identity_frame(ingest.frame, settings, mask_ids)
         groups = result.group_stats()
         text = _TEXT.get(lang, _TEXT["id"])
         summary = [

@@ -196,21 +196,30 @@ def write_outputs(
     outputs = write_table(frame, out_dir / TABLE_STEM, formats)
     outputs.append(write_json(summary, out_dir / SUMMARY_FILE))
     if report:
-        sheets = [
-            ReportSheet(
-                name="Rekonsiliasi",
-                frame=frame,
-                title="Rekonsiliasi: satu baris per pasangan atau baris tanpa pasangan",
-                highlight=_highlights(frame, result.compared),
-            ),
-            ReportSheet(name="Per kategori", frame=result.by_category),
-        ]
-        if result.by_region is not None:
-            sheets.append(ReportSheet(name="Per wilayah", frame=result.by_region))
-        if result.by_program is not None:
-            sheets.append(ReportSheet(name="Per program", frame=result.by_program))
-        outputs.append(write_report(out_dir / REPORT_FILE, sheets, _report_summary(summary)))
+        sheets, rows = report_sheets(result, summary, mask=mask)
+        outputs.append(write_report(out_dir / REPORT_FILE, sheets, rows))
     return outputs
+
+
+def report_sheets(
+    result: ReconcileResult, summary: dict[str, Any], *, mask: bool = False
+) -> tuple[list[ReportSheet], list[tuple[str, object]]]:
+    """The reconciliation sheets of ``report.xlsx`` and their lines for the summary sheet."""
+    frame = masked(result.frame, result.options.keys) if mask else result.frame
+    sheets = [
+        ReportSheet(
+            name="Rekonsiliasi",
+            frame=frame,
+            title="Rekonsiliasi: satu baris per pasangan atau baris tanpa pasangan",
+            highlight=_highlights(frame, result.compared),
+        ),
+        ReportSheet(name="Per kategori", frame=result.by_category),
+    ]
+    if result.by_region is not None:
+        sheets.append(ReportSheet(name="Per wilayah", frame=result.by_region))
+    if result.by_program is not None:
+        sheets.append(ReportSheet(name="Per program", frame=result.by_program))
+    return sheets, _report_summary(summary)
 
 
 def reconcile(
