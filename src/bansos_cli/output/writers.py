@@ -1,0 +1,70 @@
+"""Atomic table and JSON writers shared by every pipeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from bansos_cli.core.errors import OptionError
+from bansos_cli.core.files import atomic_path
+
+FORMATS: tuple[str, ...] = ("parquet", "csv")
+"""Table formats :func:`write_table` can write."""
+
+
+def _csv_ready(frame: pl.DataFrame) -> pl.DataFrame:
+    """CSV cannot hold nested values: join lists with ``; `` and JSON-encode structs."""
+    exprs = []
+    for name, dtype in frame.schema.items():
+        if isinstance(dtype, pl.List | pl.Array):
+            exprs.append(pl.col(name).cast(pl.List(pl.String)).list.join("; ").alias(name))
+        elif isinstance(dtype, pl.Struct):
+            exprs.append(pl.col(name).struct.json_encode().alias(name))
+    return frame.with_columns(exprs) if exprs else frame
+
+
+def write_table(
+    frame: pl.DataFrame, path_stem: Path, formats: Sequence[str] = ("parquet",)
+) -> list[Path]:
+    """Write ``frame`` as ``path_stem.parquet`` and/or ``path_stem.csv``, each atomically.
+
+    Returns the written paths in the order of ``formats``. CSV is UTF-8 with a header; nested
+    columns are flattened to text there.
+    """
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise OptionError(f"unknown output format {unknown[0]!r}", hint="use parquet, csv or both")
+    path_stem = Path(path_stem)
+    written: list[Path] = []
+    for fmt in dict.fromkeys(formats):
+        target = path_stem.with_name(path_stem.name + "." + fmt)
+        with atomic_path(target) as tmp:
+            if fmt == "parquet":
+                frame.write_parquet(tmp, compression="zstd", statistics=True)
+            else:
+                _csv_ready(frame).write_csv(tmp, date_format="%Y-%m-%d")
+        written.append(target)
+    return written
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, set | frozenset | tuple):
+        return sorted(value) if isinstance(value, set | frozenset) else list(value)
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def write_json(data: Mapping[str, Any], path: Path) -> Path:
+    """Write ``data`` as UTF-8 JSON (sorted keys, indent 2) to ``path`` atomically."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2, default=_default)
+    with atomic_path(path) as tmp:
+        tmp.write_text(text + "\n", encoding="utf-8")
+    return Path(path)

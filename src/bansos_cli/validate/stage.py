@@ -1,0 +1,245 @@
+"""The validate stage: text frame in, typed records + findings + summary counts out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+from bansos_cli.core.columns import ROW, SHEET, SOURCE
+from bansos_cli.core.errors import InputFileError, OptionError
+from bansos_cli.core.privacy import mask_id_expr
+from bansos_cli.validate import catalogue
+from bansos_cli.validate.checks import collect_findings
+from bansos_cli.validate.schema import CanonicalRecords
+from bansos_cli.validate.typed import (
+    DATE_COLUMNS,
+    FLAG_COLUMNS,
+    ID_COLUMNS,
+    INT_COLUMNS,
+    NAME_COLUMNS,
+    RID,
+    typed_columns,
+)
+
+FINDINGS_COLUMNS = (
+    "source",
+    "sheet",
+    "row",
+    "column",
+    "value",
+    "code",
+    "severity",
+    "message",
+    "hint",
+)
+STATUS = "status"
+DEFAULT_MAX_AGE = 110
+
+
+@dataclass
+class ValidationResult:
+    """What :func:`validate_frame` found."""
+
+    records: pl.DataFrame
+    """Every input row: typed canonical columns, pass-through columns, ``_source``,
+    ``_sheet``, ``_row`` and ``status`` (``ok``/``warning``/``error``)."""
+    findings: pl.DataFrame
+    """One row per finding: see :data:`FINDINGS_COLUMNS`."""
+    reference_date: dt.date
+    lang: str
+    counts: dict[str, Any] = field(default_factory=dict)
+    """Counts by status, by code (with severity), by kecamatan/desa (see :func:`summarise`)."""
+
+    @property
+    def valid(self) -> pl.DataFrame:
+        """Records without an error-level finding."""
+        return self.records.filter(pl.col(STATUS) != "error")
+
+
+def _typed_records(
+    typed: pl.DataFrame, worst: pl.DataFrame, columns: Sequence[str]
+) -> pl.DataFrame:
+    """Replace each known text column by its typed value and attach the row status; only the
+    input ``columns`` (no helper column) are kept."""
+    replace: list[pl.Expr] = []
+    cols = set(typed.columns)
+    for col in ID_COLUMNS:
+        if col in cols:
+            # a well-formed identifier is stored normalised; anything else as written
+            replace.append(
+                pl.when(pl.col(f"_ok_{col}"))
+                .then(pl.col(f"_v_{col}"))
+                .otherwise(pl.col(col).str.strip_chars())
+                .alias(col)
+            )
+    for col in DATE_COLUMNS:
+        if col in cols:
+            replace.append(pl.col(f"_v_{col}").alias(col))
+    if "jenis_kelamin" in cols:
+        replace.append(pl.col("_v_jenis_kelamin").alias("jenis_kelamin"))
+    if "desil" in cols:
+        replace.append(
+            pl.when(pl.col("_v_desil").is_between(1, 10)).then(pl.col("_v_desil")).alias("desil")
+        )
+    for col in (*INT_COLUMNS, *FLAG_COLUMNS, *NAME_COLUMNS):
+        if col in cols:
+            replace.append(pl.col(f"_v_{col}").alias(col))
+    # status by scattering the (few) rows with findings into an all-"ok" column
+    status = pl.repeat("ok", typed.height, dtype=pl.String, eager=True).alias(STATUS)
+    if worst.height:
+        status = status.scatter(worst.get_column(RID), worst.get_column(STATUS))
+    out = typed.with_columns(replace).with_columns(status, pl.col(ROW).cast(pl.Int64))
+    original = [c for c in typed.columns if c in set(columns)]
+    return out.select([*original, STATUS])
+
+
+def validate_frame(
+    frame: pl.DataFrame,
+    *,
+    lang: str = "id",
+    reference_date: dt.date,
+    max_age: int = DEFAULT_MAX_AGE,
+    mask: bool = False,
+) -> ValidationResult:
+    """Check every row of an ingest frame (text columns + ``_source``/``_sheet``/``_row``).
+
+    ``reference_date`` anchors ages, "future" dates and the two-digit-year pivot of NIKs
+    without a TANGGAL LAHIR; pass a fixed date for reproducible results. With ``mask``, NIK
+    and KK values in the findings are masked (``3201**********01``). Bad data never raises:
+    it becomes findings. Raises :class:`InputFileError` when there is no NIK column at all.
+    """
+    if lang not in ("id", "en"):
+        raise OptionError(f"unknown language {lang!r}", hint="use id or en")
+    if "nik" not in frame.columns:
+        sources = (
+            ", ".join(frame.get_column(SOURCE).unique().sort().to_list())
+            if (SOURCE in frame.columns)
+            else "input"
+        )
+        raise InputFileError(
+            "no NIK column found",
+            path=sources or None,
+            hint="check the header row (--header-row) or map the column with --mapping",
+        )
+    frame = _with_meta(frame)
+    typed = typed_columns(frame, reference=reference_date)
+    raw = collect_findings(typed, reference=reference_date, max_age=max_age, lang=lang)
+    findings = _finish_findings(raw, typed, lang=lang, mask=mask)
+    worst = (
+        findings.lazy()
+        .select(RID, pl.col("severity").replace_strict(catalogue.SEVERITY_RANK).alias("_rank"))
+        .group_by(RID)
+        .agg(pl.col("_rank").max())
+        .select(
+            RID,
+            pl.col("_rank")
+            .replace_strict({3: "error", 2: "warning", 1: "ok"}, return_dtype=pl.String)
+            .alias(STATUS),
+        )
+        .collect()
+    )
+    records = _typed_records(typed, worst, frame.columns)
+    CanonicalRecords.validate(records, lazy=True)
+    findings = findings.drop(RID)
+    result = ValidationResult(records, findings, reference_date, lang)
+    result.counts = summarise(result)
+    return result
+
+
+def _with_meta(frame: pl.DataFrame) -> pl.DataFrame:
+    add = []
+    if SOURCE not in frame.columns:
+        add.append(pl.lit("").alias(SOURCE))
+    if SHEET not in frame.columns:
+        add.append(pl.lit("").alias(SHEET))
+    if ROW not in frame.columns:
+        add.append((pl.int_range(pl.len(), dtype=pl.Int64) + 2).alias(ROW))
+    return frame.with_columns(add) if add else frame
+
+
+def _finish_findings(
+    raw: pl.DataFrame, typed: pl.DataFrame, *, lang: str, mask: bool
+) -> pl.DataFrame:
+    cat = catalogue.catalogue_frame(lang)
+    value = pl.col("value")
+    if mask:
+        value = (
+            pl.when(pl.col("column").is_in(list(ID_COLUMNS)))
+            .then(mask_id_expr(value))
+            .otherwise(value)
+        )
+    message = (
+        pl.when(pl.col("_has_detail"))
+        .then(
+            pl.concat_str([pl.col("_prefix"), pl.col("_detail").fill_null("?"), pl.col("_suffix")])
+        )
+        .otherwise(pl.col("_prefix"))
+    )
+    return (
+        raw.join(typed.select(RID, SOURCE, SHEET, ROW), on=RID, how="left")
+        .join(cat, on="code", how="left")
+        .select(
+            RID,
+            pl.col(SOURCE).alias("source"),
+            pl.col(SHEET).alias("sheet"),
+            pl.col(ROW).cast(pl.Int64).alias("row"),
+            "column",
+            value.alias("value"),
+            "code",
+            "severity",
+            message.alias("message"),
+            "hint",
+        )
+        .sort(["source", "sheet", "row"], maintain_order=True)
+    )
+
+
+def _area_column(records: pl.DataFrame) -> list[str]:
+    return [c for c in ("kecamatan", "desa") if c in records.columns]
+
+
+def summarise(result: ValidationResult) -> dict[str, Any]:
+    """Counts for summary.json and the terminal: by status, code and kecamatan/desa."""
+    records, findings = result.records, result.findings
+    by_status = {s: 0 for s in ("ok", "warning", "error")}
+    for status, n in records.group_by(STATUS).len().iter_rows():
+        by_status[status] = n
+    codes = (
+        findings.group_by("code", "severity")
+        .agg(pl.len().alias("count"), pl.col("row").n_unique().alias("rows"))
+        .sort(["count", "code"], descending=[True, False])
+    )
+    by_code = {
+        row["code"]: {"severity": row["severity"], "count": row["count"], "rows": row["rows"]}
+        for row in codes.to_dicts()
+    }
+    by_severity = {s: 0 for s in catalogue.SEVERITIES}
+    for severity, n in findings.group_by("severity").len().iter_rows():
+        by_severity[severity] = n
+    areas = _area_column(records)
+    by_area: list[dict[str, Any]] = []
+    if areas:
+        table = (
+            records.group_by(areas)
+            .agg(
+                pl.len().alias("rows"),
+                (pl.col(STATUS) == "error").sum().alias("error"),
+                (pl.col(STATUS) == "warning").sum().alias("warning"),
+            )
+            .with_columns((pl.col("error") / pl.col("rows")).round(4).alias("error_rate"))
+            .sort(["error_rate", "rows", *areas], descending=[True, True, *[False] * len(areas)])
+        )
+        by_area = table.to_dicts()
+    return {
+        "rows": records.height,
+        "by_status": by_status,
+        "by_severity": by_severity,
+        "by_code": by_code,
+        "by_area": by_area,
+        "area_columns": areas,
+        "reference_date": result.reference_date.isoformat(),
+    }

@@ -1,0 +1,315 @@
+"""Build the typed helper frame: cleaned identifiers, parsed dates/codes, region lookups.
+
+Speed matters here (millions of rows), so two patterns recur:
+
+- *parse distinct values once*: dates, sex codes, flags and names repeat a lot; each
+  distinct text is parsed once and the result joined back on the text;
+- *fast path for clean identifiers*: most NIK/KK cells are already 16 ASCII digits; the
+  costly normalisation (Unicode digits, separators, Excel damage) runs only on the others.
+
+Helper columns are prefixed ``_v_`` (typed value), ``_ok_``, ``_s_`` (date state) and so on;
+the stage drops them before returning records.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Callable
+
+import polars as pl
+
+from bansos_cli.core import nik as N
+from bansos_cli.core.columns import SOURCE
+from bansos_cli.validate import casts, regions
+
+DATE_COLUMNS = ("tanggal_lahir", "tanggal_salur")
+FLAG_COLUMNS = (
+    "bansos_bpnt",
+    "bansos_pkh",
+    "bansos_bpnt_ppkm",
+    "pbi_jkn",
+    "blt_dd",
+    "status_padan",
+)
+NAME_COLUMNS = ("nama", "nama_ibu_kandung", "tempat_lahir")
+INT_COLUMNS = {"rt": "RT", "rw": "RW", "jumlah_anggota_keluarga": ""}
+ID_COLUMNS = ("nik", "no_kk")
+
+RID = "_rid"
+"""Internal 0-based row id, used to join findings back to records."""
+
+_TITLES = (
+    "H|HJ|HAJI|HAJJAH|HAJAH|KH|UST|USTADZ|USTAD|USTADZAH|TGK|TEUNGKU|TENGKU|DR|DRS|DRA|IR|PROF|"
+    "NY|NYONYA|TN|TUAN|SDR|SDRI|BPK|BAPAK|IBU|BU|PAK|MBAH|R|RADEN|RA|RR|RM|ALM|ALMH|ALMARHUM|"
+    "ALMARHUMAH|ST|S|SPD|SE|SH|SSOS|SAG|SKOM|SKM|SIP|SKEP|NS|AMD|AMA|MPD|MM|MSI|MKES|MA|LC|PHD"
+)
+_TITLE_RE = rf"\b(?:{_TITLES})\b"
+_DECEASED_RE = r"\b(?:ALM|ALMH|ALMRH|ALMARHUM|ALMARHUMAH)\b"
+
+
+def _per_distinct(
+    frame: pl.DataFrame, builds: dict[str, Callable[[pl.LazyFrame], pl.LazyFrame]]
+) -> pl.DataFrame:
+    """For each ``column -> build``: run ``build`` on the column's distinct values and join
+    the new columns back on the text. All columns are processed in one parallel collect; only
+    the key column is joined, so the wide frame is never copied."""
+    if not builds:
+        return frame
+    plans = []
+    for column, build in builds.items():
+        distinct = frame.lazy().select(pl.col(column)).unique()
+        plans.append(
+            frame.lazy()
+            .select(column)
+            .join(build(distinct), on=column, how="left", nulls_equal=True, maintain_order="left")
+            .drop(column)
+        )
+    added = pl.collect_all(plans)
+    return frame.hstack([series for part in added for series in part.get_columns()])
+
+
+def _blank_flag(column: str) -> pl.Expr:
+    return casts.is_blank(pl.col(column)).alias(f"_b_{column}")
+
+
+def _id_columns(frame: pl.DataFrame, col: str) -> pl.DataFrame:
+    """``_v_`` (normalised), ``_ok_`` (16 digits), ``_n_`` (as UInt64) and damage flags
+    (``_alt_`` normalised, ``_sci_`` E+ notation, ``_dec_`` ``.0``, ``_dig_`` digits only)."""
+    raw = pl.col(col)
+    fast = frame.select(raw.str.contains(r"^[0-9]{16}$").fill_null(False)).to_series()
+    height = frame.height
+    # the costly normalisation runs only on cells that are not already 16 ASCII digits
+    rest = frame.filter(~fast & raw.is_not_null()).select(RID, col)
+    rest = rest.with_columns(N.clean_id(raw).alias("_c")).select(
+        RID,
+        pl.col("_c"),
+        N.is_id_shape(pl.col("_c")).fill_null(False).alias("_ok"),
+        (pl.col("_c") != raw.str.strip_chars()).fill_null(False).alias("_alt"),
+        N.is_scientific(raw).fill_null(False).alias("_sci"),
+        N.has_decimal_suffix(raw).fill_null(False).alias("_dec"),
+        N.is_digits(pl.col("_c")).fill_null(False).alias("_dig"),
+    )
+    where = rest.get_column(RID)
+
+    def spread(name: str, base: pl.Series) -> pl.Series:
+        return base.scatter(where, rest.get_column(name)) if rest.height else base
+
+    no = pl.repeat(False, height, dtype=pl.Boolean, eager=True)
+    value = spread("_c", frame.get_column(col))
+    ok = fast | spread("_ok", no.clone())
+    new = pl.DataFrame(
+        {
+            f"_v_{col}": value,
+            f"_ok_{col}": ok,
+            f"_alt_{col}": spread("_alt", no.clone()),
+            f"_sci_{col}": spread("_sci", no.clone()),
+            f"_dec_{col}": spread("_dec", no.clone()),
+            f"_dig_{col}": fast | spread("_dig", no.clone()),
+        }
+    ).with_columns(
+        # 16 digits fit in a UInt64: field arithmetic on integers is far cheaper than slicing
+        pl.when(pl.col(f"_ok_{col}"))
+        .then(pl.col(f"_v_{col}").cast(pl.UInt64, strict=False))
+        .alias(f"_n_{col}")
+    )
+    return frame.hstack(new)
+
+
+def _digits(number: pl.Expr, start: int, length: int) -> pl.Expr:
+    """Digits ``start``.. (0-based, ``length`` of them) of a 16-digit number, as Int32."""
+    return ((number // 10 ** (16 - start - length)) % 10**length).cast(pl.Int32)
+
+
+def _nik_parts(frame: pl.DataFrame, *, reference: dt.date) -> pl.DataFrame:
+    """Decoded NIK fields (sex, birth day/month/yy, date validity) for well-formed NIKs."""
+    nik = pl.col("_n_nik")
+    frame = frame.with_columns(
+        _digits(nik, 6, 2).alias("_nik_dd"),
+        _digits(nik, 8, 2).alias("_nik_month"),
+        _digits(nik, 10, 2).alias("_nik_yy"),
+    )
+    dd = pl.col("_nik_dd")
+    frame = frame.with_columns(
+        pl.when(dd.is_between(1, 31))
+        .then(pl.lit("L"))
+        .when(dd.is_between(41, 71))
+        .then(pl.lit("P"))
+        .alias("_nik_sex"),
+        pl.when(dd.is_between(1, 31))
+        .then(dd)
+        .when(dd.is_between(41, 71))
+        .then(dd - N.FEMALE_DAY_OFFSET)
+        .alias("_nik_day"),
+    ).drop("_nik_dd")
+    valid = _date_digits_valid(pl.col("_nik_day"), pl.col("_nik_month"), pl.col("_nik_yy"))
+    return frame.with_columns(valid.alias("_nik_date_ok"))
+
+
+def _date_digits_valid(day: pl.Expr, month: pl.Expr, yy: pl.Expr) -> pl.Expr:
+    """DD MM YY is a real date in either century (29-02-00 is valid in 2000)."""
+    return N.is_valid_date(yy + 2000, month, day) | N.is_valid_date(yy + 1900, month, day)
+
+
+def _date_build(col: str, reference: dt.date) -> Callable[[pl.LazyFrame], pl.LazyFrame]:
+    def build(lf: pl.LazyFrame) -> pl.LazyFrame:
+        return casts.add_parsed_date(
+            lf,
+            col,
+            date_name=f"_v_{col}",
+            state_name=f"_s_{col}",
+            reference=reference,
+            resolve_ambiguity=False,
+        )
+
+    return build
+
+
+def _name_build(col: str) -> Callable[[pl.LazyFrame], pl.LazyFrame]:
+    def build(lf: pl.LazyFrame) -> pl.LazyFrame:
+        lf = lf.with_columns(casts.clean_text(pl.col(col)).alias(f"_v_{col}"))
+        if col != "nama":
+            return lf
+        upper = pl.col("_v_nama").str.to_uppercase()
+        words = upper.str.replace_all(r"[.,'`\-()]", " ")
+        only_titles = words.str.replace_all(_TITLE_RE, "").str.strip_chars().str.len_bytes() == 0
+        return lf.with_columns(
+            N.fold_digits(upper).str.contains(r"[0-9]").fill_null(False).alias("_nama_angka"),
+            (upper.is_not_null() & only_titles).fill_null(False).alias("_nama_gelar"),
+            (words.str.contains(_DECEASED_RE) & ~only_titles).fill_null(False).alias("_nama_alm"),
+        )
+
+    return build
+
+
+def _parse_build(
+    col: str, parse: Callable[[pl.Expr], pl.Expr]
+) -> Callable[[pl.LazyFrame], pl.LazyFrame]:
+    def build(lf: pl.LazyFrame) -> pl.LazyFrame:
+        return lf.with_columns(parse(pl.col(col)).alias(f"_v_{col}"), _blank_flag(col))
+
+    return build
+
+
+def typed_columns(frame: pl.DataFrame, *, reference: dt.date) -> pl.DataFrame:
+    """Add helper columns holding the typed value of every known column, and check flags."""
+    cols = set(frame.columns)
+    out = frame.with_row_index(RID)
+    for col in ID_COLUMNS:
+        if col in cols:
+            out = _id_columns(out, col)
+            out = _join_regions(out, col)
+    out = _nik_parts(out, reference=reference)
+    if "no_kk" in cols:
+        out = out.with_columns(
+            _date_digits_valid(
+                _digits(pl.col("_n_no_kk"), 6, 2),
+                _digits(pl.col("_n_no_kk"), 8, 2),
+                _digits(pl.col("_n_no_kk"), 10, 2),
+            ).alias("_kk_date_ok"),
+        )
+    builds: dict[str, Callable[[pl.LazyFrame], pl.LazyFrame]] = {}
+    for col in DATE_COLUMNS:
+        if col in cols:
+            builds[col] = _date_build(col, reference)
+    if "jenis_kelamin" in cols:
+        builds["jenis_kelamin"] = _parse_build("jenis_kelamin", casts.parse_sex)
+    if "desil" in cols:
+        builds["desil"] = _parse_build("desil", casts.parse_desil)
+    for col, prefix in INT_COLUMNS.items():
+        if col in cols:
+            builds[col] = _parse_build(col, functools.partial(casts.parse_int, strip_prefix=prefix))
+    for col in FLAG_COLUMNS:
+        if col in cols:
+            builds[col] = _parse_build(col, casts.parse_flag)
+    for col in NAME_COLUMNS:
+        if col in cols:
+            builds[col] = _name_build(col)
+    out = _per_distinct(out, builds)
+    for col in DATE_COLUMNS:
+        if col in cols:
+            state = f"_s_{col}"
+            if (out.get_column(state) == casts.DATE_SWAPPED).any():
+                out = casts.resolve_ambiguous(out.lazy(), state, SOURCE).collect()
+            else:  # no month/day value anywhere: nothing is ambiguous
+                out = out.drop(f"{state}_both")
+    return out
+
+
+def _join_regions(frame: pl.DataFrame, col: str) -> pl.DataFrame:
+    """Region status of the 6-digit prefix, looked up once per distinct prefix."""
+    key = f"_pfx_{col}"
+    frame = frame.with_columns((pl.col(f"_n_{col}") // 10**10).cast(pl.UInt32).alias(key))
+    prefixes = frame.get_column(key).drop_nulls().unique()
+    status = regions.prefix_status(prefixes.cast(pl.String).str.zfill(6)).select(
+        pl.col("_pfx").cast(pl.UInt32).alias(key),
+        pl.col("_status").alias(f"_rs_{col}"),
+        pl.col("_detail").alias(f"_rd_{col}"),
+    )
+    added = frame.select(key).join(status, on=key, how="left", maintain_order="left").drop(key)
+    return frame.hstack(added)
+
+
+def region_name_mismatch(frame: pl.DataFrame) -> pl.DataFrame:
+    """``_rid``, ``_wil_col``, ``_wil_detail`` for rows whose region names match neither the
+    NIK's nor the KK's prefix (kabupaten checked first, then kecamatan; one finding a row).
+
+    Names are judged once per distinct (prefixes, name) combination, then the few bad
+    combinations are joined back to the rows.
+    """
+    empty = pl.DataFrame(schema={RID: pl.UInt32, "_wil_col": pl.String, "_wil_detail": pl.String})
+    id_cols = [c for c in ID_COLUMNS if f"_pfx_{c}" in frame.columns]
+    levels = [
+        (lvl, col)
+        for lvl, col in (("kab", "kabupaten"), ("kec", "kecamatan"))
+        if col in frame.columns
+    ]
+    if not id_cols or not levels:
+        return empty
+    keys = [*(f"_pfx_{c}" for c in id_cols), *(f"_rs_{c}" for c in id_cols)]
+    out = []
+    seen = pl.DataFrame(schema={RID: pl.UInt32})
+    for level, col in levels:
+        width = 4 if level == "kab" else 6
+        combos = frame.lazy().select([*keys, col]).unique().collect()
+        base = combos.with_columns(
+            pl.col(col).alias("_name"),
+            *[
+                pl.when(pl.col(f"_rs_{c}").is_in([regions.OK, regions.RETIRED]))
+                .then(pl.col(f"_pfx_{c}").cast(pl.String).str.zfill(6).str.slice(0, width))
+                .alias(f"_code_{c}")
+                for c in id_cols
+            ],
+        ).with_columns(regions.name_key(pl.col("_name")).alias("_key"))
+        base = base.filter(
+            (pl.col("_key").str.len_bytes() > 0)
+            & pl.any_horizontal([pl.col(f"_code_{c}").is_not_null() for c in id_cols])
+        )
+        matched = []
+        for c in id_cols:
+            pairs = base.select(pl.col(f"_code_{c}").alias("kode"), "_key").drop_nulls().unique()
+            checked = regions.names_match(pairs, level).select(
+                pl.col("kode").alias(f"_code_{c}"), "_key", pl.col("_match").alias(f"_m_{c}")
+            )
+            base = base.join(checked, on=[f"_code_{c}", "_key"], how="left")
+            matched.append(pl.col(f"_m_{c}").fill_null(False))
+        bad = base.filter(~pl.any_horizontal(matched)).select(
+            *keys,
+            col,
+            pl.concat_str(
+                [
+                    pl.col("_name"),
+                    pl.lit(" / "),
+                    pl.coalesce([pl.col(f"_code_{c}") for c in id_cols]),
+                ]
+            ).alias("_wil_detail"),
+        )
+        if bad.is_empty():
+            continue
+        rows = frame.select(RID, *keys, col).join(
+            bad, on=[*keys, col], how="inner", nulls_equal=True
+        )
+        rows = rows.join(seen, on=RID, how="anti")
+        out.append(rows.select(RID, pl.lit(col).alias("_wil_col"), "_wil_detail"))
+        seen = pl.concat([seen, rows.select(RID)])
+    return pl.concat(out) if out else empty
