@@ -18,9 +18,7 @@ def run_child(code: str) -> dict:
     Returns that object plus ``peak_mb`` (child's max RSS) and ``wall_s``.
     """
     wrapper = (
-        "import resource, json, sys\n"
-        + code
-        + "\nprint(json.dumps({**RESULT, 'peak_mb': "
+        "import resource, json, sys\n" + code + "\nprint(json.dumps({**RESULT, 'peak_mb': "
         "resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))\n"
     )
     start = time.perf_counter()

@@ -21,14 +21,14 @@ err_console = Console(stderr=True, highlight=False)
 class BansosGroup(TyperGroup):
     """Turns a :class:`BansosError` from any command into one line on stderr and exit code 2."""
 
-    def invoke(self, ctx: typer.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except BansosError as exc:
             err_console.print(f"[bold red]bansos: error:[/] {exc}", markup=True, soft_wrap=True)
             raise typer.Exit(code=int(exc.exit_code)) from None
 
-    def list_commands(self, ctx: typer.Context) -> list[str]:
+    def list_commands(self, ctx: Any) -> list[str]:
         # Keep registration order (the order of the data-flow) in --help.
         return list(self.commands)
 

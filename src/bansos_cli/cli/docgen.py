@@ -7,7 +7,6 @@ never go stale.
 from __future__ import annotations
 
 import inspect as pyinspect
-
 from typing import Any
 
 import typer

@@ -120,7 +120,7 @@ def _drop_footer(data: pl.DataFrame, names: list[str], info: SourceInfo) -> pl.D
         return data
     tail = data.tail(FOOTER_MAX_ROWS + 1)
     # A row with an identifier or a running number ("NO") is a record, never a footer line.
-    ids = [c for c in ("nik", "no_kk") if c in names]
+    ids: list[str] = [c for c in ("nik", "no_kk") if c in names]
     if "no" in names:
         ids.append("no")
     filled = tail.select(

@@ -4,7 +4,13 @@ from bansos_cli.rules.compile import CompiledProgram, CompiledRule, compile_rule
 from bansos_cli.rules.evaluate import RESULT_COLUMNS, Evaluation, RuleCounts, evaluate
 from bansos_cli.rules.issues import RuleIssue, RulesError
 from bansos_cli.rules.lint import LintReport, lint
-from bansos_cli.rules.loader import RuleSet, expand_rule_paths, load_rules, load_ruleset
+from bansos_cli.rules.loader import (
+    RuleSet,
+    expand_rule_paths,
+    load_rules,
+    load_ruleset,
+    shipped_rules,
+)
 from bansos_cli.rules.model import FORMAT, RuleFile, Status
 from bansos_cli.rules.schema import json_schema, json_schema_text
 from bansos_cli.rules.testing import TestReport, junit_xml, run_tests, write_junit
@@ -27,6 +33,7 @@ __all__ = [
     "compile_ruleset",
     "evaluate",
     "expand_rule_paths",
+    "shipped_rules",
     "json_schema",
     "json_schema_text",
     "junit_xml",

@@ -12,12 +12,14 @@ import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from bansos_cli.core.errors import ConfigError
 from bansos_cli.rules import model as m
 from bansos_cli.rules.issues import RuleIssue, RulesError, key_path
 
@@ -353,6 +355,15 @@ def load_rules(path: str | Path) -> RuleSet:
     return ruleset
 
 
+def shipped_rules() -> Path | None:
+    """The program rule files shipped with bansos (``rules/`` of the source tree)."""
+    packaged = Path(str(resources.files("bansos_cli").joinpath("data", "rules")))
+    if packaged.is_dir():
+        return packaged
+    source = Path(__file__).resolve().parents[3] / "rules"  # editable install / source tree
+    return source if source.is_dir() else None
+
+
 def expand_rule_paths(paths: Iterable[str | Path]) -> list[Path]:
     """Files given directly, plus ``*.yaml``/``*.yml`` inside given directories (sorted)."""
     out: list[Path] = []
@@ -363,7 +374,11 @@ def expand_rule_paths(paths: Iterable[str | Path]) -> list[Path]:
         elif p.exists():
             out.append(p)
         else:
-            raise RulesError([RuleIssue(str(p), None, "", "FILE", "no such rules file or folder")])
+            raise ConfigError(
+                "no such rules file or folder",
+                path=str(p),
+                hint="check the path given with --rules (or rules.files in bansos.yaml)",
+            )
     if not out:
         raise RulesError(
             [

@@ -1,0 +1,237 @@
+"""The ``bansos run`` configuration file (``bansos.yaml``): typed, strict, documented.
+
+YAML is read with ``safe_load`` and validated into :class:`RunConfig` before any data is
+touched; unknown keys are errors with their key path, and every problem is listed at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from bansos_cli.core.errors import ConfigError
+from bansos_cli.dedup import DedupConfig
+
+CONFIG_NAME = "bansos.yaml"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class InputSpec(_Strict):
+    """One input: a file, a folder (every supported file in it) or a glob pattern."""
+
+    path: str
+    sheet: str | int | None = None
+    """Sheet name or number (1 = first); default: detected."""
+    header_row: int | None = Field(default=None, ge=1)
+    """Excel row / text line of the header; default: detected."""
+    mapping: str | None = None
+    """YAML mapping file: header in the file -> column name."""
+    encoding: str | None = None
+    delimiter: str | None = None
+
+
+class Stages(_Strict):
+    """Which stages run. ``reconcile`` runs when a ``reconcile.target`` is configured."""
+
+    validate_: bool = Field(default=True, alias="validate")
+    dedup: bool = True
+    check: bool = True
+    reconcile: bool = True
+
+
+class ValidateSettings(_Strict):
+    fail_on: Literal["error", "warning", "never"] = "error"
+    """Exit code 1 when any row has a finding at or above this level (``never``: only 2)."""
+
+
+class RulesSettings(_Strict):
+    files: list[str] = Field(default_factory=list)
+    """Rule files or folders (program files; shared fragments are included by them).
+    Default: the PKH, Sembako, PBI-JK and BLT-DD rule files shipped with bansos."""
+    as_of: dt.date | None = None
+    """Reference date for ages and dated parameters (default: today, printed)."""
+
+
+class ReconcileSettings(_Strict):
+    """Compare the run's rows (left) with a target list (right), e.g. a disbursement report."""
+
+    target: list[str]
+    sheet: str | int | None = None
+    header_row: int | None = Field(default=None, ge=1)
+    mapping: str | None = None
+    key: list[str] = Field(default_factory=lambda: ["nik"])
+    compare: list[str] | None = None
+    ignore: list[str] = Field(default_factory=list)
+    amount: str | None = "nominal"
+    amount_tolerance: int = Field(default=0, ge=0)
+    fuzzy: bool = False
+
+    @field_validator("target", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+
+class RunConfig(_Strict):
+    """Everything ``bansos run`` needs; command-line options override these values."""
+
+    inputs: list[InputSpec] = Field(default_factory=list)
+    out: str = "bansos-out/run"
+    formats: list[Literal["parquet", "csv"]] = Field(default_factory=lambda: ["parquet"])  # type: ignore[arg-type]
+    report: bool = True
+    """Write ``report.xlsx`` for officers."""
+    mask: bool = False
+    """Mask NIK/KK in written files (the terminal is always masked)."""
+    lang: Literal["id", "en"] = "id"
+    strict: bool = False
+    """Stop at the first unreadable input instead of reporting it and going on."""
+    stages: Stages = Field(default_factory=Stages)
+    validate_: ValidateSettings = Field(default_factory=ValidateSettings, alias="validate")
+    dedup: DedupConfig = Field(default_factory=DedupConfig)
+    rules: RulesSettings = Field(default_factory=RulesSettings)
+    reconcile: ReconcileSettings | None = None
+
+    @field_validator("inputs", mode="before")
+    @classmethod
+    def _paths_as_inputs(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [value]
+        if isinstance(value, list):
+            return [{"path": v} if isinstance(v, str) else v for v in value]
+        return value
+
+
+def _location(loc: tuple[Any, ...]) -> str:
+    return ".".join(str(part) for part in loc) or "(root)"
+
+
+def parse_run_config(data: Any, *, source: str = CONFIG_NAME) -> RunConfig:
+    """Validate parsed YAML into a :class:`RunConfig`, listing every problem with its key path."""
+    if data is None:
+        return RunConfig()
+    if not isinstance(data, dict):
+        raise ConfigError("must be a mapping of settings", path=source, hint="see docs/run.md")
+    try:
+        return RunConfig.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            where = _location(err["loc"])
+            if err["type"] == "extra_forbidden":
+                problems.append(f"{where}: unknown key")
+            else:
+                problems.append(f"{where}: {err['msg']}")
+        raise ConfigError(
+            "; ".join(problems), path=source, hint="see docs/run.md for the allowed keys"
+        ) from None
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """SafeLoader that rejects duplicate keys (YAML 1.1 silently keeps the last one)."""
+
+
+def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node)
+        if key in seen:
+            raise ConfigError(
+                f"duplicate key {key!r} at line {key_node.start_mark.line + 1}",
+                path=str(loader.name) if hasattr(loader, "name") else None,
+            )
+        seen.add(key)
+    return loader.construct_mapping(node)
+
+
+_UniqueKeyLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
+    _construct_mapping,
+)
+
+
+def load_run_config(path: str | Path) -> RunConfig:
+    """Read and validate a ``bansos.yaml``. Relative paths inside stay relative to the CWD."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ConfigError("config file not found", path=str(path)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read the config file ({exc})", path=str(path)) from None
+    try:
+        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+    except ConfigError as exc:
+        raise ConfigError(exc.detail, path=str(path)) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise ConfigError(f"not valid YAML{where}", path=str(path)) from None
+    return parse_run_config(data, source=str(path))
+
+
+def discover_config(cwd: Path | None = None) -> Path | None:
+    """``bansos.yaml`` in the working directory, if there is one."""
+    candidate = (cwd or Path.cwd()) / CONFIG_NAME
+    return candidate if candidate.is_file() else None
+
+
+def run_config_schema() -> dict[str, Any]:
+    """JSON Schema (draft-07 compatible) of ``bansos.yaml`` for editor autocompletion."""
+    schema = RunConfig.model_json_schema(by_alias=True)
+    schema["$schema"] = "http://json-schema.org/draft-07/schema#"
+    schema["title"] = "bansos run configuration (bansos.yaml)"
+    return schema
+
+
+def schema_json() -> str:
+    return json.dumps(run_config_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+STARTER = """\
+# bansos.yaml — configuration of `bansos run` (docs/run.md). Options given on the command
+# line override the values here. Unknown keys are errors.
+
+# Inputs: files, folders (every .xlsx/.csv/.parquet inside) or glob patterns.
+inputs:
+  - path: sample_data/siks_ng_export.xlsx
+  #   sheet: DATA          # sheet name or number; default: detected
+  #   header_row: 5        # Excel row of the column headers; default: detected
+  #   mapping: map.yaml    # header in the file -> bansos column name
+
+out: bansos-out/run        # output folder
+formats: [parquet]         # parquet and/or csv
+report: true               # write report.xlsx for officers
+mask: false                # mask NIK/KK in written files (the terminal is always masked)
+lang: id                   # id (Bahasa Indonesia) or en
+strict: false              # true: stop at the first unreadable input
+
+stages:
+  validate: true
+  dedup: true
+  check: true
+  reconcile: true          # only runs when `reconcile.target` is set below
+
+validate:
+  fail_on: error           # error | warning | never
+
+dedup: {}                  # defaults; see docs/dedup.md for every setting
+
+rules:
+  files: []                # program rule files or folders; [] = the rules shipped with bansos
+  # as_of: 2026-01-01      # reference date; default: today (always printed)
+
+# reconcile:               # compare with a disbursement report or last period's list
+#   target: sample_data/laporan_penyaluran.xlsx
+#   key: [nik]
+#   amount: nominal
+#   amount_tolerance: 0
+#   fuzzy: false
+"""

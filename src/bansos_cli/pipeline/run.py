@@ -1,0 +1,352 @@
+"""``bansos run``: the whole chain on the same rows, driven by a config file.
+
+ingest (every input, one dataset) -> validate -> dedup -> eligibility rules -> (reconcile)
+-> one ``records`` table with validation status, duplicate group and eligibility side by
+side per person, one ``summary.json`` and one ``report.xlsx``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from bansos_cli import __version__
+from bansos_cli.core.columns import SHEET, SOURCE
+from bansos_cli.core.errors import BansosError, ConfigError, ExitCode
+from bansos_cli.dedup import DedupResult, dedup_frame
+from bansos_cli.ingest import IngestResult, ReadOptions, SourceInfo, expand_inputs, read_inputs
+from bansos_cli.output import write_json, write_table
+from bansos_cli.pipeline import check as check_pipeline
+from bansos_cli.pipeline import dedup as dedup_pipeline
+from bansos_cli.pipeline import reconcile as reconcile_pipeline
+from bansos_cli.pipeline import validate as validate_pipeline
+from bansos_cli.pipeline.check import CheckResult, check_frame, load_programs
+from bansos_cli.pipeline.config import InputSpec, RunConfig
+from bansos_cli.reconcile import ReconcileOptions, ReconcileResult, reconcile_frames
+from bansos_cli.report import ReportSheet, write_report
+from bansos_cli.rules import shipped_rules
+from bansos_cli.validate import ValidationResult, validate_frame
+
+STAGES = ("read", "validate", "dedup", "check", "reconcile", "write")
+
+RunProgress = Callable[[str], None]
+"""Called with a stage name (see :data:`STAGES`) as each stage starts."""
+
+
+@dataclass
+class FailedInput:
+    """An input that could not be read (the run went on without it unless ``strict``)."""
+
+    path: str
+    error: str
+
+
+@dataclass
+class RunResult:
+    """Everything ``bansos run`` computed and wrote; what the CLI renders and tests read."""
+
+    config: RunConfig
+    as_of: dt.date
+    records: pl.DataFrame
+    """One row per input row: meta, data, ``status``, duplicate group, eligibility."""
+    sources: list[SourceInfo]
+    failed: list[FailedInput]
+    validation: ValidationResult | None = None
+    dedup: DedupResult | None = None
+    check: CheckResult | None = None
+    reconciliation: ReconcileResult | None = None
+    reconcile_summary: dict[str, Any] | None = None
+    summary: dict[str, Any] = field(default_factory=dict)
+    outputs: dict[str, list[Path]] = field(default_factory=dict)
+    out_dir: Path | None = None
+
+    def exit_code(self) -> int:
+        """2 when an input could not be read; 1 when the data failed; else 0.
+
+        The data fails on validation findings at or above ``validate.fail_on``, on confirmed
+        duplicates, and on reconciliation rows that are unmatched or different.
+        """
+        if self.failed:
+            return int(ExitCode.USAGE)
+        fail_on = self.config.validate_.fail_on
+        if fail_on == "never":
+            return int(ExitCode.OK)
+        failing = False
+        if self.validation is not None:
+            counts = self.summary["validate"]["by_status"]
+            failing |= counts["error"] > 0 or (fail_on == "warning" and counts["warning"] > 0)
+        if self.dedup is not None:
+            failing |= self.summary["dedup"]["decisions"].get("ganda", 0) > 0
+        if self.reconcile_summary is not None:
+            failing |= self.reconcile_summary["failing_rows"] > 0
+        return int(ExitCode.DATA_FAILED if failing else ExitCode.OK)
+
+
+def _read_options(spec: InputSpec) -> ReadOptions:
+    return ReadOptions(
+        sheet=spec.sheet,
+        header_row=spec.header_row,
+        mapping=spec.mapping,
+        encoding=spec.encoding,
+        delimiter=spec.delimiter,
+    )
+
+
+def read_batch(
+    inputs: Sequence[InputSpec], *, strict: bool
+) -> tuple[IngestResult, list[FailedInput]]:
+    """Read every input file into one dataset; an unreadable file is recorded and skipped.
+
+    With ``strict`` the first unreadable input raises. When no input at all can be read the
+    first error is raised, so a run never "succeeds" on nothing.
+    """
+    if not inputs:
+        raise ConfigError(
+            "no input given",
+            hint="name files or folders on the command line or under 'inputs:' in bansos.yaml",
+        )
+    frames: list[pl.DataFrame] = []
+    sources: list[SourceInfo] = []
+    failed: list[FailedInput] = []
+    first_error: BansosError | None = None
+    for spec in inputs:
+        try:
+            files = expand_inputs([spec.path])
+        except BansosError as exc:
+            if strict:
+                raise
+            first_error = first_error or exc
+            failed.append(FailedInput(spec.path, str(exc)))
+            continue
+        for path in files:
+            try:
+                part = read_inputs([path], _read_options(spec))
+            except BansosError as exc:
+                if strict:
+                    raise
+                first_error = first_error or exc
+                failed.append(FailedInput(str(path), str(exc)))
+                continue
+            frames.append(part.frame)
+            sources.extend(part.sources)
+    if not frames:
+        assert first_error is not None
+        raise first_error
+    frame = pl.concat(frames, how="diagonal_relaxed") if len(frames) > 1 else frames[0]
+    return IngestResult(frame=frame, sources=sources), failed
+
+
+def rule_files(config: RunConfig) -> list[str | Path]:
+    """The configured rule files, else the rule files shipped with bansos."""
+    if config.rules.files:
+        return list(config.rules.files)
+    shipped = shipped_rules()
+    if shipped is None:
+        raise ConfigError("no rule files configured", hint="give --rules rules/ or skip the check")
+    return [shipped]
+
+
+def _eligibility_wide(check: CheckResult) -> pl.DataFrame:
+    """Per input row: ``layak_<program>`` status columns side by side, in input order."""
+    columns = []
+    for program in check.programs:
+        name = program.program.name
+        part = check.frame.filter(pl.col("program") == name)
+        columns.append(part.get_column("status").cast(pl.String).alias(f"kelayakan_{name}"))
+    return pl.DataFrame(columns)
+
+
+def _combine(
+    base: pl.DataFrame,
+    validation: ValidationResult | None,
+    dedup: DedupResult | None,
+    check: CheckResult | None,
+) -> pl.DataFrame:
+    """Validation status, duplicate group and eligibility side by side, one row per input."""
+    records = validation.records if validation is not None else base
+    records = records.drop([c for c in records.columns if c.startswith("_num_")])
+    parts = [records]
+    if dedup is not None:
+        clusters = dedup.clusters.sort("_rid").select(
+            pl.col("cluster_id").alias("kelompok_ganda"),
+            pl.col("cluster_size").alias("jumlah_kelompok"),
+            "simpan",
+            "perlu_tinjau",
+        )
+        parts.append(clusters)
+    if check is not None:
+        parts.append(_eligibility_wide(check))
+    return pl.concat(parts, how="horizontal")
+
+
+def _per_file(records: pl.DataFrame, check: CheckResult | None) -> list[dict[str, Any]]:
+    """Per input file: rows, rows per validation status, duplicate rows, eligible rows."""
+    aggs: list[pl.Expr] = [pl.len().alias("rows")]
+    if "status" in records.columns:
+        aggs += [(pl.col("status") == s).sum().alias(s) for s in ("ok", "warning", "error")]
+    if "jumlah_kelompok" in records.columns:
+        aggs.append((pl.col("jumlah_kelompok") > 1).sum().alias("rows_in_duplicate_groups"))
+    for column in [c for c in records.columns if c.startswith("kelayakan_")]:
+        aggs.append((pl.col(column) == "LAYAK").sum().alias(f"layak_{column[10:]}"))
+    table = records.group_by(SOURCE, SHEET, maintain_order=True).agg(aggs)
+    return [{"path": row.pop(SOURCE), "sheet": row.pop(SHEET), **row} for row in table.to_dicts()]
+
+
+def run(
+    inputs: Sequence[str | Path | InputSpec] | None = None,
+    config: RunConfig | None = None,
+    *,
+    as_of: dt.date | None = None,
+    out_dir: str | Path | None = None,
+    progress: RunProgress | None = None,
+) -> RunResult:
+    """Run the configured stages on the inputs and write one set of outputs.
+
+    ``inputs`` (paths or :class:`InputSpec`) replace ``config.inputs`` when given, as the
+    command line does. ``as_of`` is the reference date of validation and eligibility rules
+    (``config.rules.as_of`` or today when not given). ``out_dir`` overrides ``config.out``.
+    """
+    config = config or RunConfig()
+    started = time.perf_counter()
+    step = progress or (lambda _stage: None)
+    specs = config.inputs
+    if inputs:
+        specs = [i if isinstance(i, InputSpec) else InputSpec(path=str(i)) for i in inputs]
+    as_of = as_of or config.rules.as_of or dt.date.today()
+    stages = config.stages
+
+    # Rule files are compiled before any data is read: a broken rules file fails fast.
+    programs = load_programs(rule_files(config), as_of) if stages.check else []
+    step("read")
+    ingest, failed = read_batch(specs, strict=config.strict)
+    frame = ingest.frame
+    result = RunResult(config, as_of, frame, ingest.sources, failed)
+
+    if stages.validate_:
+        step("validate")
+        result.validation = validate_frame(
+            frame, lang=config.lang, reference_date=as_of, mask=config.mask
+        )
+    if stages.dedup:
+        step("dedup")
+        result.dedup = dedup_frame(frame, config.dedup)
+    if stages.check:
+        step("check")
+        result.check = check_frame(frame, programs, lang=config.lang, mask_ids=config.mask)
+    target_ingest: IngestResult | None = None
+    if stages.reconcile and config.reconcile is not None:
+        step("reconcile")
+        rec = config.reconcile
+        target_ingest = read_inputs(
+            rec.target, ReadOptions(sheet=rec.sheet, header_row=rec.header_row, mapping=rec.mapping)
+        )
+        options = ReconcileOptions(
+            keys=tuple(rec.key),
+            compare=tuple(rec.compare) if rec.compare is not None else None,
+            ignore=tuple(rec.ignore),
+            amount=rec.amount,
+            amount_tolerance=rec.amount_tolerance,
+            fuzzy=rec.fuzzy,
+        )
+        result.reconciliation = reconcile_frames(frame, target_ingest.frame, options)
+        result.reconcile_summary = reconcile_pipeline.build_summary(
+            result.reconciliation, ingest, target_ingest
+        )
+
+    result.records = _combine(frame, result.validation, result.dedup, result.check)
+    result.summary = _summary(result, ingest)
+    step("write")
+    out = Path(out_dir) if out_dir is not None else Path(config.out)
+    _write(result, ingest, out)
+    result.summary["duration_s"] = round(time.perf_counter() - started, 3)
+    result.outputs["summary"] = [write_json(result.summary, out / "summary.json")]
+    result.out_dir = out
+    return result
+
+
+def _summary(result: RunResult, ingest: IngestResult) -> dict[str, Any]:
+    summary: dict[str, Any] = {
+        "command": "run",
+        "version": __version__,
+        "as_of": result.as_of.isoformat(),
+        "lang": result.config.lang,
+        "masked": result.config.mask,
+        "rows": result.records.height,
+        "empty_rows": ingest.empty_rows,
+        "inputs": [
+            {
+                "path": s.path,
+                "format": s.format,
+                "sheet": s.sheet,
+                "header_row": s.header_row,
+                "rows": s.rows,
+                "empty_rows": s.empty_rows,
+                "notices": [n.code for n in s.notices],
+            }
+            for s in result.sources
+        ],
+        "failed_inputs": [{"path": f.path, "error": f.error} for f in result.failed],
+        "per_file": _per_file(result.records, result.check),
+    }
+    if result.validation is not None:
+        summary["validate"] = result.validation.counts
+    if result.dedup is not None:
+        summary["dedup"] = result.dedup.summary()
+    if result.check is not None:
+        summary["check"] = result.check.to_dict()
+    if result.reconcile_summary is not None:
+        summary["reconcile"] = result.reconcile_summary
+    return summary
+
+
+def _write(result: RunResult, ingest: IngestResult, out: Path) -> None:
+    config = result.config
+    formats = config.formats
+    outputs = result.outputs
+    records = validate_pipeline.records_for_output(result.records, config.mask)
+    outputs["records"] = write_table(records, out / "records", formats)
+    sheets: list[ReportSheet] = []
+    summary_rows: list[tuple[str, object]] = [
+        ("Tanggal acuan" if config.lang == "id" else "Reference date", result.as_of),
+    ]
+    if result.validation is not None:
+        outputs["findings"] = write_table(result.validation.findings, out / "findings", formats)
+        v_sheets, v_rows = validate_pipeline.report_sheets(
+            ingest.frame, result.validation, result.summary, mask=config.mask, lang=config.lang
+        )
+        sheets += v_sheets
+        summary_rows += v_rows
+    if result.dedup is not None:
+        outputs["pairs"] = write_table(result.dedup.pairs, out / "pairs", formats)
+        outputs["clusters"] = write_table(result.dedup.clusters, out / "clusters", formats)
+        identity = dedup_pipeline.identity_frame(ingest.frame, config.dedup, config.mask)
+        sheets += dedup_pipeline.report_sheets(result.dedup, identity, config.lang)
+    if result.check is not None:
+        outputs["eligibility"] = write_table(result.check.frame, out / "eligibility", formats)
+        c_sheets, c_rows = check_pipeline.report_sheets(result.check, config.lang)
+        sheets += c_sheets
+        summary_rows += c_rows
+    if result.reconciliation is not None and result.reconcile_summary is not None:
+        frame = result.reconciliation.frame
+        if config.mask:
+            frame = reconcile_pipeline.masked(frame, result.reconciliation.options.keys)
+        outputs["reconciliation"] = write_table(frame, out / "reconciliation", formats)
+        r_sheets, r_rows = reconcile_pipeline.report_sheets(
+            result.reconciliation, result.reconcile_summary, mask=config.mask
+        )
+        sheets += r_sheets
+        summary_rows += r_rows
+    if config.report:
+        title = "Ringkasan" if config.lang == "id" else "Summary"
+        outputs["report"] = [write_report(out / "report.xlsx", sheets, summary_rows, title=title)]
+    result.summary["outputs"] = {k: [str(p) for p in v] for k, v in outputs.items()}
+    result.summary["outputs"]["summary"] = [str(out / "summary.json")]
+
+
+__all__ = ["STAGES", "FailedInput", "RunResult", "read_batch", "run"]

@@ -1,0 +1,243 @@
+"""``bansos run``: the whole chain, its config file, batches and the Python API."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import polars as pl
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+import bansos_cli
+from bansos_cli.cli import app
+from bansos_cli.core.errors import ConfigError
+from bansos_cli.pipeline.config import STARTER, RunConfig, parse_run_config, run_config_schema
+from ingest_builders import HEADER, ROWS, plain_xlsx, write_csv
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "sample_data" / "siks_ng_export.xlsx"
+AS_OF = "2025-07-01"
+runner = CliRunner()
+
+TABLES = ("records", "findings", "pairs", "clusters", "eligibility")
+
+
+def _rounded(value: object) -> object:
+    """Floats to 9 significant digits: EM sums in parallel, so the last bits may differ."""
+    if isinstance(value, float):
+        return float(f"{value:.9g}")
+    if isinstance(value, dict):
+        return {k: _rounded(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_rounded(v) for v in value]
+    return value
+
+
+def _cli(*args: str) -> object:
+    return runner.invoke(app, ["run", *args])
+
+
+@pytest.fixture(scope="module")
+def sample_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[object, Path]:
+    out = tmp_path_factory.mktemp("run") / "out"
+    result = _cli(str(SAMPLE), "--as-of", AS_OF, "--out", str(out), "--lang", "en")
+    return result, out
+
+
+def test_sample_run_pins_the_summary(sample_run: tuple[object, Path]) -> None:
+    result, out = sample_run
+    assert result.exit_code == 1, result.output  # the sample has error-level findings
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["as_of"] == AS_OF
+    assert summary["rows"] == 3000 and summary["empty_rows"] == 4
+    assert summary["validate"]["by_status"] == {"ok": 2713, "warning": 214, "error": 73}
+    assert summary["failed_inputs"] == []
+    programs = {p["id"]: p["counts"] for p in summary["check"]["programs"]}
+    assert programs == {
+        "blt_dd": {"LAYAK": 1281, "TIDAK_LAYAK": 1713, "PERLU_VERIFIKASI": 6},
+        "pbi_jk": {"LAYAK": 2117, "TIDAK_LAYAK": 870, "PERLU_VERIFIKASI": 13},
+        "pkh": {"LAYAK": 1820, "TIDAK_LAYAK": 1169, "PERLU_VERIFIKASI": 11},
+        "sembako": {"LAYAK": 1820, "TIDAK_LAYAK": 1169, "PERLU_VERIFIKASI": 11},
+    }
+    per_file = summary["per_file"]
+    assert [(f["path"], f["rows"], f["error"]) for f in per_file] == [
+        ("siks_ng_export.xlsx", 3000, 73)
+    ]
+    groups = summary["dedup"]["groups"]
+    assert groups["rows_in_groups"] == per_file[0]["rows_in_duplicate_groups"]
+    assert summary["dedup"]["rows"] == 3000
+
+
+def test_records_hold_status_group_and_eligibility_side_by_side(
+    sample_run: tuple[object, Path],
+) -> None:
+    _, out = sample_run
+    records = pl.read_parquet(out / "records.parquet")
+    assert records.height == 3000
+    assert records.select("source", "sheet", "row").is_unique().all()
+    for column in (
+        "status",
+        "kelompok_ganda",
+        "jumlah_kelompok",
+        "simpan",
+        "kelayakan_pkh",
+        "kelayakan_sembako",
+        "kelayakan_pbi_jk",
+        "kelayakan_blt_dd",
+    ):
+        assert column in records.columns, column
+    assert records.get_column("status").value_counts().sort("status").rows() == [
+        ("error", 73),
+        ("ok", 2713),
+        ("warning", 214),
+    ]
+    # Every row is in exactly one duplicate group; a group of n rows keeps exactly one.
+    kept = records.group_by("kelompok_ganda").agg(pl.col("simpan").sum())
+    assert kept.get_column("simpan").to_list() == [1] * kept.height
+    for name in TABLES:
+        assert (out / f"{name}.parquet").is_file()
+    assert (out / "report.xlsx").is_file()
+
+
+def test_terminal_summary_masks_niks(sample_run: tuple[object, Path]) -> None:
+    result, out = sample_run
+    niks = pl.read_parquet(out / "records.parquet").get_column("nik").drop_nulls()
+    full = [n for n in niks.to_list() if len(n) == 16 and n.isdigit()]
+    assert full and not any(n in result.output for n in full)
+    assert "Per file" in result.output and "Eligibility" in result.output
+
+
+def test_cli_and_python_api_give_identical_outputs(
+    sample_run: tuple[object, Path], tmp_path: Path
+) -> None:
+    _, cli_out = sample_run
+    config = RunConfig(lang="en")
+    api = bansos_cli.run(
+        [SAMPLE], config, as_of=dt.date.fromisoformat(AS_OF), out_dir=tmp_path / "api"
+    )
+    assert api.exit_code() == 1
+    for name in TABLES:
+        a = pl.read_parquet(cli_out / f"{name}.parquet")
+        b = pl.read_parquet(tmp_path / "api" / f"{name}.parquet")
+        assert a.equals(b), name
+    cli_summary = json.loads((cli_out / "summary.json").read_text(encoding="utf-8"))
+    for volatile in ("duration_s", "outputs"):
+        cli_summary.pop(volatile)
+        api.summary.pop(volatile)
+    cli_summary["dedup"].pop("timings_s")
+    api.summary["dedup"].pop("timings_s")
+    assert _rounded(json.loads(json.dumps(api.summary, default=str))) == _rounded(cli_summary)
+
+
+def test_batch_with_a_corrupt_file_keeps_the_others(tmp_path: Path) -> None:
+    folder = tmp_path / "kecamatan"
+    folder.mkdir()
+    write_csv(folder / "a_cibinong.csv", [HEADER, *ROWS[:2]])
+    plain_xlsx(folder / "b_citeureup.xlsx", [HEADER, *ROWS[2:]])
+    (folder / "c_rusak.xlsx").write_text("this is not a workbook")
+    out = tmp_path / "out"
+    result = _cli(str(folder), "--as-of", AS_OF, "--out", str(out), "--lang", "en")
+    assert result.exit_code == 2
+    assert "c_rusak.xlsx" in result.output and "not a valid Excel workbook" in result.output
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert [f["path"] for f in summary["per_file"]] == ["a_cibinong.csv", "b_citeureup.xlsx"]
+    assert summary["rows"] == 4
+    assert [Path(f["path"]).name for f in summary["failed_inputs"]] == ["c_rusak.xlsx"]
+    assert pl.read_parquet(out / "records.parquet").height == 4
+
+    strict_out = tmp_path / "strict"
+    strict = _cli(str(folder), "--as-of", AS_OF, "--out", str(strict_out), "--strict")
+    assert strict.exit_code == 2
+    assert "c_rusak.xlsx" in strict.stderr and "Traceback" not in strict.output
+    assert not strict_out.exists()
+
+
+def test_config_file_is_discovered_and_options_override_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copy(SAMPLE, tmp_path / "export.xlsx")
+    (tmp_path / "bansos.yaml").write_text(
+        f"inputs: [export.xlsx]\nout: hasil\nstages:\n  dedup: false\nrules:\n  as_of: {AS_OF}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    result = _cli("--lang", "en", "--out", "elsewhere", "--skip", "check", "--fail-on", "never")
+    assert result.exit_code == 0, result.output
+    assert f"Config: {tmp_path / 'bansos.yaml'}" in result.stdout
+    out = tmp_path / "elsewhere"
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["as_of"] == AS_OF
+    assert "dedup" not in summary and "check" not in summary and "validate" in summary
+    assert not (out / "pairs.parquet").exists() and not (tmp_path / "hasil").exists()
+
+
+def test_unknown_config_keys_are_rejected_with_their_path(tmp_path: Path) -> None:
+    config = tmp_path / "bansos.yaml"
+    config.write_text("inputs: [a.xlsx]\nstages:\n  validat: true\ndedup:\n  treshold: 1\n")
+    result = _cli("--config", str(config))
+    assert result.exit_code == 2
+    assert "stages.validat: unknown key" in result.stderr
+    assert "dedup.treshold: unknown key" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_duplicate_keys_and_broken_yaml_in_config(tmp_path: Path) -> None:
+    config = tmp_path / "bansos.yaml"
+    config.write_text("out: a\nlang: id\nout: b\n")
+    with pytest.raises(ConfigError, match="duplicate key 'out' at line 3"):
+        from bansos_cli.pipeline.config import load_run_config
+
+        load_run_config(config)
+    config.write_text("inputs: [a.xlsx\n")
+    result = _cli("--config", str(config))
+    assert result.exit_code == 2 and "not valid YAML at line" in result.stderr
+
+
+def test_init_writes_a_starter_config_that_validates(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert runner.invoke(app, ["init"]).exit_code == 0
+    text = (tmp_path / "bansos.yaml").read_text(encoding="utf-8")
+    assert text == STARTER
+    parsed = parse_run_config(yaml.safe_load(text))
+    assert parsed.inputs[0].path == "sample_data/siks_ng_export.xlsx"
+    again = runner.invoke(app, ["init", "--lang", "en"])
+    assert again.exit_code == 2 and "--force" in again.stderr
+    assert runner.invoke(app, ["init", "--force"]).exit_code == 0
+
+
+def test_config_json_schema() -> None:
+    result = runner.invoke(app, ["init", "--schema"])
+    assert result.exit_code == 0
+    schema = json.loads(result.stdout)
+    assert schema == json.loads(json.dumps(run_config_schema()))
+    assert schema["$schema"] == "http://json-schema.org/draft-07/schema#"
+    assert schema["additionalProperties"] is False
+    assert {"inputs", "stages", "validate", "dedup", "rules", "reconcile"} <= set(
+        schema["properties"]
+    )
+
+
+def test_run_with_reconciliation(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = _cli(
+        str(ROOT / "sample_data" / "sk_penerima.xlsx"),
+        "--reconcile-with", str(ROOT / "sample_data" / "laporan_penyaluran.xlsx"),
+        "--skip", "dedup", "--skip", "check", "--as-of", AS_OF, "--out", str(out), "--json",
+    )  # fmt: skip
+    assert result.exit_code == 1
+    summary = json.loads(result.stdout)
+    categories = {k: v["baris"] for k, v in summary["reconcile"]["categories"].items()}
+    assert categories["hanya_kiri"] > 0 and categories["hanya_kanan"] > 0
+    assert (out / "reconciliation.parquet").is_file()
+
+
+def test_skip_rejects_unknown_stage() -> None:
+    result = _cli(str(SAMPLE), "--skip", "dedupe")
+    assert result.exit_code == 2
+    assert "--skip 'dedupe' is not a stage" in result.stderr
