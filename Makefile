@@ -40,8 +40,7 @@ install: $(RUN_STAMP)
 install-dev: $(DEV_STAMP)
 
 demo: $(RUN_STAMP)
-	$(BIN)/bansos inspect sample_data/siks_ng_export.xlsx
-	$(BIN)/bansos validate sample_data/siks_ng_export.xlsx --out $(OUT)/siks_ng_export --fail-on never
+	$(BIN)/bansos run --config docs/examples/bansos.yaml
 
 # pytest exits 5 when it collected no test: that is a failure here, like any non-zero exit.
 test: $(DEV_STAMP)

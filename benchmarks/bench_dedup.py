@@ -263,6 +263,8 @@ def main() -> str:
     checks = [
         ("precision >= 0.99 (50k)", f"{small['precision']:.4f}", small["precision"] >= 0.99),
         ("recall >= 0.97 (50k)", f"{small['recall']:.4f}", small["recall"] >= 0.97),
+        ("precision >= 0.99 (1M)", f"{big['precision']:.4f}", big["precision"] >= 0.99),
+        ("recall >= 0.97 (1M)", f"{big['recall']:.4f}", big["recall"] >= 0.97),
         ("1M rows < 60 s", f"{big['time_s']:.1f} s", big["time_s"] < 60),
         ("1M rows < 6 GB peak", f"{big['peak_mb']:,.0f} MB", big["peak_mb"] < 6144),
     ]

@@ -79,3 +79,35 @@ def test_key_ignores_token_order(tokens: list[str], rnd) -> None:
 def test_normaliser_never_fails_and_gives_plain_words(text: str) -> None:
     key = _key(text)
     assert key is None or (key.strip() == key and all(t.isalpha() for t in key.split(" ")))
+
+
+def _all_case_names() -> list[str | None]:
+    values: list[str | None] = [None, "", "BIN", "ALM.", "H. M. ALI, S.PD"]
+    for case in CASES:
+        values += [case["name"], *case.get("same_as", []), *case.get("not_same_as", [])]
+    return values
+
+
+def test_name_parts_equal_the_single_expressions() -> None:
+    frame = pl.DataFrame({"n": _all_case_names()}, schema={"n": pl.String})
+    parts = names.name_parts(frame, "n")
+    n = pl.col("n")
+    tokens = names.name_tokens_expr(n)
+    single = frame.select(
+        names.name_key_expr(n).alias("name_key"),
+        names.given_key_expr(n).alias("given_key"),
+        names.deceased_expr(n).alias("deceased"),
+        names.initials_expr(tokens).alias("initials"),
+        names.has_initial_expr(tokens).alias("has_initial"),
+        names.full_tokens_key_expr(tokens).alias("full_key"),
+        names.folded_tokens_expr(tokens).list.unique().list.sort().alias("tokens"),
+    )
+    assert parts.select(single.columns).with_columns(pl.col("tokens").list.sort()).equals(single)
+
+
+def test_initials_and_full_tokens_of_an_abbreviated_name() -> None:
+    frame = pl.DataFrame({"n": ["Y. SUPRIATNA", "YAYAT SUPRIATNA", "H. SITI"]})
+    parts = names.name_parts(frame, "n")
+    assert parts["initials"].to_list() == ["YS", "YS", "S"]
+    assert parts["has_initial"].to_list() == [True, False, False]  # H. is a title, dropped
+    assert parts["full_key"].to_list() == ["SUPRIATNA", "SUPRIATNA YAYAT", "SITI"]

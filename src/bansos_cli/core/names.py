@@ -245,3 +245,88 @@ def token_weights(tokens: pl.Series) -> pl.DataFrame:
 def default_token_weight(rows: int) -> float:
     """The weight of a token never seen before among ``rows`` records."""
     return math.log2(max(rows, 1))
+
+
+def initials_expr(tokens: pl.Expr) -> pl.Expr:
+    """First letter of every (unfolded) token, in order: ``YAYAT SUPRIATNA`` -> ``YS``.
+
+    Two names with the same initials, where one side writes a token as its initial only
+    (``Y. SUPRIATNA``), are an abbreviation of each other when their full tokens agree
+    (see :func:`full_tokens_key_expr`). Initials come from the unfolded tokens: folding
+    would turn the initial ``Y`` into ``I`` (the ``-Y``/``-I`` ending class).
+    """
+    key = tokens.list.eval(pl.element().str.slice(0, 1)).list.join("")
+    return pl.when(key == "").then(None).otherwise(key)
+
+
+def has_initial_expr(tokens: pl.Expr) -> pl.Expr:
+    """True when the name writes at least one token as a single letter (an initial)."""
+    return tokens.list.eval(pl.element().str.len_chars() == 1).list.any().fill_null(False)
+
+
+def full_tokens_key_expr(tokens: pl.Expr) -> pl.Expr:
+    """Folded tokens longer than one letter, sorted and joined (initials left out)."""
+    folded = folded_tokens_expr(tokens)
+    key = (
+        folded.list.eval(pl.element().filter(pl.element().str.len_chars() > 1))
+        .list.sort()
+        .list.join(" ")
+    )
+    return pl.when(key == "").then(None).otherwise(key)
+
+
+def _sorted_key(folded: pl.Expr) -> pl.Expr:
+    key = folded.list.sort().list.join(" ")
+    return pl.when(key == "").then(None).otherwise(key)
+
+
+def name_parts(frame: pl.DataFrame, column: str) -> pl.DataFrame:
+    """Every matching key of the names in ``column``, each step computed once.
+
+    Adds ``name_key`` (:func:`name_key_expr`), ``given_key`` (:func:`given_key_expr`),
+    ``tokens`` (folded, distinct), ``deceased`` (:func:`deceased_expr`), ``initials``,
+    ``has_initial`` and ``full_key`` (:func:`initials_expr`, :func:`has_initial_expr`,
+    :func:`full_tokens_key_expr`). Same results as the single expressions, at a fraction
+    of the cost on many names.
+    """
+    markers = list(PATRONYMIC_MARKERS)
+    position = pl.int_range(pl.len())
+    is_marker = pl.element().is_in(markers) & (position > 0)
+    split = frame.with_columns(clean_name_expr(pl.col(column)).str.split(" ").alias("_split"))
+    raw = split.with_columns(
+        pl.col("_split")
+        .list.eval(pl.element().is_in(list(DECEASED_MARKERS)))
+        .list.any()
+        .fill_null(False)
+        .alias("deceased"),
+        _strip_titles(
+            pl.col("_split").list.eval(
+                pl.element().filter(pl.element().is_in(list(DECEASED_MARKERS)).not_())
+            )
+        ).alias("_raw"),
+    )
+    toks = raw.with_columns(
+        pl.col("_raw")
+        .list.eval(pl.element().filter(pl.element().is_in(markers).not_() | (position == 0)))
+        .alias("_tokens"),
+        pl.col("_raw").list.eval(pl.element().filter(is_marker.cum_sum() == 0)).alias("_given"),
+    )
+    folded = toks.with_columns(
+        folded_tokens_expr(pl.col("_tokens")).alias("_folded"),
+        # The given part differs from the name only when a patronymic follows it.
+        pl.when(pl.col("_given").list.len() < pl.col("_tokens").list.len())
+        .then(folded_tokens_expr(pl.col("_given")))
+        .alias("_given_folded"),
+        initials_expr(pl.col("_tokens")).alias("initials"),
+        has_initial_expr(pl.col("_tokens")).alias("has_initial"),
+    )
+    return folded.with_columns(
+        _sorted_key(pl.col("_folded")).alias("name_key"),
+        pl.coalesce(_sorted_key(pl.col("_given_folded")), _sorted_key(pl.col("_folded"))).alias(
+            "given_key"
+        ),
+        pl.col("_folded").list.unique().alias("tokens"),
+        _sorted_key(
+            pl.col("_folded").list.eval(pl.element().filter(pl.element().str.len_chars() > 1))
+        ).alias("full_key"),
+    ).drop("_split", "_raw", "_tokens", "_given", "_folded", "_given_folded")

@@ -26,6 +26,8 @@ KEY_DESCRIPTIONS: dict[str, str] = {
     "no_kk": "same KK number",
     "nama_kecamatan": "same name key and kecamatan (or NIK region when no kecamatan)",
     "ibu_lahir": "same mother's name key and birth date",
+    "nama_kk": "same name key and KK number",
+    "kepala_kk": "same KK number, both heads of family",
 }
 KEY_BITS: dict[str, int] = {name: 1 << i for i, name in enumerate(KEY_DESCRIPTIONS)}
 
@@ -65,6 +67,9 @@ def _key_frame(prepared: pl.DataFrame, key: str) -> pl.DataFrame:
         "no_kk": pl.col("kk"),
         "nama_kecamatan": pl.concat_str([pl.col("name_key"), region], separator="|"),
         "ibu_lahir": pl.concat_str([pl.col("mother_key"), dob], separator="|"),
+        "nama_kk": pl.concat_str([pl.col("name_key"), pl.col("kk")], separator="|"),
+        # Two heads on one KK: the family is listed twice (keluarga_ganda).
+        "kepala_kk": pl.when(pl.col("is_head")).then(pl.col("kk")),
     }
     if key == "token_lahir":
         low = list(names.low_information_tokens())

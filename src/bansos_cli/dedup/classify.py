@@ -32,13 +32,39 @@ PERSON_CLASSES: tuple[str, ...] = ("nik_sama", "nik_salah_ketik", "orang_sama_ni
 DECISIONS: tuple[str, ...] = ("ganda", "tinjau", "konflik")
 
 
+def identity_rule(thresholds: Thresholds) -> pl.Expr:
+    """Pairs in the review band that agree on the identity Dukcapil itself checks.
+
+    Birth date (a real one, not a default date), mother's name (``nama ibu kandung``) and
+    birthplace all agree, the sex does not disagree, and the names are variants of each
+    other (level ``mirip`` or closer: a typo, an initial, a dropped token, a spelling
+    class). Different people who share the date, the mother and the birthplace are twins,
+    and twins get different given names, which this rule does not accept.
+    """
+    c = pl.col
+    return (
+        pl.lit(thresholds.identity_rule)
+        & (c("skor") >= thresholds.identity)
+        & (c("g_tanggal_lahir") == 4)
+        & (c("g_nama_ibu") == 2)
+        & (c("g_tempat_lahir") == 1)
+        & (c("g_jenis_kelamin") != 0)
+        & (c("g_nama") >= 2)
+    )
+
+
 def classify_pairs(scored: pl.DataFrame, thresholds: Thresholds) -> pl.DataFrame:
     """Keep the pairs worth reporting, with ``kelas`` and ``keputusan``."""
     c = pl.col
     same_nik = c("g_nik") == 3
     near_nik = c("g_nik") == 2
+    # The NIK spells out the birth date: two rows with one NIK share the date even when a
+    # mistyped serial gave another person born that day the same NIK. Between them, the
+    # same birth date is no evidence of one person; it counts only against (a date that
+    # disagrees).
+    person = c("bobot_orang") - c("w_tanggal_lahir").clip(lower_bound=0.0)
     kelas = (
-        pl.when(same_nik & (c("bobot_orang") >= thresholds.same_nik_person_weight))
+        pl.when(same_nik & (person >= thresholds.same_nik_person_weight))
         .then(pl.lit("nik_sama"))
         .when(same_nik)
         .then(pl.lit("nik_bentrok"))
@@ -62,6 +88,10 @@ def classify_pairs(scored: pl.DataFrame, thresholds: Thresholds) -> pl.DataFrame
         # A NIK one digit off is evidence only for review, never an automatic duplicate.
         # Another NIK and another birth date: too little for an automatic duplicate.
         .when((c("skor") >= thresholds.match) & near_nik.not_() & (c("g_tanggal_lahir") >= 2))
+        .then(pl.lit("ganda"))
+        # Same real birth date, mother's name and birthplace, and a name that is a variant
+        # of the other (docs/dedup.md, "Identity rule"): the same person.
+        .when(identity_rule(thresholds) & near_nik.not_())
         .then(pl.lit("ganda"))
         # A row copied whole is a duplicate however common its name (ganda identik).
         .when(c("identik"))

@@ -80,8 +80,8 @@ FIELDS: tuple[FieldSpec, ...] = (
 FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in FIELDS)
 
 _COMPARED = [
-    "nik", "kk", "name_key", "given_key", "name_info", "dob", "dob_default", "sex",
-    "mother_key", "place_key", "kab_key", "kec_key", "desa_key",
+    "nik", "kk", "name_key", "given_key", "name_info", "initials", "has_initial", "full_key",
+    "dob", "dob_default", "sex", "mother_key", "place_key", "kab_key", "kec_key", "desa_key",
 ]  # fmt: skip
 
 
@@ -91,16 +91,49 @@ _IDENTITY = [
 ]  # fmt: skip
 
 
-def _cpdist(left: pl.Series, right: pl.Series, scorer: Any) -> np.ndarray:
-    """Element-wise similarity of two string series (nulls compared as empty strings)."""
-    if left.len() == 0:
-        return np.zeros(0, dtype=np.float32)
-    return process.cpdist(
-        left.fill_null("").to_list(),
-        right.fill_null("").to_list(),
-        scorer=scorer,
-        workers=-1,
-    )
+Scorer = tuple[Any, float, float]
+"""A rapidfuzz scorer, its value for two equal strings, and its value for a missing side."""
+_JW: Scorer = (distance.JaroWinkler.normalized_similarity, 1.0, 0.0)
+_TOKEN_SET: Scorer = (fuzz.token_set_ratio, 100.0, 0.0)
+_OSA: Scorer = (distance.OSA.distance, 0.0, 99.0)
+
+
+def _similarities(
+    left: pl.Series,
+    right: pl.Series,
+    scorers: list[Scorer],
+    *,
+    where: pl.Series | None = None,
+    distinct: bool = False,
+) -> list[np.ndarray]:
+    """Element-wise scores of ``left[k]`` against ``right[k]``, one array per scorer.
+
+    rapidfuzz's ``process.cpdist`` runs once per scorer, over the pairs that need it only:
+    both sides present and different (and ``where``, when given). ``distinct``: score each
+    distinct pair of values once (for fields with few values, like birthplaces).
+    """
+    same = left.eq_missing(right).fill_null(False) & left.is_not_null()
+    todo = (left.is_not_null() & right.is_not_null() & same.not_()).fill_null(False)
+    if where is not None:
+        todo = todo & where.fill_null(False)
+    idx = np.flatnonzero(todo.to_numpy())
+    same_np = same.to_numpy()
+    outs = [np.where(same_np, eq, none).astype(np.float32) for _, eq, none in scorers]
+    if idx.size == 0:
+        return outs
+    pairs = pl.DataFrame({"l": left.gather(idx), "r": right.gather(idx)})
+    work = pairs.unique(maintain_order=True) if distinct else pairs
+    a, b = work["l"].to_list(), work["r"].to_list()
+    values = [process.cpdist(a, b, scorer=scorer, workers=-1) for scorer, _, _ in scorers]
+    if distinct:
+        scored = work.with_columns(
+            pl.Series(f"s{k}", v, dtype=pl.Float32) for k, v in enumerate(values)
+        )
+        joined = pairs.join(scored, on=["l", "r"], how="left", maintain_order="left")
+        values = [joined[f"s{k}"].to_numpy() for k in range(len(scorers))]
+    for out, value in zip(outs, values, strict=True):
+        out[idx] = value
+    return outs
 
 
 def _level(conditions: list[tuple[pl.Expr, int]], missing: pl.Expr) -> pl.Expr:
@@ -119,24 +152,37 @@ def compare_pairs(
     both = left.rename({c: f"{c}_l" for c in _COMPARED}).hstack(
         right.rename({c: f"{c}_r" for c in _COMPARED})
     )
-    jw = distance.JaroWinkler.normalized_similarity
+    c = pl.col
+    sim_nama, tsr_nama, edit_nama = _similarities(
+        both["name_key_l"], both["name_key_r"], [_JW, _TOKEN_SET, _OSA]
+    )
+    # Only abbreviations need the comparison of full tokens (initials left out).
+    maybe_initial = both.select(
+        (c("has_initial_l") | c("has_initial_r")) & (c("initials_l") == c("initials_r"))
+    ).to_series()
+    (tsr_penuh,) = _similarities(
+        both["full_key_l"], both["full_key_r"], [_TOKEN_SET], where=maybe_initial
+    )
+    (sim_ibu,) = _similarities(both["mother_key_l"], both["mother_key_r"], [_JW])
+    (sim_tempat,) = _similarities(both["place_key_l"], both["place_key_r"], [_JW], distinct=True)
+    (nik_edit,) = _similarities(both["nik_l"], both["nik_r"], [_OSA])
+    (dob_edit,) = _similarities(
+        both["dob_l"].dt.strftime("%Y%m%d"), both["dob_r"].dt.strftime("%Y%m%d"), [_OSA]
+    )
     sims = pl.DataFrame(
         {
-            "sim_nama": _cpdist(both["name_key_l"], both["name_key_r"], jw),
-            "tsr_nama": _cpdist(both["name_key_l"], both["name_key_r"], fuzz.token_set_ratio),
-            "sim_ibu": _cpdist(both["mother_key_l"], both["mother_key_r"], jw),
-            "sim_tempat": _cpdist(both["place_key_l"], both["place_key_r"], jw),
-            "nik_edit": _cpdist(both["nik_l"], both["nik_r"], distance.OSA.distance),
-            "dob_edit": _cpdist(
-                both["dob_l"].dt.strftime("%Y%m%d"),
-                both["dob_r"].dt.strftime("%Y%m%d"),
-                distance.OSA.distance,
-            ),
+            "sim_nama": sim_nama,
+            "tsr_nama": tsr_nama,
+            "edit_nama": edit_nama,
+            "tsr_penuh": tsr_penuh,
+            "sim_ibu": sim_ibu,
+            "sim_tempat": sim_tempat,
+            "nik_edit": nik_edit,
+            "dob_edit": dob_edit,
         },
-        schema_overrides={"nik_edit": pl.Int32, "dob_edit": pl.Int32},
+        schema_overrides={"nik_edit": pl.Int32, "dob_edit": pl.Int32, "edit_nama": pl.Int32},
     )
     both = both.hstack(sims)
-    c = pl.col
     low = list(names.low_information_tokens())
 
     def missing(a: str) -> pl.Expr:
@@ -150,6 +196,15 @@ def compare_pairs(
         return c(f"{a}_l").eq_missing(c(f"{a}_r"))
 
     given_informative = c("given_key_l").str.contains(" ") | c("given_key_l").is_in(low).not_()
+    # A name variant the way officers write them (DOMAIN.md §6): one letter mistyped or two
+    # swapped, or a token written as its initial (Y. SUPRIATNA / YAYAT SUPRIATNA: same
+    # initials, and the full tokens of one side are among the other's).
+    typo = c("edit_nama") == 1
+    abbreviated = (
+        (c("has_initial_l") | c("has_initial_r"))
+        & (c("initials_l") == c("initials_r"))
+        & (c("tsr_penuh") >= 100)
+    )
     min_info = pl.min_horizontal("name_info_l", "name_info_r")
     dob_l, dob_r = c("dob_l"), c("dob_r")
     swapped = (
@@ -171,7 +226,10 @@ def compare_pairs(
                 (same("name_key"), 4),
                 ((same("given_key") & given_informative) | (c("sim_nama") >= 0.95), 3),
                 (
-                    ((c("tsr_nama") >= 100) & (min_info >= name_info_min)) | (c("sim_nama") >= 0.9),
+                    ((c("tsr_nama") >= 100) & (min_info >= name_info_min))
+                    | (c("sim_nama") >= 0.9)
+                    | typo
+                    | abbreviated,
                     2,
                 ),
                 ((c("tsr_nama") >= 80) | (c("sim_nama") >= 0.8), 1),
@@ -207,6 +265,7 @@ def compare_pairs(
         c("name_key_l"),
         c("dob_l"),
         c("mother_key_l"),
+        c("place_key_l"),
         # Every identity field the same, blanks included: a copied row (ganda identik).
         pl.all_horizontal(
             [c(f"{a}_l").eq_missing(c(f"{a}_r")) for a in _IDENTITY]

@@ -55,12 +55,25 @@ class Blocking(_Strict):
             "no_kk",
             "nama_kecamatan",
             "ibu_lahir",
+            "nama_kk",
+            "kepala_kk",
         ],
         ...,
-    ] = ("nik", "nik_prefix_lahir", "nama_lahir", "token_lahir", "no_kk", "ibu_lahir")
+    ] = (
+        "nik",
+        "nik_prefix_lahir",
+        "nama_lahir",
+        "token_lahir",
+        "ibu_lahir",
+        "nama_kk",
+        "kepala_kk",
+    )
     """Blocking keys to use (see docs/dedup.md for each). ``nama_tahun`` and
     ``nama_kecamatan`` (for lists without reliable birth dates) are off by default: on
-    generated lists they add 20x the candidate pairs for 0.1% more recall."""
+    generated lists they add 20x the candidate pairs for 0.1% more recall. ``no_kk``
+    (every two members of a KK) is off by default: family members are different people,
+    and the two cases that need it (a row copied within its family, two heads on one KK)
+    are ``nama_kk`` and ``kepala_kk`` at a twentieth of the pairs."""
     max_block_size: int = Field(default=300, ge=2)
     """A block with more rows is not paired all-to-all: see ``window``."""
     window: int = Field(default=10, ge=1)
@@ -76,7 +89,15 @@ class Thresholds(_Strict):
     """At or above (and below ``match``): reported for review (``keputusan = tinjau``)."""
     same_nik_person_weight: float = 0.0
     """Same NIK: the rows are one person (``nik_sama``) when the evidence of the other fields
-    (name, birth date, sex, mother, birthplace) weighs at least this, else ``nik_bentrok``."""
+    (name, sex, mother, birthplace; a birth date only when it disagrees, since the NIK spells
+    it out) weighs at least this, else ``nik_bentrok``."""
+    identity_rule: bool = True
+    """Pairs scoring at least ``identity`` that agree on the real birth date, mother's name
+    and birthplace, with names that are variants of each other, are duplicates
+    (docs/dedup.md, "Identity rule")."""
+    identity: float = Field(default=0.8, gt=0, lt=1)
+    """The least match probability for the identity rule (between ``review`` and ``match``:
+    the rule settles pairs the score already calls likely, never unlikely ones)."""
     family_min_members: int = Field(default=2, ge=1)
     """Two different KK numbers are one family listed twice when at least this many of their
     members match."""
@@ -85,6 +106,8 @@ class Thresholds(_Strict):
     def _ordered(self) -> Thresholds:
         if self.review > self.match:
             raise ValueError("review must not be above match")
+        if not self.review <= self.identity <= self.match:
+            raise ValueError("identity must be between review and match")
         return self
 
 

@@ -19,6 +19,7 @@ from bansos_cli.dedup.classify import (
     PERSON_CLASSES,
     classify_pairs,
     family_pairs,
+    identity_rule,
 )
 from bansos_cli.dedup.cluster import cluster_frame, guarded_components
 from bansos_cli.dedup.compare import FIELDS, compare_pairs
@@ -238,12 +239,13 @@ def dedup_frame(
     u = estimate_u(prepared, config.model.u_sample_pairs, config.model.seed)
     model = fit(levels, u, rows=n, iterations=config.model.em_iterations, prior=config.model.prior)
     notices.extend(model.notes)
-    name_freq = dob_freq = mother_freq = None
+    name_freq = dob_freq = mother_freq = place_freq = None
     if config.model.term_frequency and levels.height:
         name_freq = _frequency(prepared, levels, "name_key", model.u["nama"][-1])
         dob_freq = _frequency(prepared, levels, "dob", model.u["tanggal_lahir"][-1])
         mother_freq = _frequency(prepared, levels, "mother_key", model.u["nama_ibu"][-1])
-    scored = score(levels, model, name_freq, dob_freq, mother_freq)
+        place_freq = _frequency(prepared, levels, "place_key", model.u["tempat_lahir"][-1])
+    scored = score(levels, model, name_freq, dob_freq, mother_freq, place_freq)
 
     step("kelas")
     classified = classify_pairs(scored, config.thresholds)
@@ -252,8 +254,10 @@ def dedup_frame(
         & (
             (pl.col("keputusan") == "ganda")
             | (
-                (pl.col("kelas") == "nik_salah_ketik")
-                & (pl.col("skor") >= config.thresholds.match)
+                # A NIK one digit off is always for review; with enough other evidence the
+                # pair still joins a group, flagged for review.
+                (pl.col("g_nik") == 2)
+                & ((pl.col("skor") >= config.thresholds.match) | identity_rule(config.thresholds))
                 & pl.lit(config.cluster.include_review)
             )
         )

@@ -114,7 +114,8 @@ def prepare(frame: pl.DataFrame, config: DedupConfig) -> pl.DataFrame:
     """The comparison fields of every record, one row per input row in input order.
 
     Columns: ``_rid``, ``nik``, ``kk``, ``name_key``, ``given_key``, ``tokens`` (folded),
-    ``name_info``, ``deceased``, ``dob`` (date), ``dob_default``, ``sex``, ``mother_key``,
+    ``initials``, ``has_initial``, ``full_key`` (for abbreviations), ``name_info``,
+    ``deceased``, ``dob`` (date), ``dob_default``, ``sex``, ``mother_key``,
     ``place_key``, ``kab_key``, ``kec_key``, ``desa_key``, ``is_head``.
     """
     fields: FieldMap = config.fields
@@ -124,30 +125,30 @@ def prepare(frame: pl.DataFrame, config: DedupConfig) -> pl.DataFrame:
             f"no name column {fields.nama!r} in the data",
             hint="map it in dedup.yaml under fields.nama",
         )
-    nik = clean_id(_text(frame, col["nik"]))
-    kk = clean_id(_text(frame, col["no_kk"]))
     raw = frame.select(
         pl.int_range(pl.len(), dtype=pl.UInt32).alias(RID),
-        pl.when(is_id_shape(nik)).then(nik).alias("nik"),
-        pl.when(is_id_shape(kk)).then(kk).alias("kk"),
+        _text(frame, col["nik"]).alias("_nik"),
+        _text(frame, col["no_kk"]).alias("_kk"),
         pl.col(col["nama"]).cast(pl.String).alias("_nama"),
         _text(frame, col["nama_ibu_kandung"]).alias("_ibu"),
         _text(frame, col["tanggal_lahir"]).alias("_lahir"),
         _sex_expr(_text(frame, col["jenis_kelamin"])).alias("sex"),
         _text(frame, col["tempat_lahir"]).alias("_tempat"),
-        _upper_key(_text(frame, col["kabupaten"])).alias("kab_key"),
-        _upper_key(_text(frame, col["kecamatan"])).alias("kec_key"),
-        _upper_key(_text(frame, col["desa"])).alias("desa_key"),
+        _text(frame, col["kabupaten"]).alias("_kab"),
+        _text(frame, col["kecamatan"]).alias("_kec"),
+        _text(frame, col["desa"]).alias("_desa"),
         _head_expr(_text(frame, col["hubungan_keluarga"])).alias("is_head"),
     )
-    # Names, dates and places repeat a lot: normalise each distinct value once, then join.
-    name = pl.col("_nama")
-    by_name = _distinct(raw, "_nama").with_columns(
-        names.name_key_expr(name).alias("name_key"),
-        names.given_key_expr(name).alias("given_key"),
-        names.folded_tokens_expr(names.name_tokens_expr(name)).list.unique().alias("tokens"),
-        names.deceased_expr(name).alias("deceased"),
+    raw = raw.with_columns(
+        _clean_ids(raw, "_nik").alias("nik"),
+        _clean_ids(raw, "_kk").alias("kk"),
+        *(
+            _per_distinct(raw, source, _upper_key(pl.col(source))).alias(target)
+            for source, target in (("_kab", "kab_key"), ("_kec", "kec_key"), ("_desa", "desa_key"))
+        ),
     )
+    # Names, dates and places repeat a lot: normalise each distinct value once, then join.
+    by_name = names.name_parts(_distinct(raw, "_nama"), "_nama")
     by_mother = _distinct(raw, "_ibu").with_columns(
         names.name_key_expr(pl.col("_ibu")).alias("mother_key")
     )
@@ -167,6 +168,9 @@ def prepare(frame: pl.DataFrame, config: DedupConfig) -> pl.DataFrame:
             "name_key",
             "given_key",
             "tokens",
+            "initials",
+            "has_initial",
+            "full_key",
             "deceased",
             "dob",
             "sex",
@@ -183,6 +187,35 @@ def prepare(frame: pl.DataFrame, config: DedupConfig) -> pl.DataFrame:
         )
     )
     return _with_name_info(prepared)
+
+
+def _per_distinct(frame: pl.DataFrame, column: str, expr: pl.Expr) -> pl.Series:
+    """``expr`` (of ``column``) computed once per distinct value, aligned with ``frame``."""
+    values = _distinct(frame, column).with_columns(expr.alias("_value"))
+    return frame.select(column).join(
+        values, on=column, how="left", nulls_equal=True, maintain_order="left"
+    )["_value"]
+
+
+def _clean_ids(frame: pl.DataFrame, column: str) -> pl.Series:
+    """NIK/KK text cleaned (:func:`~bansos_cli.core.nik.clean_id`), null unless 16 digits.
+
+    Most cells already hold 16 plain digits: only the others go through the cleaner.
+    """
+    text = pl.col(column)
+    plain = is_id_shape(text).fill_null(False)
+    odd = (
+        frame.filter(plain.not_() & text.is_not_null())
+        .select(text.unique())
+        .with_columns(clean_id(text).alias("_clean"))
+        .with_columns(pl.when(is_id_shape(pl.col("_clean"))).then(pl.col("_clean")))
+    )
+    return (
+        frame.select(column)
+        .join(odd, on=column, how="left", maintain_order="left")
+        .select(pl.when(plain).then(text).otherwise(pl.col("_clean")))
+        .to_series()
+    )
 
 
 def _distinct(frame: pl.DataFrame, column: str) -> pl.DataFrame:

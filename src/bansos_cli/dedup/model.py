@@ -100,21 +100,23 @@ def estimate_u(prepared: pl.DataFrame, samples: int, seed: int) -> dict[str, lis
         g = levels[f"g_{spec.name}"].to_numpy()
         counts = np.bincount(g[g >= 0], minlength=len(spec.levels)).astype(float)
         u[spec.name] = _smoothed(counts, np.asarray(spec.u_prior), U_PSEUDO_COUNT).tolist()
-    same_dob = _same_dob_nik_levels(prepared, rng)
+    same_dob = _same_dob_nik_levels(prepared, rng, samples)
     if same_dob is not None:
         u["nik"] = same_dob
     return u
 
 
-def _same_dob_nik_levels(prepared: pl.DataFrame, rng: np.random.Generator) -> list[float] | None:
+def _same_dob_nik_levels(
+    prepared: pl.DataFrame, rng: np.random.Generator, samples: int
+) -> list[float] | None:
     """u of the NIK levels among different people born on the same day.
 
     The NIK spells out the birth date, and serials restart at 0001 for every kecamatan and
     day, so two people born on the same day in neighbouring kecamatan (or the same one) have
     NIKs one digit apart. NIK closeness only counts together with the birth date (see
     :func:`score`), so its chance rate is measured where the birth dates agree: neighbours
-    in random order within each birth date, leaving out pairs with the same name or mother
-    (likely the same person).
+    in random order within each birth date (at most ``samples`` pairs), leaving out pairs
+    with the same name or mother (likely the same person).
     """
     keyed = (
         prepared.select("_rid", "dob")
@@ -135,6 +137,9 @@ def _same_dob_nik_levels(prepared: pl.DataFrame, rng: np.random.Generator) -> li
     )
     if pairs.height < MIN_EM_PAIRS:
         return None
+    if pairs.height > samples:
+        # As many pairs as for the other fields, drawn at random.
+        pairs = pairs.sample(n=samples, seed=int(rng.integers(2**31))).sort("i", "j")
     levels = compare_pairs(prepared, pairs).filter(
         (pl.col("g_nama") < 3) & (pl.col("g_nama_ibu") < 2)
     )
@@ -208,13 +213,14 @@ def score(
     name_frequency: pl.Series | None = None,
     dob_frequency: pl.Series | None = None,
     mother_frequency: pl.Series | None = None,
+    place_frequency: pl.Series | None = None,
 ) -> pl.DataFrame:
     """Add ``w_<field>`` weights, ``bobot`` (total match weight), ``bobot_orang`` (person
     fields only) and ``skor`` (match probability) to the compared pairs.
 
-    Term frequency: ``name_frequency`` / ``dob_frequency`` / ``mother_frequency`` (aligned
-    with the pairs) are the shares of records with the left name key / birth date / mother's
-    name key; when given, an exact agreement
+    Term frequency: ``name_frequency`` / ``dob_frequency`` / ``mother_frequency`` /
+    ``place_frequency`` (aligned with the pairs) are the shares of records with the left name
+    key / birth date / mother's name key / birthplace; when given, an exact agreement
     weighs ``log2(m / frequency)`` instead of ``log2(m / u)``: a common name, or a birth
     date that many records share (the default dates 1 July, 31 December, the 15th), says
     less than a rare one.
@@ -237,6 +243,12 @@ def score(
         if spec.name == "nama_ibu" and mother_frequency is not None:
             top = len(spec.levels) - 1
             tf = _tf_weight(model, spec, mother_frequency, (top,))
+            values = np.where(g == top, tf, values)
+        if spec.name == "tempat_lahir" and place_frequency is not None:
+            # Most people of a kabupaten are born in its main town: agreeing on it says
+            # little, agreeing on a far-away birthplace says a lot.
+            top = len(spec.levels) - 1
+            tf = _tf_weight(model, spec, place_frequency, (top,))
             values = np.where(g == top, tf, values)
         if spec.name == "nik":
             # The NIK spells out the birth date, and its near levels were measured among
