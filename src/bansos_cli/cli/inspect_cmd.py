@@ -20,8 +20,8 @@ from bansos_cli.cli.options import (
     SheetOption,
     read_options,
 )
+from bansos_cli.core.columns import excel_column_letter
 from bansos_cli.ingest import SourceInfo
-from bansos_cli.ingest.header import excel_column_letter
 from bansos_cli.pipeline.inspect import inspect_inputs
 
 _T = {

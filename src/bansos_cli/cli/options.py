@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
@@ -80,3 +81,26 @@ def read_options(
     return ReadOptions(
         sheet=sheet, header_row=header_row, mapping=mapping, encoding=encoding, delimiter=delimiter
     )
+
+
+def parse_date(value: str | None, option: str) -> dt.date | None:
+    """A YYYY-MM-DD command-line date (``None`` stays ``None``), or a clear option error."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise OptionError(
+            f"{option} must be a date YYYY-MM-DD, not {value!r}", hint="e.g. 2025-07-01"
+        ) from None
+
+
+FORMATS = {"parquet": ("parquet",), "csv": ("csv",), "both": ("parquet", "csv")}
+
+
+def parse_formats(value: str) -> tuple[str, ...]:
+    """``--format parquet|csv|both`` -> the table formats to write."""
+    formats = FORMATS.get(value)
+    if formats is None:
+        raise OptionError(f"--format must be parquet, csv or both, not {value!r}")
+    return formats

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 from typing import Annotated, Any
@@ -19,6 +18,7 @@ from bansos_cli.cli.app import (
     err_console,
     resolve_lang,
 )
+from bansos_cli.cli.options import parse_date, parse_formats
 from bansos_cli.core.errors import OptionError
 from bansos_cli.core.files import write_text_atomic
 from bansos_cli.pipeline.config import (
@@ -102,15 +102,6 @@ _T: dict[str, dict[str, Any]] = {
 STAGE_NAMES = ("validate", "dedup", "check", "reconcile")
 
 
-def _date(text: str | None) -> dt.date | None:
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise OptionError(f"--as-of must be a date like 2026-01-31, not {text!r}") from None
-
-
 def _build_config(
     config_path: Path | None,
     *,
@@ -134,10 +125,7 @@ def _build_config(
     if out is not None:
         updates["out"] = str(out)
     if fmt is not None:
-        formats = {"parquet": ["parquet"], "csv": ["csv"], "both": ["parquet", "csv"]}.get(fmt)
-        if formats is None:
-            raise OptionError(f"--format must be parquet, csv or both, not {fmt!r}")
-        updates["formats"] = formats
+        updates["formats"] = list(parse_formats(fmt))
     if mask is not None:
         updates["mask"] = mask
     if no_report:
@@ -267,7 +255,7 @@ def run_command(
         config_path, rules=rules, out=out, fmt=fmt, mask=mask, no_report=no_report,
         strict=strict, skip=skip, reconcile_with=reconcile_with, fail_on=fail_on, lang=language,
     )  # fmt: skip
-    reference = _date(as_of)
+    reference = parse_date(as_of, "--as-of")
     show = not quiet and not as_json
     if show:
         console.print(f"{text['config']}: {path if path else text['no_config']}", soft_wrap=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 from pathlib import Path
@@ -26,6 +27,8 @@ from bansos_cli.cli.options import (
     HeaderRowOption,
     MappingOption,
     SheetOption,
+    parse_date,
+    parse_formats,
     read_options,
 )
 from bansos_cli.core.errors import OptionError
@@ -141,61 +144,27 @@ def validate_command(
     text = _T[language]
     if fail_on not in FAIL_ON:
         raise OptionError(f"--fail-on must be error, warning or never, not {fail_on!r}")
-    formats = {"parquet": ("parquet",), "csv": ("csv",), "both": ("parquet", "csv")}.get(fmt)
-    if formats is None:
-        raise OptionError(f"--format must be parquet, csv or both, not {fmt!r}")
-    reference = _reference(reference_date)
+    formats = parse_formats(fmt)
+    reference = parse_date(reference_date, "--reference-date") or dt.date.today()
     show = not quiet and not as_json
+    call = functools.partial(
+        _run, files, out, sheet, header_row, mapping, formats, mask, language, reference, no_report
+    )
     if show:
         with err_console.status(text["steps"]["read"]) as status:
 
             def progress(step: str) -> None:
                 status.update(text["steps"].get(step, step) + " ...")
 
-            run = _run(
-                files,
-                out,
-                sheet,
-                header_row,
-                mapping,
-                formats,
-                mask,
-                language,
-                reference,
-                no_report,
-                progress,
-            )
+            run = call(progress)
         _render(run, text)
     else:
-        run = _run(
-            files,
-            out,
-            sheet,
-            header_row,
-            mapping,
-            formats,
-            mask,
-            language,
-            reference,
-            no_report,
-            None,
-        )
+        run = call(None)
         if as_json:
             typer.echo(
                 json.dumps(run.summary, ensure_ascii=False, indent=2, sort_keys=True, default=str)
             )
     raise typer.Exit(code=run.exit_code(fail_on))
-
-
-def _reference(value: str | None) -> dt.date:
-    if value is None:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise OptionError(
-            f"--reference-date must be YYYY-MM-DD, not {value!r}", hint="e.g. 2025-07-01"
-        ) from None
 
 
 def _run(

@@ -243,3 +243,13 @@ def passthrough_name(header: object) -> str:
     folded = unicodedata.normalize("NFKC", str(header)).strip().lower()
     name = re.sub(r"[^0-9a-z]+", "_", folded).strip("_")
     return name or "kolom"
+
+
+def excel_column_letter(index: int) -> str:
+    """0-based column index -> Excel letters (0 -> ``A``, 25 -> ``Z``, 27 -> ``AB``)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters

@@ -9,15 +9,10 @@ import fastexcel
 import numpy as np
 import polars as pl
 
-from bansos_cli.core.columns import ID_COLUMNS, ROW
+from bansos_cli.core.columns import ID_COLUMNS, ROW, excel_column_letter
 from bansos_cli.core.errors import InputFileError
 from bansos_cli.ingest import excel_cells
-from bansos_cli.ingest.header import (
-    SCAN_ROWS,
-    HeaderGuess,
-    excel_column_letter,
-    find_header,
-)
+from bansos_cli.ingest.header import SCAN_ROWS, HeaderGuess, find_header
 from bansos_cli.ingest.model import Notice, SheetInfo, SourceInfo
 from bansos_cli.ingest.table import RawTable, finish_table
 

@@ -11,7 +11,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bansos_cli.core.columns import CORE_COLUMNS, canonical_for, header_key, passthrough_name
+from bansos_cli.core.columns import (
+    CORE_COLUMNS,
+    canonical_for,
+    excel_column_letter,
+    header_key,
+    passthrough_name,
+)
 from bansos_cli.ingest.model import ColumnMap
 
 SCAN_ROWS = 30
@@ -81,16 +87,6 @@ def is_column_number_row(cells: Sequence[object]) -> bool:
             return False
         numbers.append(int(re.sub(r"\D", "", text)))
     return len(numbers) >= 3 and numbers == sorted(numbers) and len(set(numbers)) == len(numbers)
-
-
-def excel_column_letter(index: int) -> str:
-    """0-based column index -> Excel letters (0 -> A, 27 -> AB)."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 def name_columns(

@@ -9,10 +9,9 @@ from typing import Any
 
 import polars as pl
 
-from bansos_cli.core.columns import ID_COLUMNS, META_COLUMNS
+from bansos_cli.core.columns import ID_COLUMNS, META_COLUMNS, excel_column_letter
 from bansos_cli.core.privacy import mask_id_expr
 from bansos_cli.ingest import IngestResult, ReadOptions, SourceInfo, read_inputs
-from bansos_cli.ingest.header import excel_column_letter
 
 
 @dataclass

@@ -9,19 +9,11 @@ from __future__ import annotations
 
 import polars as pl
 
+from bansos_cli.core.columns import excel_column_letter as column_letter
+
 MAX_CELL_CHARS = 32_767
 """Excel's limit on the text of one cell."""
 _CONTROL = r"[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]"
-
-
-def column_letter(index: int) -> str:
-    """0 -> ``A``, 25 -> ``Z``, 26 -> ``AA``."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 def _escape(expr: pl.Expr) -> pl.Expr:
