@@ -91,7 +91,7 @@ def parse_date(value: str | None, option: str) -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise OptionError(
-            f"{option} must be a date YYYY-MM-DD, not {value!r}", hint="e.g. 2025-07-01"
+            f"{option} must be YYYY-MM-DD, not {value!r}", hint="e.g. 2025-07-01"
         ) from None
 
 
