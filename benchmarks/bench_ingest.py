@@ -10,97 +10,14 @@ import time
 from pathlib import Path
 
 import fastexcel
-import numpy as np
 import polars as pl
 
 from bansos_cli.ingest import read_inputs
+from bansos_cli.sample import generate, write_sample
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / ".bench"
-HEADER = [
-    "NO",
-    "ID DTKS",
-    "PROVINSI",
-    "KABUPATEN/KOTA",
-    "KECAMATAN",
-    "DESA/KELURAHAN",
-    "ALAMAT",
-    "DUSUN",
-    "RT",
-    "RW",
-    "NO KK",
-    "NIK",
-    "NAMA",
-    "TANGGAL LAHIR",
-    "TEMPAT LAHIR",
-    "JENIS KELAMIN",
-    "PEKERJAAN",
-    "NAMA IBU KANDUNG",
-    "HUB KELUARGA",
-    "KETERANGAN PADAN",
-    "BANSOS BPNT",
-    "BANSOS PKH",
-    "BANSOS BPNT PPKM",
-    "PBI JKN",
-]
 REPEATS = 3
-
-
-def _frame(rows: int, seed: int = 7) -> pl.DataFrame:
-    rng = np.random.default_rng(seed)
-    names = np.array(
-        [
-            "SITI AMINAH",
-            "BUDI SANTOSO",
-            "NUR AINI",
-            "MUHAMMAD RIZKI",
-            "SRI WAHYUNI",
-            "AHMAD FAUZI",
-            "DEWI LESTARI",
-            "I WAYAN SUDARSA",
-            "YOHANES WENDA",
-        ]
-    )
-    day = rng.integers(1, 29, rows)
-    female = rng.random(rows) < 0.5
-    nik_day = np.where(female, day + 40, day)
-    month = rng.integers(1, 13, rows)
-    year = rng.integers(1940, 2020, rows)
-    serial = rng.integers(1, 9999, rows)
-    nik = [
-        f"320101{d:02d}{m:02d}{y % 100:02d}{s:04d}"
-        for d, m, y, s in zip(nik_day, month, year, serial, strict=True)
-    ]
-    return pl.DataFrame(
-        {
-            "NO": [str(i + 1) for i in range(rows)],
-            "ID DTKS": [f"DTKS{i:09d}" for i in range(rows)],
-            "PROVINSI": "JAWA BARAT",
-            "KABUPATEN/KOTA": "KABUPATEN BOGOR",
-            "KECAMATAN": "CIBINONG",
-            "DESA/KELURAHAN": rng.choice(["PAKANSARI", "CIRIMEKAR", "NANGGEWER"], rows),
-            "ALAMAT": "KP. BABAKAN",
-            "DUSUN": "DUSUN 01",
-            "RT": [f"{v:03d}" for v in rng.integers(1, 20, rows)],
-            "RW": [f"{v:03d}" for v in rng.integers(1, 10, rows)],
-            "NO KK": [n[:6] + "0101210001" for n in nik],
-            "NIK": nik,
-            "NAMA": rng.choice(names, rows),
-            "TANGGAL LAHIR": [
-                f"{d:02d}-{m:02d}-{y}" for d, m, y in zip(day, month, year, strict=True)
-            ],
-            "TEMPAT LAHIR": "BOGOR",
-            "JENIS KELAMIN": np.where(female, "P", "L"),
-            "PEKERJAAN": rng.choice(["PETANI", "BURUH", "MENGURUS RUMAH TANGGA"], rows),
-            "NAMA IBU KANDUNG": rng.choice(names, rows),
-            "HUB KELUARGA": rng.choice(["1", "2", "3"], rows),
-            "KETERANGAN PADAN": "PADAN",
-            "BANSOS BPNT": "YA",
-            "BANSOS PKH": "TIDAK",
-            "BANSOS BPNT PPKM": "TIDAK",
-            "PBI JKN": "YA",
-        }
-    )
 
 
 def _best(fn, repeats: int = REPEATS) -> float:  # type: ignore[no-untyped-def]
@@ -112,43 +29,31 @@ def _best(fn, repeats: int = REPEATS) -> float:  # type: ignore[no-untyped-def]
     return min(times)
 
 
-def _csv(rows: int) -> Path:
-    path = BENCH / f"ingest_{rows}.csv"
+def _export(rows: int, suffix: str) -> Path:
+    """A generated SIKS-NG-like export (title rows, recap sheet, Excel damage), cached."""
+    path = BENCH / f"ingest_siks_{rows}{suffix}"
     if not path.exists():
         BENCH.mkdir(exist_ok=True)
-        _frame(rows).write_csv(path)
-    return path
-
-
-def _xlsx(rows: int) -> Path:
-    path = BENCH / f"ingest_{rows}.xlsx"
-    if not path.exists():
-        import xlsxwriter
-
-        BENCH.mkdir(exist_ok=True)
-        frame = _frame(rows)
-        book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
-        sheet = book.add_worksheet("DATA")
-        sheet.write_row(0, 0, ["DAFTAR PENERIMA BANSOS KABUPATEN BOGOR"])
-        sheet.write_row(2, 0, HEADER)
-        for i, row in enumerate(frame.iter_rows()):  # one-off fixture writing, not measured
-            sheet.write_row(3 + i, 0, row)
-        book.close()
+        write_sample(generate(rows, 7, layout="siks_ng"), path)
     return path
 
 
 def main() -> str:
-    csv = _csv(1_000_000)
+    csv = _export(1_000_000, ".csv")
     print(f"csv: {csv.stat().st_size / 2**20:.0f} MiB", flush=True)
     base_csv = _best(lambda: pl.read_csv(csv, infer_schema=False))
     ours_csv = _best(lambda: read_inputs([csv]))
     print(f"csv baseline {base_csv:.2f}s ours {ours_csv:.2f}s", flush=True)
 
-    xlsx = _xlsx(200_000)
+    xlsx = _export(200_000, ".xlsx")
     print(f"xlsx: {xlsx.stat().st_size / 2**20:.0f} MiB", flush=True)
 
+    source = read_inputs([xlsx]).sources[0]
+    sheet, header_row = source.sheet or 0, source.header_row or 1
+
     def plain() -> None:
-        fastexcel.read_excel(str(xlsx)).load_sheet(0, header_row=2).to_polars()
+        # The raw read of the same data sheet, told where the header is.
+        fastexcel.read_excel(str(xlsx)).load_sheet(sheet, header_row=header_row - 1).to_polars()
 
     base_xlsx = _best(plain)
     ours_xlsx = _best(lambda: read_inputs([xlsx]))

@@ -351,3 +351,15 @@ def test_last_record_with_few_cells_is_not_a_footer(tmp_path: Path) -> None:
     result = read_inputs([plain_xlsx(tmp_path / "last.xlsx", rows)])
     assert result.frame.get_column("_row").to_list() == [2, 3, 4, 5, 7]
     assert result.sources[0].footer_rows == []
+
+
+def test_non_utf8_byte_far_into_the_file_falls_back_to_cp1252(tmp_path: Path) -> None:
+    rows = [["NIK", "NAMA"]] + [["3201010101800001", "SITI AMINAH"]] * 20_000
+    rows.append(["3201014505900002", "JOSÉ"])
+    path = write_csv(tmp_path / "late.csv", rows, sep=";", encoding="cp1252")
+    assert path.stat().st_size > 256 * 1024
+    result = read_inputs([path])
+    assert result.sources[0].encoding == "cp1252"
+    assert [n.code for n in result.sources[0].notices] == ["ENCODING_FALLBACK"]
+    assert result.frame.get_column("nama").to_list()[-1] == "JOSÉ"
+    assert result.frame.height == 20_001

@@ -39,7 +39,7 @@ def cell_text(value: object) -> str:
     """A header cell as clean text (``None`` and blanks become ``""``)."""
     if value is None:
         return ""
-    text = str(value).replace("\n", " ").strip()
+    text = str(value).replace("\n", " ").replace("\ufeff", "").strip()
     return re.sub(r"\s+", " ", text)
 
 

@@ -31,6 +31,31 @@ def blank(expr: pl.Expr) -> pl.Expr:
     return expr.is_null() | expr.str.contains(r"^\s*$")
 
 
+_SPACES = (" ", "\t", "\r", "\n", "\u00a0", "\u3000")
+
+
+def _may_be_blank(expr: pl.Expr) -> pl.Expr:
+    """Cheap pre-test: a blank cell is null, empty or starts with white space."""
+    starts = [expr.str.starts_with(space) for space in _SPACES]
+    return expr.is_null() | (expr.str.len_bytes() == 0) | pl.any_horizontal(starts)
+
+
+def _drop_blank_rows(data: pl.DataFrame, names: list[str]) -> pl.DataFrame:
+    """Drop rows whose every cell is null or white space.
+
+    The exact test (a regular expression per cell) runs only on rows that pass a cheap
+    byte-level pre-test, which on real exports are just the truly empty rows.
+    """
+    possible = data.select(pl.all_horizontal([_may_be_blank(pl.col(n)) for n in names])).to_series()
+    if not possible.any():
+        return data
+    candidates = data.filter(possible)
+    exact = candidates.filter(pl.all_horizontal([blank(pl.col(n)) for n in names]))
+    if exact.height == 0:
+        return data
+    return data.filter(~pl.col(ROW).is_in(exact.get_column(ROW).implode()))
+
+
 def finish_table(
     raw: RawTable, info: SourceInfo, mapping: dict[str, str], *, header_forced: bool
 ) -> pl.DataFrame:
@@ -75,9 +100,8 @@ def finish_table(
 
     names = [m.column for m in maps]
     if names:
-        empty = pl.all_horizontal([blank(pl.col(n)) for n in names])
         before = data.height
-        data = data.filter(~empty)
+        data = _drop_blank_rows(data, names)
         info.empty_rows = before - data.height
     else:
         info.empty_rows = data.height

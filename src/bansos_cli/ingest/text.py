@@ -80,12 +80,18 @@ def read_text(
 ) -> tuple[pl.DataFrame, SourceInfo]:
     """Read a delimited text file (see :func:`bansos_cli.ingest.read_inputs`)."""
     info = SourceInfo(path=str(path), format="csv")
-    raw = path.read_bytes()
-    data, used, notice = decode(raw, path, encoding)
-    info.encoding = used
-    if notice:
-        info.notices.append(notice)
-    sample = data[:_SAMPLE_BYTES].decode("utf-8", errors="ignore")
+    with path.open("rb") as handle:
+        head = handle.read(_SAMPLE_BYTES)
+    # Optimistic path: a file whose head is UTF-8 is handed to polars as it is (no copy);
+    # polars validates the rest and a late non-UTF-8 byte sends us to the decoding path.
+    source: Path | io.BytesIO = path
+    if encoding is None and _is_utf8(head):
+        data = head
+        info.encoding = "utf-8-sig" if head.startswith(_BOM) else "utf-8"
+    else:
+        source, info.encoding = _decoded(path, encoding, info)
+        data = source.getvalue()[:_SAMPLE_BYTES]
+    sample = data.decode("utf-8", errors="ignore").lstrip("\ufeff")
     lines = sample.splitlines()[: SCAN_ROWS + 20]
     if not any(line.strip() for line in lines):
         raise InputFileError("file has no data (only blank lines)", path=str(path))
@@ -108,15 +114,13 @@ def read_text(
             "--mapping map.yaml",
         )
     try:
-        frame = pl.read_csv(
-            io.BytesIO(data) if data is not raw or used != "utf-8" else path,
-            separator=sep,
-            has_header=False,
-            skip_lines=guess.index,
-            infer_schema=False,
-            truncate_ragged_lines=False,
-            raise_if_empty=False,
-        )
+        try:
+            frame = _read(source, sep, guess.index)
+        except pl.exceptions.ComputeError as exc:
+            if not isinstance(source, Path) or "utf-8" not in str(exc).lower():
+                raise
+            source, info.encoding = _decoded(path, encoding, info)
+            frame = _read(source, sep, guess.index)
     except pl.exceptions.PolarsError as exc:
         first = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else "parse error"
         raise InputFileError(
@@ -144,3 +148,37 @@ def _guess(
         return None
     scored = score_row(rows[index], mapping)
     return HeaderGuess(index, scored.score, scored.matches)
+
+
+_BOM = b"\xef\xbb\xbf"
+
+
+def _is_utf8(head: bytes) -> bool:
+    """Does the file's head decode as UTF-8 (ignoring a character cut at the very end)?"""
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start >= len(head) - 3 and exc.reason == "unexpected end of data"
+    return True
+
+
+def _decoded(path: Path, encoding: str | None, info: SourceInfo) -> tuple[io.BytesIO, str]:
+    """The whole file re-encoded as UTF-8 (fallback or forced encoding), plus its name."""
+    data, used, notice = decode(path.read_bytes(), path, encoding)
+    if notice:
+        info.notices.append(notice)
+    return io.BytesIO(data), used
+
+
+def _read(source: Path | io.BytesIO, sep: str, skip: int) -> pl.DataFrame:
+    if isinstance(source, io.BytesIO):
+        source.seek(0)
+    return pl.read_csv(
+        source,
+        separator=sep,
+        has_header=False,
+        skip_lines=skip,
+        infer_schema=False,
+        truncate_ragged_lines=False,
+        raise_if_empty=False,
+    )
