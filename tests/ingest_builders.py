@@ -122,3 +122,36 @@ def date_cell_xlsx(path: Path) -> Path:
     ws.append(["3201010101800001", "A", dt.datetime(1980, 1, 1)])
     wb.save(path)
     return path
+
+
+def legacy_workbook(path: Path, rows: list[list[object]]) -> Path:
+    """Write rows to ``.xls`` (xlwt) or ``.ods`` (odfpy); floats become number cells."""
+    if path.suffix == ".xls":
+        import xlwt
+
+        book = xlwt.Workbook()
+        sheet = book.add_sheet("DATA")
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                sheet.write(r, c, value)
+        book.save(str(path))
+        return path
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import Table, TableCell, TableRow
+    from odf.text import P
+
+    doc = OpenDocumentSpreadsheet()
+    table = Table(name="DATA")
+    for row in rows:
+        line = TableRow()
+        for value in row:
+            if isinstance(value, float):
+                cell = TableCell(valuetype="float", value=value)
+            else:
+                cell = TableCell(valuetype="string")
+                cell.addElement(P(text=str(value)))
+            line.addElement(cell)
+        table.addElement(line)
+    doc.spreadsheet.addElement(table)
+    doc.save(str(path))
+    return path

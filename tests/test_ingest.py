@@ -363,3 +363,22 @@ def test_non_utf8_byte_far_into_the_file_falls_back_to_cp1252(tmp_path: Path) ->
     assert [n.code for n in result.sources[0].notices] == ["ENCODING_FALLBACK"]
     assert result.frame.get_column("nama").to_list()[-1] == "JOSÉ"
     assert result.frame.height == 20_001
+
+
+@pytest.mark.parametrize("suffix", [".xls", ".ods"])
+def test_xls_and_ods_read_like_xlsx_with_number_cells(tmp_path: Path, suffix: str) -> None:
+    from ingest_builders import legacy_workbook
+
+    rows: list[list[object]] = [["DAFTAR PENERIMA"], [], HEADER]
+    for i, row in enumerate(ROWS):
+        values: list[object] = list(row)
+        if i == 1:
+            values[1] = float(row[1][:15] + "0")
+        rows.append(values)
+    legacy = read_inputs([legacy_workbook(tmp_path / f"a{suffix}", rows)])
+    modern = read_inputs([plain_xlsx(tmp_path / "a.xlsx", rows)])
+    assert legacy.sources[0].format == suffix[1:]
+    assert legacy.sources[0].header_row == 3
+    assert _values(legacy.frame).equals(_values(modern.frame))
+    assert legacy.frame.get_column("_row").to_list() == [4, 5, 6, 7]
+    assert legacy.frame.get_column("_num_nik").to_list() == [False, True, False, False]
