@@ -382,3 +382,11 @@ def test_xls_and_ods_read_like_xlsx_with_number_cells(tmp_path: Path, suffix: st
     assert _values(legacy.frame).equals(_values(modern.frame))
     assert legacy.frame.get_column("_row").to_list() == [4, 5, 6, 7]
     assert legacy.frame.get_column("_num_nik").to_list() == [False, True, False, False]
+
+
+def test_no_header_message_never_shows_a_full_nik(tmp_path: Path) -> None:
+    path = tmp_path / "noheader.csv"
+    path.write_text("3201010101800001;SITI AMINAH;3201010202100003\n", encoding="utf-8")
+    message = _error([path])
+    assert "3201010101800001" not in message and "3201010202100003" not in message
+    assert "saw: 3201**********01 | SITI AMINAH | 3201**********03" in message

@@ -12,7 +12,7 @@ import polars as pl
 from bansos_cli.core.columns import ID_COLUMNS, ROW, excel_column_letter
 from bansos_cli.core.errors import InputFileError
 from bansos_cli.ingest import excel_cells
-from bansos_cli.ingest.header import SCAN_ROWS, HeaderGuess, find_header
+from bansos_cli.ingest.header import SCAN_ROWS, HeaderGuess, find_header, shown_cells
 from bansos_cli.ingest.model import Notice, SheetInfo, SourceInfo
 from bansos_cli.ingest.table import RawTable, finish_table
 
@@ -217,20 +217,20 @@ def _better(a: _Candidate, b: _Candidate) -> bool:
 
 
 def _no_header(path: Path, candidates: list[_Candidate], reader: fastexcel.ExcelReader) -> None:
-    seen: list[str] = []
+    seen: list[object] = []
     empty = True
     for c in candidates:
         for row in c.top or []:
-            cells = [str(v).strip() for v in row if v is not None and str(v).strip()]
+            cells = [v for v in row if v is not None and str(v).strip()]
             if cells:
                 empty = False
                 if len(cells) >= 2 and not seen:
-                    seen = cells[:8]
+                    seen = cells
     if empty:
         raise InputFileError(
             "workbook has no data (every sheet is empty)", path=str(path), hint="export it again"
         )
-    shown = " | ".join(seen) if seen else "(no row with several filled cells)"
+    shown = shown_cells(seen) if seen else "(no row with several filled cells)"
     raise InputFileError(
         f"no recognisable header row in the first 30 rows; saw: {shown}",
         path=str(path),

@@ -10,7 +10,13 @@ from pathlib import Path
 import polars as pl
 
 from bansos_cli.core.errors import InputFileError
-from bansos_cli.ingest.header import SCAN_ROWS, HeaderGuess, find_header, score_row
+from bansos_cli.ingest.header import (
+    SCAN_ROWS,
+    HeaderGuess,
+    find_header,
+    score_row,
+    shown_cells,
+)
 from bansos_cli.ingest.model import Notice, SourceInfo
 from bansos_cli.ingest.table import RawTable, finish_table
 
@@ -105,7 +111,7 @@ def read_text(
         seen = next((r for r in rows if sum(1 for c in r if c.strip()) >= 2), None) or next(
             (r for r in rows if r), []
         )
-        shown = " | ".join(c.strip() for c in seen[:8] if c.strip()) or "(nothing)"
+        shown = shown_cells(seen) or "(nothing)"
         raise InputFileError(
             f"no recognisable header row in the first {SCAN_ROWS} lines "
             f"(delimiter: {_NAMES.get(sep, sep)}); saw: {shown}",
