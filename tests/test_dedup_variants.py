@@ -12,6 +12,7 @@ from rapidfuzz import distance, fuzz
 from bansos_cli.dedup import DedupConfig, dedup_frame
 from bansos_cli.dedup.compare import _JW, _OSA, _TOKEN_SET, _similarities, compare_pairs
 from bansos_cli.dedup.fields import prepare
+from bansos_cli.dedup.model import estimate_u
 
 COLUMNS = [
     "nik", "nama", "tanggal_lahir", "jenis_kelamin", "nama_ibu_kandung", "tempat_lahir",
@@ -133,3 +134,57 @@ def test_batched_similarities_equal_rapidfuzz_one_by_one(pairs, distinct) -> Non
             assert osa[k] == distance.OSA.distance(a, b)
             expected = 100.0 if a == b else fuzz.token_set_ratio(a, b)
             assert tsr[k] == pytest.approx(expected, abs=1e-4)
+
+
+def _with_jobs(frame: pl.DataFrame, job_a: str | None, job_b: str | None) -> pl.DataFrame:
+    """The moved-person list with an occupation column (background rows: one job each)."""
+    rows = frame.height
+    jobs = [f"PEKERJAAN {k}" for k in range(rows - 2)] + [job_a, job_b]
+    return frame.with_columns(pl.Series("pekerjaan", jobs, dtype=pl.String))
+
+
+@pytest.mark.parametrize(
+    ("job_a", "job_b", "decision"),
+    [
+        ("PETANI/PEKEBUN", "PETANI / PEKEBUN", "ganda"),  # same occupation, other spacing
+        ("PETANI/PEKEBUN", None, "ganda"),  # missing: neutral
+        ("PETANI/PEKEBUN", "PEDAGANG", "tinjau"),  # another occupation: not automatic
+    ],
+)
+def test_identity_rule_needs_an_occupation_that_does_not_disagree(
+    job_a: str, job_b: str | None, decision: str
+) -> None:
+    rows = len(_background())
+    frame = _with_jobs(_moved("Y. SUPRIATNA"), job_a, job_b)
+    result = dedup_frame(frame, DedupConfig(**_BIG_LIST))  # type: ignore[arg-type]
+    assert _decision(result, rows, rows + 1) == decision
+    level = result.pairs.filter(pl.col("rid_a") == rows)["cocok_pekerjaan"].item()
+    assert level == {"ganda": "sama", "tinjau": "beda"}.get(decision) or job_b is None
+
+
+def test_occupation_u_is_measured_between_people_of_one_birth_date_and_sex() -> None:
+    # Occupation follows sex here: two random people share it half the time, two of the
+    # same sex born on the same day always. The u of agreement is taken from the latter.
+    n = 4000
+    rng = np.random.default_rng(5)
+    letters = np.array(list("ABCDEGHIKLMNOPRSTUWY"))
+
+    def words(count: int) -> list[str]:
+        return ["".join(rng.choice(letters, 8)) for _ in range(count)]
+
+    frame = pl.DataFrame(
+        {
+            "nama": words(n),
+            "nama_ibu_kandung": words(n),
+            "tanggal_lahir": [f"1980-01-{1 + k % 20:02d}" for k in range(n)],
+            "jenis_kelamin": ["L" if k % 2 else "P" for k in range(n)],
+            "pekerjaan": ["PETANI" if k % 2 else "MENGURUS RUMAH TANGGA" for k in range(n)],
+        }
+    )
+    prepared = prepare(frame, DedupConfig())
+    u = estimate_u(prepared, samples=100_000, seed=1)
+    assert u["pekerjaan"][1] > 0.8
+    random_pairs = (
+        prepared.sample(2000, seed=2)["job_key"] == prepared.sample(2000, seed=3)["job_key"]
+    )
+    assert random_pairs.mean() < 0.6  # type: ignore[operator]

@@ -36,10 +36,11 @@ def identity_rule(thresholds: Thresholds) -> pl.Expr:
     """Pairs in the review band that agree on the identity Dukcapil itself checks.
 
     Birth date (a real one, not a default date), mother's name (``nama ibu kandung``) and
-    birthplace all agree, the sex does not disagree, and the names are variants of each
-    other (level ``mirip`` or closer: a typo, an initial, a dropped token, a spelling
-    class). Different people who share the date, the mother and the birthplace are twins,
-    and twins get different given names, which this rule does not accept.
+    birthplace all agree, the sex and the occupation do not disagree, and the names are
+    variants of each other (level ``mirip`` or closer: a typo, an initial, a dropped
+    token, a spelling class). Different people who share the date, the mother and the
+    birthplace are twins, and twins get different given names, which this rule does not
+    accept.
     """
     c = pl.col
     return (
@@ -49,6 +50,7 @@ def identity_rule(thresholds: Thresholds) -> pl.Expr:
         & (c("g_nama_ibu") == 2)
         & (c("g_tempat_lahir") == 1)
         & (c("g_jenis_kelamin") != 0)
+        & (c("g_pekerjaan") != 0)
         & (c("g_nama") >= 2)
     )
 

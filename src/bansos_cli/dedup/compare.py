@@ -64,6 +64,10 @@ FIELDS: tuple[FieldSpec, ...] = (
         "nama_ibu", ("beda", "mirip", "sama"), (0.1, 0.1, 0.8), (0.97, 0.025, 0.005), person=True
     ),
     FieldSpec("tempat_lahir", ("beda", "sama"), (0.15, 0.85), (0.9, 0.1), person=True),
+    # Occupation: kept by most people listed again, but jobs change and are coded loosely
+    # (BURUH / BURUH HARIAN LEPAS): m is set well below 1. It depends on age and sex, so
+    # its u is measured between people born on the same day with the same sex.
+    FieldSpec("pekerjaan", ("beda", "sama"), (0.25, 0.75), (0.65, 0.35), person=True),
     # Family members share a KK number: evidence for families, not for one person.
     FieldSpec("no_kk", ("beda", "sama"), (0.4, 0.6), (0.999, 0.001), person=False, scored=False),
     FieldSpec(
@@ -82,6 +86,7 @@ FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in FIELDS)
 _COMPARED = [
     "nik", "kk", "name_key", "given_key", "name_info", "initials", "has_initial", "full_key",
     "dob", "dob_default", "sex", "mother_key", "place_key", "kab_key", "kec_key", "desa_key",
+    "job_key",
 ]  # fmt: skip
 
 
@@ -251,6 +256,7 @@ def compare_pairs(
             missing("mother_key"),
         ).alias("g_nama_ibu"),
         _level([(c("sim_tempat") >= 0.9, 1)], missing("place_key")).alias("g_tempat_lahir"),
+        _level([(same("job_key"), 1)], missing("job_key")).alias("g_pekerjaan"),
         _level([(same("kk"), 1)], missing("kk")).alias("g_no_kk"),
         _level(
             [

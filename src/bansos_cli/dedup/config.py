@@ -40,6 +40,7 @@ class FieldMap(_Strict):
     kecamatan: str | None = "kecamatan"
     desa: str | None = "desa"
     alamat: str | None = "alamat"
+    pekerjaan: str | None = "pekerjaan"
 
 
 class Blocking(_Strict):
@@ -93,9 +94,9 @@ class Thresholds(_Strict):
     it out) weighs at least this, else ``nik_bentrok``."""
     identity_rule: bool = True
     """Pairs scoring at least ``identity`` that agree on the real birth date, mother's name
-    and birthplace, with names that are variants of each other, are duplicates
-    (docs/dedup.md, "Identity rule")."""
-    identity: float = Field(default=0.8, gt=0, lt=1)
+    and birthplace, with names that are variants of each other and an occupation that does
+    not disagree, are duplicates (docs/dedup.md, "Identity rule")."""
+    identity: float = Field(default=0.75, gt=0, lt=1)
     """The least match probability for the identity rule (between ``review`` and ``match``:
     the rule settles pairs the score already calls likely, never unlikely ones)."""
     family_min_members: int = Field(default=2, ge=1)

@@ -116,7 +116,8 @@ def prepare(frame: pl.DataFrame, config: DedupConfig) -> pl.DataFrame:
     Columns: ``_rid``, ``nik``, ``kk``, ``name_key``, ``given_key``, ``tokens`` (folded),
     ``initials``, ``has_initial``, ``full_key`` (for abbreviations), ``name_info``,
     ``deceased``, ``dob`` (date), ``dob_default``, ``sex``, ``mother_key``,
-    ``place_key``, ``kab_key``, ``kec_key``, ``desa_key``, ``is_head``.
+    ``place_key``, ``kab_key``, ``kec_key``, ``desa_key``, ``is_head``, ``job_key``
+    (occupation, upper case without punctuation).
     """
     fields: FieldMap = config.fields
     col = {name: resolve_column(frame, getattr(fields, name)) for name in FieldMap.model_fields}
@@ -138,13 +139,19 @@ def prepare(frame: pl.DataFrame, config: DedupConfig) -> pl.DataFrame:
         _text(frame, col["kecamatan"]).alias("_kec"),
         _text(frame, col["desa"]).alias("_desa"),
         _head_expr(_text(frame, col["hubungan_keluarga"])).alias("is_head"),
+        _text(frame, col["pekerjaan"]).alias("_kerja"),
     )
     raw = raw.with_columns(
         _clean_ids(raw, "_nik").alias("nik"),
         _clean_ids(raw, "_kk").alias("kk"),
         *(
             _per_distinct(raw, source, _upper_key(pl.col(source))).alias(target)
-            for source, target in (("_kab", "kab_key"), ("_kec", "kec_key"), ("_desa", "desa_key"))
+            for source, target in (
+                ("_kab", "kab_key"),
+                ("_kec", "kec_key"),
+                ("_desa", "desa_key"),
+                ("_kerja", "job_key"),
+            )
         ),
     )
     # Names, dates and places repeat a lot: normalise each distinct value once, then join.
@@ -180,6 +187,7 @@ def prepare(frame: pl.DataFrame, config: DedupConfig) -> pl.DataFrame:
             "kec_key",
             "desa_key",
             "is_head",
+            "job_key",
         )  # fmt: skip
         .with_columns(
             pl.col("deceased").fill_null(False),

@@ -2,7 +2,8 @@
 
 * ``u`` (how often a level occurs between two *different* people) is counted on random pairs
   of records, as Splink does; almost all random pairs are non-matches. NIK levels are
-  counted among people born on the same day (the NIK spells out the birth date).
+  counted among people born on the same day (the NIK spells out the birth date), the
+  occupation among people of the same sex born on the same day.
 * The prior (probability that two random records are the same person) is estimated by EM
   over all pairs of the list; ``m`` stays at documented values (see :func:`fit`).
 * Term frequency: an exact agreement on a common name key, mother's name or birth date
@@ -100,37 +101,48 @@ def estimate_u(prepared: pl.DataFrame, samples: int, seed: int) -> dict[str, lis
         g = levels[f"g_{spec.name}"].to_numpy()
         counts = np.bincount(g[g >= 0], minlength=len(spec.levels)).astype(float)
         u[spec.name] = _smoothed(counts, np.asarray(spec.u_prior), U_PSEUDO_COUNT).tolist()
-    same_dob = _same_dob_nik_levels(prepared, rng, samples)
-    if same_dob is not None:
-        u["nik"] = same_dob
+    for name, by in (("nik", ("dob",)), ("pekerjaan", ("dob", "sex"))):
+        same_day = _same_day_levels(prepared, rng, samples, name, by)
+        if same_day is not None:
+            u[name] = same_day
     return u
 
 
-def _same_dob_nik_levels(
-    prepared: pl.DataFrame, rng: np.random.Generator, samples: int
+def _same_day_levels(
+    prepared: pl.DataFrame,
+    rng: np.random.Generator,
+    samples: int,
+    field: str,
+    by: tuple[str, ...] = ("dob",),
 ) -> list[float] | None:
-    """u of the NIK levels among different people born on the same day.
+    """u of one field's levels among different people born on the same day.
 
-    The NIK spells out the birth date, and serials restart at 0001 for every kecamatan and
-    day, so two people born on the same day in neighbouring kecamatan (or the same one) have
-    NIKs one digit apart. NIK closeness only counts together with the birth date (see
-    :func:`score`), so its chance rate is measured where the birth dates agree: neighbours
-    in random order within each birth date (at most ``samples`` pairs), leaving out pairs
-    with the same name or mother (likely the same person).
+    * NIK (``by = ("dob",)``): the NIK spells out the birth date, and serials restart at
+      0001 for every kecamatan and day, so two people born on the same day in neighbouring
+      kecamatan (or the same one) have NIKs one digit apart. NIK closeness only counts
+      together with the birth date (see :func:`score`), so its chance rate is measured
+      where the birth dates agree.
+    * Occupation (``by = ("dob", "sex")``): pupils are young, housewives women, pensioners
+      old; the pairs that reach the review band already agree on the birth date and (by
+      the name) the sex, so chance agreement on the occupation is measured there.
+
+    Neighbours in random order within each ``by`` group (at most ``samples`` pairs),
+    leaving out pairs with the same name or mother (likely the same person).
     """
     keyed = (
-        prepared.select("_rid", "dob")
+        prepared.select("_rid", *by)
         .with_columns(pl.Series("r", rng.random(prepared.height)))
-        .filter(pl.col("dob").is_not_null())
+        .drop_nulls(list(by))
     )
     if keyed.height < 2:
         return None
-    order = keyed.sort("dob", "r")
+    order = keyed.sort(*by, "r")
+    same = pl.all_horizontal([pl.col(k) == pl.col(k).shift(-1) for k in by])
     pairs = (
         order.select(
             pl.col("_rid").alias("i"),
             pl.col("_rid").shift(-1).alias("j"),
-            (pl.col("dob") == pl.col("dob").shift(-1)).alias("same"),
+            same.alias("same"),
         )
         .filter(pl.col("same").fill_null(False))
         .select(pl.col("i").cast(pl.UInt32), pl.col("j").cast(pl.UInt32))
@@ -143,8 +155,8 @@ def _same_dob_nik_levels(
     levels = compare_pairs(prepared, pairs).filter(
         (pl.col("g_nama") < 3) & (pl.col("g_nama_ibu") < 2)
     )
-    spec = FIELDS[0]
-    g = levels["g_nik"].to_numpy()
+    spec = next(s for s in FIELDS if s.name == field)
+    g = levels[f"g_{field}"].to_numpy()
     counts = np.bincount(g[g >= 0], minlength=len(spec.levels)).astype(float)
     return _smoothed(counts, np.asarray(spec.u_prior), U_PSEUDO_COUNT).tolist()
 
