@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from bansos_cli.core.errors import OptionError
 from bansos_cli.reconcile import (
+    CATEGORIES,
     SWAPPED,
     ReconcileOptions,
     amount_expr,
@@ -201,3 +202,67 @@ def test_every_row_once_and_swap_swaps_categories(left_rows, right_rows, fuzzy) 
     assert outcomes(frame, "kiri_baris", "kanan_baris", swap=False) == outcomes(
         swapped.frame, "kanan_baris", "kiri_baris", swap=True
     )
+
+
+SHORT_KEYS = st.sampled_from(["0123", "123", "1230", "12", "3201010101900001", None, "x"])
+MIXED_ROWS = st.lists(
+    st.tuples(st.one_of(NIKS, SHORT_KEYS), st.sampled_from(["ANI", "BUDI", "Ani", "CICI"]),
+              st.sampled_from(["600000", "300000"]), st.sampled_from(["A", "B"])),
+    max_size=12,
+)  # fmt: skip
+
+
+@settings(max_examples=30, deadline=None)
+@given(MIXED_ROWS, MIXED_ROWS, st.sampled_from([("nik",), ("nama",), ("nik", "kecamatan")]))
+def test_order_counts_and_categories_follow_the_keys(left_rows, right_rows, keys) -> None:
+    """Rows come ordered by category, key text, left row, right row (nulls last), whatever
+    the key lengths; n_kiri/n_kanan count the key on each side; pairs are one-to-one keys."""
+    left, right = side(left_rows, "l"), side(right_rows, "r")
+    frame = reconcile_frames(left, right, ReconcileOptions(keys=keys)).frame
+    rows = frame.select("kategori", "kunci", "kiri_baris", "kanan_baris").rows()
+    rank = {c: i for i, c in enumerate(CATEGORIES)}
+
+    def order(row: tuple) -> tuple:
+        category, key, left_row, right_row = row
+        return (rank[category], key is None, key or "", left_row is None, left_row or 0,
+                right_row is None, right_row or 0)  # fmt: skip
+
+    assert rows == sorted(rows, key=order)
+
+    def key_counts(df: pl.DataFrame) -> dict[str, int]:
+        keyed = reconcile_frames(df, df.head(0), ReconcileOptions(keys=keys)).frame
+        return dict(keyed.drop_nulls("kunci").group_by("kunci").len().rows())
+
+    left_n, right_n = key_counts(left), key_counts(right)
+    for row in frame.drop_nulls("kunci").iter_rows(named=True):
+        key = row["kunci"]
+        assert (row["n_kiri"], row["n_kanan"]) == (left_n.get(key, 0), right_n.get(key, 0))
+        one_to_one = left_n.get(key, 0) == 1 and right_n.get(key, 0) == 1
+        assert (row["kategori"] in ("cocok", "cocok_beda")) == one_to_one
+        if row["kategori"] == "ambigu":
+            assert left_n.get(key, 0) > 0 and right_n.get(key, 0) > 0
+
+
+def test_keys_of_different_lengths_sort_as_text() -> None:
+    keys = ("13", "123", "0123", "1230", "12", None, "0999")
+    left = side([(k, "ANI", "600000", "A") for k in keys], "l")
+    right = side([(k, "ANI", "600000", "A") for k in ("999", "0999", "12", "12")], "r")
+    frame = reconcile_frames(left, right).frame
+    assert frame.select("kategori", "kunci").rows() == [
+        ("cocok", "0999"),
+        ("ambigu", "12"),
+        ("ambigu", "12"),
+        ("ambigu", "12"),
+        ("hanya_kiri", "0123"),
+        ("hanya_kiri", "123"),
+        ("hanya_kiri", "1230"),
+        ("hanya_kiri", "13"),
+        ("hanya_kiri", None),
+        ("hanya_kanan", "999"),
+    ]
+    assert frame.filter(pl.col("kunci") == "12")["kanan_baris"].to_list() == [None, 7, 8]
+    # Keys of 18 digits (the longest kept as integers) still sort as text.
+    long_keys = ("999999999999999999", "100000000000000001", "100000000000000000")
+    left = side([(k, "ANI", "600000", "A") for k in long_keys], "l")
+    frame = reconcile_frames(left, left.head(0)).frame
+    assert frame["kunci"].to_list() == sorted(long_keys)

@@ -17,6 +17,7 @@ from bansos_cli.core.columns import ID_COLUMNS
 from bansos_cli.reconcile.keys import (
     folded_name_expr,
     id_key_expr,
+    map_unique,
     name_key_expr,
     text_key_expr,
 )
@@ -64,11 +65,11 @@ def _text_differs(pairs: pl.DataFrame, field: str, options: ReconcileOptions) ->
     todo = differs.arg_true()
     if todo.len() == 0:
         return differs
-    subset = pl.DataFrame({"l": left.gather(todo), "r": right.gather(todo)})
-    still = subset.select(
-        _comparable(field, options, "l").ne_missing(_comparable(field, options, "r"))
-    ).to_series()
-    return differs.scatter(todo, still)
+    # Normalise each distinct spelling once (lists repeat names of places and programs).
+    comparable = _comparable(field, options, "v")
+    left_norm = map_unique(left.gather(todo), comparable)
+    right_norm = map_unique(right.gather(todo), comparable)
+    return differs.scatter(todo, left_norm.ne_missing(right_norm))
 
 
 def compare_pairs(

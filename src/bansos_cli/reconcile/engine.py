@@ -9,7 +9,7 @@ import polars as pl
 
 from bansos_cli.core.columns import ID_COLUMNS, ROW, SHEET, SOURCE
 from bansos_cli.core.errors import OptionError
-from bansos_cli.reconcile import match, totals
+from bansos_cli.reconcile import layout, match, totals
 from bansos_cli.reconcile.compare import (
     AMOUNT_DIFF,
     AMOUNT_LEFT,
@@ -22,7 +22,7 @@ from bansos_cli.reconcile.compare import (
     compare_pairs,
     diff_column,
 )
-from bansos_cli.reconcile.fuzzy import EVIDENCE, SCORE, fuzzy_pairs
+from bansos_cli.reconcile.fuzzy import EVIDENCE, SCORE, FuzzyOutcome, fuzzy_pairs
 from bansos_cli.reconcile.keys import (
     KEY_SEPARATOR,
     amount_expr,
@@ -33,18 +33,12 @@ from bansos_cli.reconcile.keys import (
     text_key_expr,
 )
 from bansos_cli.reconcile.model import (
-    AMBIGUOUS,
     BY_FUZZY,
     BY_KEY,
-    CATEGORIES,
-    LEFT_ONLY,
     LEFT_PREFIX,
-    MATCHED,
-    MATCHED_DIFFERENT,
     NAME_DIFFERENT,
     NAME_SAME,
     NAME_VARIANT,
-    RIGHT_ONLY,
     RIGHT_PREFIX,
     ReconcileOptions,
     ReconcileResult,
@@ -97,6 +91,12 @@ def _key_part(frame: pl.DataFrame, column: str, insensitive: bool) -> pl.Series:
     return frame.select(key_part_expr(column, insensitive=insensitive)).to_series()
 
 
+def _used_columns(frame: pl.DataFrame, used: Sequence[str]) -> pl.DataFrame:
+    """The columns reconciliation reads, each in one contiguous chunk: rows are gathered
+    in a new order several times, and gathers from one chunk are several times faster."""
+    return frame.select([c for c in frame.columns if c in set(used)]).rechunk()
+
+
 def _keyed(frame: pl.DataFrame, options: ReconcileOptions) -> pl.DataFrame:
     """Add ``_idx`` (input order), the normalised key parts ``_kp_<key>`` and ``_key``."""
     parts = [_key_part(frame, k, options.case_insensitive).alias("_kp_" + k) for k in options.keys]
@@ -111,16 +111,24 @@ def _digits_only(frame: pl.DataFrame) -> bool:
     return keys.is_empty() or bool(keys.str.contains(r"^[0-9]{1,18}$").all())
 
 
-def _with_join_key(left: pl.DataFrame, right: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Add ``_jk``: NIK-like keys (up to 18 digits) as integers, which join several times
-    faster than text; ``"1"`` is prefixed so that ``0123`` and ``123`` stay different."""
+def _with_join_key(
+    left: pl.DataFrame, right: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame, bool]:
+    """Add ``_jk``: NIK-like keys (up to 18 digits) as integers, which join and sort several
+    times faster than text; ``"1"`` is prefixed so that ``0123`` and ``123`` stay different.
+
+    The flag tells whether ``_jk`` sorts like the key text (integer keys, all of one length),
+    so that the output can be ordered on integers."""
     if _digits_only(left) and _digits_only(right):
         join_key = pl.concat_str([pl.lit("1"), pl.col(match.KEY)]).cast(pl.UInt64)
+        lengths = pl.concat([left[match.KEY], right[match.KEY]]).str.len_bytes().drop_nulls()
+        ordered = lengths.n_unique() <= 1
     else:
-        join_key = pl.col(match.KEY)
+        join_key, ordered = pl.col(match.KEY), False
     return (
         left.with_columns(join_key.alias(match.JOIN_KEY)),
         right.with_columns(join_key.alias(match.JOIN_KEY)),
+        ordered,
     )
 
 
@@ -158,8 +166,9 @@ def _stats(
     unreadable, total = 0, 0
     rp = view[AMOUNT_LEFT if left else AMOUNT_RIGHT]
     if amount and amount in frame.columns:
-        written = frame[amount].cast(pl.String).str.strip_chars().str.len_chars() > 0
-        unreadable = int((written.fill_null(False) & rp.is_null()).sum())
+        # Only cells that did not parse can be unreadable: look at those alone.
+        raw = frame[amount].filter(rp.is_null()).cast(pl.String)
+        unreadable = int((raw.str.strip_chars().str.len_chars() > 0).fill_null(False).sum())
         total = int(rp.fill_null(0).sum())
     return SideStats(
         rows=frame.height,
@@ -186,6 +195,53 @@ def _fuzzy_side(
     return pl.DataFrame(
         [rows[match.IDX], nik.alias("_nik"), birth.alias("_birth"), name.alias("_name")]
     )
+
+
+def _pair_list(exact: match.ExactMatch, fuzzy: FuzzyOutcome | None) -> pl.DataFrame:
+    """``_idx_l``, ``_idx_r``, ``cara_cocok``, ``skor_fuzzy``, ``bukti_fuzzy`` of every pair:
+    key pairs, then fuzzy pairs in left-row order."""
+    pair_ids = [exact.pairs.select(LI, RI, pl.lit(BY_KEY).alias("cara_cocok"))]
+    if fuzzy is not None and fuzzy.pairs.height:
+        pair_ids.append(
+            fuzzy.pairs.select(
+                pl.col("_idx_l").cast(pl.Int64).alias(LI),
+                pl.col("_idx_r").cast(pl.Int64).alias(RI),
+                pl.lit(BY_FUZZY).alias("cara_cocok"),
+                pl.col(SCORE).cast(pl.Float64),
+                EVIDENCE,
+            ).sort(LI)
+        )
+    pairs = pl.concat(pair_ids, how="diagonal_relaxed")
+    for column, dtype in ((SCORE, pl.Float64), (EVIDENCE, pl.String)):
+        if column not in pairs.columns:
+            pairs = pairs.with_columns(pl.lit(None, dtype=dtype).alias(column))
+    return pairs
+
+
+def _compare(
+    pairs: pl.DataFrame,
+    left_view: pl.DataFrame,
+    right_view: pl.DataFrame,
+    fields: Sequence[str],
+    options: ReconcileOptions,
+) -> pl.DataFrame:
+    """The pairs with their difference columns; only the columns the comparison reads are
+    gathered (in pair order)."""
+    needs = [AMOUNT_LEFT, AMOUNT_RIGHT]
+    for f in fields:
+        if f in options.keys:
+            needs += [KEY_LEFT + f, KEY_RIGHT + f]
+        if f not in options.keys or f == options.name:
+            needs += [LEFT_PREFIX + f, RIGHT_PREFIX + f]
+    inputs = pl.concat(
+        [
+            pairs,
+            layout.gather(left_view, pairs[LI], [c for c in left_view.columns if c in needs]),
+            layout.gather(right_view, pairs[RI], [c for c in right_view.columns if c in needs]),
+        ],
+        how="horizontal",
+    )
+    return compare_pairs(inputs, fields, options)
 
 
 def reconcile_frames(
@@ -221,16 +277,18 @@ def reconcile_frames(
         )
     )
     effective = replace(options, amount=amount, name=name)
+    used = [*carry, NIK_COLUMN, BIRTH_COLUMN, options.name or "", *_META]
+    left, right = _used_columns(left, used), _used_columns(right, used)
 
-    left_k, right_k = _with_join_key(_keyed(left, options), _keyed(right, options))
+    left_k, right_k, ordered = _with_join_key(_keyed(left, options), _keyed(right, options))
     exact = match.exact_match(left_k, right_k)
     left_view = _side_view(left_k, carry, effective, left=True)
     right_view = _side_view(right_k, carry, effective, left=False)
 
-    left_open = exact.left.filter(pl.col(match.STATUS) == match.UNMATCHED)
-    right_open = exact.right.filter(pl.col(match.STATUS) == match.UNMATCHED)
     fuzzy = None
     if options.fuzzy and options.name in left.columns and options.name in right.columns:
+        left_open = exact.left.filter(pl.col(match.STATUS) == match.UNMATCHED)
+        right_open = exact.right.filter(pl.col(match.STATUS) == match.UNMATCHED)
         fuzzy = fuzzy_pairs(
             _fuzzy_side(left_k, left_open, options),
             _fuzzy_side(right_k, right_open, options),
@@ -238,95 +296,28 @@ def reconcile_frames(
             max_block=options.fuzzy_max_block,
         )
 
-    left_keys = exact.left.select(
-        pl.col(match.IDX).alias(LI),
-        pl.col(match.KEY).alias("kunci"),
-        pl.col(match.N_SELF).cast(pl.Int64).alias("n_kiri"),
-        pl.col(match.N_OTHER).cast(pl.Int64).alias("n_kanan"),
-    )
-    right_keys = exact.right.select(
-        pl.col(match.IDX).alias(RI),
-        pl.col(match.KEY).alias("kunci"),
-        pl.col(match.N_OTHER).cast(pl.Int64).alias("n_kiri"),
-        pl.col(match.N_SELF).cast(pl.Int64).alias("n_kanan"),
-    )
-    pair_ids = [
-        exact.pairs.select(
-            pl.col("_idx_l").alias(LI),
-            pl.col("_idx_r").alias(RI),
-            pl.lit(BY_KEY).alias("cara_cocok"),
-        )
-    ]
-    if fuzzy is not None and fuzzy.pairs.height:
-        pair_ids.append(
-            fuzzy.pairs.select(
-                pl.col("_idx_l").cast(pl.Int64).alias(LI),
-                pl.col("_idx_r").cast(pl.Int64).alias(RI),
-                pl.lit(BY_FUZZY).alias("cara_cocok"),
-                SCORE,
-                EVIDENCE,
-            )
-        )
-    pair_frame = (
-        pl.concat(pair_ids, how="diagonal_relaxed")
-        .join(left_keys, on=LI, how="left")
-        .join(left_view, on=LI, how="left")
-        .join(right_view, on=RI, how="left")
-    )
-    pair_frame = compare_pairs(pair_frame, fields, effective)
-    pair_frame = pair_frame.with_columns(
-        pl.when(pl.col(DIFFERENCES).str.len_chars() > 0)
-        .then(pl.lit(MATCHED_DIFFERENT))
-        .otherwise(pl.lit(MATCHED))
-        .alias("kategori")
-    )
+    pairs = _pair_list(exact, fuzzy)
+    compared = _compare(pairs, left_view, right_view, fields, effective)
+    differs = compared[DIFFERENCES].str.len_chars() > 0
+    outputs = [
+        c
+        for c in ("cara_cocok", SCORE, EVIDENCE, DIFFERENCES, NAME_STATUS, NAME_SCORE, AMOUNT_DIFF)
+        if c in compared.columns
+    ] + [diff_column(f) for f in fields]
 
-    paired_left = pair_frame.select(LI)
-    paired_right = pair_frame.select(RI)
-
-    def singles(
-        status: pl.DataFrame,
-        keys: pl.DataFrame,
-        view: pl.DataFrame,
-        idx: str,
-        paired: pl.DataFrame,
-        only: str,
-    ) -> pl.DataFrame:
-        rows = status.rename({match.IDX: idx}).join(paired, on=idx, how="anti")
-        category = (
-            pl.when(pl.col(match.STATUS) == match.AMBIGUOUS)
-            .then(pl.lit(AMBIGUOUS))
-            .otherwise(pl.lit(only))
-            .alias("kategori")
-        )
-        return (
-            rows.select(idx, category).join(keys, on=idx, how="left").join(view, on=idx, how="left")
-        )
-
-    left_single = singles(exact.left, left_keys, left_view, LI, paired_left, LEFT_ONLY)
-    right_single = singles(exact.right, right_keys, right_view, RI, paired_right, RIGHT_ONLY)
-    work = pl.concat([pair_frame, left_single, right_single], how="diagonal_relaxed")
-    for column in ("cara_cocok", SCORE, EVIDENCE, DIFFERENCES):
-        if column not in work.columns:
-            work = work.with_columns(pl.lit(None, dtype=pl.String).alias(column))
-    if SCORE in work.columns:
-        work = work.with_columns(pl.col(SCORE).cast(pl.Float64))
-
-    rank = pl.col("kategori").replace_strict(
-        {c: i for i, c in enumerate(CATEGORIES)}, return_dtype=pl.Int8
+    rows = layout.output_order(
+        pairs, differs, left_k, right_k, exact.left, exact.right, ordered=ordered
     )
-    work = work.sort(
-        [rank, pl.col("kunci"), pl.col(LI), pl.col(RI)], nulls_last=True, maintain_order=True
-    )
+    work = _assemble(rows, exact, left_view, right_view, compared.select(outputs))
 
     by_category = totals.by_category(work)
     by_region = totals.by_group(work, [c for c in options.region if c in carry])
     by_program = totals.by_group(work, [options.program] if options.program in carry else [])
 
-    field_diffs = {f: int(pair_frame[diff_column(f)].sum()) for f in fields}
+    field_diffs = {f: int(compared[diff_column(f)].sum()) for f in fields}
     name_outcomes = {NAME_SAME: 0, NAME_VARIANT: 0, NAME_DIFFERENT: 0}
     if name is not None:
-        for outcome, n in pair_frame[NAME_STATUS].value_counts().iter_rows():
+        for outcome, n in compared[NAME_STATUS].value_counts().iter_rows():
             name_outcomes[outcome] = int(n)
 
     return ReconcileResult(
@@ -343,6 +334,48 @@ def reconcile_frames(
         fuzzy_pairs=0 if fuzzy is None else fuzzy.pairs.height,
         fuzzy_skipped_blocks=0 if fuzzy is None else fuzzy.skipped_blocks,
     )
+
+
+def _assemble(
+    rows: pl.DataFrame,
+    exact: match.ExactMatch,
+    left_view: pl.DataFrame,
+    right_view: pl.DataFrame,
+    pair_outputs: pl.DataFrame,
+) -> pl.DataFrame:
+    """The wide output frame: every column gathered once, in the final row order."""
+    li, ri = rows[LI], rows[RI]
+    # Key and counts: the left row's for pairs (even a fuzzy pair whose left key is empty),
+    # from one frame of both sides' keys (right rows after the left ones).
+    keys = pl.concat(
+        [
+            exact.left.select(
+                pl.col(match.KEY).alias("kunci"), pl.col(match.N_SELF).alias("n_kiri"),
+                pl.col(match.N_OTHER).alias("n_kanan"),
+            ),
+            exact.right.select(
+                pl.col(match.KEY).alias("kunci"), pl.col(match.N_OTHER).alias("n_kiri"),
+                pl.col(match.N_SELF).alias("n_kanan"),
+            ),
+        ],
+        rechunk=True,
+    )  # fmt: skip
+    key_row = pl.select(pl.coalesce(li, ri + exact.left.height)).to_series()
+    return pl.concat(
+        [
+            layout.category_names(rows[layout.RANK]).to_frame(),
+            layout.gather(keys, key_row),
+            layout.gather(pair_outputs, rows[layout.PAIR_POS]),
+            layout.gather(left_view, li, _shown(left_view)),
+            layout.gather(right_view, ri, _shown(right_view)),
+        ],
+        how="horizontal",
+    )
+
+
+def _shown(view: pl.DataFrame) -> list[str]:
+    """The columns of a side view that reach the output (not the normalised key parts)."""
+    return [c for c in view.columns if not c.startswith((KEY_LEFT, KEY_RIGHT))]
 
 
 def _public(

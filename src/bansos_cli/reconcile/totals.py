@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import polars as pl
 
 from bansos_cli.reconcile.compare import AMOUNT_LEFT, AMOUNT_RIGHT
-from bansos_cli.reconcile.keys import map_unique, text_key_expr
+from bansos_cli.reconcile.keys import text_key_expr
 from bansos_cli.reconcile.model import CATEGORIES, LEFT_PREFIX, RIGHT_PREFIX
 
 CATEGORY = "kategori"
@@ -56,21 +56,26 @@ def by_group(frame: pl.DataFrame, columns: Sequence[str]) -> pl.DataFrame | None
     ]
     if not present:
         return None
-    # Region and program names repeat: normalise each distinct value once.
+    # Region and program names repeat: sum per category and pair of values as written
+    # first, then normalise those few values and add the partial sums up.
+    left_cols = [LEFT_PREFIX + c for c in present]
+    right_cols = [RIGHT_PREFIX + c for c in present]
+    partial = frame.group_by([CATEGORY, *left_cols, *right_cols]).agg(_sums())
     keys = [
-        pl.coalesce(
-            map_unique(frame[LEFT_PREFIX + c], text_key_expr(pl.col("v"))),
-            map_unique(frame[RIGHT_PREFIX + c], text_key_expr(pl.col("v"))),
-        ).alias(c)
-        for c in present
+        pl.coalesce(text_key_expr(pl.col(left)), text_key_expr(pl.col(right))).alias(c)
+        for c, left, right in zip(present, left_cols, right_cols, strict=True)
+    ]
+    added = [
+        pl.col(c).sum().cast(pl.Int64)
+        for c in ("baris", "baris_kiri", "baris_kanan", "rp_kiri", "rp_kanan", "selisih_rp")
     ]
     per_category = [
-        (pl.col(CATEGORY) == cat).sum().cast(pl.Int64).alias(f"n_{cat}") for cat in CATEGORIES
+        pl.col("baris").filter(pl.col(CATEGORY) == cat).sum().cast(pl.Int64).alias(f"n_{cat}")
+        for cat in CATEGORIES
     ]
     return (
-        frame.with_columns(keys)
+        partial.with_columns(keys)
         .group_by(present)
-        .agg(*_sums(), *per_category)
-        .with_columns(pl.col("baris").cast(pl.Int64))
+        .agg(*added, *per_category)
         .sort(present, nulls_last=True)
     )
