@@ -16,7 +16,7 @@ from bansos_cli.core.columns import ROW, SHEET, SOURCE
 from bansos_cli.core.errors import OptionError
 from bansos_cli.core.privacy import mask_id_expr
 from bansos_cli.ingest import IngestResult, ReadOptions, read_inputs
-from bansos_cli.output import write_json, write_table
+from bansos_cli.output import write_json, write_tables
 from bansos_cli.report import ReportSheet, write_report
 from bansos_cli.validate import ValidationResult, validate_frame
 
@@ -204,13 +204,14 @@ def run_validate(
     out_dir = Path(out_dir) if out_dir is not None else default_out_dir(paths)
     step("write")
     records_out = records_for_output(result.records, mask)
-    outputs: dict[str, list[Path]] = {
-        "records": write_table(records_out, out_dir / "records", formats),
-        "valid": write_table(
-            records_out.filter(pl.col("status") != "error"), out_dir / "valid", formats
-        ),
-        "findings": write_table(result.findings, out_dir / "findings", formats),
-    }
+    outputs: dict[str, list[Path]] = write_tables(
+        {
+            "records": (records_out, out_dir / "records"),
+            "valid": (records_out.filter(pl.col("status") != "error"), out_dir / "valid"),
+            "findings": (result.findings, out_dir / "findings"),
+        },
+        formats,
+    )
     summary: dict[str, Any] = {
         **result.counts,
         "empty_rows": ingest.empty_rows,

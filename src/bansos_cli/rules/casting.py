@@ -1,17 +1,20 @@
 """Read the text columns the rules need into typed columns, leniently.
 
-A cell that is present but cannot be read (``abc`` as a desil, ``31-02-2020`` as a date, a
-value outside ``allowed``) becomes null, so each rule's ``on_missing`` policy decides; the
-column name is listed in the row's ``unreadable`` column so nobody loses sight of it.
+The parsers themselves live in :mod:`bansos_cli.core.casts` (shared with validate). A cell
+that is present but cannot be read (``abc`` as a desil, ``31-02-2020`` as a date, a value
+outside ``allowed``) becomes null, so each rule's ``on_missing`` policy decides; the column
+name is listed in the row's ``unreadable`` column so nobody loses sight of it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import polars as pl
 
+from bansos_cli.core import casts
 from bansos_cli.rules.model import InputSpec, InputType
 
 DTYPES: dict[InputType, pl.DataType] = {
@@ -23,39 +26,8 @@ DTYPES: dict[InputType, pl.DataType] = {
     InputType.sex: pl.String(),
 }
 
-_TRUE = ["YA", "Y", "TRUE", "BENAR", "1", "ADA"]
-_FALSE = ["TIDAK", "TDK", "N", "NO", "FALSE", "SALAH", "0", "TIDAK ADA"]
-_MALE = ["L", "LK", "LAKI-LAKI", "LAKI LAKI", "LAKI", "PRIA", "1", "M", "MALE"]
-_FEMALE = ["P", "PR", "PEREMPUAN", "WANITA", "2", "F", "FEMALE", "W"]
-_DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y/%m/%d", "%d %m %Y")
-_MONTHS = {
-    "JANUARI": "01",
-    "FEBRUARI": "02",
-    "MARET": "03",
-    "APRIL": "04",
-    "MEI": "05",
-    "JUNI": "06",
-    "JULI": "07",
-    "AGUSTUS": "08",
-    "SEPTEMBER": "09",
-    "OKTOBER": "10",
-    "NOVEMBER": "11",
-    "DESEMBER": "12",
-    "JAN": "01",
-    "FEB": "02",
-    "MAR": "03",
-    "APR": "04",
-    "JUN": "06",
-    "JUL": "07",
-    "AGU": "08",
-    "AGT": "08",
-    "AGS": "08",
-    "SEP": "09",
-    "OKT": "10",
-    "NOV": "11",
-    "DES": "12",
-}
-_EXCEL_ORIGIN = dt.date(1899, 12, 30)
+UNREADABLE_PREFIX = "__unreadable__"
+""":func:`cast_frame` names the unreadable flag of input ``x`` ``__unreadable__x``."""
 
 
 @dataclass(frozen=True)
@@ -71,33 +43,25 @@ def _text(name: str) -> pl.Expr:
     return pl.when(stripped == "").then(None).otherwise(stripped)
 
 
-def _date(text: pl.Expr) -> pl.Expr:
-    upper = text.str.to_uppercase()
-    # "17 Agustus 1945", "17-AGU-1945": month names to numbers, separators to spaces
-    named = upper.str.replace_all(r"[-/.]", " ").str.replace_many(
-        list(_MONTHS), list(_MONTHS.values()), leftmost=True
-    )
-    iso_prefix = text.str.extract(r"^(\d{4}-\d{2}-\d{2})[ T]\d{2}:\d{2}", 1)
-    serial = text.str.extract(r"^(\d{2,5})(?:\.0+)?$", 1).cast(pl.Int32, strict=False)
-    candidates = [text.str.to_date(fmt, strict=False) for fmt in _DATE_FORMATS[:-1]]
-    candidates.append(named.str.to_date("%d %m %Y", strict=False))
-    candidates.append(iso_prefix.str.to_date("%Y-%m-%d", strict=False))
-    candidates.append(pl.when(serial >= 61).then(pl.lit(_EXCEL_ORIGIN) + pl.duration(days=serial)))
-    return pl.coalesce(candidates).cast(pl.Date)
-
-
-def _mapped(text: pl.Expr, yes: list[str], no: list[str], yes_v: object, no_v: object) -> pl.Expr:
-    upper = text.str.to_uppercase()
-    return pl.when(upper.is_in(yes)).then(pl.lit(yes_v)).when(upper.is_in(no)).then(pl.lit(no_v))
+def _dates(text: pl.Series, reference: dt.date | None) -> pl.Series:
+    # a batch-level call (not per row): the date reader is a staged lazy plan that parses
+    # each distinct text once, which a single expression cannot express
+    return casts.parse_date(text, reference=reference).get_column("date")
 
 
 def cast_input(
-    name: str, spec: InputSpec, present: bool, source: pl.DataType | None = None
+    name: str,
+    spec: InputSpec,
+    present: bool,
+    source: pl.DataType | None = None,
+    *,
+    reference: dt.date | None = None,
 ) -> CastColumn:
     """Expressions that read column ``name`` as ``spec.type`` (all null if not ``present``).
 
     ``source`` is the column's current type: a column already of the target type (a typed
-    Parquet file, a frame built in Python) is used as it is.
+    Parquet file, a frame built in Python) is used as it is. ``reference`` is the pivot for
+    two-digit years in dates (without one they are unreadable).
     """
     dtype = DTYPES[spec.type]
     if not present:
@@ -114,18 +78,16 @@ def cast_input(
     elif spec.type == InputType.string:
         value = text
     elif spec.type == InputType.integer:
-        value = text.str.extract(r"^(?:[A-Za-z]+\s*)?([+-]?\d{1,18})(?:[.,]0+)?$", 1).cast(
-            pl.Int64, strict=False
-        )
+        value = casts.parse_int(text, prefix="[A-Z]+", digits=18, signed=True, dtype=pl.Int64)
     elif spec.type == InputType.number:
-        cleaned = text.str.replace(r"^([+-]?\d+),(\d+)$", "$1.$2")
-        value = cleaned.cast(pl.Float64, strict=False)
+        value = casts.parse_number(text)
     elif spec.type == InputType.date:
-        value = _date(text)
+        value = text.map_batches(lambda s: _dates(s, reference), return_dtype=pl.Date)
     elif spec.type == InputType.boolean:
-        value = _mapped(text, _TRUE, _FALSE, True, False).cast(pl.Boolean)
+        # "-" stays unknown here: a rule must not read a dash as a confirmed "no"
+        value = casts.parse_flag(text, dash_is_false=False)
     else:  # sex
-        value = _mapped(text, _MALE, _FEMALE, "L", "P").cast(pl.String)
+        value = casts.parse_sex(text)
     if spec.allowed is not None:
         if spec.type == InputType.string:
             allowed = [str(a).upper() for a in spec.allowed]
@@ -133,3 +95,72 @@ def cast_input(
         else:
             value = pl.when(value.is_in(pl.Series(spec.allowed, dtype=dtype).implode())).then(value)
     return CastColumn(value.cast(dtype), text.is_not_null() & value.is_null())
+
+
+def _date_build(name: str, spec: InputSpec, reference: dt.date | None) -> casts.Build:
+    text, parsed = f"{UNREADABLE_PREFIX}t_{name}", f"{UNREADABLE_PREFIX}d_{name}"
+    read = casts.date_build(text, date_name=parsed, state_name=None, reference=reference)
+
+    def build(frame: pl.LazyFrame) -> pl.LazyFrame:
+        frame = read(frame.with_columns(_text(name).alias(text)))
+        value = pl.col(parsed)
+        if spec.allowed is not None:
+            value = pl.when(value.is_in(pl.Series(spec.allowed, dtype=pl.Date).implode())).then(
+                value
+            )
+        return frame.with_columns(
+            value.alias(f"{UNREADABLE_PREFIX}v_{name}"),
+            (pl.col(text).is_not_null() & value.is_null()).alias(f"{UNREADABLE_PREFIX}{name}"),
+        ).drop(text, parsed)
+
+    return build
+
+
+def _expr_build(name: str, cast: CastColumn) -> casts.Build:
+    def build(frame: pl.LazyFrame) -> pl.LazyFrame:
+        return frame.with_columns(
+            cast.value.alias(f"{UNREADABLE_PREFIX}v_{name}"),
+            cast.unreadable.alias(f"{UNREADABLE_PREFIX}{name}"),
+        )
+
+    return build
+
+
+def cast_frame(
+    frame: pl.DataFrame, inputs: Mapping[str, InputSpec], *, reference: dt.date | None
+) -> pl.DataFrame:
+    """Every declared input typed (column ``name``) with its unreadable flag (column
+    ``__unreadable__<name>``), one row per row of ``frame``.
+
+    Text columns are read once per distinct text (:func:`bansos_cli.core.casts.per_distinct`);
+    a column already of the declared type is taken as it is; a missing one is all null.
+    """
+    schema = frame.schema
+    builds: dict[str, casts.Build] = {}
+    direct: list[pl.Expr] = []
+    for name, spec in inputs.items():
+        present = name in schema
+        source = schema.get(name)
+        cast = cast_input(name, spec, present, source, reference=reference)
+        if present and source == pl.String:
+            if spec.type == InputType.date:
+                builds[name] = _date_build(name, spec, reference)
+            else:
+                builds[name] = _expr_build(name, cast)
+        else:
+            direct += [
+                cast.value.alias(f"{UNREADABLE_PREFIX}v_{name}"),
+                cast.unreadable.alias(f"{UNREADABLE_PREFIX}{name}"),
+            ]
+    # with_columns (not select) so that all-null literals of missing inputs get every row
+    names = [e.meta.output_name() for e in direct]
+    rest = frame.with_columns(direct).select(names)
+    typed = casts.per_distinct(frame, builds).hstack(rest.get_columns())
+    return typed.select(
+        expr
+        for name in inputs
+        for expr in (
+            pl.col(f"{UNREADABLE_PREFIX}v_{name}").alias(name),
+            pl.col(f"{UNREADABLE_PREFIX}{name}"),
+        )
+    )

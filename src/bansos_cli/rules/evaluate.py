@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from bansos_cli.core.errors import InputFileError
-from bansos_cli.rules.casting import cast_input
+from bansos_cli.rules.casting import UNREADABLE_PREFIX, cast_frame
 from bansos_cli.rules.compile import CompiledProgram, CompiledRule
 from bansos_cli.rules.derive import derived_expr
 from bansos_cli.rules.model import Status
@@ -30,7 +30,7 @@ OUTCOME_DTYPE = pl.Enum(list(OUTCOMES))
 STATUS_DTYPE = pl.Enum([s.value for s in Status])
 _PASS, _FAIL, _UNKNOWN = 0, 1, 2
 _CODE = {"pass": _PASS, "fail": _FAIL, "unknown": _UNKNOWN}
-_UNREADABLE = "__unreadable__"
+_UNREADABLE = UNREADABLE_PREFIX
 _MISSING_TEXT = {"id": "data kosong atau tidak terbaca", "en": "data missing or unreadable"}
 
 RESULT_COLUMNS = (
@@ -91,8 +91,9 @@ def _bitmasks(tests: list[pl.Expr], prefix: str) -> list[pl.Expr]:
     """Pack Boolean tests into UInt64 words (63 tests per word) named ``__<prefix><n>``."""
     words = []
     for w, start in enumerate(range(0, len(tests), _WORD)):
+        # a Boolean times its bit value: plain arithmetic, cheaper than a when/then per bit
         bits = [
-            pl.when(t).then(pl.lit(1 << i, dtype=pl.UInt64)).otherwise(pl.lit(0, dtype=pl.UInt64))
+            t.fill_null(False).cast(pl.UInt64) * pl.lit(1 << i, dtype=pl.UInt64)
             for i, t in enumerate(tests[start : start + _WORD])
         ]
         words.append(pl.sum_horizontal(bits).alias(f"__{prefix}{w}"))
@@ -133,12 +134,7 @@ def evaluate(
             f"column {required[0]!r} needed by the rules of {program.name!r} is not in the data",
             hint="add the column or map its header to this name",
         )
-    schema = frame.schema
-    casts = {
-        n: cast_input(n, spec, n in present, schema.get(n)) for n, spec in ruleset.inputs.items()
-    }
-    typed = [c.value.alias(n) for n, c in casts.items()]
-    flags = [c.unreadable.alias(f"{_UNREADABLE}{n}") for n, c in casts.items()]
+    typed = cast_frame(frame, ruleset.inputs, reference=program.as_of)
     derived = [derived_expr(spec, program.as_of).alias(n) for n, spec in ruleset.derived.items()]
     rules = program.rules
     codes = {r.rule.id: pl.col(r.rule.id) for r in rules}
@@ -159,7 +155,7 @@ def evaluate(
     fail_ids = [r.rule.id for r in deciding]
     unknown_ids = [r.rule.id for r in rules]
     component_rules = [r for r in rules if r.rule.kind == "component"]
-    inputs = list(casts)
+    inputs = list(ruleset.inputs)
     groups = {
         "f": [codes[i] == _FAIL for i in fail_ids],
         "u": [codes[i] == _UNKNOWN for i in unknown_ids],
@@ -168,8 +164,7 @@ def evaluate(
     }
     masks = [m for prefix, tests in groups.items() for m in _bitmasks(tests, prefix)]
     evaluated = (
-        frame.lazy()
-        .select(typed + flags)
+        typed.lazy()
         .with_columns(derived)
         .with_columns([_outcome(r) for r in rules])
         .with_columns([status.alias("status"), *masks])
@@ -229,7 +224,7 @@ def evaluate(
         (pl.col(r.rule.id) == code).sum().alias(f"{r.rule.id}\x00{code}")
         for r in rules
         for code in (_PASS, _FAIL, _UNKNOWN)
-    ] + [pl.col(f"{_UNREADABLE}{n}").sum().alias(f"{_UNREADABLE}{n}") for n in casts]
+    ] + [pl.col(f"{_UNREADABLE}{n}").sum().alias(f"{_UNREADABLE}{n}") for n in inputs]
     counts = evaluated.select(count_exprs).row(0, named=True) if count_exprs else {}
     rule_counts = [
         RuleCounts(
@@ -242,7 +237,7 @@ def evaluate(
         )
         for r in rules
     ]
-    unreadable = {n: int(counts[f"{_UNREADABLE}{n}"]) for n in casts if n in present}
+    unreadable = {n: int(counts[f"{_UNREADABLE}{n}"]) for n in inputs if n in present}
     keep = list(RESULT_COLUMNS)
     out = evaluated.select(keep)
     if outcomes:

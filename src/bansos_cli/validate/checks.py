@@ -12,9 +12,10 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from bansos_cli.core import casts
 from bansos_cli.core.columns import ROW, SOURCE
 from bansos_cli.core.privacy import mask_id_expr
-from bansos_cli.validate import casts, regions
+from bansos_cli.validate import regions
 from bansos_cli.validate.typed import FLAG_COLUMNS, RID, region_name_mismatch
 
 FINDING_SCHEMA = {
@@ -213,17 +214,23 @@ def build_rules(frame: pl.DataFrame, *, reference: dt.date, max_age: int, lang: 
 def _other_rows_detail(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
     """``_rid``/``_detail`` for every row whose NIK also appears on another row."""
     word = "baris" if lang == "id" else "rows"
-    several = frame.select(SOURCE, ROW).get_column(SOURCE).n_unique() > 1
+    sources = frame.get_column(SOURCE)
+    several = bool(sources.len()) and bool((sources != sources.first()).any())
     label = (
         pl.concat_str([pl.col(SOURCE), pl.lit(":"), pl.col(ROW).cast(pl.String)])
         if several
         else pl.col(ROW).cast(pl.String)
     )
     # 16 digits fit in a UInt64: hashing integers is much cheaper than hashing text
-    key = pl.col("_n_nik")
-    candidates = frame.select(pl.col("_ok_nik") & key.is_duplicated()).to_series()
+    # repeated values found on the sorted numbers (a sort beats hashing 1M values here)
+    numbers = frame.get_column("_n_nik").drop_nulls().sort()
+    repeated = numbers.filter(numbers == numbers.shift(1)).unique()
+    candidates = frame.select(
+        pl.col("_ok_nik") & pl.col("_n_nik").is_in(repeated.implode())
+    ).to_series()
     dup = (
-        frame.filter(candidates)
+        frame.select(RID, "_v_nik", SOURCE, ROW)
+        .filter(candidates)
         .lazy()
         .select(RID, pl.col("_v_nik"), label.alias("_label"))
         .filter(pl.len().over("_v_nik") > 1)
@@ -246,6 +253,13 @@ def _other_rows_detail(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
     return dup.collect()
 
 
+def _with_row_values(rows: pl.DataFrame, frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+    """``rows`` (with a ``_rid``) plus ``frame``'s ``columns`` at those rows (``_rid`` is the
+    row position in ``frame``: a gather, not a join over the whole frame)."""
+    at = rows.get_column(RID)
+    return rows.with_columns(frame.select(pl.col(columns).gather(at)).get_columns())
+
+
 def collect_findings(
     frame: pl.DataFrame, *, reference: dt.date, max_age: int, lang: str
 ) -> pl.DataFrame:
@@ -253,11 +267,23 @@ def collect_findings(
     ``_detail``), in rule order then row order."""
     rules = build_rules(frame, reference=reference, max_age=max_age, lang=lang)
     # Evaluate every condition once over all rows, keep the (few) rows where any fires, and
-    # run the per-rule filters on those only.
-    fired = frame.select(
-        pl.any_horizontal([rule.condition.fill_null(False) for rule in rules]).alias("_any")
-    ).to_series()
-    lf = frame.filter(fired).lazy()
+    # run the per-rule filters on those only. Lazily, so that the sub-expressions the rules
+    # share are computed once.
+    fired = (
+        frame.lazy()
+        .select(
+            pl.any_horizontal([rule.condition.fill_null(False) for rule in rules]).alias("_any")
+        )
+        .collect()
+        .to_series()
+    )
+    # only the columns the rules read are filtered (the typed frame is wide)
+    needed = {RID, *(rule.column for rule in rules)}
+    for rule in rules:
+        needed.update(rule.condition.meta.root_names())
+        if rule.detail is not None:
+            needed.update(rule.detail.meta.root_names())
+    lf = frame.select([c for c in frame.columns if c in needed]).filter(fired).lazy()
     parts = [
         lf.filter(rule.condition.fill_null(False)).select(
             pl.col(RID),
@@ -277,7 +303,7 @@ def collect_findings(
         found = pl.concat(
             [
                 found,
-                dup.join(frame.select(RID, "nik"), on=RID).select(
+                _with_row_values(dup, frame, ["nik"]).select(
                     RID,
                     pl.lit("NIK_GANDA").alias("code"),
                     pl.lit("nik").alias("column"),
@@ -298,7 +324,9 @@ def collect_findings(
         found = pl.concat(
             [
                 found,
-                names.join(frame.drop("_wil_col", strict=False), on=RID).select(
+                _with_row_values(
+                    names, frame, [c for c in ("kabupaten", "kecamatan") if c in frame.columns]
+                ).select(
                     RID,
                     pl.lit("WILAYAH_NAMA_BEDA").alias("code"),
                     pl.col("_wil_col").alias("column"),

@@ -1,7 +1,7 @@
 """The typed canonical schema of validated records, as a pandera ``DataFrameModel``.
 
 Columns are optional (exports differ), but when present they must have these types and
-ranges. Casting is done by :mod:`bansos_cli.validate.casts` beforehand (pandera's own
+ranges. Casting is done by :mod:`bansos_cli.core.casts` beforehand (pandera's own
 text->date coercion is not used); this model is the contract the casts must meet.
 """
 

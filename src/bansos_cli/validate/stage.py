@@ -180,7 +180,10 @@ def _finish_findings(
         .otherwise(pl.col("_prefix"))
     )
     return (
-        raw.join(typed.select(RID, SOURCE, SHEET, ROW), on=RID, how="left")
+        # _rid is the row position in typed: gather the meta columns instead of a join
+        raw.with_columns(
+            typed.select(pl.col(SOURCE, SHEET, ROW).gather(raw.get_column(RID))).get_columns()
+        )
         .join(cat, on="code", how="left")
         .select(
             RID,

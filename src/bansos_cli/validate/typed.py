@@ -3,7 +3,8 @@
 Speed matters here (millions of rows), so two patterns recur:
 
 - *parse distinct values once*: dates, sex codes, flags and names repeat a lot; each
-  distinct text is parsed once and the result joined back on the text;
+  distinct text is parsed once (:func:`bansos_cli.core.casts.per_distinct`) and the
+  result gathered back to the rows;
 - *fast path for clean identifiers*: most NIK/KK cells are already 16 ASCII digits; the
   costly normalisation (Unicode digits, separators, Excel damage) runs only on the others.
 
@@ -19,9 +20,10 @@ from collections.abc import Callable
 
 import polars as pl
 
+from bansos_cli.core import casts
 from bansos_cli.core import nik as N
 from bansos_cli.core.columns import SOURCE
-from bansos_cli.validate import casts, regions
+from bansos_cli.validate import regions
 
 DATE_COLUMNS = ("tanggal_lahir", "tanggal_salur")
 FLAG_COLUMNS = (
@@ -48,27 +50,6 @@ _TITLE_RE = rf"\b(?:{_TITLES})\b"
 _DECEASED_RE = r"\b(?:ALM|ALMH|ALMRH|ALMARHUM|ALMARHUMAH)\b"
 
 
-def _per_distinct(
-    frame: pl.DataFrame, builds: dict[str, Callable[[pl.LazyFrame], pl.LazyFrame]]
-) -> pl.DataFrame:
-    """For each ``column -> build``: run ``build`` on the column's distinct values and join
-    the new columns back on the text. All columns are processed in one parallel collect; only
-    the key column is joined, so the wide frame is never copied."""
-    if not builds:
-        return frame
-    plans = []
-    for column, build in builds.items():
-        distinct = frame.lazy().select(pl.col(column)).unique()
-        plans.append(
-            frame.lazy()
-            .select(column)
-            .join(build(distinct), on=column, how="left", nulls_equal=True, maintain_order="left")
-            .drop(column)
-        )
-    added = pl.collect_all(plans)
-    return frame.hstack([series for part in added for series in part.get_columns()])
-
-
 def _blank_flag(column: str) -> pl.Expr:
     return casts.is_blank(pl.col(column)).alias(f"_b_{column}")
 
@@ -77,18 +58,29 @@ def _id_columns(frame: pl.DataFrame, col: str) -> pl.DataFrame:
     """``_v_`` (normalised), ``_ok_`` (16 digits), ``_n_`` (as UInt64) and damage flags
     (``_alt_`` normalised, ``_sci_`` E+ notation, ``_dec_`` ``.0``, ``_dig_`` digits only)."""
     raw = pl.col(col)
-    fast = frame.select(raw.str.contains(r"^[0-9]{16}$").fill_null(False)).to_series()
+    # 16 ASCII digits without a leading zero, tested by an integer cast (much cheaper than a
+    # regex); anything else (a sign, spaces, a leading 0) takes the careful path below
+    number = frame.select(raw.cast(pl.UInt64, strict=False)).to_series()
+    fast = frame.select(
+        (raw.str.len_bytes() == 16) & (number >= 10**15).fill_null(False)
+    ).to_series()
     height = frame.height
     # the costly normalisation runs only on cells that are not already 16 ASCII digits
     rest = frame.filter(~fast & raw.is_not_null()).select(RID, col)
-    rest = rest.with_columns(N.clean_id(raw).alias("_c")).select(
-        RID,
-        pl.col("_c"),
-        N.is_id_shape(pl.col("_c")).fill_null(False).alias("_ok"),
-        (pl.col("_c") != raw.str.strip_chars()).fill_null(False).alias("_alt"),
-        N.is_scientific(raw).fill_null(False).alias("_sci"),
-        N.has_decimal_suffix(raw).fill_null(False).alias("_dec"),
-        N.is_digits(pl.col("_c")).fill_null(False).alias("_dig"),
+    rest = (
+        rest.with_columns(N.clean_id(raw).alias("_c"))
+        .select(
+            RID,
+            pl.col("_c"),
+            N.is_id_shape(pl.col("_c")).fill_null(False).alias("_ok"),
+            (pl.col("_c") != raw.str.strip_chars()).fill_null(False).alias("_alt"),
+            N.is_scientific(raw).fill_null(False).alias("_sci"),
+            N.has_decimal_suffix(raw).fill_null(False).alias("_dec"),
+            N.is_digits(pl.col("_c")).fill_null(False).alias("_dig"),
+        )
+        .with_columns(
+            pl.when(pl.col("_ok")).then(pl.col("_c").cast(pl.UInt64, strict=False)).alias("_n")
+        )
     )
     where = rest.get_column(RID)
 
@@ -98,6 +90,8 @@ def _id_columns(frame: pl.DataFrame, col: str) -> pl.DataFrame:
     no = pl.repeat(False, height, dtype=pl.Boolean, eager=True)
     value = spread("_c", frame.get_column(col))
     ok = fast | spread("_ok", no.clone())
+    # 16 digits fit in a UInt64: field arithmetic on integers is far cheaper than slicing
+    number = pl.select(pl.when(fast).then(number)).to_series()
     new = pl.DataFrame(
         {
             f"_v_{col}": value,
@@ -106,12 +100,8 @@ def _id_columns(frame: pl.DataFrame, col: str) -> pl.DataFrame:
             f"_sci_{col}": spread("_sci", no.clone()),
             f"_dec_{col}": spread("_dec", no.clone()),
             f"_dig_{col}": fast | spread("_dig", no.clone()),
+            f"_n_{col}": spread("_n", number),
         }
-    ).with_columns(
-        # 16 digits fit in a UInt64: field arithmetic on integers is far cheaper than slicing
-        pl.when(pl.col(f"_ok_{col}"))
-        .then(pl.col(f"_v_{col}").cast(pl.UInt64, strict=False))
-        .alias(f"_n_{col}")
     )
     return frame.hstack(new)
 
@@ -151,21 +141,11 @@ def _date_digits_valid(day: pl.Expr, month: pl.Expr, yy: pl.Expr) -> pl.Expr:
     return N.is_valid_date(yy + 2000, month, day) | N.is_valid_date(yy + 1900, month, day)
 
 
-def _date_build(col: str, reference: dt.date) -> Callable[[pl.LazyFrame], pl.LazyFrame]:
-    def build(lf: pl.LazyFrame) -> pl.LazyFrame:
-        return casts.add_parsed_date(
-            lf,
-            col,
-            date_name=f"_v_{col}",
-            state_name=f"_s_{col}",
-            reference=reference,
-            resolve_ambiguity=False,
-        )
-
-    return build
+def _date_build(col: str, reference: dt.date) -> casts.Build:
+    return casts.date_build(col, date_name=f"_v_{col}", state_name=f"_s_{col}", reference=reference)
 
 
-def _name_build(col: str) -> Callable[[pl.LazyFrame], pl.LazyFrame]:
+def _name_build(col: str) -> casts.Build:
     def build(lf: pl.LazyFrame) -> pl.LazyFrame:
         lf = lf.with_columns(casts.clean_text(pl.col(col)).alias(f"_v_{col}"))
         if col != "nama":
@@ -182,9 +162,7 @@ def _name_build(col: str) -> Callable[[pl.LazyFrame], pl.LazyFrame]:
     return build
 
 
-def _parse_build(
-    col: str, parse: Callable[[pl.Expr], pl.Expr]
-) -> Callable[[pl.LazyFrame], pl.LazyFrame]:
+def _parse_build(col: str, parse: Callable[[pl.Expr], pl.Expr]) -> casts.Build:
     def build(lf: pl.LazyFrame) -> pl.LazyFrame:
         return lf.with_columns(parse(pl.col(col)).alias(f"_v_{col}"), _blank_flag(col))
 
@@ -195,20 +173,7 @@ def typed_columns(frame: pl.DataFrame, *, reference: dt.date) -> pl.DataFrame:
     """Add helper columns holding the typed value of every known column, and check flags."""
     cols = set(frame.columns)
     out = frame.with_row_index(RID)
-    for col in ID_COLUMNS:
-        if col in cols:
-            out = _id_columns(out, col)
-            out = _join_regions(out, col)
-    out = _nik_parts(out, reference=reference)
-    if "no_kk" in cols:
-        out = out.with_columns(
-            _date_digits_valid(
-                _digits(pl.col("_n_no_kk"), 6, 2),
-                _digits(pl.col("_n_no_kk"), 8, 2),
-                _digits(pl.col("_n_no_kk"), 10, 2),
-            ).alias("_kk_date_ok"),
-        )
-    builds: dict[str, Callable[[pl.LazyFrame], pl.LazyFrame]] = {}
+    builds: dict[str, casts.Build] = {}
     for col in DATE_COLUMNS:
         if col in cols:
             builds[col] = _date_build(col, reference)
@@ -218,14 +183,27 @@ def typed_columns(frame: pl.DataFrame, *, reference: dt.date) -> pl.DataFrame:
         builds["desil"] = _parse_build("desil", casts.parse_desil)
     for col, prefix in INT_COLUMNS.items():
         if col in cols:
-            builds[col] = _parse_build(col, functools.partial(casts.parse_int, strip_prefix=prefix))
+            builds[col] = _parse_build(col, functools.partial(casts.parse_int, prefix=prefix))
     for col in FLAG_COLUMNS:
         if col in cols:
             builds[col] = _parse_build(col, casts.parse_flag)
     for col in NAME_COLUMNS:
         if col in cols:
             builds[col] = _name_build(col)
-    out = _per_distinct(out, builds)
+    for col in ID_COLUMNS:
+        if col in cols:
+            out = _id_columns(out, col)
+            out = _join_regions(out, col)
+    out = out.hstack(casts.per_distinct(out, builds).get_columns())
+    out = _nik_parts(out, reference=reference)
+    if "no_kk" in cols:
+        out = out.with_columns(
+            _date_digits_valid(
+                _digits(pl.col("_n_no_kk"), 6, 2),
+                _digits(pl.col("_n_no_kk"), 8, 2),
+                _digits(pl.col("_n_no_kk"), 10, 2),
+            ).alias("_kk_date_ok"),
+        )
     for col in DATE_COLUMNS:
         if col in cols:
             state = f"_s_{col}"
