@@ -79,6 +79,18 @@ class SourceInfo:
         """Source headers kept as pass-through columns."""
         return [c.source_header for c in self.columns if not c.canonical]
 
+    def summary(self) -> dict[str, object]:
+        """The JSON-ready line of this input in ``summary.json`` (no personal data)."""
+        return {
+            "path": self.path,
+            "format": self.format,
+            "sheet": self.sheet,
+            "header_row": self.header_row,
+            "rows": self.rows,
+            "empty_rows": self.empty_rows,
+            "notices": [n.code for n in self.notices],
+        }
+
 
 @dataclass
 class IngestResult:

@@ -279,18 +279,7 @@ def _summary(result: RunResult, ingest: IngestResult) -> dict[str, Any]:
         "masked": result.config.mask,
         "rows": result.records.height,
         "empty_rows": ingest.empty_rows,
-        "inputs": [
-            {
-                "path": s.path,
-                "format": s.format,
-                "sheet": s.sheet,
-                "header_row": s.header_row,
-                "rows": s.rows,
-                "empty_rows": s.empty_rows,
-                "notices": [n.code for n in s.notices],
-            }
-            for s in result.sources
-        ],
+        "inputs": [s.summary() for s in result.sources],
         "failed_inputs": [{"path": f.path, "error": f.error} for f in result.failed],
         "per_file": _per_file(result.records, result.check),
     }

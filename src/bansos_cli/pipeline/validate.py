@@ -215,18 +215,7 @@ def run_validate(
     summary: dict[str, Any] = {
         **result.counts,
         "empty_rows": ingest.empty_rows,
-        "inputs": [
-            {
-                "path": s.path,
-                "format": s.format,
-                "sheet": s.sheet,
-                "header_row": s.header_row,
-                "rows": s.rows,
-                "empty_rows": s.empty_rows,
-                "notices": [n.code for n in s.notices],
-            }
-            for s in ingest.sources
-        ],
+        "inputs": [s.summary() for s in ingest.sources],
         "version": __version__,
         "versions": {"bansos": __version__, "polars": pl.__version__},
         "lang": lang,
