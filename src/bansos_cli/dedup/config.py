@@ -1,8 +1,8 @@
 """Settings of the duplicate search: field mapping, blocking, thresholds (``dedup.yaml``).
 
-Every setting has a documented default (docs/dedup.md). A YAML file is read with
-``safe_load`` and validated by pydantic before any data is touched; unknown keys are errors
-that name their key path.
+Every setting has a documented default (docs/dedup.md). A YAML file is read safely
+(duplicate keys rejected) and validated by pydantic before any data is touched; unknown
+keys are errors that name their key path.
 """
 
 from __future__ import annotations
@@ -10,10 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from bansos_cli.core.errors import ConfigError
+from bansos_cli.core.settings import read_yaml, validate_settings
 
 
 class _Strict(BaseModel):
@@ -145,44 +144,13 @@ class DedupConfig(_Strict):
     """Birth dates recorded when the real one is unknown (``MM-DD``; ``*-15`` = any 15th)."""
 
 
-def _location(loc: tuple[Any, ...]) -> str:
-    return ".".join(str(part) for part in loc) or "(root)"
-
-
 def parse_config(data: Any, *, source: str = "dedup config") -> DedupConfig:
     """Validate a mapping (e.g. parsed YAML) into a :class:`DedupConfig`; list every problem."""
-    if data is None:
-        return DedupConfig()
-    if not isinstance(data, dict):
-        raise ConfigError("must be a mapping of settings", path=source, hint="see docs/dedup.md")
-    try:
-        return DedupConfig.model_validate(data)
-    except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            where = _location(err["loc"])
-            if err["type"] == "extra_forbidden":
-                problems.append(f"{where}: unknown key")
-            else:
-                problems.append(f"{where}: {err['msg']}")
-        raise ConfigError(
-            "; ".join(problems), path=source, hint="see docs/dedup.md for the allowed keys"
-        ) from None
+    return validate_settings(DedupConfig, data, source=source, doc="docs/dedup.md")
 
 
 def load_config(path: str | Path | None) -> DedupConfig:
     """Read ``dedup.yaml`` (``None``: the defaults)."""
     if path is None:
         return DedupConfig()
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"cannot read the config file ({exc.strerror})", path=str(path)) from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise ConfigError(f"not valid YAML{where}", path=str(path)) from None
-    return parse_config(data, source=str(path))
+    return parse_config(read_yaml(path), source=str(path))

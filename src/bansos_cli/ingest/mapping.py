@@ -14,10 +14,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import yaml
-
 from bansos_cli.core.columns import header_key
 from bansos_cli.core.errors import ConfigError
+from bansos_cli.core.settings import read_yaml
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -31,21 +30,9 @@ def load_mapping(source: str | Path | dict[str, str] | None) -> dict[str, str]:
         raw: object = source
     else:
         where = str(source)
-        path = Path(source)
-        if not path.is_file():
-            raise ConfigError("mapping file not found", path=where)
-        try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = f" at line {mark.line + 1}" if mark is not None else ""
-            raise ConfigError(
-                f"mapping file is not valid YAML{line}",
-                path=where,
-                hint="write one 'HEADER IN FILE: column_name' per line",
-            ) from None
-        except UnicodeDecodeError:
-            raise ConfigError("mapping file is not UTF-8 text", path=where) from None
+        raw = read_yaml(
+            source, what="mapping file", hint="write one 'HEADER IN FILE: column_name' per line"
+        )
     if isinstance(raw, dict) and set(raw) == {"columns"}:
         raw = raw["columns"]
     if not isinstance(raw, dict):

@@ -11,10 +11,9 @@ import json
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from bansos_cli.core.errors import ConfigError
+from bansos_cli.core.settings import read_yaml, validate_settings
 from bansos_cli.dedup import DedupConfig
 
 CONFIG_NAME = "bansos.yaml"
@@ -109,72 +108,14 @@ class RunConfig(_Strict):
         return value
 
 
-def _location(loc: tuple[Any, ...]) -> str:
-    return ".".join(str(part) for part in loc) or "(root)"
-
-
 def parse_run_config(data: Any, *, source: str = CONFIG_NAME) -> RunConfig:
     """Validate parsed YAML into a :class:`RunConfig`, listing every problem with its key path."""
-    if data is None:
-        return RunConfig()
-    if not isinstance(data, dict):
-        raise ConfigError("must be a mapping of settings", path=source, hint="see docs/run.md")
-    try:
-        return RunConfig.model_validate(data)
-    except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            where = _location(err["loc"])
-            if err["type"] == "extra_forbidden":
-                problems.append(f"{where}: unknown key")
-            else:
-                problems.append(f"{where}: {err['msg']}")
-        raise ConfigError(
-            "; ".join(problems), path=source, hint="see docs/run.md for the allowed keys"
-        ) from None
-
-
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """SafeLoader that rejects duplicate keys (YAML 1.1 silently keeps the last one)."""
-
-
-def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict[Any, Any]:
-    seen: set[Any] = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node)
-        if key in seen:
-            raise ConfigError(
-                f"duplicate key {key!r} at line {key_node.start_mark.line + 1}",
-                path=str(loader.name) if hasattr(loader, "name") else None,
-            )
-        seen.add(key)
-    return loader.construct_mapping(node)
-
-
-_UniqueKeyLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
-    _construct_mapping,
-)
+    return validate_settings(RunConfig, data, source=source, doc="docs/run.md")
 
 
 def load_run_config(path: str | Path) -> RunConfig:
     """Read and validate a ``bansos.yaml``. Relative paths inside stay relative to the CWD."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise ConfigError("config file not found", path=str(path)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read the config file ({exc})", path=str(path)) from None
-    try:
-        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
-    except ConfigError as exc:
-        raise ConfigError(exc.detail, path=str(path)) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise ConfigError(f"not valid YAML{where}", path=str(path)) from None
-    return parse_run_config(data, source=str(path))
+    return parse_run_config(read_yaml(path), source=str(path))
 
 
 def discover_config(cwd: Path | None = None) -> Path | None:
