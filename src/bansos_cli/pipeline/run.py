@@ -301,9 +301,11 @@ def _write(result: RunResult, ingest: IngestResult, out: Path) -> None:
     records = validate_pipeline.records_for_output(result.records, config.mask)
     outputs["records"] = write_table(records, out / "records", formats)
     sheets: list[ReportSheet] = []
-    summary_rows: list[tuple[str, object]] = [
-        ("Tanggal acuan" if config.lang == "id" else "Reference date", result.as_of),
-    ]
+    summary_rows: list[tuple[str, object]] = []
+    if result.validation is None:  # the validation lines carry the reference date otherwise
+        summary_rows.append(
+            ("Tanggal acuan" if config.lang == "id" else "Reference date", result.as_of)
+        )
     if result.validation is not None:
         outputs["findings"] = write_table(result.validation.findings, out / "findings", formats)
         v_sheets, v_rows = validate_pipeline.report_sheets(
