@@ -148,7 +148,7 @@ def _splink(path: Path) -> dict:
 import time
 import splink.comparison_library as cl
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
-from bansos_cli.dedup.fields import birth_date_expr
+from bansos_cli.core import casts
 frame = pl.read_parquet({str(path / "frame.parquet")!r})
 truth = pl.read_parquet({str(path / "truth_v2.parquet")!r})
 start = time.perf_counter()
@@ -157,12 +157,13 @@ def clean(col):
     text = pl.col(col).str.to_uppercase().str.replace_all(r"[^A-Z ]", " ")
     return text.str.replace_all(r" +", " ").str.strip_chars()
 
-df = frame.select(
+dob = casts.parse_date(frame["tanggal_lahir"], reference=casts.TWENTIETH_CENTURY)["date"]
+df = frame.with_columns(dob.alias("_dob")).select(
     pl.int_range(pl.len()).alias("unique_id"),
     pl.col("nik").str.replace_all(r"[^0-9]", ""),
     clean("nama").alias("nama"),
     clean("nama").str.split(" ").list.first().alias("nama_depan"),
-    birth_date_expr(pl.col("tanggal_lahir")).dt.strftime("%Y-%m-%d").alias("tanggal_lahir"),
+    pl.col("_dob").dt.strftime("%Y-%m-%d").alias("tanggal_lahir"),
     "jenis_kelamin",
     clean("nama_ibu_kandung").alias("nama_ibu_kandung"),
     clean("tempat_lahir").alias("tempat_lahir"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 
 import polars as pl
 import pytest
@@ -15,8 +16,8 @@ REF = dt.date(2025, 7, 1)
 MONTH_NAMES = {1: "Januari", 2: "FEB", 3: "Maret", 8: "Agustus", 10: "OKT", 12: "Des"}
 
 
-def dates(texts: list[str | None], reference: dt.date | None = REF) -> pl.DataFrame:
-    return casts.parse_date(pl.Series(texts, dtype=pl.String), reference=reference)
+def dates(texts: Sequence[str | None], reference: dt.date | None = REF) -> pl.DataFrame:
+    return casts.parse_date(pl.Series(list(texts), dtype=pl.String), reference=reference)
 
 
 # --- dates ------------------------------------------------------------------------------------
@@ -65,6 +66,37 @@ def test_two_digit_years_pivot_on_the_reference_date() -> None:
         None,
         dt.date(2025, 2, 1),
     ]
+
+
+def test_twentieth_century_reference_reads_every_two_digit_year_as_19yy() -> None:
+    texts = ["22-JAN-87", "22-01-87", "1-2-87", "17-AGU-05", "01.02.00", "01-02-99"]
+    out = dates([*texts, "22-01-1987", "22-01-2005"], reference=casts.TWENTIETH_CENTURY)
+    assert out["date"].to_list() == [
+        dt.date(1987, 1, 22),
+        dt.date(1987, 1, 22),
+        dt.date(1987, 2, 1),
+        dt.date(1905, 8, 17),
+        dt.date(1900, 2, 1),
+        dt.date(1999, 2, 1),
+        dt.date(1987, 1, 22),  # four-digit years are kept as written
+        dt.date(2005, 1, 22),
+    ]
+    assert set(out["state"].to_list()) == {casts.DATE_OK}
+    # the same texts pivot on a real reference date as before
+    assert dates(["17-AGU-05", "22-01-87"])["date"].to_list() == [
+        dt.date(2005, 8, 17),
+        dt.date(1987, 1, 22),
+    ]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 99), st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2099, 1, 1)))
+def test_twentieth_century_is_a_pivot_at_99(yy: int, reference: dt.date) -> None:
+    year = casts.two_digit_year(pl.lit(yy), pl.lit(2), casts.TWENTIETH_CENTURY)
+    assert pl.select(year).item() == 1900 + yy
+    # a real reference reads the same year in its own century or the one before
+    pivoted = pl.select(casts.two_digit_year(pl.lit(yy), pl.lit(2), reference)).item()
+    assert pivoted % 100 == yy and reference.year - 100 < pivoted <= reference.year
 
 
 def test_swapped_and_ambiguous_day_month() -> None:
@@ -125,7 +157,7 @@ def test_month_first_dates_read_as_swapped_when_day_is_over_12(day: dt.date) -> 
 # --- codes and numbers ------------------------------------------------------------------------
 
 
-def _apply(expr_fn, texts: list[str | None]) -> list[object]:  # type: ignore[no-untyped-def]
+def _apply(expr_fn: Callable[[pl.Expr], pl.Expr], texts: list[str | None]) -> list[object]:
     frame = pl.DataFrame({"x": texts}, schema={"x": pl.String})
     return frame.select(expr_fn(pl.col("x")).alias("x"))["x"].to_list()
 

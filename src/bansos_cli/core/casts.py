@@ -70,6 +70,10 @@ DATE_SWAPPED = "swapped"
 DATE_AMBIGUOUS = "ambiguous"
 DATE_UNREADABLE = "unreadable"
 
+TWENTIETH_CENTURY = dt.date(1999, 12, 31)
+"""A ``reference`` that reads every two-digit year as 19yy (``22-JAN-87`` -> 1987, but also
+``05`` -> 1905): for a stage that has no reference date and reads birth dates of adults."""
+
 EXCEL_ORIGIN = dt.date(1899, 12, 30)
 """Day 0 of Excel's 1900 date system as used for serials >= 61 (after the fake 29-02-1900)."""
 _MAX_SERIAL = 2_958_465  # 9999-12-31

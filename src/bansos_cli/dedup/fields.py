@@ -2,17 +2,17 @@
 
 The input follows the ingest contract (text columns plus ``_source``/``_sheet``/``_row``);
 :class:`~bansos_cli.dedup.config.FieldMap` says which column holds which field. Birth dates
-are parsed leniently here (the validate stage owns the full parser with its findings; dedup
-only needs a date or null).
+and sex codes are read with the shared lenient casts of :mod:`bansos_cli.core.casts` (a date
+or null; two-digit years are read as 19yy, since there is no reference date here).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import polars as pl
 
-from bansos_cli.core import names
+from bansos_cli.core import casts, names
 from bansos_cli.core.columns import ROW, SHEET, SOURCE, canonical_for, passthrough_name
 from bansos_cli.core.errors import OptionError
 from bansos_cli.core.nik import clean_id, is_id_shape
@@ -20,16 +20,6 @@ from bansos_cli.dedup.config import DedupConfig, FieldMap
 
 RID = "_rid"
 """0-based position of a record in the input frame: the identity used in pairs/clusters."""
-
-_MONTHS = {
-    "JANUARI": "01", "JANUARY": "01", "JAN": "01", "FEBRUARI": "02", "FEBRUARY": "02",
-    "FEB": "02", "PEB": "02", "MARET": "03", "MARCH": "03", "MAR": "03", "APRIL": "04",
-    "APR": "04", "MEI": "05", "MAY": "05", "JUNI": "06", "JUNE": "06", "JUN": "06",
-    "JULI": "07", "JULY": "07", "JUL": "07", "AGUSTUS": "08", "AUGUST": "08", "AGU": "08",
-    "AGS": "08", "AUG": "08", "SEPTEMBER": "09", "SEP": "09", "SEPT": "09", "OKTOBER": "10",
-    "OCTOBER": "10", "OKT": "10", "OCT": "10", "NOVEMBER": "11", "NOV": "11", "NOPEMBER": "11",
-    "NOP": "11", "DESEMBER": "12", "DECEMBER": "12", "DES": "12", "DEC": "12",
-}  # fmt: skip
 
 
 def resolve_column(frame: pl.DataFrame, wanted: str | None) -> str | None:
@@ -42,29 +32,6 @@ def resolve_column(frame: pl.DataFrame, wanted: str | None) -> str | None:
         if candidate and candidate in frame.columns:
             return candidate
     return None
-
-
-def birth_date_expr(expr: pl.Expr) -> pl.Expr:
-    """Lenient birth date: ISO, ``dd-mm-yyyy``, ``dd/mm/yyyy``, month names, Excel serials."""
-    text = expr.str.strip_chars().str.to_uppercase()
-    # "17 AGUSTUS 1945", "17-AGU-45": month names to numbers (longest names first).
-    words = sorted(_MONTHS, key=len, reverse=True)
-    text = text.str.replace_many(words, [f"-{_MONTHS[w]}-" for w in words])
-    text = text.str.replace_all(r"[\s./]+", "-").str.replace_all(r"-+", "-").str.strip_chars("-")
-    # Drop a time part ("1980-05-01T00:00:00", "1980-05-01 00:00:00").
-    text = text.str.replace(r"^(\d{4}-\d{1,2}-\d{1,2})T?.*$", "${1}")
-    serial = text.cast(pl.Int64, strict=False)
-    from_serial = pl.when(serial.is_between(61, 80_000)).then(
-        pl.lit("1899-12-30").str.to_date() + pl.duration(days=serial)
-    )
-    # "22-01-87": a two-digit year is 19xx (chrono would read it as year 87).
-    text = text.str.replace(r"^(\d{1,2}-\d{1,2}-)(\d{2})$", "${1}19${2}")
-    return pl.coalesce(
-        text.str.to_date("%Y-%m-%d", strict=False),
-        text.str.to_date("%d-%m-%Y", strict=False),
-        text.str.to_date("%Y%m%d", strict=False),
-        from_serial,
-    )
 
 
 def _default_date_expr(dob: pl.Expr, defaults: Sequence[str]) -> pl.Expr:
@@ -95,16 +62,6 @@ def _upper_key(expr: pl.Expr) -> pl.Expr:
     return pl.when(key == "").then(None).otherwise(key)
 
 
-def _sex_expr(expr: pl.Expr) -> pl.Expr:
-    value = expr.str.strip_chars().str.to_uppercase().str.replace_all(r"[^A-Z0-9]", "")
-    return (
-        pl.when(value.is_in(["L", "LK", "1", "LAKILAKI", "PRIA", "LAKI", "M", "MALE"]))
-        .then(pl.lit("L"))
-        .when(value.is_in(["P", "PR", "2", "PEREMPUAN", "WANITA", "W", "F", "FEMALE"]))
-        .then(pl.lit("P"))
-    )
-
-
 def _head_expr(expr: pl.Expr) -> pl.Expr:
     value = expr.str.strip_chars().str.to_uppercase()
     return (value.is_in(["1", "01", "KK", "KRT"]) | value.str.contains("KEPALA")).fill_null(False)
@@ -133,7 +90,7 @@ def prepare(frame: pl.DataFrame, config: DedupConfig) -> pl.DataFrame:
         pl.col(col["nama"]).cast(pl.String).alias("_nama"),
         _text(frame, col["nama_ibu_kandung"]).alias("_ibu"),
         _text(frame, col["tanggal_lahir"]).alias("_lahir"),
-        _sex_expr(_text(frame, col["jenis_kelamin"])).alias("sex"),
+        _text(frame, col["jenis_kelamin"]).alias("_jk"),
         _text(frame, col["tempat_lahir"]).alias("_tempat"),
         _text(frame, col["kabupaten"]).alias("_kab"),
         _text(frame, col["kecamatan"]).alias("_kec"),
@@ -141,33 +98,30 @@ def prepare(frame: pl.DataFrame, config: DedupConfig) -> pl.DataFrame:
         _head_expr(_text(frame, col["hubungan_keluarga"])).alias("is_head"),
         _text(frame, col["pekerjaan"]).alias("_kerja"),
     )
+    # Dates, codes and places repeat a lot: each distinct value is read once.
+    keys = casts.per_distinct(
+        raw,
+        {
+            "_lahir": casts.date_build(
+                "_lahir", date_name="dob", state_name=None, reference=casts.TWENTIETH_CENTURY
+            ),
+            "_jk": _build("_jk", "sex", casts.parse_sex),
+            "_ibu": _build("_ibu", "mother_key", names.name_key_expr),
+            "_tempat": _build(
+                "_tempat", "place_key", lambda e: names.fold_spelling_expr(_upper_key(e))
+            ),
+            "_kab": _build("_kab", "kab_key", _upper_key),
+            "_kec": _build("_kec", "kec_key", _upper_key),
+            "_desa": _build("_desa", "desa_key", _upper_key),
+            "_kerja": _build("_kerja", "job_key", _upper_key),
+        },
+    )
     raw = raw.with_columns(
-        _clean_ids(raw, "_nik").alias("nik"),
-        _clean_ids(raw, "_kk").alias("kk"),
-        *(
-            _per_distinct(raw, source, _upper_key(pl.col(source))).alias(target)
-            for source, target in (
-                ("_kab", "kab_key"),
-                ("_kec", "kec_key"),
-                ("_desa", "desa_key"),
-                ("_kerja", "job_key"),
-            )
-        ),
+        _clean_ids(raw, "_nik").alias("nik"), _clean_ids(raw, "_kk").alias("kk"), *keys
     )
-    # Names, dates and places repeat a lot: normalise each distinct value once, then join.
     by_name = names.name_parts(_distinct(raw, "_nama"), "_nama")
-    by_mother = _distinct(raw, "_ibu").with_columns(
-        names.name_key_expr(pl.col("_ibu")).alias("mother_key")
-    )
-    by_date = _distinct(raw, "_lahir").with_columns(birth_date_expr(pl.col("_lahir")).alias("dob"))
-    by_place = _distinct(raw, "_tempat").with_columns(
-        names.fold_spelling_expr(_upper_key(pl.col("_tempat"))).alias("place_key")
-    )
     prepared = (
         raw.join(by_name, on="_nama", how="left", nulls_equal=True, maintain_order="left")
-        .join(by_mother, on="_ibu", how="left", nulls_equal=True, maintain_order="left")
-        .join(by_date, on="_lahir", how="left", nulls_equal=True, maintain_order="left")
-        .join(by_place, on="_tempat", how="left", nulls_equal=True, maintain_order="left")
         .select(
             RID,
             "nik",
@@ -197,12 +151,13 @@ def prepare(frame: pl.DataFrame, config: DedupConfig) -> pl.DataFrame:
     return _with_name_info(prepared)
 
 
-def _per_distinct(frame: pl.DataFrame, column: str, expr: pl.Expr) -> pl.Series:
-    """``expr`` (of ``column``) computed once per distinct value, aligned with ``frame``."""
-    values = _distinct(frame, column).with_columns(expr.alias("_value"))
-    return frame.select(column).join(
-        values, on=column, how="left", nulls_equal=True, maintain_order="left"
-    )["_value"]
+def _build(column: str, target: str, key: Callable[[pl.Expr], pl.Expr]) -> casts.Build:
+    """A :data:`~bansos_cli.core.casts.Build` adding ``target`` = ``key(column)``."""
+
+    def build(frame: pl.LazyFrame) -> pl.LazyFrame:
+        return frame.with_columns(key(pl.col(column)).alias(target))
+
+    return build
 
 
 def _clean_ids(frame: pl.DataFrame, column: str) -> pl.Series:
