@@ -128,7 +128,7 @@ def _formats(day: dt.date) -> list[str]:
     if day.month in MONTH_NAMES:
         out.append(f"{day.day} {MONTH_NAMES[day.month]} {y}")
         out.append(f"{d}-{MONTH_NAMES[day.month][:3].upper()}-{y}")
-    if dt.date(1925, 7, 2) <= day <= REF:
+    if REF.year - 99 <= day.year <= REF.year:  # the century window of two-digit years
         out.append(f"{d}-{m}-{y[2:]}")
     if day >= dt.date(1900, 3, 1):
         out.append(str((day - casts.EXCEL_ORIGIN).days))
@@ -270,3 +270,13 @@ def test_per_distinct_equals_row_by_row(rows: list[tuple[str | None, str | None]
 
 def test_per_distinct_without_builds_keeps_the_height() -> None:
     assert casts.per_distinct(pl.DataFrame({"a": ["x", "y"]}), {}).shape == (2, 0)
+
+
+def test_two_digit_years_pivot_on_the_reference_year() -> None:
+    out = dates(["02-07-25", "31-12-25", "01-01-26", "15-08-45"])
+    assert out["date"].to_list() == [
+        dt.date(2025, 7, 2),
+        dt.date(2025, 12, 31),
+        dt.date(1926, 1, 1),
+        dt.date(1945, 8, 15),
+    ]

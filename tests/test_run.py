@@ -54,18 +54,18 @@ def test_sample_run_pins_the_summary(sample_run: tuple[object, Path]) -> None:
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary["as_of"] == AS_OF
     assert summary["rows"] == 3000 and summary["empty_rows"] == 4
-    assert summary["validate"]["by_status"] == {"ok": 2713, "warning": 214, "error": 73}
+    assert summary["validate"]["by_status"] == {"ok": 2684, "warning": 244, "error": 72}
     assert summary["failed_inputs"] == []
     programs = {p["id"]: p["counts"] for p in summary["check"]["programs"]}
     assert programs == {
-        "blt_dd": {"LAYAK": 1281, "TIDAK_LAYAK": 1713, "PERLU_VERIFIKASI": 6},
-        "pbi_jk": {"LAYAK": 2117, "TIDAK_LAYAK": 870, "PERLU_VERIFIKASI": 13},
-        "pkh": {"LAYAK": 1820, "TIDAK_LAYAK": 1169, "PERLU_VERIFIKASI": 11},
-        "sembako": {"LAYAK": 1820, "TIDAK_LAYAK": 1169, "PERLU_VERIFIKASI": 11},
+        "blt_dd": {"LAYAK": 1205, "TIDAK_LAYAK": 1788, "PERLU_VERIFIKASI": 7},
+        "pbi_jk": {"LAYAK": 2108, "TIDAK_LAYAK": 869, "PERLU_VERIFIKASI": 23},
+        "pkh": {"LAYAK": 1833, "TIDAK_LAYAK": 1147, "PERLU_VERIFIKASI": 20},
+        "sembako": {"LAYAK": 1833, "TIDAK_LAYAK": 1147, "PERLU_VERIFIKASI": 20},
     }
     per_file = summary["per_file"]
     assert [(f["path"], f["rows"], f["error"]) for f in per_file] == [
-        ("siks_ng_export.xlsx", 3000, 73)
+        ("siks_ng_export.xlsx", 3000, 72)
     ]
     groups = summary["dedup"]["groups"]
     assert groups["rows_in_groups"] == per_file[0]["rows_in_duplicate_groups"]
@@ -91,9 +91,9 @@ def test_records_hold_status_group_and_eligibility_side_by_side(
     ):
         assert column in records.columns, column
     assert records.get_column("status").value_counts().sort("status").rows() == [
-        ("error", 73),
-        ("ok", 2713),
-        ("warning", 214),
+        ("error", 72),
+        ("ok", 2684),
+        ("warning", 244),
     ]
     # Every row is in exactly one duplicate group; a group of n rows keeps exactly one.
     kept = records.group_by("kelompok_ganda").agg(pl.col("simpan").sum())

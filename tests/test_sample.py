@@ -112,8 +112,10 @@ def test_duplicate_rows_are_exact_count_and_share_person_ids(siks) -> None:  # t
     ).select("dup_of_row", "row")
     assert exact.height > 0
     frame = siks.frame.with_columns(pl.Series("row", truth["row"]))
-    left = exact.join(frame, on="row").drop("row", "dup_of_row")
-    right = exact.join(frame, left_on="dup_of_row", right_on="row").drop("row", "dup_of_row")
+    left = exact.join(frame, on="row", maintain_order="left").drop("row", "dup_of_row")
+    right = exact.join(frame, left_on="dup_of_row", right_on="row", maintain_order="left").drop(
+        "row", "dup_of_row"
+    )
     assert left.equals(right)
     every = {c for codes in truth["problems"].to_list() for c in codes}
     assert set(DUPLICATE_CODES) <= every
@@ -314,3 +316,35 @@ def test_reconciliation_pair_truth() -> None:
     assert (named["NAMA KPM"] != named["nama"]).all()
     assert p.decree.frame.height == 1000
     assert p.disbursement.frame.height == 1000 - 50 + 20
+
+
+def test_every_family_has_its_own_kk(siks) -> None:  # type: ignore[no-untyped-def]
+    truth = siks.truth
+    per_kk = truth.group_by("no_kk").agg(pl.col("family_id").n_unique().alias("families"))
+    assert (per_kk["families"] == 1).all()
+    # Split families and re-registered people did get new KK numbers.
+    moved = truth.filter(_has("dup_family_split_kk") | _has("dup_person_other_village"))
+    assert moved.height > 0
+    src_kk = truth.filter(~pl.col("is_duplicate"))["no_kk"].unique().implode()
+    assert not moved["no_kk"].is_in(src_kk).any()
+
+
+def test_names_are_diverse_but_common_tokens_stay_common() -> None:
+    result = generate(20_000, 3, layout="canonical", error_rate=0.0, duplicate_rate=0.0)
+    names = result.truth["nama"]
+    people = names.len()
+    assert names.n_unique() > 0.5 * people  # about 0.12 with the old small pools
+    mothers = result.frame["nama_ibu_kandung"]
+    assert mothers.n_unique() > 0.2 * people
+    tokens = names.str.split(" ").list.unique().explode()
+    share = {t: float((tokens == t).sum()) / people for t in ("SITI", "MUHAMMAD", "NUR")}
+    assert 0.09 < share["SITI"] < 0.17
+    assert 0.05 < share["MUHAMMAD"] < 0.11
+    assert 0.02 < share["NUR"] < 0.06
+    lengths = names.str.split(" ").list.len()
+    assert set(lengths.unique().to_list()) >= {1, 2, 3}
+    # At most three own tokens, plus BR and the marga of a Batak woman.
+    assert lengths.max() <= 5
+    # Most people were born in the home regency, but not everyone.
+    local = (result.frame["tempat_lahir"] == "BOGOR").mean()
+    assert local is not None and 0.6 < float(local) < 0.9

@@ -29,29 +29,28 @@ def test_summary_counts_pinned(run) -> None:
     summary = json.loads((run.out_dir / "summary.json").read_text(encoding="utf-8"))
     assert summary["rows"] == 3000
     assert summary["empty_rows"] == 4
-    assert summary["by_status"] == {"ok": 2713, "warning": 214, "error": 73}
-    assert summary["by_severity"] == {"error": 73, "warning": 285, "info": 16}
+    assert summary["by_status"] == {"ok": 2684, "warning": 244, "error": 72}
+    assert summary["by_severity"] == {"error": 72, "warning": 300, "info": 12}
     assert {k: v["count"] for k, v in summary["by_code"].items()} == {
-        "NIK_GANDA": 138,
-        "NIK_TGL_LAHIR_BEDA": 47,
-        "NIK_ANGKA_NOL": 27,
-        "NIK_SERIAL_0000": 27,
-        "NIK_JK_BEDA": 24,
+        "NIK_GANDA": 149,
+        "NIK_TGL_LAHIR_BEDA": 59,
+        "NIK_JK_BEDA": 26,
+        "NIK_SERIAL_0000": 22,
+        "NIK_ANGKA_NOL": 20,
         "NIK_NOTASI_ILMIAH": 19,
-        "KK_ANGKA_NOL": 16,
+        "KK_ANGKA_NOL": 15,
         "KK_SERIAL_0000": 15,
-        "NIK_TGL_LAHIR_BAKU": 10,
-        "NAMA_ALMARHUM": 3,
-        "KK_TANGGAL": 7,
-        "NIK_WILAYAH_TIDAK_DIKENAL": 7,
-        "NIK_TANGGAL": 6,
+        "NAMA_ALMARHUM": 10,
+        "NIK_PANJANG": 10,
+        "NIK_TGL_LAHIR_BAKU": 6,
+        "NIK_PROVINSI": 6,
         "NIK_WILAYAH_LAMA": 6,
         "WAJIB_KOSONG": 6,
-        "NIK_PROVINSI": 5,
-        "NIK_ANGKA_EXCEL": 4,
-        "NIK_PANJANG": 4,
+        "NIK_WILAYAH_TIDAK_DIKENAL": 5,
+        "NIK_TANGGAL": 4,
+        "NIK_ANGKA_EXCEL": 3,
         "NIK_WILAYAH_00": 2,
-        "NAMA_GELAR_SAJA": 1,
+        "KK_TANGGAL": 1,
     }
     assert summary["inputs"][0]["sheet"] == "DATA DTKS"
 

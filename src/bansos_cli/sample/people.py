@@ -11,7 +11,8 @@ import datetime as dt
 import numpy as np
 import polars as pl
 
-from bansos_cli.sample.names import TRADITION_NAMES, draw_names, draw_surnames, tradition_mix
+from bansos_cli.sample.names import TRADITION_NAMES, draw_names, draw_surnames
+from bansos_cli.sample.places import draw_birthplaces, tradition_mix
 from bansos_cli.sample.region import Region
 
 # Dukcapil SHDK codes (DOMAIN.md §5) and their printed labels.
@@ -50,30 +51,6 @@ _ADULT_JOBS = (
     ("BELUM/TIDAK BEKERJA", 8),
     ("PERANGKAT DESA", 0.6),
     ("GURU", 1.0),
-)
-_BIRTH_CITIES = (
-    "JAKARTA",
-    "BANDUNG",
-    "SURABAYA",
-    "SEMARANG",
-    "MEDAN",
-    "YOGYAKARTA",
-    "PADANG",
-    "MAKASSAR",
-    "SUKABUMI",
-    "CIANJUR",
-    "GARUT",
-    "TASIKMALAYA",
-    "KEBUMEN",
-    "CILACAP",
-    "BREBES",
-    "TEGAL",
-    "SURAKARTA",
-    "MALANG",
-    "PALEMBANG",
-    "LAMPUNG",
-    "SERANG",
-    "KUNINGAN",
 )
 _KAMPUNG = (
     "CIBEUREUM",
@@ -279,9 +256,15 @@ def make_population(
         pl.when(pl.Series(carries_family)).then(fam_surname).otherwise(own_surname)
     ).to_series()
     birth_order = np.where(is_child, child_k, rng.integers(0, 4, n_persons))
-    nama = draw_names(rng, trad, female, surname, birth_order)
+    nama = draw_names(rng, trad, female, surname, birth_order, age)
+    # Mothers not listed in the household: a generation older than the person.
     mother_name = draw_names(
-        rng, trad, np.ones(n_persons, dtype=bool), own_surname, rng.integers(0, 4, n_persons)
+        rng,
+        trad,
+        np.ones(n_persons, dtype=bool),
+        own_surname,
+        rng.integers(0, 4, n_persons),
+        age + rng.integers(18, 40, n_persons),
     )
     # Children's mother is the female head or the wife when she is listed.
     has_mother = (hf | (has_spouse[:n_fam][fam] & ~hf)) & (is_child)
@@ -297,6 +280,7 @@ def make_population(
         np.zeros(n_persons, dtype=bool),
         pl.Series([""] * n_persons),
         rng.integers(0, 4, n_persons),
+        age + rng.integers(20, 45, n_persons),
     )
     has_father = is_child & ~hf
     ayah = pl.select(
@@ -382,12 +366,7 @@ def make_population(
     )
     kab_name = villages["kabupaten"].str.replace(r"^(KABUPATEN|KOTA) ", "")
     local_city = kab_name.gather(v_idx)
-    born_away = (age >= 17) & (rng.random(n_persons) < 0.3)
-    tempat = pl.select(
-        pl.when(pl.Series(born_away))
-        .then(_pick(rng, _BIRTH_CITIES, n_persons))
-        .otherwise(local_city)
-    ).to_series()
+    tempat = draw_birthplaces(rng, local_city, region.province, trad, age)
 
     fam_id = np.arange(n_fam)
     region_cols = villages.select(

@@ -32,17 +32,31 @@ NAME_KINDS = (
 )
 
 
-def _new_kk(rng: np.random.Generator, kec: np.ndarray, ref_days: int) -> np.ndarray:
-    """Fresh KK numbers (issued in the last three years) that never collide with the originals.
+def _new_kk(
+    rng: np.random.Generator, kec: np.ndarray, ref_days: int, taken: np.ndarray
+) -> np.ndarray:
+    """Fresh KK numbers (issued in the last three years), unique across the whole list.
 
-    Serials start at 5001: the clean generator never needs that many per prefix.
+    Serials continue after the highest serial ``taken`` (every KK number already given)
+    holds for the same 12-digit prefix, so a new KK never equals another household's KK.
     """
     from bansos_cli.sample.people import _date_parts
 
     issue = rng.integers(ref_days - 3 * 365, ref_days - 10, kec.size)
     d, m, y = _date_parts(issue)
     prefix = kec * 1_000_000 + d * 10_000 + m * 100 + y % 100
-    return prefix * 10_000 + 5000 + serials(prefix, rng)
+    used = (
+        pl.DataFrame({"p": taken // 10_000, "s": taken % 10_000})
+        .group_by("p")
+        .agg(pl.col("s").max())
+    )
+    base = (
+        pl.DataFrame({"p": prefix})
+        .join(used, on="p", how="left", maintain_order="left")["s"]
+        .fill_null(0)
+        .to_numpy()
+    )
+    return prefix * 10_000 + base + serials(prefix, rng)
 
 
 def add_duplicates(
@@ -60,6 +74,7 @@ def add_duplicates(
     if n_dup <= 0 or n == 0:
         return recs
     parts: list[pl.DataFrame] = []
+    taken = recs["kk_int"].to_numpy()
     # 1. Families listed twice under a new KK: whole families while they fit the budget.
     k_fam = int(round(n_dup * family_share))
     fam_sizes = recs.group_by("family_id", maintain_order=True).len()
@@ -73,8 +88,9 @@ def add_duplicates(
         firsts = firsts.sort("family_id")
         kec = firsts["kode_kecamatan"].cast(pl.Int64).to_numpy()
         kk_map = firsts.select("family_id").with_columns(
-            pl.Series("kk_new", _new_kk(rng, kec, ref_days))
+            pl.Series("kk_new", _new_kk(rng, kec, ref_days, taken))
         )
+        taken = np.r_[taken, kk_map["kk_new"].to_numpy()]
         fam_rows = (
             fam_rows.join(kk_map, on="family_id", how="left")
             .with_columns(
@@ -91,7 +107,7 @@ def add_duplicates(
     pool = adults if adults.size else np.arange(n)
     if k_person:
         src = rng.choice(pool, k_person, replace=pool.size < k_person)
-        parts.append(_moved_person(rng, recs, src, region, ref_days))
+        parts.append(_moved_person(rng, recs, src, region, ref_days, taken))
     # 3. Exact copies fill the rest of the budget.
     k_exact = n_dup - sum(p.height for p in parts)
     if k_exact > 0:
@@ -105,7 +121,12 @@ def add_duplicates(
 
 
 def _moved_person(
-    rng: np.random.Generator, recs: pl.DataFrame, src: np.ndarray, region: Region, ref_days: int
+    rng: np.random.Generator,
+    recs: pl.DataFrame,
+    src: np.ndarray,
+    region: Region,
+    ref_days: int,
+    taken: np.ndarray,
 ) -> pl.DataFrame:
     k = src.size
     rows = recs[src]
@@ -153,7 +174,7 @@ def _moved_person(
     return (
         rows.with_columns(
             *new_village.get_columns(),
-            pl.Series("kk_int", _new_kk(rng, kec, ref_days)),
+            pl.Series("kk_int", _new_kk(rng, kec, ref_days, taken)),
             pl.Series("nik_show_int", shown),
             pl.Series("nik_kind", nik_kind.astype(np.int8)),
             pl.Series("nama_show", varied),
