@@ -177,7 +177,7 @@ def run_command(
         typer.Option(
             "--rules",
             "-r",
-            help="Rule files or folders (repeatable). Default: rules/.",
+            help="Rule files or folders (repeatable). Default: the rule files shipped with bansos.",
             show_default=False,
         ),
     ] = None,
