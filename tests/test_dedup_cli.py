@@ -23,7 +23,7 @@ def invoke(*args: str):
 
 
 def test_duplicates_across_files_exit_1_and_outputs(tmp_path: Path) -> None:
-    result = invoke(LIST_A, LIST_B, "--out", str(tmp_path), "--lang", "en", "--csv")
+    result = invoke(LIST_A, LIST_B, "--out", str(tmp_path), "--lang", "en", "--format", "both")
     assert result.exit_code == 1
     assert "7 data rows" in result.stdout
     assert "Duplicate groups: 1 (1 surplus rows)" in result.stdout

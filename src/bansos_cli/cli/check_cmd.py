@@ -24,9 +24,12 @@ from bansos_cli.cli.options import (
     DelimiterOption,
     EncodingOption,
     FilesArgument,
+    FormatOption,
     HeaderRowOption,
     MappingOption,
+    MaskOption,
     SheetOption,
+    parse_formats,
     read_options,
 )
 from bansos_cli.core.errors import ExitCode, OptionError
@@ -119,10 +122,8 @@ def check_command(
             "also counts TIDAK_LAYAK), or never.",
         ),
     ] = FailOn.tidak_layak,
-    csv: Annotated[bool, typer.Option("--csv", help="Also write eligibility.csv.")] = False,
-    mask_ids: Annotated[
-        bool, typer.Option("--mask-ids", help="Mask NIK/KK in the written files.")
-    ] = False,
+    fmt: FormatOption = "parquet",
+    mask_ids: MaskOption = False,
     sheet: SheetOption = None,
     header_row: HeaderRowOption = None,
     mapping: MappingOption = None,
@@ -141,7 +142,7 @@ def check_command(
     date = parse_date(as_of, "--as-of")
     if date is None:
         date = dt.date.today()  # the CLI may default to today; library code never does
-    formats = ("parquet", "csv") if csv else ("parquet",)
+    formats = parse_formats(fmt)
     result = run_check(
         files,
         rules,

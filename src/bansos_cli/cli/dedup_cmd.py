@@ -23,9 +23,12 @@ from bansos_cli.cli.options import (
     DelimiterOption,
     EncodingOption,
     FilesArgument,
+    FormatOption,
     HeaderRowOption,
     MappingOption,
+    MaskOption,
     SheetOption,
+    parse_formats,
     read_options,
 )
 from bansos_cli.core.errors import ExitCode
@@ -98,12 +101,8 @@ def dedup_command(
             show_default=False,
         ),
     ] = None,
-    csv: Annotated[bool, typer.Option("--csv", help="Also write pairs.csv and clusters.csv.")] = (
-        False
-    ),
-    mask_ids: Annotated[
-        bool, typer.Option("--mask-ids", help="Mask NIK/KK in report.xlsx.")
-    ] = False,
+    fmt: FormatOption = "parquet",
+    mask_ids: MaskOption = False,
     sheet: SheetOption = None,
     header_row: HeaderRowOption = None,
     mapping: MappingOption = None,
@@ -121,7 +120,7 @@ def dedup_command(
     """
     language = resolve_lang(lang)
     text = _T[language]
-    formats = ("parquet", "csv") if csv else ("parquet",)
+    formats = parse_formats(fmt)
     options = read_options(sheet, header_row, mapping, encoding, delimiter)
     show_progress = not (quiet or as_json) and err_console.is_terminal
     with Progress(

@@ -54,6 +54,15 @@ EncodingOption = Annotated[
         show_default=False,
     ),
 ]
+FormatOption = Annotated[str, typer.Option("--format", help="Table outputs: parquet, csv or both.")]
+MaskOption = Annotated[
+    bool,
+    typer.Option(
+        "--mask",
+        "--mask-ids",
+        help="Mask NIK/KK in the written files (3201**********01); the terminal always is.",
+    ),
+]
 DelimiterOption = Annotated[
     str | None,
     typer.Option(

@@ -18,7 +18,7 @@ from bansos_cli.cli.app import (
     err_console,
     resolve_lang,
 )
-from bansos_cli.cli.options import read_options
+from bansos_cli.cli.options import FormatOption, MaskOption, parse_formats, read_options
 from bansos_cli.core.errors import ExitCode, OptionError
 from bansos_cli.pipeline.reconcile import ReconcileRun, parse_fail_on, reconcile
 from bansos_cli.reconcile import ReconcileOptions
@@ -188,13 +188,11 @@ def reconcile_command(
             show_default=False,
         ),
     ] = None,
-    csv: Annotated[bool, typer.Option("--csv", help="Also write reconciliation.csv.")] = False,
+    fmt: FormatOption = "parquet",
     no_report: Annotated[
         bool, typer.Option("--no-report", help="Do not write report.xlsx.")
     ] = False,
-    mask_ids: Annotated[
-        bool, typer.Option("--mask-ids", help="Mask NIK/KK in the written files.")
-    ] = False,
+    mask_ids: MaskOption = False,
     fail_on: Annotated[
         str,
         typer.Option(
@@ -258,7 +256,7 @@ def reconcile_command(
         left_read=read_options(left_sheet, left_header_row, left_mapping),
         right_read=read_options(right_sheet, right_header_row, right_mapping),
         out_dir=out,
-        formats=("parquet", "csv") if csv else ("parquet",),
+        formats=parse_formats(fmt),
         report=not no_report,
         mask=mask_ids,
         fail_on=failing_categories,
