@@ -2,6 +2,7 @@
 
 from bansos_cli.ingest.model import ColumnMap, IngestResult, Notice, SheetInfo, SourceInfo
 from bansos_cli.ingest.reader import ReadOptions, expand_inputs, read_inputs
+from bansos_cli.ingest.sources import source_labels
 
 __all__ = [
     "ColumnMap",
@@ -12,4 +13,5 @@ __all__ = [
     "SourceInfo",
     "expand_inputs",
     "read_inputs",
+    "source_labels",
 ]

@@ -55,6 +55,9 @@ class SourceInfo:
     path: str
     format: str
     """``xlsx``, ``xlsm``, ``xls``, ``ods``, ``csv``, ``parquet``."""
+    source: str = ""
+    """The ``_source`` value of this input's records: the file name, with as many parent
+    folders as needed to tell apart files of the same name (``kec_a/daftar.xlsx``)."""
     sheet: str | None = None
     sheet_reason: str = ""
     sheets: list[SheetInfo] = field(default_factory=list)

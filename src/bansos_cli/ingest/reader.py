@@ -13,7 +13,13 @@ from bansos_cli.ingest.excel import read_excel
 from bansos_cli.ingest.mapping import load_mapping
 from bansos_cli.ingest.model import IngestResult, SourceInfo
 from bansos_cli.ingest.parquet import read_parquet
-from bansos_cli.ingest.sources import EXCEL_FORMATS, expand_inputs, file_format, precheck
+from bansos_cli.ingest.sources import (
+    EXCEL_FORMATS,
+    expand_inputs,
+    file_format,
+    precheck,
+    source_labels,
+)
 from bansos_cli.ingest.text import read_text
 
 
@@ -77,13 +83,15 @@ def read_inputs(
     mapping = load_mapping(options.mapping)
     frames: list[pl.DataFrame] = []
     infos: list[SourceInfo] = []
+    labels = source_labels(files)
     for index, path in enumerate(files):
         if progress:
             progress(path.name, index, len(files))
         frame, info = read_file(path, options, mapping)
         meta = []
         if SOURCE not in frame.columns:
-            meta.append(pl.lit(path.name).alias(SOURCE))
+            info.source = labels[index]
+            meta.append(pl.lit(labels[index]).alias(SOURCE))
         if SHEET not in frame.columns:
             meta.append(pl.lit(info.sheet or "").alias(SHEET))
         frame = frame.with_columns(meta)

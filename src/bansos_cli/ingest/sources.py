@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import glob
+from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
 from bansos_cli.core.errors import InputFileError
@@ -76,6 +78,29 @@ def expand_inputs(paths: list[str | Path] | tuple[str | Path, ...]) -> list[Path
     for p in found:
         unique.setdefault(p, None)
     return list(unique)
+
+
+def source_labels(files: Sequence[Path]) -> list[str]:
+    """A distinct ``_source`` label per file: its name, or as many parent folders as make it
+    unique (``kec_a/daftar.xlsx`` and ``kec_b/daftar.xlsx``), so that (source, sheet, row)
+    names one record even when a batch holds two files of the same name."""
+    parts = [p.resolve().parts for p in files]
+    depth = [1] * len(files)
+    while True:
+        labels = ["/".join(pp[-d:]) for pp, d in zip(parts, depth, strict=True)]
+        seen = Counter(labels)
+        clashing = [i for i, label in enumerate(labels) if seen[label] > 1]
+        if not clashing:
+            return labels
+        if all(depth[i] >= len(parts[i]) for i in clashing):
+            # The same file named twice (a link, a relative and an absolute path): number it.
+            count: Counter[str] = Counter()
+            for i in clashing:
+                count[labels[i]] += 1
+                labels[i] = f"{labels[i]} ({count[labels[i]]})"
+            return labels
+        for i in clashing:
+            depth[i] += 1
 
 
 def precheck(path: Path, fmt: str) -> None:

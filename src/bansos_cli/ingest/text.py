@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -37,6 +38,15 @@ def decode(raw: bytes, path: Path, encoding: str | None) -> tuple[bytes, str, No
                 hint="try --encoding utf-8 or --encoding cp1252",
             ) from None
         return text.lstrip("\ufeff").encode("utf-8"), encoding, None
+    for bom, unicode_name in _UTF16_BOMS:
+        # Excel's "Unicode Text (*.txt)" export is UTF-16 with a byte-order mark; read as
+        # a single-byte encoding it would turn every cell into letters split by NULs.
+        if raw.startswith(bom):
+            try:
+                text = raw[len(bom) :].decode(unicode_name)
+            except UnicodeDecodeError:
+                break
+            return text.encode("utf-8"), unicode_name, None
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
         name = "utf-8-sig"
@@ -61,11 +71,47 @@ def decode(raw: bytes, path: Path, encoding: str | None) -> tuple[bytes, str, No
     raise AssertionError("latin-1 decodes any byte string")  # pragma: no cover
 
 
+_UTF16_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+
+
+_SCAN_CHARS = 4096
+"""Characters of a line looked at to find the delimiter and the header (cells beyond are data)."""
+
+
+def split_records(lines: list[str], delimiter: str) -> tuple[list[list[str]], list[int]]:
+    """Sample lines split into records of cells, and the 0-based line each record starts on.
+
+    For delimiter sniffing and header search only. A quoted cell may span lines, so record
+    ``i`` (the row Excel shows as ``i + 1``) need not start on line ``i``; the start line is
+    what the reader must skip. Lines are cut at :data:`_SCAN_CHARS`: a huge cell must not trip
+    the ``csv`` module's field-size limit; polars reads the full rows later. Text the ``csv``
+    module rejects is split line by line, unquoted.
+    """
+    cut = [line[:_SCAN_CHARS] for line in lines]
+    rows: list[list[str]] = []
+    starts: list[int] = []
+    reader = csv.reader(cut, delimiter=delimiter)
+    start = 0
+    try:
+        for row in reader:
+            rows.append(row)
+            starts.append(start)
+            start = reader.line_num
+    except csv.Error:
+        return [line.split(delimiter) if line else [] for line in cut], list(range(len(cut)))
+    return rows, starts
+
+
 def sniff_delimiter(lines: list[str]) -> str | None:
     """The delimiter among , ; tab | that splits the sample lines most consistently."""
     best: tuple[float, str] | None = None
     for delimiter in DELIMITERS:
-        counts = [len(row) for row in csv.reader(lines, delimiter=delimiter) if row]
+        counts = [len(row) for row in split_records(lines, delimiter)[0] if row]
         counts = [c for c in counts if c > 1]
         if not counts:
             continue
@@ -98,14 +144,15 @@ def read_text(
         source, info.encoding = _decoded(path, encoding, info)
         data = source.getvalue()[:_SAMPLE_BYTES]
     sample = data.decode("utf-8", errors="ignore").lstrip("\ufeff")
-    lines = sample.splitlines()[: SCAN_ROWS + 20]
+    # Split on "\n" only, as polars counts the lines it skips (not on \x0b, \x1c, \u2028...).
+    lines = sample.split("\n")[: SCAN_ROWS + 20]
     if not any(line.strip() for line in lines):
         raise InputFileError("file has no data (only blank lines)", path=str(path))
     sep = delimiter or sniff_delimiter(lines)
     if sep is None:
         sep = ","
     info.delimiter = sep
-    rows = [row for row in csv.reader(lines[:SCAN_ROWS], delimiter=sep)]
+    rows, starts = split_records(lines[:SCAN_ROWS], sep)
     guess = _guess(rows, header_row, mapping)
     if guess is None:
         seen = next((r for r in rows if sum(1 for c in r if c.strip()) >= 2), None) or next(
@@ -120,13 +167,14 @@ def read_text(
             "--mapping map.yaml",
         )
     try:
+        skip = starts[guess.index]
         try:
-            frame = _read(source, sep, guess.index)
+            frame = _read_table(source, sep, skip, guess.index + 1, info)
         except pl.exceptions.ComputeError as exc:
             if not isinstance(source, Path) or "utf-8" not in str(exc).lower():
                 raise
             source, info.encoding = _decoded(path, encoding, info)
-            frame = _read(source, sep, guess.index)
+            frame = _read_table(source, sep, skip, guess.index + 1, info)
     except pl.exceptions.PolarsError as exc:
         first = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else "parse error"
         raise InputFileError(
@@ -176,15 +224,73 @@ def _decoded(path: Path, encoding: str | None, info: SourceInfo) -> tuple[io.Byt
     return io.BytesIO(data), used
 
 
-def _read(source: Path | io.BytesIO, sep: str, skip: int) -> pl.DataFrame:
+def _read(source: Path | io.BytesIO, sep: str, skip: int, width: int | None = None) -> pl.DataFrame:
+    """Every cell as text; with ``width``, rows are read that wide (short rows padded)."""
     if isinstance(source, io.BytesIO):
         source.seek(0)
+    if width is None:
+        return pl.read_csv(
+            source,
+            separator=sep,
+            has_header=False,
+            skip_lines=skip,
+            infer_schema=False,
+            truncate_ragged_lines=False,
+            raise_if_empty=False,
+        )
     return pl.read_csv(
         source,
         separator=sep,
         has_header=False,
         skip_lines=skip,
-        infer_schema=False,
+        schema={f"column_{i + 1}": pl.String for i in range(width)},
+        missing_columns="insert",
         truncate_ragged_lines=False,
         raise_if_empty=False,
     )
+
+
+def _read_table(
+    source: Path | io.BytesIO, sep: str, skip: int, first_row: int, info: SourceInfo
+) -> pl.DataFrame:
+    """The rows from line ``skip`` on (the header, Excel row ``first_row``), as text."""
+    try:
+        return _read(source, sep, skip)
+    except pl.exceptions.ComputeError as exc:
+        if "more fields" not in str(exc):
+            raise
+    return _read_ragged(source, sep, skip, first_row, info)
+
+
+def _read_ragged(
+    source: Path | io.BytesIO, sep: str, skip: int, first_row: int, info: SourceInfo
+) -> pl.DataFrame:
+    """Read a file whose rows have more cells than its header row (a stray delimiter).
+
+    The extra cells are data: the file is read as wide as its widest row, so they land in
+    columns without a header, which are kept when filled (``kolom_<n>``), and a notice names
+    the first such row. Counting fields is a Python pass over the file, but it runs only on
+    this error path, never on a well-formed file.
+    """
+    raw = source.getvalue() if isinstance(source, io.BytesIO) else source.read_bytes()
+    parts = raw.split(b"\n", skip)
+    text = parts[-1] if len(parts) > skip else b""
+    limit = csv.field_size_limit()
+    try:
+        csv.field_size_limit(sys.maxsize)
+        reader = csv.reader(io.StringIO(text.decode("utf-8-sig"), newline=""), delimiter=sep)
+        widths = [len(row) for row in reader]
+    finally:
+        csv.field_size_limit(limit)
+    width = max(widths, default=0)
+    header = widths[0] if widths else 0
+    wide = [i for i, w in enumerate(widths) if w > header]
+    if wide:
+        info.notices.append(
+            Notice(
+                "RAGGED_ROWS",
+                f"{len(wide)} row(s) have more cells than the header row (first: row "
+                f"{first_row + wide[0]}); the extra cells are kept in columns without a header",
+            )
+        )
+    return _read(source, sep, skip, width)

@@ -54,7 +54,7 @@ def inspect_inputs(
     previews: dict[str, pl.DataFrame] = {}
     frame = result.frame
     for info in result.sources:
-        name = Path(info.path).name
+        name = info.source or Path(info.path).name
         part = frame.filter((pl.col("_source") == name) & (pl.col("_sheet") == (info.sheet or "")))
         previews[info.path] = masked_preview(part, preview_rows)
     return InspectReport(result=result, previews=previews)

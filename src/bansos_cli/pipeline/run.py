@@ -20,7 +20,14 @@ from bansos_cli import __version__
 from bansos_cli.core.columns import SHEET, SOURCE
 from bansos_cli.core.errors import BansosError, ConfigError, ExitCode
 from bansos_cli.dedup import DedupResult, dedup_frame
-from bansos_cli.ingest import IngestResult, ReadOptions, SourceInfo, expand_inputs, read_inputs
+from bansos_cli.ingest import (
+    IngestResult,
+    ReadOptions,
+    SourceInfo,
+    expand_inputs,
+    read_inputs,
+    source_labels,
+)
 from bansos_cli.output import write_json, write_table
 from bansos_cli.pipeline import check as check_pipeline
 from bansos_cli.pipeline import dedup as dedup_pipeline
@@ -115,26 +122,35 @@ def read_batch(
     sources: list[SourceInfo] = []
     failed: list[FailedInput] = []
     first_error: BansosError | None = None
+    planned: list[tuple[InputSpec, Path]] = []
     for spec in inputs:
         try:
-            files = expand_inputs([spec.path])
+            planned.extend((spec, path) for path in expand_inputs([spec.path]))
         except BansosError as exc:
             if strict:
                 raise
             first_error = first_error or exc
             failed.append(FailedInput(spec.path, str(exc)))
+    # Files of the same name from different folders get distinct `_source` labels, so that
+    # (source, sheet, row) names one record across the whole batch.
+    labels = source_labels([path for _, path in planned])
+    for (spec, path), label in zip(planned, labels, strict=True):
+        try:
+            part = read_inputs([path], _read_options(spec))
+        except BansosError as exc:
+            if strict:
+                raise
+            first_error = first_error or exc
+            failed.append(FailedInput(str(path), str(exc)))
             continue
-        for path in files:
-            try:
-                part = read_inputs([path], _read_options(spec))
-            except BansosError as exc:
-                if strict:
-                    raise
-                first_error = first_error or exc
-                failed.append(FailedInput(str(path), str(exc)))
-                continue
-            frames.append(part.frame)
-            sources.extend(part.sources)
+        for info in part.sources:
+            if info.source:
+                info.source = label
+        frame = part.frame
+        if any(info.source for info in part.sources):
+            frame = frame.with_columns(pl.lit(label).alias(SOURCE))
+        frames.append(frame)
+        sources.extend(part.sources)
     if not frames:
         assert first_error is not None
         raise first_error
