@@ -60,3 +60,32 @@ def test_write_json_failure_leaves_no_file(tmp_path: Path) -> None:
     with pytest.raises(TypeError):
         write_json({"x": object()}, tmp_path / "s.json")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_table_writer_renames_every_file_only_when_all_succeed(tmp_path: Path) -> None:
+    from bansos_cli.output import TableWriter
+
+    frame = pl.DataFrame({"nik": ["3201010101800001"], "nama": ["SITI"]})
+    with TableWriter(("parquet", "csv")) as writer:
+        writer.submit("records", frame, tmp_path / "ok" / "records")
+        writer.submit("valid", lambda: frame.head(0), tmp_path / "ok" / "valid")
+    assert sorted(p.name for p in (tmp_path / "ok").iterdir()) == [
+        "records.csv",
+        "records.parquet",
+        "valid.csv",
+        "valid.parquet",
+    ]
+    assert pl.read_parquet(tmp_path / "ok" / "records.parquet").equals(frame)
+
+    def broken() -> pl.DataFrame:
+        raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError, match="disk full"), TableWriter(("parquet",)) as writer:
+        writer.submit("records", frame, tmp_path / "bad" / "records")
+        writer.submit("valid", broken, tmp_path / "bad" / "valid")
+    assert list((tmp_path / "bad").iterdir()) == []
+
+    with pytest.raises(ValueError, match="schema"), TableWriter(("parquet",)) as writer:
+        writer.submit("records", frame, tmp_path / "block" / "records")
+        raise ValueError("schema check failed")
+    assert list((tmp_path / "block").iterdir()) == []

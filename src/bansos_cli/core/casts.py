@@ -108,6 +108,15 @@ def _categories(encoded: pl.Series) -> pl.Series:
     return dtype.categories.to_series()
 
 
+def _uniform_value(text: pl.Series) -> str | None:
+    """The value of every cell of ``text`` when they are all the same non-null text."""
+    if not text.len() or text.null_count():
+        return None
+    text = text.cast(pl.String)
+    first = text[0]
+    return first if bool((text == first).all()) else None
+
+
 def _mostly_distinct(text: pl.Series) -> bool:
     sample = text.head(_SAMPLE)
     return sample.n_unique() > _MAX_DISTINCT_SHARE * max(sample.len(), 1)
@@ -137,13 +146,23 @@ def per_distinct(
             and not _mostly_distinct(frame.get_column(c))
         )
     ]
+    # a column holding one value in every cell (a flag column of a one-programme list, a
+    # constant RT) is parsed once without hashing its cells: one comparison proves it
+    uniform = {c: v for c in grouped if (v := _uniform_value(frame.get_column(c))) is not None}
     encoded = frame.select(
-        pl.col(c).cast(pl.String).cast(pl.Categorical(pl.Categories.random())) for c in grouped
+        pl.col(c).cast(pl.String).cast(pl.Categorical(pl.Categories.random()))
+        for c in grouped
+        if c not in uniform
     )
     plans = []
     for column, build in builds.items():
         if column not in grouped:
             plans.append(build(frame.lazy().select(pl.col(column))).drop(column))
+            continue
+        if column in uniform:
+            source = pl.LazyFrame({column: [uniform[column]]}, schema={column: pl.String})
+            zeros = pl.repeat(0, frame.height, dtype=pl.UInt32, eager=True)
+            plans.append(build(source).drop(column).select(pl.all().gather(zeros)))
             continue
         series = encoded.get_column(column)
         values = _categories(series)

@@ -1,5 +1,11 @@
 """Output: write tables (Parquet/CSV) and JSON summaries atomically."""
 
-from bansos_cli.output.writers import FORMATS, write_json, write_table, write_tables
+from bansos_cli.output.writers import (
+    FORMATS,
+    TableWriter,
+    write_json,
+    write_table,
+    write_tables,
+)
 
-__all__ = ["FORMATS", "write_json", "write_table", "write_tables"]
+__all__ = ["FORMATS", "TableWriter", "write_json", "write_table", "write_tables"]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
-from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from types import TracebackType
 from typing import Any
 
 import polars as pl
@@ -32,6 +34,29 @@ def _csv_ready(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(exprs) if exprs else frame
 
 
+FrameSource = pl.DataFrame | Callable[[], pl.DataFrame]
+"""A frame, or a function building it (run in the writer thread, e.g. a filter)."""
+
+
+def _check_formats(formats: Sequence[str]) -> list[str]:
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise OptionError(f"unknown output format {unknown[0]!r}", hint="use parquet, csv or both")
+    return list(dict.fromkeys(formats))
+
+
+def _write_file(frame: pl.DataFrame, tmp: Path, fmt: str) -> None:
+    if fmt == "parquet":
+        frame.write_parquet(tmp, compression="zstd", compression_level=ZSTD_LEVEL, statistics=True)
+    else:
+        _csv_ready(frame).write_csv(tmp, date_format="%Y-%m-%d")
+
+
+def _target(path_stem: Path, fmt: str) -> Path:
+    path_stem = Path(path_stem)
+    return path_stem.with_name(path_stem.name + "." + fmt)
+
+
 def write_table(
     frame: pl.DataFrame, path_stem: Path, formats: Sequence[str] = ("parquet",)
 ) -> list[Path]:
@@ -40,43 +65,91 @@ def write_table(
     Returns the written paths in the order of ``formats``. CSV is UTF-8 with a header; nested
     columns are flattened to text there.
     """
-    unknown = [f for f in formats if f not in FORMATS]
-    if unknown:
-        raise OptionError(f"unknown output format {unknown[0]!r}", hint="use parquet, csv or both")
-    path_stem = Path(path_stem)
     written: list[Path] = []
-    for fmt in dict.fromkeys(formats):
-        target = path_stem.with_name(path_stem.name + "." + fmt)
+    for fmt in _check_formats(formats):
+        target = _target(path_stem, fmt)
         with atomic_path(target) as tmp:
-            if fmt == "parquet":
-                frame.write_parquet(
-                    tmp, compression="zstd", compression_level=ZSTD_LEVEL, statistics=True
-                )
-            else:
-                _csv_ready(frame).write_csv(tmp, date_format="%Y-%m-%d")
+            _write_file(frame, tmp, fmt)
         written.append(target)
     return written
 
 
+class TableWriter:
+    """Write several tables in background threads while the caller keeps working.
+
+    Use as a context manager: :meth:`submit` starts writing a table (each file goes to a
+    temporary name beside its target); when the block ends, every write is awaited and then
+    every file is renamed onto its target. If the block or any write raises, no target is
+    touched and the temporary files are removed (all or nothing). Polars encodes outside the
+    GIL, so the writes overlap with polars work done by the caller in the meantime.
+    """
+
+    def __init__(self, formats: Sequence[str] = ("parquet",), workers: int = 2) -> None:
+        self.formats = _check_formats(formats)
+        self.paths: dict[str, list[Path]] = {}
+        self._stack = contextlib.ExitStack()
+        self._pool = ThreadPoolExecutor(max_workers=workers)
+        self._futures: list[Future[None]] = []
+
+    def __enter__(self) -> TableWriter:
+        return self
+
+    def submit(self, name: str, frame: FrameSource, path_stem: Path) -> None:
+        """Start writing ``frame`` (or the frame ``frame()`` builds) as ``path_stem.<fmt>``."""
+        files = []
+        for fmt in self.formats:
+            target = _target(path_stem, fmt)
+            files.append((self._stack.enter_context(atomic_path(target)), fmt))
+            self.paths.setdefault(name, []).append(target)
+
+        def job() -> None:
+            table = frame() if callable(frame) else frame
+            for tmp, fmt in files:
+                _write_file(table, tmp, fmt)
+
+        self._futures.append(self._pool.submit(job))
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        failure: BaseException | None = exc
+        for future in self._futures:
+            try:
+                future.result()
+            except BaseException as error:  # noqa: BLE001 (re-raised below)
+                failure = failure or error
+        self._pool.shutdown()
+        if failure is None:
+            self._stack.close()  # every file renamed onto its target
+            return
+        # unwind with the error: atomic_path removes each temporary file and re-raises
+        try:
+            self._stack.__exit__(type(failure), failure, failure.__traceback__)
+        except BaseException:
+            if exc is None:
+                raise
+            return  # the block's own exception propagates
+        if exc is None:
+            raise failure
+
+
 def write_tables(
-    tables: Mapping[str, tuple[pl.DataFrame, Path]], formats: Sequence[str] = ("parquet",)
+    tables: Mapping[str, tuple[FrameSource, Path]], formats: Sequence[str] = ("parquet",)
 ) -> dict[str, list[Path]]:
     """:func:`write_table` for several ``name -> (frame, path_stem)`` at once, concurrently.
 
     Returns ``name -> written paths``. Polars encodes outside the GIL, so two threads keep
     both cores busy while one file's row groups are compressed and the other's are encoded.
+    A frame may be given as a function building it (it then runs in a writer thread). Either
+    every file is written or none is.
     """
-    unknown = [f for f in formats if f not in FORMATS]
-    if unknown:
-        raise OptionError(f"unknown output format {unknown[0]!r}", hint="use parquet, csv or both")
-    if len(tables) < 2:
-        return {name: write_table(frame, stem, formats) for name, (frame, stem) in tables.items()}
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        futures = {
-            name: pool.submit(write_table, frame, stem, formats)
-            for name, (frame, stem) in tables.items()
-        }
-        return {name: future.result() for name, future in futures.items()}
+    with TableWriter(formats) as writer:
+        for name, (frame, stem) in tables.items():
+            writer.submit(name, frame, stem)
+    return writer.paths
 
 
 def _default(value: Any) -> Any:

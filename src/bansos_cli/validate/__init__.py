@@ -4,6 +4,9 @@ from bansos_cli.validate.catalogue import CATALOGUE, SEVERITIES, FindingSpec
 from bansos_cli.validate.stage import (
     FINDINGS_COLUMNS,
     ValidationResult,
+    check_frame,
+    confirm,
+    prepare,
     summarise,
     validate_frame,
 )
@@ -14,6 +17,9 @@ __all__ = [
     "SEVERITIES",
     "FindingSpec",
     "ValidationResult",
+    "check_frame",
+    "confirm",
+    "prepare",
     "summarise",
     "validate_frame",
 ]

@@ -8,6 +8,7 @@ the hits into the long findings table.
 from __future__ import annotations
 
 import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import polars as pl
@@ -266,6 +267,54 @@ def collect_findings(
     """The long findings table (internal columns ``_rid``, ``code``, ``column``, ``value``,
     ``_detail``), in rule order then row order."""
     rules = build_rules(frame, reference=reference, max_age=max_age, lang=lang)
+    # the duplicate and region-name checks are independent of the rules: run them in a
+    # second thread (polars works outside the GIL) while the rules are evaluated here
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        dup_names = pool.submit(
+            lambda: (_other_rows_detail(frame, lang), region_name_mismatch(frame))
+        )
+        found = _rule_findings(frame, rules)
+        dup, names = dup_names.result()
+    if dup.height:
+        found = pl.concat(
+            [
+                found,
+                _with_row_values(dup, frame, ["nik"]).select(
+                    RID,
+                    pl.lit("NIK_GANDA").alias("code"),
+                    pl.lit("nik").alias("column"),
+                    pl.col("nik").alias("value"),
+                    "_detail",
+                ),
+            ]
+        )
+    if names.height:
+        value = pl.coalesce(
+            [
+                pl.when(pl.col("_wil_col") == c).then(pl.col(c))
+                for c in ("kabupaten", "kecamatan")
+                if c in frame.columns
+            ]
+        )
+        found = pl.concat(
+            [
+                found,
+                _with_row_values(
+                    names, frame, [c for c in ("kabupaten", "kecamatan") if c in frame.columns]
+                ).select(
+                    RID,
+                    pl.lit("WILAYAH_NAMA_BEDA").alias("code"),
+                    pl.col("_wil_col").alias("column"),
+                    value.alias("value"),
+                    pl.col("_wil_detail").alias("_detail"),
+                ),
+            ]
+        )
+    return found.with_columns(pl.col(RID).cast(pl.UInt32))
+
+
+def _rule_findings(frame: pl.DataFrame, rules: list[Rule]) -> pl.DataFrame:
+    """The findings of ``rules`` (``_rid``, ``code``, ``column``, ``value``, ``_detail``)."""
     # Evaluate every condition once over all rows, keep the (few) rows where any fires, and
     # run the per-rule filters on those only. Lazily, so that the sub-expressions the rules
     # share are computed once.
@@ -296,43 +345,4 @@ def collect_findings(
         )
         for rule in rules
     ]
-    found = pl.concat(parts).collect() if parts else pl.DataFrame(schema=FINDING_SCHEMA)
-
-    dup = _other_rows_detail(frame, lang)
-    if dup.height:
-        found = pl.concat(
-            [
-                found,
-                _with_row_values(dup, frame, ["nik"]).select(
-                    RID,
-                    pl.lit("NIK_GANDA").alias("code"),
-                    pl.lit("nik").alias("column"),
-                    pl.col("nik").alias("value"),
-                    "_detail",
-                ),
-            ]
-        )
-    names = region_name_mismatch(frame)
-    if names.height:
-        value = pl.coalesce(
-            [
-                pl.when(pl.col("_wil_col") == c).then(pl.col(c))
-                for c in ("kabupaten", "kecamatan")
-                if c in frame.columns
-            ]
-        )
-        found = pl.concat(
-            [
-                found,
-                _with_row_values(
-                    names, frame, [c for c in ("kabupaten", "kecamatan") if c in frame.columns]
-                ).select(
-                    RID,
-                    pl.lit("WILAYAH_NAMA_BEDA").alias("code"),
-                    pl.col("_wil_col").alias("column"),
-                    value.alias("value"),
-                    pl.col("_wil_detail").alias("_detail"),
-                ),
-            ]
-        )
-    return found.with_columns(pl.col(RID).cast(pl.UInt32))
+    return pl.concat(parts).collect() if parts else pl.DataFrame(schema=FINDING_SCHEMA)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import polars as pl
 
@@ -190,20 +191,25 @@ def typed_columns(frame: pl.DataFrame, *, reference: dt.date) -> pl.DataFrame:
     for col in NAME_COLUMNS:
         if col in cols:
             builds[col] = _name_build(col)
-    for col in ID_COLUMNS:
-        if col in cols:
-            out = _id_columns(out, col)
-            out = _join_regions(out, col)
-    out = out.hstack(casts.per_distinct(out, builds).get_columns())
-    out = _nik_parts(out, reference=reference)
-    if "no_kk" in cols:
-        out = out.with_columns(
-            _date_digits_valid(
-                _digits(pl.col("_n_no_kk"), 6, 2),
-                _digits(pl.col("_n_no_kk"), 8, 2),
-                _digits(pl.col("_n_no_kk"), 10, 2),
-            ).alias("_kk_date_ok"),
-        )
+    # the distinct-value parsing and the identifier columns are independent: parse in a
+    # second thread (polars runs outside the GIL) while the identifiers are decoded here
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        parsed = pool.submit(casts.per_distinct, frame, builds)
+        for col in ID_COLUMNS:
+            if col in cols:
+                out = _id_columns(out, col)
+                out = _join_regions(out, col)
+        decoded = _nik_parts(out, reference=reference)
+        if "no_kk" in cols:
+            decoded = decoded.with_columns(
+                _date_digits_valid(
+                    _digits(pl.col("_n_no_kk"), 6, 2),
+                    _digits(pl.col("_n_no_kk"), 8, 2),
+                    _digits(pl.col("_n_no_kk"), 10, 2),
+                ).alias("_kk_date_ok"),
+            )
+        added = decoded.select(c for c in decoded.columns if c not in set(out.columns))
+        out = out.hstack(parsed.result().get_columns()).hstack(added.get_columns())
     for col in DATE_COLUMNS:
         if col in cols:
             state = f"_s_{col}"
