@@ -219,6 +219,14 @@ def _row(name: str, r: dict) -> str:
     )
 
 
+SMALL_REPEATS = 3
+
+
+def _best_of(run, path: Path, repeats: int) -> dict:  # type: ignore[no-untyped-def]
+    """The run with the shortest time among ``repeats`` (accuracy is the same every time)."""
+    return min((run(path) for _ in range(repeats)), key=lambda r: r["time_s"])
+
+
 def main() -> str:
     lines = [
         "## Dedup (`bansos dedup`)",
@@ -236,13 +244,16 @@ def main() -> str:
     results: dict[str, dict] = {}
     for rows in SIZES:
         path = _prepare(rows)
-        print(f"  bansos dedup on {rows:,} rows", flush=True)
-        results[str(rows)] = _ours(path)
+        # The 50k timings are compared with Splink's: best of 3 fresh processes each, taken in
+        # turns, so a load spike on a shared machine does not decide the ratio.
+        repeats = SMALL_REPEATS if rows == SIZES[0] else 1
+        print(f"  bansos dedup on {rows:,} rows (x{repeats})", flush=True)
+        results[str(rows)] = _best_of(_ours, path, repeats)
         lines.append(_row(f"bansos {rows:,}", results[str(rows)]))
         if rows == SIZES[0]:
-            print("  splink on 50,000 rows", flush=True)
+            print(f"  splink on 50,000 rows (x{repeats})", flush=True)
             try:
-                results["splink"] = _splink(path)
+                results["splink"] = _best_of(_splink, path, repeats)
                 lines.append(_row(f"Splink 5 {rows:,}", results["splink"]))
             except RuntimeError as exc:
                 last = str(exc).strip().splitlines()[-1][:200]

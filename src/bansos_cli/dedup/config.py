@@ -115,7 +115,7 @@ class Model(_Strict):
     """Fellegi-Sunter model estimation."""
 
     em_iterations: int = Field(default=40, ge=0, le=1000)
-    u_sample_pairs: int = Field(default=100_000, ge=1000)
+    u_sample_pairs: int = Field(default=50_000, ge=1000)
     """Random pairs drawn to estimate how often fields agree by chance."""
     seed: int = 42
     prior: float | None = Field(default=None, gt=0, lt=1)
