@@ -169,7 +169,7 @@ def rule_files(config: RunConfig) -> list[str | Path]:
 
 
 def _eligibility_wide(check: CheckResult) -> pl.DataFrame:
-    """Per input row: ``layak_<program>`` status columns side by side, in input order."""
+    """Per input row: ``kelayakan_<program>`` status columns side by side, in input order."""
     columns = []
     for program in check.programs:
         name = program.program.name
