@@ -241,3 +241,16 @@ def test_skip_rejects_unknown_stage() -> None:
     result = _cli(str(SAMPLE), "--skip", "dedupe")
     assert result.exit_code == 2
     assert "--skip 'dedupe' is not a stage" in result.stderr
+
+
+def test_python_api_functions_share_keyword_names(tmp_path: Path) -> None:
+    as_of = dt.date.fromisoformat(AS_OF)
+    kwargs = {"lang": "en", "mask": True, "formats": ("parquet",)}
+    v = bansos_cli.validate([SAMPLE], reference_date=as_of, out_dir=tmp_path / "v", **kwargs)
+    d = bansos_cli.dedup([SAMPLE], out_dir=tmp_path / "d", **kwargs)
+    c = bansos_cli.check([SAMPLE], [ROOT / "rules"], as_of, out_dir=tmp_path / "c", **kwargs)
+    assert v.summary["by_status"] == {"ok": 2684, "warning": 244, "error": 72}
+    assert d.result.rows == 3000 and (tmp_path / "d" / "pairs.parquet").is_file()
+    assert c.rows == 3000 and (tmp_path / "c" / "eligibility.parquet").is_file()
+    masked = pl.read_parquet(tmp_path / "c" / "eligibility.parquet").get_column("nik")
+    assert masked.drop_nulls().str.contains(r"^\d{16}$").sum() == 0

@@ -147,10 +147,10 @@ def check_command(
         files,
         rules,
         date,
-        out=out,
-        options=read_options(sheet, header_row, mapping, encoding, delimiter),
+        out_dir=out,
+        read_options=read_options(sheet, header_row, mapping, encoding, delimiter),
         lang=language,
-        mask_ids=mask_ids,
+        mask=mask_ids,
         formats=formats,
     )
     if as_json:

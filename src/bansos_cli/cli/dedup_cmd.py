@@ -140,10 +140,10 @@ def dedup_command(
         run = run_dedup(
             files,
             config=config,
-            out=out,
-            options=options,
+            out_dir=out,
+            read_options=options,
             lang=language,
-            mask_ids=mask_ids,
+            mask=mask_ids,
             formats=formats,
             progress=progress,
         )

@@ -181,23 +181,23 @@ def run_check(
     rules: Sequence[str | Path],
     as_of: dt.date,
     *,
-    out: str | Path | None = None,
-    options: ReadOptions | None = None,
+    out_dir: str | Path | None = None,
+    read_options: ReadOptions | None = None,
     lang: str = "id",
-    mask_ids: bool = False,
+    mask: bool = False,
     formats: Sequence[str] = ("parquet",),
 ) -> CheckResult:
     """Read the inputs, check them against the rules at ``as_of`` and write the outputs.
 
     Rules are loaded and compiled before the data is read, so a broken rules file fails fast.
-    With ``out``: ``eligibility.parquet`` (and/or ``.csv``), ``summary.json`` and
+    With ``out_dir``: ``eligibility.parquet`` (and/or ``.csv``), ``summary.json`` and
     ``report.xlsx`` are written there, each atomically.
     """
     programs = load_programs(rules, as_of)
-    ingest = read_inputs(paths, options)
-    result = check_frame(ingest.frame, programs, lang=lang, mask_ids=mask_ids)
-    if out is not None:
-        out = Path(out)
+    ingest = read_inputs(paths, read_options)
+    result = check_frame(ingest.frame, programs, lang=lang, mask_ids=mask)
+    if out_dir is not None:
+        out = Path(out_dir)
         written = write_table(result.frame, out / "eligibility", formats)
         written.append(_write_xlsx(result, out / "report.xlsx", lang))
         result.outputs = [*written, out / "summary.json"]

@@ -143,27 +143,27 @@ def run_dedup(
     paths: Sequence[str | Path],
     *,
     config: DedupConfig | str | Path | None = None,
-    out: str | Path | None = None,
-    options: ReadOptions | None = None,
+    out_dir: str | Path | None = None,
+    read_options: ReadOptions | None = None,
     lang: str = "id",
-    mask_ids: bool = False,
+    mask: bool = False,
     formats: Sequence[str] = ("parquet",),
     progress: ProgressCallback | None = None,
 ) -> DedupRun:
     """Read the inputs together, find duplicates across and within them, write the outputs.
 
-    The config is validated before any file is read. With ``out``: ``pairs`` and
+    The config is validated before any file is read. With ``out_dir``: ``pairs`` and
     ``clusters`` tables (Parquet and/or CSV), ``summary.json`` and ``report.xlsx``.
     """
     settings = config if isinstance(config, DedupConfig) else load_config(config)
-    ingest = read_inputs(paths, options)
+    ingest = read_inputs(paths, read_options)
     result = dedup_frame(ingest.frame, settings, progress=progress)
     run = DedupRun(result, sorted({s.path for s in ingest.sources}))
-    if out is not None:
-        out = Path(out)
+    if out_dir is not None:
+        out = Path(out_dir)
         written = write_table(result.pairs, out / "pairs", formats)
         written += write_table(result.clusters, out / "clusters", formats)
-        identity = identity_frame(ingest.frame, settings, mask_ids)
+        identity = identity_frame(ingest.frame, settings, mask)
         groups = result.group_stats()
         text = _TEXT.get(lang, _TEXT["id"])
         summary = [
