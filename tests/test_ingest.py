@@ -390,3 +390,26 @@ def test_no_header_message_never_shows_a_full_nik(tmp_path: Path) -> None:
     message = _error([path])
     assert "3201010101800001" not in message and "3201010202100003" not in message
     assert "saw: 3201**********01 | SITI AMINAH | 3201**********03" in message
+
+
+def test_number_cell_scan_reads_every_attribute_order(tmp_path: Path) -> None:
+    import zipfile
+
+    from bansos_cli.ingest.excel_cells import XlsxNumberScan
+
+    cells = [
+        '<c r="B2" s="3"><v>3201010101800000</v></c>',  # Excel: style only -> number
+        '<c r="B3" t="s"><v>0</v></c>',  # shared string -> text
+        '<c r="B4" t="n" s="1"><v>1</v></c>',  # LibreOffice order -> number
+        '<c r="B5" s="2" t="inlineStr"><is><t>3201</t></is></c>',  # inline text
+        '<c r="B6"><v>5</v></c>',  # no attributes -> number
+        '<c r="B7" s="0" t="str"><f>A1</f><v>x</v></c>',  # formula text
+        '<c r="BB8"><v>7</v></c>',  # another column
+    ]
+    xml = "<worksheet><sheetData>" + "".join(cells) + "</sheetData></worksheet>"
+    path = tmp_path / "cells.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", xml)
+    rows = XlsxNumberScan(path, "xl/worksheets/sheet1.xml").rows({"nik": "B", "other": "BB"})
+    assert rows["nik"].tolist() == [2, 4, 6]
+    assert rows["other"].tolist() == [8]

@@ -101,17 +101,18 @@ class XlsxNumberScan:
         self._thread.join()
         if self._error is not None:
             raise self._error
+        # Match only number cells of the column, whatever the attribute order: no ` t="`
+        # attribute at all, or ` t="n"`. Text cells never reach Python.
         patterns = {
-            name: re.compile(rb'<c r="' + letter.encode() + rb'(\d+)"([^>]*)>')
+            name: re.compile(
+                rb'<c r="' + letter.encode() + rb'(\d+)"(?:(?! t=")[^>])*(?: t="n"[^>]*)?>'
+            )
             for name, letter in letters.items()
         }
         found: dict[str, list[int]] = {name: [] for name in letters}
         for chunk in self._chunks if self._chunks is not None else self._stream():
             for name, pattern in patterns.items():
-                rows = found[name]
-                for number, attrs in pattern.findall(chunk):
-                    if b' t="' not in attrs or b' t="n"' in attrs:
-                        rows.append(int(number))
+                found[name].extend(int(number) for number in pattern.findall(chunk))
         self._chunks = None
         return {name: np.asarray(rows, dtype=np.int64) for name, rows in found.items()}
 
