@@ -60,14 +60,14 @@ def main() -> str:
     print(f"xlsx baseline {base_xlsx:.2f}s ours {ours_xlsx:.2f}s", flush=True)
     rows = [
         (
-            "1M-row CSV, 24 columns",
+            "1M-row CSV (generated SIKS-NG export)",
             "`polars.read_csv(infer_schema=False)`",
             base_csv,
             ours_csv,
             1.5,
         ),
         (
-            "200k-row xlsx, 24 columns",
+            "200k-row xlsx (SIKS-NG: title rows, REKAP sheet)",
             "`fastexcel` `load_sheet().to_polars()`",
             base_xlsx,
             ours_xlsx,
