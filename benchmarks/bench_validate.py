@@ -154,15 +154,43 @@ import time
 from pathlib import Path
 import polars as pl
 from bansos_cli.ingest import ReadOptions, read_inputs
-from bansos_cli.output import write_tables
+from bansos_cli.output import TableWriter
 start = time.perf_counter()
 frame = read_inputs([{path!r}], ReadOptions()).frame
 read = time.perf_counter()
-write_tables({{'records': (frame, Path({out!r}) / 'records'),
-               'valid': (frame, Path({out!r}) / 'valid')}})
+# the rows as read, in one chunk, written as records and as valid exactly as validate writes
+# them (valid through a filter in the writer thread); no typing, no check
+frame = frame.drop([c for c in frame.columns if c.startswith('_num_')]).rechunk()
+with TableWriter(['parquet']) as tables:
+    tables.submit('records', frame, Path({out!r}) / 'records')
+    valid = lambda: frame.filter(pl.col('nik').is_not_null())
+    tables.submit('valid', valid, Path({out!r}) / 'valid')
 end = time.perf_counter()
 RESULT = {{'seconds': end - start, 'read': read - start, 'write': end - read}}
 """
+
+
+_PLAIN_IO = """
+import time
+from concurrent.futures import ThreadPoolExecutor
+import polars as pl
+start = time.perf_counter()
+frame = pl.read_csv({path!r}, infer_schema=False).rechunk()
+def write(name, table):
+    table.write_parquet({out!r} + '/' + name, compression='zstd', compression_level=1)
+with ThreadPoolExecutor(2) as pool:
+    jobs = [pool.submit(write, 'a.parquet', frame),
+            pool.submit(lambda: write('b.parquet', frame.filter(pl.col('NIK').is_not_null())))]
+    [job.result() for job in jobs]
+RESULT = {{'seconds': time.perf_counter() - start}}
+"""
+
+
+def _best(code: str, runs: int = 3) -> dict:
+    """The fastest of ``runs`` fresh child processes (the baseline is a best-of too)."""
+    results = [run_child(code) for _ in range(runs)]
+    best = min(results, key=lambda r: r["seconds"])
+    return {**best, "peak_mb": max(r["peak_mb"] for r in results)}
 
 
 def _raw_read(path: Path) -> float:
@@ -184,7 +212,7 @@ def main() -> str:
         make_csv(small, REPORT_ROWS, seed=SEED + 1)
 
     raw = _raw_read(big)
-    run = run_child(_CHILD.format(path=str(big), out=str(BENCH / "validate_out"), report=False))
+    run = _best(_CHILD.format(path=str(big), out=str(BENCH / "validate_out"), report=False))
     print(json.dumps(run), flush=True)
     # baseline read before and after the run (best of 4): on a shared machine one burst of
     # load during a single baseline read would otherwise flatter or punish the ratio
@@ -192,8 +220,12 @@ def main() -> str:
     print(f"raw read_csv: {raw:.2f} s", flush=True)
     ratio = run["seconds"] / raw
     # what no check can go below: ingest plus writing records and valid (the rows as read)
-    floor = run_child(_FLOOR.format(path=str(big), out=str(BENCH / "validate_floor")))
+    floor = _best(_FLOOR.format(path=str(big), out=str(BENCH / "validate_floor")))
     print(json.dumps(floor), flush=True)
+    # the same with polars alone: read_csv, then write_parquet of the frame twice
+    (BENCH / "validate_plain_io").mkdir(parents=True, exist_ok=True)
+    plain = _best(_PLAIN_IO.format(path=str(big), out=str(BENCH / "validate_plain_io")))
+    print(json.dumps(plain), flush=True)
     peak_gb = run["peak_mb"] / 1024
     rep = run_child(
         _CHILD.format(path=str(small), out=str(BENCH / "validate_out_200k"), report=True)
@@ -211,7 +243,7 @@ def main() -> str:
             f"({run['errors']:,} rows with errors): read, typing, every check, records/valid/"
             "findings Parquet and summary.json, without report.xlsx. Baseline: "
             "`polars.read_csv(infer_schema=False)` of the same file, best of 4 (2 before, 2 after"
-            " the run).",
+            " the run). Each timed row below is the best of 3 fresh processes.",
             "",
             "| measure | value | baseline | ratio | target | result |",
             "|---|---|---|---|---|---|",
@@ -219,6 +251,11 @@ def main() -> str:
             f"<= 3x | {ok(ratio <= 3)} |",
             f"| floor: ingest + writing records and valid, no checks | {floor['seconds']:.2f} s "
             f"| {raw:.2f} s | {floor['seconds'] / raw:.2f}x | | |",
+            f"| floor with polars alone: `read_csv` + `write_parquet` of that frame twice "
+            f"| {plain['seconds']:.2f} s | {raw:.2f} s | {plain['seconds'] / raw:.2f}x | | |",
+            f"| what typing and every check add to the floor | "
+            f"{run['seconds'] - floor['seconds']:.2f} s | {raw:.2f} s | "
+            f"{(run['seconds'] - floor['seconds']) / raw:.2f}x | | |",
             f"| peak memory (1M rows) | {peak_gb:.2f} GB | | | < 4 GB | {ok(peak_gb < 4)} |",
             f"| report.xlsx, {REPORT_ROWS:,} rows | {rep['report_s']:.1f} s | | | < 30 s | "
             f"{ok(rep['report_s'] < 30)} |",
@@ -231,6 +268,13 @@ def main() -> str:
             " summary counts running alongside the records/valid writers)."
             f" The floor row splits into read {floor['read']:.2f} and write "
             f"{floor['write']:.2f}.",
+            "",
+            "The floors show why the 3x target is out of reach while validate writes both"
+            " records.parquet and valid.parquet: polars alone, reading the file and writing"
+            f" it twice with no typing and no check, takes {plain['seconds'] / raw:.1f}x the"
+            " raw read on this machine (both files encode 1M rows of ~25 text columns). Typing"
+            f" and every check add {(run['seconds'] - floor['seconds']) / raw:.2f}x of the raw"
+            " read on top of bansos's own floor.",
         ]
     )
 

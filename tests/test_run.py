@@ -54,7 +54,7 @@ def test_sample_run_pins_the_summary(sample_run: tuple[object, Path]) -> None:
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary["as_of"] == AS_OF
     assert summary["rows"] == 3000 and summary["empty_rows"] == 4
-    assert summary["validate"]["by_status"] == {"ok": 2684, "warning": 244, "error": 72}
+    assert summary["validate"]["by_status"] == {"ok": 2684, "warning": 264, "error": 52}
     assert summary["failed_inputs"] == []
     programs = {p["id"]: p["counts"] for p in summary["check"]["programs"]}
     assert programs == {
@@ -65,7 +65,7 @@ def test_sample_run_pins_the_summary(sample_run: tuple[object, Path]) -> None:
     }
     per_file = summary["per_file"]
     assert [(f["path"], f["rows"], f["error"]) for f in per_file] == [
-        ("siks_ng_export.xlsx", 3000, 72)
+        ("siks_ng_export.xlsx", 3000, 52)
     ]
     groups = summary["dedup"]["groups"]
     assert groups["rows_in_groups"] == per_file[0]["rows_in_duplicate_groups"]
@@ -91,9 +91,9 @@ def test_records_hold_status_group_and_eligibility_side_by_side(
     ):
         assert column in records.columns, column
     assert records.get_column("status").value_counts().sort("status").rows() == [
-        ("error", 72),
+        ("error", 52),
         ("ok", 2684),
-        ("warning", 244),
+        ("warning", 264),
     ]
     # Every row is in exactly one duplicate group; a group of n rows keeps exactly one.
     kept = records.group_by("kelompok_ganda").agg(pl.col("simpan").sum())
@@ -249,7 +249,7 @@ def test_python_api_functions_share_keyword_names(tmp_path: Path) -> None:
     v = bansos_cli.validate([SAMPLE], reference_date=as_of, out_dir=tmp_path / "v", **kwargs)
     d = bansos_cli.dedup([SAMPLE], out_dir=tmp_path / "d", **kwargs)
     c = bansos_cli.check([SAMPLE], [ROOT / "rules"], as_of, out_dir=tmp_path / "c", **kwargs)
-    assert v.summary["by_status"] == {"ok": 2684, "warning": 244, "error": 72}
+    assert v.summary["by_status"] == {"ok": 2684, "warning": 264, "error": 52}
     assert d.result.rows == 3000 and (tmp_path / "d" / "pairs.parquet").is_file()
     assert c.rows == 3000 and (tmp_path / "c" / "eligibility.parquet").is_file()
     masked = pl.read_parquet(tmp_path / "c" / "eligibility.parquet").get_column("nik")

@@ -83,7 +83,9 @@ def _id_rules(cols: set[str], col: str, prefix: str) -> list[Rule]:
         Rule(
             f"{prefix}_WILAYAH_TIDAK_DIKENAL", col, status == regions.UNKNOWN, pl.col(f"_rd_{col}")
         ),
-        Rule(f"{prefix}_SERIAL_0000", col, ok & (pl.col(f"_n_{col}") % 10_000 == 0)),
+        # on a number cell the last digit may be Excel's (ANGKA_NOL says so): the real serial
+        # is unknown there, so 0000 is reported only for cells stored as text
+        Rule(f"{prefix}_SERIAL_0000", col, ok & ~num & (pl.col(f"_n_{col}") % 10_000 == 0)),
     ]
 
 
