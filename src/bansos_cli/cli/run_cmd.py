@@ -15,10 +15,10 @@ from bansos_cli.cli.app import (
     QuietOption,
     app,
     console,
-    err_console,
     resolve_lang,
 )
 from bansos_cli.cli.options import parse_date, parse_formats
+from bansos_cli.cli.progress import step_progress
 from bansos_cli.core.errors import OptionError
 from bansos_cli.core.files import write_text_atomic
 from bansos_cli.pipeline.config import (
@@ -259,13 +259,8 @@ def run_command(
     show = not quiet and not as_json
     if show:
         console.print(f"{text['config']}: {path if path else text['no_config']}", soft_wrap=True)
-        with err_console.status(text["stages"]["read"]) as status:
-            result = run(
-                inputs,
-                config,
-                as_of=reference,
-                progress=lambda stage: status.update(text["stages"][stage]),
-            )
+        with step_progress(text["stages"]) as progress:
+            result = run(inputs, config, as_of=reference, progress=progress)
     else:
         result = run(inputs, config, as_of=reference)
     if as_json:

@@ -19,7 +19,6 @@ from bansos_cli.cli.app import (
     QuietOption,
     app,
     console,
-    err_console,
     resolve_lang,
 )
 from bansos_cli.cli.options import (
@@ -31,6 +30,7 @@ from bansos_cli.cli.options import (
     parse_formats,
     read_options,
 )
+from bansos_cli.cli.progress import step_progress
 from bansos_cli.core.errors import OptionError
 from bansos_cli.core.privacy import mask_id_expr
 from bansos_cli.pipeline.validate import FAIL_ON, ValidateRun, run_validate
@@ -151,11 +151,7 @@ def validate_command(
         _run, files, out, sheet, header_row, mapping, formats, mask, language, reference, no_report
     )
     if show:
-        with err_console.status(text["steps"]["read"]) as status:
-
-            def progress(step: str) -> None:
-                status.update(text["steps"].get(step, step) + " ...")
-
+        with step_progress(text["steps"]) as progress:
             run = call(progress)
         _render(run, text)
     else:
