@@ -61,3 +61,36 @@ def test_a_failing_step_is_not_ticked(monkeypatch: pytest.MonkeyPatch) -> None:
     lines = _lines(buffer)
     assert lines[-1].startswith("✓ Membaca berkas")
     assert not any(line.startswith("✓ Memeriksa data") for line in lines)
+
+
+# --- notices and reasons in the chosen language ---------------------------------------------
+
+
+def test_notices_are_shown_in_the_chosen_language() -> None:
+    from bansos_cli.cli.notices import print_notices
+    from bansos_cli.ingest import Notice, SourceInfo
+
+    info = SourceInfo(path="data/daftar.xlsx", format="xlsx")
+    info.notices.append(
+        Notice(
+            "COLUMN_NUMBER_ROW", "row 5 holds column numbers and was skipped", "baris 5 dilewati"
+        )
+    )
+    info.notices.append(Notice("OTHER", "only in English"))
+    for lang, expected in (("id", "baris 5 dilewati"), ("en", "row 5 holds column numbers")):
+        buffer = io.StringIO()
+        print_notices(Console(file=buffer, width=200, color_system=None), [info], lang)
+        lines = buffer.getvalue().splitlines()
+        assert lines[0].startswith("! daftar.xlsx: " + expected)
+        assert lines[0].endswith("(COLUMN_NUMBER_ROW)")
+        assert lines[1] == "! daftar.xlsx: only in English (OTHER)"
+
+
+def test_reading_reasons_are_translated_for_indonesian() -> None:
+    from bansos_cli.cli.notices import reason
+
+    hidden = "best header match among sheets (hidden sheet: no visible sheet had a usable header)"
+    assert reason(hidden, "id").startswith("judul kolom paling cocok di antara semua sheet (sheet")
+    assert reason("synonym", "id") == "sinonim bawaan"
+    assert reason("synonym", "en") == "synonym"
+    assert reason("something new", "id") == "something new"

@@ -176,3 +176,17 @@ def test_missing_file_and_missing_nik_column_exit_2(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "no NIK column found" in result.output
     assert not (tmp_path / "o").exists()
+
+
+def test_input_notices_are_shown_in_the_chosen_language(tmp_path: Path) -> None:
+    src = tmp_path / "daftar.csv"
+    src.write_bytes((HEADER + CLEAN).replace("SITI", "SÍTI").encode("cp1252"))
+    out = tmp_path / "out"
+    result = _invoke(str(src), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert "! daftar.csv: berkas bukan UTF-8; dibaca sebagai cp1252" in result.stderr
+    assert "(ENCODING_FALLBACK)" in result.stderr
+    result = _invoke(str(src), "--out", str(out), "--lang", "en")
+    assert "! daftar.csv: file is not UTF-8; read as cp1252" in result.stderr
+    quiet = _invoke(str(src), "--out", str(out), "--quiet")
+    assert quiet.stderr == ""

@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 
 from bansos_cli.cli.app import JsonOption, LangOption, app, console, resolve_lang
+from bansos_cli.cli.notices import reason
 from bansos_cli.cli.options import (
     DelimiterOption,
     EncodingOption,
@@ -47,6 +48,7 @@ _T = {
         "row": "baris",
         "encoding": "Pengodean / pemisah",
         "none": "tidak ada",
+        "lang": "id",
     },
     "en": {
         "file": "File",
@@ -70,6 +72,7 @@ _T = {
         "row": "row",
         "encoding": "Encoding / delimiter",
         "none": "none",
+        "lang": "en",
     },
 }
 
@@ -122,12 +125,14 @@ def _render(info: SourceInfo, preview: pl.DataFrame, text: dict[str, str]) -> No
                 f"[green]← {text['chosen']}[/]" if s.name == info.sheet else "",
             )
         console.print(table)
-        console.print(f"{text['sheet_used']}: [bold]{info.sheet}[/] ({info.sheet_reason})")
+        why = reason(info.sheet_reason, text["lang"])
+        console.print(f"{text['sheet_used']}: [bold]{info.sheet}[/] ({why})")
     if info.encoding:
         delimiter = {"\t": "tab"}.get(info.delimiter or "", info.delimiter or "")
         console.print(f"{text['encoding']}: {info.encoding} / {delimiter!r}")
     if info.header_row is not None:
-        console.print(f"{text['header_row']}: [bold]{info.header_row}[/] ({info.header_reason})")
+        why = reason(info.header_reason, text["lang"])
+        console.print(f"{text['header_row']}: [bold]{info.header_row}[/] ({why})")
     mapping = Table(title=text["mapping"], title_justify="left", show_edge=False)
     for name in ("", text["source"], "→", text["column"], text["via"]):
         mapping.add_column(name)
@@ -135,7 +140,9 @@ def _render(info: SourceInfo, preview: pl.DataFrame, text: dict[str, str]) -> No
     for c in info.columns:
         where = excel_column_letter(c.position) if excel else str(c.position + 1)
         style = "" if c.canonical else "[yellow]"
-        mapping.add_row(where, c.source_header or "-", "→", f"{style}{c.column}", c.via)
+        mapping.add_row(
+            where, c.source_header or "-", "→", f"{style}{c.column}", reason(c.via, text["lang"])
+        )
     console.print(mapping)
     unmapped = info.unmapped
     console.print(f"{text['unmapped']}: {', '.join(unmapped) if unmapped else text['none']}")
@@ -145,7 +152,7 @@ def _render(info: SourceInfo, preview: pl.DataFrame, text: dict[str, str]) -> No
     if info.notices:
         console.print(f"[yellow]{text['notices']}:[/]")
         for notice in info.notices:
-            console.print(f"  [yellow]![/] {notice.message} [dim]({notice.code})[/]")
+            console.print(f"  [yellow]![/] {notice.text(text['lang'])} [dim]({notice.code})[/]")
     if preview.height:
         # Exports are wide: one line per column, one value column per record.
         table = Table(title=text["preview"], title_justify="left", show_edge=False)

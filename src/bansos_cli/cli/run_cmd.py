@@ -15,8 +15,10 @@ from bansos_cli.cli.app import (
     QuietOption,
     app,
     console,
+    err_console,
     resolve_lang,
 )
+from bansos_cli.cli.notices import print_notices
 from bansos_cli.cli.options import parse_date, parse_formats
 from bansos_cli.cli.progress import step_progress
 from bansos_cli.core.errors import OptionError
@@ -261,6 +263,7 @@ def run_command(
         console.print(f"{text['config']}: {path if path else text['no_config']}", soft_wrap=True)
         with step_progress(text["stages"]) as progress:
             result = run(inputs, config, as_of=reference, progress=progress)
+        print_notices(err_console, result.sources, language)
     else:
         result = run(inputs, config, as_of=reference)
     if as_json:

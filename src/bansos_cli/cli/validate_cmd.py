@@ -19,8 +19,10 @@ from bansos_cli.cli.app import (
     QuietOption,
     app,
     console,
+    err_console,
     resolve_lang,
 )
+from bansos_cli.cli.notices import print_notices
 from bansos_cli.cli.options import (
     FilesArgument,
     HeaderRowOption,
@@ -153,6 +155,7 @@ def validate_command(
     if show:
         with step_progress(text["steps"]) as progress:
             run = call(progress)
+        print_notices(err_console, run.sources, language)
         _render(run, text)
     else:
         run = call(None)

@@ -181,7 +181,11 @@ def read_excel(
     ]
     if chosen.frame.height >= EXCEL_MAX_ROWS:
         info.notices.append(
-            Notice("SHEET_LIMIT", "sheet is at Excel's 1,048,576-row limit: rows may be missing")
+            Notice(
+                "SHEET_LIMIT",
+                "sheet is at Excel's 1,048,576-row limit: rows may be missing",
+                "sheet mencapai batas 1.048.576 baris Excel: mungkin ada baris yang hilang",
+            )
         )
     raw = RawTable(
         frame=chosen.frame,
@@ -278,6 +282,8 @@ def _mark_number_cells(
                     "ID_AS_NUMBER",
                     f"{count} cell(s) of column {name!r} are stored as numbers in the workbook; "
                     "Excel keeps only 15 digits, so the last digit may be lost",
+                    f"{count} sel kolom {name!r} tersimpan sebagai angka di berkas Excel; Excel "
+                    "hanya menyimpan 15 digit, jadi digit terakhir bisa hilang",
                 )
             )
     return frame

@@ -14,7 +14,13 @@ class Notice:
     code: str
     """Stable identifier, e.g. ``ENCODING_FALLBACK``, ``ID_AS_NUMBER``, ``SHEET_LIMIT``."""
     message: str
-    """One English sentence (the CLI may translate by code)."""
+    """One English sentence."""
+    message_id: str = ""
+    """The same sentence in Bahasa Indonesia (empty: only the English one exists)."""
+
+    def text(self, lang: str) -> str:
+        """The message in ``lang`` (``id`` or ``en``)."""
+        return self.message_id if lang == "id" and self.message_id else self.message
 
 
 @dataclass(frozen=True)

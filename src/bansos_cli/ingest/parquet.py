@@ -78,6 +78,7 @@ def read_parquet(path: Path, *, mapping: dict[str, str]) -> tuple[pl.DataFrame, 
                     Notice(
                         "ID_AS_NUMBER",
                         f"column {m.column!r} is stored as numbers; identifiers should be text",
+                        f"kolom {m.column!r} tersimpan sebagai angka; nomor identitas harus teks",
                     )
                 )
     info.rows = out.height

@@ -75,6 +75,7 @@ def finish_table(
             Notice(
                 "COLUMN_NUMBER_ROW",
                 f"row {raw.first_row_number + start} holds column numbers and was skipped",
+                f"baris {raw.first_row_number + start} berisi nomor kolom dan dilewati",
             )
         )
         start += 1
@@ -176,6 +177,8 @@ def _drop_footer(data: pl.DataFrame, names: list[str], info: SourceInfo) -> pl.D
             "FOOTER_SKIPPED",
             f"rows {rows[0]}-{rows[-1]} under the data look like a signature or totals block "
             f"and were skipped ({len(rows)} rows)",
+            f"baris {rows[0]}-{rows[-1]} di bawah data tampak seperti blok tanda tangan atau "
+            f"jumlah dan dilewati ({len(rows)} baris)",
         )
     )
     return data.head(data.height - len(rows))

@@ -66,6 +66,8 @@ def decode(raw: bytes, path: Path, encoding: str | None) -> tuple[bytes, str, No
             "ENCODING_FALLBACK",
             f"file is not UTF-8; read as {fallback} (Windows/Excel encoding). "
             "Check names with accents or special letters",
+            f"berkas bukan UTF-8; dibaca sebagai {fallback} (pengodean Windows/Excel). "
+            "Periksa nama yang memuat huruf beraksen atau huruf khusus",
         )
         return text.encode("utf-8"), fallback, notice
     raise AssertionError("latin-1 decodes any byte string")  # pragma: no cover
@@ -291,6 +293,9 @@ def _read_ragged(
                 "RAGGED_ROWS",
                 f"{len(wide)} row(s) have more cells than the header row (first: row "
                 f"{first_row + wide[0]}); the extra cells are kept in columns without a header",
+                f"{len(wide)} baris memiliki sel lebih banyak daripada baris judul kolom "
+                f"(pertama: baris {first_row + wide[0]}); sel tambahan disimpan di kolom tanpa "
+                "judul",
             )
         )
     return _read(source, sep, skip, width)

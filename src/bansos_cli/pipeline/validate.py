@@ -16,7 +16,7 @@ from bansos_cli import __version__
 from bansos_cli.core.columns import ROW, SHEET, SOURCE
 from bansos_cli.core.errors import OptionError
 from bansos_cli.core.privacy import mask_id_expr
-from bansos_cli.ingest import IngestResult, ReadOptions, read_inputs
+from bansos_cli.ingest import IngestResult, ReadOptions, SourceInfo, read_inputs
 from bansos_cli.output import TableWriter, write_json
 from bansos_cli.report import ReportSheet, write_report
 from bansos_cli.validate import ValidationResult, check_frame, confirm, prepare
@@ -35,6 +35,8 @@ class ValidateRun:
     records: pl.DataFrame
     outputs: dict[str, list[Path]] = field(default_factory=dict)
     out_dir: Path | None = None
+    sources: list[SourceInfo] = field(default_factory=list)
+    """What was learned about each input (sheet, header row, notices)."""
 
     @property
     def errors(self) -> int:
@@ -243,4 +245,6 @@ def run_validate(
     summary["outputs"] = {k: [str(p) for p in v] for k, v in outputs.items()}
     summary["duration_s"] = round(time.perf_counter() - started, 3)
     outputs["summary"] = [write_json(summary, out_dir / "summary.json")]
-    return ValidateRun(summary, result.findings, result.records, outputs, out_dir)
+    return ValidateRun(
+        summary, result.findings, result.records, outputs, out_dir, list(ingest.sources)
+    )
