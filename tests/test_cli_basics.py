@@ -40,3 +40,23 @@ def test_no_arguments_shows_help_listing_every_command() -> None:
         "sample",
     ):
         assert f" {command} " in result.output, command
+
+
+def test_every_help_example_names_real_options() -> None:
+    """The examples under each command's --help parse with that command's own options."""
+    import shlex
+
+    import typer.main
+
+    group = typer.main.get_command(app)
+    ctx = typer.Context(group)
+    seen = 0
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        assert command is not None
+        for line in (command.epilog or "").splitlines()[1:]:
+            words = shlex.split(line.split(">")[0])
+            assert words[:2] == ["bansos", name], line
+            command.make_context(name, words[2:], parent=ctx)  # raises on an unknown option
+            seen += 1
+    assert seen >= 20

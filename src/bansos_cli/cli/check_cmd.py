@@ -94,7 +94,15 @@ AsOfOption = Annotated[
 ]
 
 
-@app.command("check")
+@app.command(
+    "check",
+    epilog=(
+        "[bold]Contoh / examples:[/]\n"
+        "  bansos check daftar_penerima.xlsx --rules rules/\n"
+        "  bansos check daftar.xlsx --rules rules/pkh.yaml --as-of 2025-07-01\n"
+        "  bansos check daftar.parquet --rules rules/ --json > kelayakan.json"
+    ),
+)
 def check_command(
     files: FilesArgument,
     rules: Annotated[

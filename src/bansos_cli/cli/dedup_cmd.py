@@ -79,7 +79,15 @@ _T: dict[str, dict[str, Any]] = {
 }
 
 
-@app.command("dedup")
+@app.command(
+    "dedup",
+    epilog=(
+        "[bold]Contoh / examples:[/]\n"
+        "  bansos dedup daftar_penerima.xlsx\n"
+        "  bansos dedup kecamatan/*.xlsx --out ganda/ --format both\n"
+        "  bansos dedup daftar.parquet --config dedup.yaml --json"
+    ),
+)
 def dedup_command(
     files: FilesArgument,
     out: Annotated[

@@ -59,6 +59,9 @@ def _section(path: str, command: Any) -> list[str]:
     rows = _param_rows(command, ctx)
     if rows:
         lines += ["| option | kind | meaning |", "|---|---|---|", *rows, ""]
+    examples = [line.strip() for line in (command.epilog or "").splitlines()[1:] if line.strip()]
+    if examples:
+        lines += ["Examples / contoh:", "", "```console", *examples, "```", ""]
     return lines
 
 

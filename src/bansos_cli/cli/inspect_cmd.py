@@ -77,7 +77,15 @@ _T = {
 }
 
 
-@app.command("inspect")
+@app.command(
+    "inspect",
+    epilog=(
+        "[bold]Contoh / examples:[/]\n"
+        "  bansos inspect daftar_penerima.xlsx\n"
+        "  bansos inspect export.xlsx --sheet 2 --header-row 5\n"
+        "  bansos inspect data.csv --json"
+    ),
+)
 def inspect_command(
     files: FilesArgument,
     sheet: SheetOption = None,

@@ -90,7 +90,15 @@ def _rp(value: int) -> str:
 ListOption = list[str] | None
 
 
-@app.command("reconcile")
+@app.command(
+    "reconcile",
+    epilog=(
+        "[bold]Contoh / examples:[/]\n"
+        "  bansos reconcile sk_penerima.xlsx laporan_penyaluran.xlsx\n"
+        "  bansos reconcile sk.xlsx bayar.xlsx --amount nominal --tolerance 100\n"
+        "  bansos reconcile periode_1.parquet periode_2.parquet --fuzzy --json"
+    ),
+)
 def reconcile_command(
     left: Annotated[
         str,

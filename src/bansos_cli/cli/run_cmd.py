@@ -156,7 +156,16 @@ def _build_config(
     return config.model_copy(update=updates), path
 
 
-@app.command("run")
+@app.command(
+    "run",
+    epilog=(
+        "[bold]Contoh / examples:[/]\n"
+        "  bansos run daftar_penerima.xlsx\n"
+        "  bansos run kecamatan/ --as-of 2025-07-01 --out hasil/\n"
+        "  bansos run --config bansos.yaml --json > ringkasan.json\n"
+        "  bansos run sk_penerima.xlsx --reconcile-with laporan_penyaluran.xlsx"
+    ),
+)
 def run_command(
     inputs: Annotated[
         list[str] | None,

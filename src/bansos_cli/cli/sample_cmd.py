@@ -21,7 +21,15 @@ from bansos_cli.sample import (
 RECON_LAYOUT = "rekonsiliasi"
 
 
-@app.command("sample")
+@app.command(
+    "sample",
+    epilog=(
+        "[bold]Contoh / examples:[/]\n"
+        "  bansos sample --out contoh.xlsx --layout siks_ng --rows 3000\n"
+        "  bansos sample --out besar.parquet --rows 1000000 --truth besar.truth.parquet\n"
+        "  bansos sample --out sk.xlsx --layout rekonsiliasi --paid-out bayar.xlsx"
+    ),
+)
 def sample_command(
     out: Annotated[
         Path,

@@ -96,7 +96,15 @@ _T: dict[str, dict[str, Any]] = {
 _COLOUR = {"error": "red", "warning": "yellow", "info": "blue", "ok": "green"}
 
 
-@app.command("validate")
+@app.command(
+    "validate",
+    epilog=(
+        "[bold]Contoh / examples:[/]\n"
+        "  bansos validate daftar_penerima.xlsx\n"
+        "  bansos validate kecamatan/*.xlsx --out hasil/ --lang en\n"
+        "  bansos validate daftar.csv --no-report --json > ringkasan.json"
+    ),
+)
 def validate_command(
     files: FilesArgument,
     out: Annotated[
