@@ -64,6 +64,7 @@ class ProgramResult:
             "rules_version": meta.rules_version if meta else None,
             "rules_file": str(program.ruleset.path),
             "counts": self.counts,
+            "capped": self.evaluation.capped,
             "rules": [
                 {
                     "id": c.rule_id,

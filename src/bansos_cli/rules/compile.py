@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from bansos_cli.rules.casting import DTYPES
+from bansos_cli.rules.family import CompiledCap, compile_cap
 from bansos_cli.rules.issues import RuleIssue, RulesError
 from bansos_cli.rules.loader import Origin, RuleSet
 from bansos_cli.rules.model import ParamValue, Rule
@@ -55,6 +56,8 @@ class CompiledProgram:
     as_of: dt.date
     parameters: dict[str, ResolvedParameter]
     rules: list[CompiledRule]
+    family_cap: CompiledCap | None = None
+    """At most N members of one family receive components (absent: no cap)."""
 
     @property
     def name(self) -> str:
@@ -249,9 +252,11 @@ def compile_ruleset(
         compiled.append(
             CompiledRule(rule, sql, expr.alias(rule.id), messages[0], messages[1], amount, origin)
         )
+    cap, cap_issues = compile_cap(ruleset, resolved)
+    issues.extend(cap_issues)
     if any(i.severity == "error" for i in issues):
         return None, issues
-    return CompiledProgram(ruleset, as_of, resolved, compiled), issues
+    return CompiledProgram(ruleset, as_of, resolved, compiled, cap), issues
 
 
 def compile_rules(

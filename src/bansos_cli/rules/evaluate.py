@@ -10,7 +10,9 @@ Every rule gives one outcome per row, ``pass``, ``fail`` or ``unknown``:
 Status: a ``fail`` of an ``error`` rule -> ``TIDAK_LAYAK``; else a ``fail`` of a ``warning``
 rule or an ``unknown`` of an ``error``/``warning`` rule -> ``PERLU_VERIFIKASI``; else
 ``LAYAK``. Component rules never change the status; they list what a person qualifies for
-(nothing, with amount 0, when the person is ``TIDAK_LAYAK``).
+(nothing, with amount 0, when the person is ``TIDAK_LAYAK``). A program's ``family_cap``
+then takes the components away from the members of a family beyond the cap
+(:mod:`bansos_cli.rules.family`); ``capped`` marks those rows.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from bansos_cli.core.errors import InputFileError
 from bansos_cli.rules.casting import UNREADABLE_PREFIX, cast_frame
 from bansos_cli.rules.compile import CompiledProgram, CompiledRule
 from bansos_cli.rules.derive import derived_expr
+from bansos_cli.rules.family import CAPPED, KIND, apply_cap
 from bansos_cli.rules.model import Status
 
 OUTCOMES = ("pass", "fail", "unknown")
@@ -41,6 +44,7 @@ RESULT_COLUMNS = (
     "component_amount",
     "reasons",
     "unreadable",
+    CAPPED,
 )
 
 
@@ -69,6 +73,8 @@ class Evaluation:
     """Input column -> cells present but unreadable (they count as missing)."""
     missing_columns: list[str] = field(default_factory=list)
     """Declared (nullable) inputs absent from the data: every rule using them is undecided."""
+    capped: int = 0
+    """Rows that lost their components to the program's family cap."""
 
 
 def _outcome(rule: CompiledRule) -> pl.Expr:
@@ -175,7 +181,9 @@ def evaluate(
     # per distinct combination (few, in practice) and join them back, instead of assembling
     # per-row lists of strings (which dominated the run time).
     combos = evaluated.select(keys).unique()
-    decoded: dict[str, list[object]] = {c: [] for c in RESULT_COLUMNS if c != "status"}
+    decoded: dict[str, list[object]] = {
+        c: [] for c in RESULT_COLUMNS if c not in ("status", CAPPED)
+    }
     for combo in combos.iter_rows(named=True):  # one iteration per distinct combination
         failed = _decode(combo, "f", fail_ids)
         unknown = _decode(combo, "u", unknown_ids)
@@ -220,12 +228,17 @@ def evaluate(
         how="horizontal",
     )
     evaluated = evaluated.join(lookup, on=keys, how="left", maintain_order="left", nulls_equal=True)
+    if program.family_cap is not None:
+        evaluated = apply_cap(evaluated, program.family_cap, lang)
+    else:
+        evaluated = evaluated.with_columns(pl.lit(False).alias(CAPPED))
     count_exprs = [
         (pl.col(r.rule.id) == code).sum().alias(f"{r.rule.id}\x00{code}")
         for r in rules
         for code in (_PASS, _FAIL, _UNKNOWN)
     ] + [pl.col(f"{_UNREADABLE}{n}").sum().alias(f"{_UNREADABLE}{n}") for n in inputs]
-    counts = evaluated.select(count_exprs).row(0, named=True) if count_exprs else {}
+    count_exprs.append(pl.col(CAPPED).sum().alias(CAPPED))
+    counts = evaluated.select(count_exprs).row(0, named=True)
     rule_counts = [
         RuleCounts(
             r.rule.id,
@@ -237,6 +250,11 @@ def evaluate(
         )
         for r in rules
     ]
+    capped = int(counts[CAPPED] or 0)
+    if program.family_cap is not None:
+        rule_counts.append(
+            RuleCounts(program.family_cap.id, KIND, "info", evaluated.height - capped, capped, 0)
+        )
     unreadable = {n: int(counts[f"{_UNREADABLE}{n}"]) for n in inputs if n in present}
     keep = list(RESULT_COLUMNS)
     out = evaluated.select(keep)
@@ -253,5 +271,5 @@ def evaluate(
             )
         )
     return Evaluation(
-        program, out, rule_counts, {k: v for k, v in unreadable.items() if v}, missing
+        program, out, rule_counts, {k: v for k, v in unreadable.items() if v}, missing, capped
     )

@@ -69,6 +69,13 @@ def lint(paths: Iterable[Path], as_of: dt.date) -> LintReport:
                 add(issue)
         used = {p for r in ruleset.rules for p in scan(r.condition).params}
         used |= {r.amount for r in ruleset.rules if r.amount}
+        cap = ruleset.file.family_cap
+        if cap is not None:
+            used |= {cap.max_members} if isinstance(cap.max_members, str) else set()
+            if cap.message is not None:
+                used |= {
+                    n for n in ruleset.parameters if f"{{{n}}}" in cap.message.id + cap.message.en
+                }
         used |= {
             name
             for r in ruleset.rules

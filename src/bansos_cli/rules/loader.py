@@ -201,6 +201,7 @@ def _vocabulary() -> list[str]:
         m.ParameterValue,
         m.Derived,
         m.Rule,
+        m.FamilyCap,
         m.Message,
         m.TestCase,
         m.Expectation,

@@ -187,6 +187,64 @@ class Rule(_Strict):
         return self
 
 
+class FamilyCap(_Strict):
+    """A program-level cap: at most ``max_members`` persons of one family receive components.
+
+    Among the persons of one family (same normalised ``key``) who would receive at least one
+    component, the first ``max_members`` by total component amount (highest first, ties by
+    input row order) keep them; the others keep their status but get no components, amount 0
+    and the cap's reason. A row whose key is empty or does not match ``key_pattern`` is a
+    family of its own.
+    """
+
+    id: str = Field(
+        default="FAMILY-CAP",
+        pattern=RULE_ID_PATTERN,
+        description="Id shown in the reasons of capped rows and in the per-rule counts.",
+    )
+    key: str = Field(
+        pattern=NAME_PATTERN,
+        description="Input column (type string) that identifies a family, e.g. no_kk.",
+    )
+    key_pattern: str | None = Field(
+        default=None,
+        description="Regular expression the whole key must match (after removing spaces, "
+        "dots, dashes and apostrophes) to be grouped, e.g. '[0-9]{16}'; other keys are each "
+        "a family of their own. Absent: any non-empty key.",
+    )
+    max_members: int | str = Field(
+        description="At most this many members of one family receive components: a number "
+        "(1 or more) or the name of a parameter holding it (dated, with a source).",
+    )
+    order: Literal["amount"] = Field(
+        default="amount",
+        description="Who keeps the components: highest total amount first, then input order.",
+    )
+    message: Message | None = Field(
+        default=None,
+        description="Reason of a capped row; may use {max_members} and {parameter} names. "
+        "Default: 'Melebihi batas N anggota per keluarga' / 'Over the cap of N members "
+        "per family'.",
+    )
+    description: str | None = None
+
+    @field_validator("max_members", mode="before")
+    @classmethod
+    def _not_boolean(cls, value: Any) -> Any:
+        if isinstance(value, bool):  # pydantic would read true as 1
+            raise ValueError("give a whole number (1 or more) or a parameter name")
+        return value
+
+    @field_validator("max_members")
+    @classmethod
+    def _positive_or_name(cls, value: int | str) -> int | str:
+        if isinstance(value, int) and value < 1:
+            raise ValueError("must be 1 or more")
+        if isinstance(value, str) and not re.match(NAME_PATTERN, value):
+            raise ValueError(f"parameter name {value!r} must be lower_snake_case (a-z, 0-9, _)")
+        return value
+
+
 class Expectation(_Strict):
     """What one test row must give."""
 
@@ -198,6 +256,9 @@ class Expectation(_Strict):
         default=None, description="Exact set of components the row qualifies for."
     )
     amount: float | None = Field(default=None, description="Total component amount.")
+    capped: bool | None = Field(
+        default=None, description="True: the row lost its components to the family cap."
+    )
 
 
 class TestCase(_Strict):
@@ -247,6 +308,10 @@ class RuleFile(_Strict):
     parameters: dict[str, Parameter] = Field(default_factory=dict)
     derived: dict[str, Derived] = Field(default_factory=dict)
     rules: list[Rule] = Field(default_factory=list)
+    family_cap: FamilyCap | None = Field(
+        default=None,
+        description="Program-level cap on the members of one family who receive components.",
+    )
     tests: list[TestCase] = Field(default_factory=list)
 
     @field_validator("inputs", "parameters", "derived")
@@ -256,3 +321,11 @@ class RuleFile(_Strict):
         if bad:
             raise ValueError(f"name {bad[0]!r} must be lower_snake_case (a-z, 0-9, _)")
         return value
+
+    @model_validator(mode="after")
+    def _cap_needs_program(self) -> RuleFile:
+        if self.family_cap is not None and self.program is None:
+            raise ValueError(
+                "'family_cap' belongs to a program file: a shared fragment cannot have one"
+            )
+        return self

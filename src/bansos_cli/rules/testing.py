@@ -118,6 +118,11 @@ def run_case(ruleset: RuleSet, case: TestCase, line: int | None) -> CaseResult:
                 f"{where}: components expected [{', '.join(sorted(expect.components))}], "
                 f"got [{', '.join(sorted(row['components']))}]"
             )
+        if expect.capped is not None and row["capped"] != expect.capped:
+            result.differences.append(
+                f"{where}: capped expected {str(expect.capped).lower()}, "
+                f"got {str(row['capped']).lower()}"
+            )
         if expect.amount is not None and abs(row["component_amount"] - expect.amount) > 0.005:
             result.differences.append(
                 f"{where}: amount expected {expect.amount:,.0f}, got {row['component_amount']:,.0f}"

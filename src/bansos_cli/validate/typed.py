@@ -34,6 +34,7 @@ FLAG_COLUMNS = (
     "pbi_jkn",
     "blt_dd",
     "status_padan",
+    "hamil",
 )
 NAME_COLUMNS = ("nama", "nama_ibu_kandung", "tempat_lahir")
 INT_COLUMNS = {"rt": "RT", "rw": "RW", "jumlah_anggota_keluarga": ""}

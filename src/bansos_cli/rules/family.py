@@ -1,0 +1,161 @@
+"""The family cap: at most N members of one family receive a program's components.
+
+PKH pays components to at most four members of a family (DOMAIN §8). Rules decide per
+person; the cap is applied afterwards, per family, with polars expressions (no loop over
+rows): among the rows of one family that would receive at least one component, rank by
+total component amount (highest first) then input order, and take the components away
+from every row ranked beyond the cap. A row whose family key is empty or malformed is never
+grouped with another row, so it is never capped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import polars as pl
+
+from bansos_cli.rules.issues import RuleIssue
+from bansos_cli.rules.loader import RuleSet
+from bansos_cli.rules.model import FamilyCap, InputType
+from bansos_cli.rules.params import ResolvedParameter, format_value
+
+KIND = "family_cap"
+"""The ``kind`` of the cap's entry in the per-rule counts."""
+CAPPED = "capped"
+"""The Boolean result column: the row lost its components to the cap."""
+
+_SEPARATORS = r"[\s.\-']"
+_INDEX, _FAMILY, _AMOUNT, _RECEIVES = "row", "family", "amount", "receives"
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+_DEFAULT_MESSAGE = {
+    "id": "Melebihi batas {max_members} anggota per keluarga",
+    "en": "Over the cap of {max_members} members per family",
+}
+
+
+@dataclass(frozen=True)
+class CompiledCap:
+    """A family cap resolved at a reference date."""
+
+    cap: FamilyCap
+    max_members: int
+    message_id: str
+    message_en: str
+
+    @property
+    def id(self) -> str:
+        return self.cap.id
+
+    def family_expr(self) -> pl.Expr:
+        """The normalised family key, or null when it is empty or malformed."""
+        key = pl.col(self.cap.key).str.replace_all(_SEPARATORS, "")
+        pattern = self.cap.key_pattern
+        valid = key.str.contains(f"^(?:{pattern})$") if pattern else key.str.len_chars() > 0
+        return pl.when(valid).then(key)
+
+
+def compile_cap(
+    ruleset: RuleSet, resolved: dict[str, ResolvedParameter]
+) -> tuple[CompiledCap | None, list[RuleIssue]]:
+    """Check the program's ``family_cap`` against the inputs and parameters in force."""
+    cap = ruleset.file.family_cap
+    if cap is None:
+        return None, []
+    path = str(ruleset.path)
+    issues: list[RuleIssue] = []
+
+    def issue(key: str, msg: str) -> None:
+        line = ruleset.line_of("family_cap", key)
+        issues.append(RuleIssue(path, line, f"family_cap.{key}", "FAMILY_CAP", msg, cap.id))
+
+    spec = ruleset.inputs.get(cap.key)
+    if spec is None:
+        issue("key", f"{cap.key!r} is not an input: declare it under 'inputs' (type string)")
+    elif spec.type != InputType.string:
+        issue("key", f"input {cap.key!r} must be of type string, not {spec.type.value}")
+    if cap.key_pattern is not None:
+        try:
+            pl.select(pl.lit("").str.contains(f"^(?:{cap.key_pattern})$"))
+        except Exception as exc:  # polars raises several error types for a bad regex
+            first = str(exc).strip().splitlines()
+            issue("key_pattern", f"not a valid regular expression: {first[0] if first else exc}")
+    limit: int | None = None
+    if isinstance(cap.max_members, int):
+        limit = cap.max_members
+    elif cap.max_members not in ruleset.parameters:
+        issue("max_members", f"unknown parameter {cap.max_members!r}")
+    elif cap.max_members in resolved:  # else already reported as PARAM_NO_VALUE
+        value = resolved[cap.max_members].value
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            issue(
+                "max_members",
+                f"parameter {cap.max_members!r} is {value!r}: it must be a whole number, 1 or more",
+            )
+        else:
+            limit = value
+    templates = cap.message.model_dump() if cap.message else _DEFAULT_MESSAGE
+    messages: dict[str, str] = {}
+    for lang in ("id", "en"):
+        shown = {n: format_value(p.value, lang) for n, p in resolved.items()}
+        if limit is not None:
+            shown["max_members"] = format_value(limit, lang)
+        template = templates[lang]
+        bad = [n for n in _PLACEHOLDER.findall(template) if n not in shown]
+        if bad and limit is not None:
+            issue(f"message.{lang}", f"message.{lang} uses unknown parameter {{{bad[0]}}}")
+        messages[lang] = _PLACEHOLDER.sub(
+            lambda mt, values=shown: values.get(mt.group(1), mt.group()), template
+        )
+    if issues or limit is None:
+        return None, issues
+    return CompiledCap(cap, limit, messages["id"], messages["en"]), []
+
+
+def capped_rows(frame: pl.DataFrame, cap: CompiledCap) -> pl.Series:
+    """Boolean per row of ``frame``: the row is beyond its family's cap.
+
+    ``frame`` has the cap's key column and the ``components`` and ``component_amount``
+    results. Only the receivers of families larger than the cap are ranked: a count per
+    hash of the key finds them cheaply (a hash collision can only make a bucket larger, so
+    no over-full family is missed), then the exact key, amount and row order decide.
+    """
+    candidates = frame.select(
+        pl.int_range(pl.len(), dtype=pl.UInt32).alias(_INDEX),
+        cap.family_expr().alias(_FAMILY),
+        pl.col("component_amount").alias(_AMOUNT),
+        (pl.col("components").list.len() > 0).alias(_RECEIVES),
+    ).filter(pl.col(_RECEIVES) & pl.col(_FAMILY).is_not_null())
+    over_full = candidates.filter(pl.len().over(pl.col(_FAMILY).hash()) > cap.max_members)
+    beyond = (
+        over_full.sort([_FAMILY, _AMOUNT, _INDEX], descending=[False, True, False])
+        .filter(pl.int_range(pl.len()).over(_FAMILY) >= cap.max_members)
+        .get_column(_INDEX)
+    )
+    return pl.repeat(False, frame.height, dtype=pl.Boolean, eager=True).scatter(beyond, True)
+
+
+def apply_cap(frame: pl.DataFrame, cap: CompiledCap, lang: str) -> pl.DataFrame:
+    """Take the components away from the members of a family beyond the cap.
+
+    ``frame`` has the cap's key column and the ``components``, ``component_amount`` and
+    ``reasons`` results; a Boolean ``capped`` column is added.
+    """
+    reason = f"{cap.id}: {cap.message_id if lang == 'id' else cap.message_en}"
+    reasons = pl.col("reasons")
+    return frame.with_columns(capped_rows(frame, cap).alias(CAPPED)).with_columns(
+        pl.when(pl.col(CAPPED))
+        .then(pl.lit([], dtype=pl.List(pl.String)))
+        .otherwise(pl.col("components"))
+        .alias("components"),
+        pl.when(pl.col(CAPPED))
+        .then(pl.lit(0.0))
+        .otherwise(pl.col("component_amount"))
+        .alias("component_amount"),
+        pl.when(pl.col(CAPPED) & (reasons == ""))
+        .then(pl.lit(reason))
+        .when(pl.col(CAPPED))
+        .then(reasons + pl.lit(f"; {reason}"))
+        .otherwise(reasons)
+        .alias("reasons"),
+    )
