@@ -20,6 +20,7 @@ _ID = {
         "satu-satunya sheet dengan judul kolom daftar penerima"
     ),
     "best header match among sheets": "judul kolom paling cocok di antara semua sheet",
+    "one of several sheets with the same columns": "salah satu dari beberapa sheet berkolom sama",
     _HIDDEN: " (sheet tersembunyi: tidak ada sheet tampil dengan judul kolom yang dapat dipakai)",
     "given with --header-row": "ditentukan dengan --header-row",
     "best match with known column names": "paling cocok dengan nama kolom yang dikenal",

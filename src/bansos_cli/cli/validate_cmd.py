@@ -214,10 +214,16 @@ def _examples(findings: pl.DataFrame) -> dict[str, tuple[str, str]]:
             .alias("value")
         )
     )
-    several = findings.get_column("source").n_unique() > 1
+    files = findings.get_column("source").n_unique() > 1
+    sheets = findings.get_column("sheet").n_unique() > 1
+
+    def label(r: dict[str, Any]) -> str:
+        where = f"{r['sheet']}!{r['row']}" if sheets else str(r["row"])
+        return f"{r['source']}:{where}" if files else where
+
     return {
-        r["code"]: (f"{r['source']}:{r['row']}" if several else str(r["row"]), r["value"] or "")
-        for r in first.select("code", "source", "row", "value").to_dicts()
+        r["code"]: (label(r), r["value"] or "")
+        for r in first.select("code", "source", "sheet", "row", "value").to_dicts()
     }
 
 

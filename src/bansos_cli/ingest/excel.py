@@ -94,6 +94,10 @@ def _select_sheet(name: str | int, names: list[str], path: Path) -> str:
     )
 
 
+SAME_LAYOUT_REASON = "one of several sheets with the same columns"
+"""``SourceInfo.sheet_reason`` of each sheet read from a workbook with several such sheets."""
+
+
 def read_excel(
     path: Path,
     fmt: str,
@@ -101,8 +105,13 @@ def read_excel(
     sheet: str | int | None,
     header_row: int | None,
     mapping: dict[str, str],
-) -> tuple[pl.DataFrame, SourceInfo]:
-    """Read the data sheet of a workbook (see :func:`bansos_cli.ingest.read_inputs`)."""
+) -> list[tuple[pl.DataFrame, SourceInfo]]:
+    """Read the data sheet(s) of a workbook (see :func:`bansos_cli.ingest.read_inputs`).
+
+    Without ``sheet``, the visible sheet that looks most like a beneficiary list is read,
+    together with every other visible sheet whose header maps to the same columns (a workbook
+    with one sheet per desa), in workbook order, one ``(frame, info)`` per sheet.
+    """
     reader = _open(path)
     names = list(reader.sheet_names)
     if not names:
@@ -113,10 +122,10 @@ def read_excel(
             parts = excel_cells.xlsx_sheet_parts(path)
         except (KeyError, OSError, ValueError, SyntaxError):
             parts = {}
-    info = SourceInfo(path=str(path), format=fmt)
 
     candidates: list[_Candidate] = []
     chosen: _Candidate | None = None
+    reason = ""
     if sheet is not None:
         target = _select_sheet(sheet, names, path)
         scan = _start_scan(path, target, parts)
@@ -124,10 +133,10 @@ def read_excel(
         guess = _guess(frame, header_row, mapping)
         visible = parts.get(target, ("", True))[1]
         chosen = _Candidate(
-            target, names.index(target), visible, frame, positions, guess, frame.height
+            target, names.index(target), visible, frame, positions, guess, frame.height, None, scan
         )
         candidates = [chosen]
-        info.sheet_reason = "chosen with --sheet"
+        reason = "chosen with --sheet"
     else:
         order = sorted(range(len(names)), key=lambda i: (not parts.get(names[i], ("", True))[1], i))
         for i in order:
@@ -144,31 +153,33 @@ def read_excel(
                 name, i, visible, frame, positions, guess, frame.height, _top_rows(frame), scan
             )
             candidates.append(candidate)
-            if guess is not None and (chosen is None or _better(candidate, chosen)):
-                if chosen is not None:
-                    chosen.frame = None  # free the loser early
+            if guess is None:
+                candidate.frame = None  # not a list: free it early
+            elif chosen is None or _better(candidate, chosen):
                 chosen = candidate
-            else:
-                candidate.frame = None
         if chosen is None:
             _no_header(path, candidates, reader)
         assert chosen is not None
         usable = [c for c in candidates if c.guess is not None]
         if len(names) == 1:
-            info.sheet_reason = "the only sheet"
+            reason = "the only sheet"
         elif len(usable) == 1:
-            info.sheet_reason = "the only sheet with a beneficiary-list header"
+            reason = "the only sheet with a beneficiary-list header"
         else:
-            info.sheet_reason = "best header match among sheets"
+            reason = "best header match among sheets"
         if not chosen.visible:
-            info.sheet_reason += " (hidden sheet: no visible sheet had a usable header)"
+            reason += " (hidden sheet: no visible sheet had a usable header)"
     assert chosen is not None and chosen.frame is not None
     if chosen.guess is None:
         _no_header(path, [chosen], reader)
     assert chosen.guess is not None
 
-    info.sheet = chosen.name
-    info.sheets = [
+    selected = [chosen, *_same_layout(chosen, candidates)] if sheet is None else [chosen]
+    selected.sort(key=lambda c: c.index)
+    for c in candidates:
+        if c not in selected:
+            c.frame = None
+    sheets = [
         SheetInfo(
             name=c.name,
             index=c.index,
@@ -179,6 +190,52 @@ def read_excel(
         )
         for c in sorted(candidates, key=lambda c: c.index)
     ]
+    out = []
+    for c in selected:
+        info = SourceInfo(path=str(path), format=fmt, sheet=c.name, sheets=sheets)
+        info.sheet_reason = SAME_LAYOUT_REASON if len(selected) > 1 else reason
+        out.append((_finish_sheet(c, path, info, mapping, header_row), info))
+        c.frame = None
+    if len(selected) > 1:
+        shown = ", ".join(c.name for c in selected)
+        out[0][1].notices.insert(
+            0,
+            Notice(
+                "MULTI_SHEET",
+                f"{len(selected)} sheets have the same columns and were all read ({shown}); "
+                "use --sheet to read only one",
+                f"{len(selected)} sheet memiliki kolom yang sama dan semuanya dibaca ({shown}); "
+                "pakai --sheet untuk membaca satu sheet saja",
+            ),
+        )
+    return out
+
+
+def _same_layout(chosen: _Candidate, candidates: list[_Candidate]) -> list[_Candidate]:
+    """The other visible sheets whose header maps to the same columns as ``chosen``'s."""
+    if not chosen.visible or chosen.guess is None:
+        return []
+    columns = set(chosen.guess.matches)
+    return [
+        c
+        for c in candidates
+        if c is not chosen
+        and c.visible
+        and c.frame is not None
+        and c.guess is not None
+        and set(c.guess.matches) == columns
+    ]
+
+
+def _finish_sheet(
+    chosen: _Candidate,
+    path: Path,
+    info: SourceInfo,
+    mapping: dict[str, str],
+    header_row: int | None,
+) -> pl.DataFrame:
+    """The text frame of one chosen sheet, with its notices and number-cell flags."""
+    assert chosen.frame is not None and chosen.guess is not None
     if chosen.frame.height >= EXCEL_MAX_ROWS:
         info.notices.append(
             Notice(
@@ -195,8 +252,7 @@ def read_excel(
         excel=True,
     )
     frame = finish_table(raw, info, mapping, header_forced=header_row is not None)
-    frame = _mark_number_cells(frame, path, chosen.name, chosen.scan, info)
-    return frame, info
+    return _mark_number_cells(frame, path, chosen.name, chosen.scan, info)
 
 
 def _guess(

@@ -45,8 +45,9 @@ ProgressCallback = Callable[[str, int, int], None]
 
 def read_file(
     path: Path, options: ReadOptions, mapping: dict[str, str]
-) -> tuple[pl.DataFrame, SourceInfo]:
-    """Read one file into (frame, info); the frame has ``_row`` but no ``_source``/``_sheet``."""
+) -> list[tuple[pl.DataFrame, SourceInfo]]:
+    """Read one file into ``(frame, info)`` parts, one per data sheet (a text or Parquet file
+    has one); each frame has ``_row`` but no ``_source``/``_sheet``."""
     fmt = file_format(path)
     precheck(path, fmt)
     if fmt in EXCEL_FORMATS.values():
@@ -54,14 +55,16 @@ def read_file(
             path, fmt, sheet=options.sheet, header_row=options.header_row, mapping=mapping
         )
     if fmt == "parquet":
-        return read_parquet(path, mapping=mapping)
-    return read_text(
-        path,
-        header_row=options.header_row,
-        mapping=mapping,
-        encoding=options.encoding,
-        delimiter=options.delimiter,
-    )
+        return [read_parquet(path, mapping=mapping)]
+    return [
+        read_text(
+            path,
+            header_row=options.header_row,
+            mapping=mapping,
+            encoding=options.encoding,
+            delimiter=options.delimiter,
+        )
+    ]
 
 
 def read_inputs(
@@ -87,20 +90,20 @@ def read_inputs(
     for index, path in enumerate(files):
         if progress:
             progress(path.name, index, len(files))
-        frame, info = read_file(path, options, mapping)
-        meta = []
-        if SOURCE not in frame.columns:
-            info.source = labels[index]
-            meta.append(pl.lit(labels[index]).alias(SOURCE))
-        if SHEET not in frame.columns:
-            meta.append(pl.lit(info.sheet or "").alias(SHEET))
-        frame = frame.with_columns(meta)
-        for column in ID_COLUMNS:
-            flag = f"_num_{column}"
-            if column in frame.columns and flag not in frame.columns:
-                frame = frame.with_columns(pl.lit(None, dtype=pl.Boolean).alias(flag))
-        frames.append(frame)
-        infos.append(info)
+        for frame, info in read_file(path, options, mapping):
+            meta = []
+            if SOURCE not in frame.columns:
+                info.source = labels[index]
+                meta.append(pl.lit(labels[index]).alias(SOURCE))
+            if SHEET not in frame.columns:
+                meta.append(pl.lit(info.sheet or "").alias(SHEET))
+            frame = frame.with_columns(meta)
+            for column in ID_COLUMNS:
+                flag = f"_num_{column}"
+                if column in frame.columns and flag not in frame.columns:
+                    frame = frame.with_columns(pl.lit(None, dtype=pl.Boolean).alias(flag))
+            frames.append(frame)
+            infos.append(info)
     combined = pl.concat(frames, how="diagonal_relaxed") if len(frames) > 1 else frames[0]
     front = [SOURCE, SHEET, ROW]
     combined = combined.select([*front, *[c for c in combined.columns if c not in front]])

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from bansos_cli.core import casts
-from bansos_cli.core.columns import ROW, SOURCE
+from bansos_cli.core.columns import ROW, SHEET, SOURCE
 from bansos_cli.core.privacy import mask_id_expr
 from bansos_cli.validate import regions
 from bansos_cli.validate.typed import FLAG_COLUMNS, RID, region_name_mismatch
@@ -217,13 +217,18 @@ def build_rules(frame: pl.DataFrame, *, reference: dt.date, max_age: int, lang: 
 def _other_rows_detail(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
     """``_rid``/``_detail`` for every row whose NIK also appears on another row."""
     word = "baris" if lang == "id" else "rows"
-    sources = frame.get_column(SOURCE)
-    several = bool(sources.len()) and bool((sources != sources.first()).any())
-    label = (
-        pl.concat_str([pl.col(SOURCE), pl.lit(":"), pl.col(ROW).cast(pl.String)])
-        if several
-        else pl.col(ROW).cast(pl.String)
-    )
+
+    def varies(column: str) -> bool:
+        values = frame.get_column(column)
+        return bool(values.len()) and bool((values != values.first()).any())
+
+    # the other rows as the officer finds them: file:sheet!row, naming only what varies
+    parts: list[pl.Expr] = []
+    if varies(SOURCE):
+        parts += [pl.col(SOURCE), pl.lit(":")]
+    if varies(SHEET):
+        parts += [pl.col(SHEET), pl.lit("!")]
+    label = pl.concat_str([*parts, pl.col(ROW).cast(pl.String)])
     # 16 digits fit in a UInt64: hashing integers is much cheaper than hashing text
     # repeated values found on the sorted numbers (a sort beats hashing 1M values here)
     numbers = frame.get_column("_n_nik").drop_nulls().sort()
@@ -232,7 +237,7 @@ def _other_rows_detail(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
         pl.col("_ok_nik") & pl.col("_n_nik").is_in(repeated.implode())
     ).to_series()
     dup = (
-        frame.select(RID, "_v_nik", SOURCE, ROW)
+        frame.select(RID, "_v_nik", SOURCE, SHEET, ROW)
         .filter(candidates)
         .lazy()
         .select(RID, pl.col("_v_nik"), label.alias("_label"))
