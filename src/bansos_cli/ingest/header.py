@@ -77,6 +77,57 @@ def find_header(rows: Sequence[Sequence[object]], mapping: dict[str, str]) -> He
     return best
 
 
+# a cell that holds a value, not a header word: a long digit run (NIK, KK, a year) or a
+# column number such as "(3)"
+_VALUE_CELL = re.compile(r"\d{3,}|^\(?\s*\d{1,3}\s*\)?\.?$")
+
+
+def two_row_header(
+    top: Sequence[object], below: Sequence[object], mapping: dict[str, str]
+) -> list[str] | None:
+    """Header names of a two-row header, or None when the rows do not form one.
+
+    Government templates group columns under a merged cell (``KELAHIRAN`` over ``TEMPAT`` and
+    ``TANGGAL``; ``ALAMAT`` over ``RT`` and ``RW``) while other headers span both rows. A
+    merged cell holds its text in its first cell only, so a group covers the blank cells to
+    its right that have a sub-header below. Each grouped column is named by the first of
+    ``<sub> <group>``, ``<group> <sub>``, ``<sub>`` (and ``<sub> LAHIR`` under a birth group)
+    that is a known column name; otherwise ``<group> <sub>``. The caller keeps the result
+    only when it names more known columns than the single row did.
+    """
+    tops = [cell_text(c) for c in top]
+    subs = [cell_text(c) for c in below]
+    if not any(subs) or not any(tops):
+        return None
+    if any(_VALUE_CELL.search(text) for text in (*tops, *subs) if text):
+        return None
+    names: list[str] = []
+    group = ""
+    for head, sub in zip(tops, subs, strict=True):
+        if head:
+            group = head
+        elif not sub:
+            group = ""  # a column blank in both rows ends a merged group
+        if not sub:
+            names.append(head)
+        elif not group:
+            names.append(sub)
+        else:
+            names.append(_grouped_name(group, sub, mapping))
+    return names
+
+
+def _grouped_name(group: str, sub: str, mapping: dict[str, str]) -> str:
+    candidates = [f"{sub} {group}", f"{group} {sub}", sub]
+    folded = header_key(group)
+    if "LAHIR" in folded or folded == "TTL":
+        candidates.insert(0, f"{sub} LAHIR")
+    for text in candidates:
+        if canonical_for(text, mapping) is not None:
+            return text
+    return f"{group} {sub}"
+
+
 def is_column_number_row(cells: Sequence[object]) -> bool:
     """True for the "(1) (2) (3) ..." row that government templates put under the header."""
     numbers = []

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import polars as pl
 
 from bansos_cli.core.columns import ROW
-from bansos_cli.ingest.header import cell_text, is_column_number_row, name_columns
+from bansos_cli.ingest.header import (
+    cell_text,
+    is_column_number_row,
+    name_columns,
+    score_row,
+    two_row_header,
+)
 from bansos_cli.ingest.model import Notice, SourceInfo
 
 
@@ -22,6 +29,9 @@ class RawTable:
     first_row_number: int
     """Excel row / file line number of ``frame`` row 0."""
     excel: bool
+    above: Sequence[object] | None = None
+    """The record just above ``frame`` row 0 when the frame starts at the header (text files),
+    so that a group-header row above the header can still be joined."""
 
 
 def blank(expr: pl.Expr) -> pl.Expr:
@@ -70,6 +80,7 @@ def finish_table(
         "given with --header-row" if header_forced else "best match with known column names"
     )
     start = raw.header_index + 1
+    headers, start = _two_row_header(raw, headers, start, info, mapping)
     if start < frame.height and is_column_number_row(frame.row(start)):
         info.notices.append(
             Notice(
@@ -122,6 +133,40 @@ def finish_table(
     data = _drop_footer(data, names, info)
     info.rows = data.height
     return data
+
+
+def _two_row_header(
+    raw: RawTable,
+    headers: list[object],
+    start: int,
+    info: SourceInfo,
+    mapping: dict[str, str],
+) -> tuple[list[object], int]:
+    """Headers and first data index after joining a sub-header row below (or a group row
+    above) the detected header row, when that names more known columns."""
+    frame = raw.frame
+    base = score_row(headers, mapping).score
+    below = frame.row(start) if start < frame.height else None
+    above = frame.row(raw.header_index - 1) if raw.header_index > 0 else raw.above
+    if above is not None:  # a text record above the header may have fewer or more fields
+        above = [*above[: len(headers)], *[None] * (len(headers) - len(above))]
+    for top, sub, first in ((headers, below, raw.header_index), (above, headers, start - 2)):
+        if top is None or sub is None:
+            continue
+        names = two_row_header(top, sub, mapping)
+        if names is None or score_row(names, mapping).score <= base:
+            continue
+        rows = f"{raw.first_row_number + first}-{raw.first_row_number + first + 1}"
+        info.header_row = raw.first_row_number + first
+        info.notices.append(
+            Notice(
+                "TWO_ROW_HEADER",
+                f"the column headers span rows {rows} (grouped headers were joined)",
+                f"judul kolom terdiri atas dua baris ({rows}; judul kelompok digabung)",
+            )
+        )
+        return list(names), start + 1 if sub is not headers else start
+    return headers, start
 
 
 FOOTER_MAX_ROWS = 15

@@ -190,6 +190,7 @@ def read_text(
         header_index=0,
         first_row_number=guess.index + 1,
         excel=False,
+        above=rows[guess.index - 1] if guess.index > 0 else None,
     )
     return finish_table(raw_table, info, mapping, header_forced=header_row is not None), info
 

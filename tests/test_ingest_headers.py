@@ -1,0 +1,137 @@
+"""Two-row headers: grouped columns under a merged cell, as government templates draw them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import openpyxl
+import pytest
+from tests.ingest_builders import write_csv
+
+from bansos_cli.ingest import read_inputs
+from bansos_cli.pipeline.validate import run_validate
+
+NIK_A, KK = "3201014102800001", "3201012001150003"
+NIK_B = "3201010102800002"
+EXPECTED = [
+    "no",
+    "nik",
+    "no_kk",
+    "nama",
+    "tempat_lahir",
+    "tanggal_lahir",
+    "rt",
+    "rw",
+    "jenis_kelamin",
+]
+DATA = [
+    ["1", NIK_A, KK, "SITI AMINAH", "BOGOR", "01-02-1980", "001", "002", "P"],
+    ["2", NIK_B, KK, "BUDI", "BOGOR", "01-02-1980", "001", "002", "L"],
+]
+
+
+def _grouped_below(path: Path, *, column_numbers: bool = False) -> Path:
+    """Title on row 1, headers on rows 3-4: KELAHIRAN over TEMPAT/TANGGAL, ALAMAT over RT/RW."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "DATA"
+    sheet["A1"] = "DAFTAR PENERIMA BPNT KECAMATAN CIBINONG"
+    sheet.merge_cells("A1:I1")
+    top = ["NO", "NIK", "NO KK", "NAMA", "KELAHIRAN", None, "ALAMAT", None, "JENIS KELAMIN"]
+    sub = [None, None, None, None, "TEMPAT", "TANGGAL", "RT", "RW", None]
+    for col, value in enumerate(top, start=1):
+        sheet.cell(3, col, value)
+    for col, value in enumerate(sub, start=1):
+        sheet.cell(4, col, value)
+    for letter in "ABCDI":
+        sheet.merge_cells(f"{letter}3:{letter}4")
+    sheet.merge_cells("E3:F3")
+    sheet.merge_cells("G3:H3")
+    row = 5
+    if column_numbers:
+        for col in range(1, 10):
+            sheet.cell(row, col, f"({col})")
+        row += 1
+    for values in DATA:
+        for col, value in enumerate(values, start=1):
+            sheet.cell(row, col, value)
+        row += 1
+    book.save(path)
+    return path
+
+
+def test_grouped_headers_below_are_joined(tmp_path: Path) -> None:
+    result = read_inputs([_grouped_below(tmp_path / "bpnt.xlsx")])
+    info = result.sources[0]
+    assert [c.column for c in info.columns] == EXPECTED
+    assert info.header_row == 3
+    assert result.frame.get_column("_row").to_list() == [5, 6]
+    assert result.frame.get_column("tanggal_lahir").to_list() == ["01-02-1980"] * 2
+    assert result.frame.get_column("rw").to_list() == ["002", "002"]
+    assert [n.code for n in info.notices] == ["TWO_ROW_HEADER"]
+    assert "3-4" in info.notices[0].message
+
+
+def test_column_number_row_under_a_two_row_header_is_skipped(tmp_path: Path) -> None:
+    result = read_inputs([_grouped_below(tmp_path / "bpnt.xlsx", column_numbers=True)])
+    assert [c.column for c in result.sources[0].columns] == EXPECTED
+    assert result.frame.get_column("_row").to_list() == [6, 7]
+    assert [n.code for n in result.sources[0].notices] == ["TWO_ROW_HEADER", "COLUMN_NUMBER_ROW"]
+
+
+def test_group_row_above_the_best_header_row(tmp_path: Path) -> None:
+    top = ["NO", "IDENTITAS", "", "", "ALAMAT", ""]
+    sub = ["", "NIK", "NO KK", "NAMA", "RT", "RW"]
+    rows = [[r[0], r[1], r[2], r[3], r[6], r[7]] for r in DATA]
+    path = write_csv(tmp_path / "desa.csv", [top, sub, *rows])
+    result = read_inputs([path])
+    info = result.sources[0]
+    assert [c.column for c in info.columns] == ["no", "nik", "no_kk", "nama", "rt", "rw"]
+    assert info.header_row == 1
+    assert result.frame.get_column("_row").to_list() == [3, 4]
+    assert result.frame.get_column("no").to_list() == ["1", "2"]
+
+
+def test_a_data_row_under_the_header_is_not_taken_for_a_sub_header(tmp_path: Path) -> None:
+    header = ["NO", "NIK", "NAMA", "DESA", "KETERANGAN"]
+    missing_nik = ["", "", "SITI AMINAH", "CIBINONG", "PINDAH"]
+    path = write_csv(
+        tmp_path / "a.csv", [header, missing_nik, ["2", NIK_B, "BUDI", "CIBINONG", ""]]
+    )
+    result = read_inputs([path])
+    assert [c.column for c in result.sources[0].columns] == [
+        "no",
+        "nik",
+        "nama",
+        "desa",
+        "keterangan",
+    ]
+    assert result.frame.get_column("nama").to_list() == ["SITI AMINAH", "BUDI"]
+    assert result.sources[0].notices == []
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_validate_reads_a_two_row_header_export_cleanly(tmp_path: Path, fmt: str) -> None:
+    if fmt == "xlsx":
+        path = _grouped_below(tmp_path / "bpnt.xlsx")
+    else:
+        top = ["NO", "NIK", "NO KK", "NAMA", "KELAHIRAN", "", "ALAMAT", "", "JENIS KELAMIN"]
+        sub = ["", "", "", "", "TEMPAT", "TANGGAL", "RT", "RW", ""]
+        path = write_csv(tmp_path / "bpnt.csv", [top, sub, *DATA])
+    run = run_validate(
+        [path], out_dir=tmp_path / "out", reference_date=dt.date(2025, 7, 1), report=False
+    )
+    assert run.summary["rows"] == 2
+    # NIK_B is a man's NIK (day 01) on a row marked L: the file is clean
+    assert run.findings.height == 0, run.findings
+    assert run.records.get_column("tanggal_lahir").to_list() == [dt.date(1980, 2, 1)] * 2
+
+
+def test_a_short_title_line_above_a_csv_header_is_harmless(tmp_path: Path) -> None:
+    header = ["NO", "NIK", "NO KK", "NAMA"]
+    path = write_csv(tmp_path / "a.csv", [["DAFTAR PENERIMA"], header, DATA[0][:4]])
+    result = read_inputs([path])
+    assert [c.column for c in result.sources[0].columns] == ["no", "nik", "no_kk", "nama"]
+    assert result.frame.get_column("_row").to_list() == [3]
+    assert result.sources[0].notices == []
