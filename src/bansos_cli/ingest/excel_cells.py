@@ -27,6 +27,17 @@ _NS_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _CHUNK = 16 * 1024 * 1024
 
 
+_MERGE = re.compile(rb'<mergeCell ref="([A-Z]{1,3})(\d+):([A-Z]{1,3})(\d+)"')
+
+
+def _column_index(letters: bytes) -> int:
+    """Excel letters -> 0-based column index (``A`` -> 0, ``AB`` -> 27)."""
+    index = 0
+    for char in letters:
+        index = index * 26 + (char - 64)
+    return index - 1
+
+
 def xlsx_sheet_parts(path: Path) -> dict[str, tuple[str, bool]]:
     """Map sheet name -> (zip member of its XML, visible) from workbook.xml and its rels."""
     with zipfile.ZipFile(path) as archive:
@@ -91,6 +102,26 @@ class XlsxNumberScan:
                 chunks.append(chunk)
         except BaseException as exc:  # reported to the caller by rows()
             self._error = exc
+
+    def merged_ranges(self) -> list[tuple[int, int, int, int]]:
+        """The sheet's merged ranges as ``(first column, first row, last column, last row)``
+        (0-based columns, 1-based rows). Call before :meth:`rows`, which frees the XML.
+
+        ``<mergeCells>`` follows ``<sheetData>``, so only the text after it is searched.
+        """
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        chunks = self._chunks if self._chunks is not None else list(self._stream())
+        tail = b""
+        for chunk in reversed(chunks):
+            tail = chunk + tail
+            if b"</sheetData>" in tail or b"<sheetData/>" in tail:
+                break
+        ranges = []
+        for first, top, last, bottom in _MERGE.findall(tail):
+            ranges.append((_column_index(first), int(top), _column_index(last), int(bottom)))
+        return ranges
 
     def rows(self, letters: dict[str, str]) -> dict[str, np.ndarray]:
         """For each column (name -> Excel letters), the 1-based rows holding a number cell.
