@@ -12,8 +12,8 @@ import polars as pl
 from bansos_cli.core.columns import ID_COLUMNS, ROW, excel_column_letter
 from bansos_cli.core.errors import InputFileError
 from bansos_cli.ingest import excel_cells
+from bansos_cli.ingest.cell_fixes import fill_errors, fill_merged
 from bansos_cli.ingest.header import SCAN_ROWS, HeaderGuess, find_header, shown_cells
-from bansos_cli.ingest.merged import fill_merged
 from bansos_cli.ingest.model import Notice, SheetInfo, SourceInfo
 from bansos_cli.ingest.table import RawTable, finish_table
 
@@ -254,12 +254,16 @@ def _finish_sheet(
     )
     frame = finish_table(raw, info, mapping, header_forced=header_row is not None)
     merges: list[tuple[int, int, int, int]] = []
+    errors: list[tuple[int, int, str]] = []
     if chosen.scan is not None:  # before the number-cell scan, which frees the sheet XML
         try:
             merges = chosen.scan.merged_ranges()
-        except Exception:  # noqa: BLE001 - the values were read; only the merges are unknown
-            merges = []
+            errors = chosen.scan.error_cells()
+        except Exception:  # noqa: BLE001 - the values were read; only these extras are unknown
+            merges, errors = [], []
     frame = _mark_number_cells(frame, path, chosen.name, chosen.scan, info)
+    if errors:
+        frame = fill_errors(frame, errors, info)
     return fill_merged(frame, merges, info) if merges else frame
 
 

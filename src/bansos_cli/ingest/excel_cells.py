@@ -30,6 +30,10 @@ _CHUNK = 16 * 1024 * 1024
 _MERGE = re.compile(rb'<mergeCell ref="([A-Z]{1,3})(\d+):([A-Z]{1,3})(\d+)"')
 
 
+_REF = re.compile(rb' r="([A-Z]{1,3})(\d+)"')
+_VALUE = re.compile(rb"<v>([^<]*)</v>")
+
+
 def _column_index(letters: bytes) -> int:
     """Excel letters -> 0-based column index (``A`` -> 0, ``AB`` -> 27)."""
     index = 0
@@ -122,6 +126,28 @@ class XlsxNumberScan:
         for first, top, last, bottom in _MERGE.findall(tail):
             ranges.append((_column_index(first), int(top), _column_index(last), int(bottom)))
         return ranges
+
+    def error_cells(self) -> list[tuple[int, int, str]]:
+        """Cells holding an Excel error (``#N/A`` from a failed VLOOKUP, ``#REF!``, ...) as
+        ``(0-based column, 1-based row, error text)``; calamine reads them as empty. Call
+        before :meth:`rows`. Error cells are rare: a byte search finds their ``t="e"``."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        found: list[tuple[int, int, str]] = []
+        for chunk in self._chunks if self._chunks is not None else self._stream():
+            at = chunk.find(b' t="e"')
+            while at >= 0:
+                start = chunk.rfind(b"<c ", 0, at)
+                end = chunk.find(b">", at)
+                ref = _REF.search(chunk, start, end) if start >= 0 and end > 0 else None
+                close = chunk.find(b"</c>", end)
+                value = _VALUE.search(chunk, end, close) if ref and close > 0 else None
+                if ref and value:
+                    text = value.group(1).decode("utf-8", "replace")
+                    found.append((_column_index(ref.group(1)), int(ref.group(2)), text))
+                at = chunk.find(b' t="e"', at + 6)
+        return found
 
     def rows(self, letters: dict[str, str]) -> dict[str, np.ndarray]:
         """For each column (name -> Excel letters), the 1-based rows holding a number cell.

@@ -1,4 +1,4 @@
-"""Merged data cells (NO KK and ALAMAT merged over a family's rows) are filled down."""
+"""Cells calamine reads as empty: merged data cells (filled down) and Excel error cells."""
 
 from __future__ import annotations
 
@@ -75,3 +75,40 @@ def test_unmerged_blank_cells_stay_blank(tmp_path: Path) -> None:
     result = read_inputs([path])
     assert result.frame.get_column("no_kk").to_list() == [KK_A, None, None, KK_B]
     assert "no_kk" not in result.sources[0].notices[-1].message
+
+
+def _vlookup_workbook(path: Path) -> Path:
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("DATA")
+    sheet.write_row(0, 0, ["NO", "NIK", "NAMA", "DESIL"])
+    sheet.write_row(1, 0, ["1", "3201014102800001", "SITI AMINAH", "3"])
+    sheet.write_string(2, 0, "2")
+    sheet.write_formula(2, 1, "=VLOOKUP(C3,DTKS!A:B,2,0)", None, "#N/A")
+    sheet.write_string(2, 2, "BUDI")
+    sheet.write_formula(2, 3, "=DTKS!#REF!", None, "#REF!")
+    book.close()
+    return path
+
+
+def test_excel_error_cells_are_read_as_the_officer_sees_them(tmp_path: Path) -> None:
+    result = read_inputs([_vlookup_workbook(tmp_path / "gabungan.xlsx")])
+    assert result.frame.get_column("nik").to_list() == ["3201014102800001", "#N/A"]
+    assert result.frame.get_column("desil").to_list() == ["3", "#REF!"]
+    notice = result.sources[0].notices[-1]
+    assert notice.code == "EXCEL_ERRORS"
+    assert notice.message.startswith("2 cell(s) hold an Excel error (#N/A, #REF!)")
+
+
+def test_an_error_cell_is_a_finding_with_its_text_not_an_empty_cell(tmp_path: Path) -> None:
+    run = run_validate(
+        [_vlookup_workbook(tmp_path / "gabungan.xlsx")],
+        out_dir=tmp_path / "out",
+        reference_date=dt.date(2025, 7, 1),
+        report=False,
+    )
+    found = run.findings.select("row", "column", "value", "code").rows()
+    assert (3, "nik", "#N/A", "NIK_KARAKTER") in found
+    assert (3, "desil", "#REF!", "DESIL_RENTANG") in found
+    assert "WAJIB_KOSONG" not in run.findings.get_column("code").to_list()

@@ -1,5 +1,6 @@
-"""Merged data cells: a value that Excel shows once over several rows belongs to each of them.
+"""Cells that calamine reads as empty although the officer sees something in them.
 
+**Merged data cells**: a value that Excel shows once over several rows belongs to each of them.
 Village and kecamatan lists often merge the NO KK and ALAMAT cells of one family over the
 rows of its members. The workbook stores the value in the top cell only, so read as it is,
 every member but the first would have an empty NO KK. Here each merged range that spans
@@ -72,6 +73,41 @@ def fill_merged(frame: pl.DataFrame, ranges: list[Range], info: SourceInfo) -> p
             f"{shown}",
             f"sel gabungan (merge) mencakup beberapa baris; nilainya diberikan ke setiap baris "
             f"yang dicakup: {shown}",
+        )
+    )
+    return frame.with_columns(updates)
+
+
+def fill_errors(
+    frame: pl.DataFrame, cells: list[tuple[int, int, str]], info: SourceInfo
+) -> pl.DataFrame:
+    """``frame`` with the text of every Excel error cell (``#N/A``) in its data cell."""
+    by_position = {c.position: c.column for c in info.columns}
+    hits = [(by_position[col], row, text) for col, row, text in cells if col in by_position]
+    if not hits or frame.is_empty():
+        return frame
+    errors = pl.DataFrame(
+        hits, schema={"_column": pl.String, ROW: pl.Int64, "_error": pl.String}, orient="row"
+    )
+    rows = frame.select(pl.col(ROW).cast(pl.Int64))
+    updates = []
+    total = 0
+    for column, part in errors.partition_by("_column", as_dict=True).items():
+        name = str(column[0])
+        text = rows.join(part.select(ROW, "_error"), on=ROW, how="left", maintain_order="left")
+        error = text.get_column("_error")
+        total += int(error.is_not_null().sum())
+        updates.append(pl.coalesce(pl.lit(error), pl.col(name)).alias(name))
+    if not total:
+        return frame
+    kinds = ", ".join(sorted(errors.get_column("_error").unique().to_list()))
+    info.notices.append(
+        Notice(
+            "EXCEL_ERRORS",
+            f"{total} cell(s) hold an Excel error ({kinds}), usually a failed formula such as "
+            "VLOOKUP; they are checked as written",
+            f"{total} sel berisi galat Excel ({kinds}), biasanya rumus yang gagal seperti "
+            "VLOOKUP; sel itu diperiksa apa adanya",
         )
     )
     return frame.with_columns(updates)
