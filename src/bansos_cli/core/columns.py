@@ -82,6 +82,18 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "TGL LHR",
         "TGLLAHIR",
     ),
+    # one cell "BOGOR, 01-02-1980": ingest splits it into tempat_lahir and tanggal_lahir
+    "tempat_tanggal_lahir": (
+        "TEMPAT TANGGAL LAHIR",
+        "TEMPAT, TANGGAL LAHIR",
+        "TEMPAT/TANGGAL LAHIR",
+        "TEMPAT DAN TANGGAL LAHIR",
+        "TEMPAT/TGL LAHIR",
+        "TEMPAT TGL LAHIR",
+        "TMP/TGL LAHIR",
+        "TMPT TGL LAHIR",
+        "TTL",
+    ),
     "jenis_kelamin": (
         "JENIS KELAMIN",
         "JK",

@@ -1,0 +1,58 @@
+"""Columns that exports combine in one cell, split into the canonical columns.
+
+Village lists often have one ``TEMPAT, TANGGAL LAHIR`` (TTL) column holding
+``BOGOR, 01-02-1980``. Without a separate TANGGAL LAHIR column no birth date would be checked,
+matched or used for ages; so the cell is split into ``tempat_lahir`` and ``tanggal_lahir``
+(the original column is kept as it is).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from bansos_cli.ingest.model import Notice, SourceInfo
+
+TTL = "tempat_tanggal_lahir"
+
+# the date at the end of the cell: 01-02-1980, 1/2/80, 1980-02-01, 1 Februari 1980, 1-FEB-80,
+# or an Excel serial; the text before it (without , / ; -) is the place
+_DATE_TAIL = (
+    r"(\d{1,2}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{2,4}"
+    r"|\d{4}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}"
+    r"|\d{1,2}\s*[-\s]\s*[A-Za-z]{3,9}\.?\s*[-\s]\s*\d{2,4}"
+    r"|\d{5})\s*$"
+)
+
+
+def split_birth(frame: pl.DataFrame, info: SourceInfo) -> pl.DataFrame:
+    """Add ``tempat_lahir``/``tanggal_lahir`` from a TTL column when the file has no birth-date
+    column of its own. A cell without a readable date at its end goes whole into
+    ``tanggal_lahir``, so that validation reports it instead of finding no date at all."""
+    if TTL not in frame.columns or "tanggal_lahir" in frame.columns:
+        return frame
+    text = pl.col(TTL).str.strip_chars()
+    date = text.str.extract(_DATE_TAIL, 1)
+    place = text.str.replace(_DATE_TAIL, "").str.strip_chars(" ,/;-\t")
+    added = [
+        pl.when(text.str.len_chars() > 0).then(pl.coalesce(date, text)).alias("tanggal_lahir"),
+    ]
+    if "tempat_lahir" not in frame.columns:
+        added.insert(
+            0,
+            pl.when(date.is_not_null() & (place.str.len_chars() > 0))
+            .then(place)
+            .alias("tempat_lahir"),
+        )
+    out = frame.with_columns(added)
+    names = [e.meta.output_name() for e in added]
+    at = out.columns.index(TTL) + 1
+    order = [c for c in out.columns if c not in names]
+    out = out.select([*order[:at], *names, *order[at:]])
+    info.notices.append(
+        Notice(
+            "TTL_SPLIT",
+            f"column {TTL!r} (place, date of birth) was split into {' and '.join(names)}",
+            f"kolom {TTL!r} (tempat, tanggal lahir) dipisah menjadi {' dan '.join(names)}",
+        )
+    )
+    return out
