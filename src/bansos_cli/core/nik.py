@@ -24,7 +24,11 @@ _ARABIC_INDIC = [chr(c) for c in range(0x0660, 0x066A)]
 _EXT_ARABIC_INDIC = [chr(c) for c in range(0x06F0, 0x06FA)]
 _DEVANAGARI = [chr(c) for c in range(0x0966, 0x0970)]
 _ASCII = [str(d) for d in range(10)]
-_SEPARATORS = r"[\s.\-'\u2018\u2019`\u2010\u2011\u2012\u2013\u2014\u00a0]"
+# spaces (incl. no-break), dots, dashes, apostrophes, and the invisible zero-width characters
+# that text copied from a web page or a chat carries along
+_SEPARATORS = (
+    r"[\s.\-'\u2018\u2019`\u2010\u2011\u2012\u2013\u2014\u00a0\u200b\u200c\u200d\u2060\ufeff]"
+)
 
 
 def fold_digits(expr: pl.Expr) -> pl.Expr:

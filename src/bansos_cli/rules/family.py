@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from bansos_cli.core.nik import clean_id
 from bansos_cli.rules.issues import RuleIssue
 from bansos_cli.rules.loader import RuleSet
 from bansos_cli.rules.model import FamilyCap, InputType
@@ -25,7 +26,6 @@ KIND = "family_cap"
 CAPPED = "capped"
 """The Boolean result column: the row lost its components to the cap."""
 
-_SEPARATORS = r"[\s.\-']"
 _INDEX, _FAMILY, _AMOUNT, _RECEIVES = "row", "family", "amount", "receives"
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 _DEFAULT_MESSAGE = {
@@ -49,7 +49,7 @@ class CompiledCap:
 
     def family_expr(self) -> pl.Expr:
         """The normalised family key, or null when it is empty or malformed."""
-        key = pl.col(self.cap.key).str.replace_all(_SEPARATORS, "")
+        key = clean_id(pl.col(self.cap.key))
         pattern = self.cap.key_pattern
         valid = key.str.contains(f"^(?:{pattern})$") if pattern else key.str.len_chars() > 0
         return pl.when(valid).then(key)
