@@ -135,3 +135,27 @@ def test_a_short_title_line_above_a_csv_header_is_harmless(tmp_path: Path) -> No
     assert [c.column for c in result.sources[0].columns] == ["no", "nik", "no_kk", "nama"]
     assert result.frame.get_column("_row").to_list() == [3]
     assert result.sources[0].notices == []
+
+
+def test_sex_tick_columns_under_jenis_kelamin_become_one_column(tmp_path: Path) -> None:
+    top = ["NO", "NIK", "NAMA", "JENIS KELAMIN", ""]
+    sub = ["", "", "", "L", "P"]
+    rows = [
+        ["1", NIK_A, "SITI AMINAH", "", "V"],
+        ["2", NIK_B, "BUDI", "✓", ""],
+        ["3", "3201014102800003", "NUR", "1", "1"],
+        ["4", "3201014102800004", "SRI", "", ""],
+    ]
+    path = write_csv(tmp_path / "posyandu.csv", [top, sub, *rows])
+    result = read_inputs([path])
+    frame = result.frame
+    assert frame.get_column("jenis_kelamin").to_list() == ["P", "L", "L+P", None]
+    assert frame.get_column("_row").to_list() == [3, 4, 5, 6]
+    assert {"jenis_kelamin_l", "jenis_kelamin_p"} <= set(frame.columns)
+    assert [n.code for n in result.sources[0].notices] == ["TWO_ROW_HEADER", "SEX_MARKS_JOINED"]
+    run = run_validate(
+        [path], out_dir=tmp_path / "out", reference_date=dt.date(2025, 7, 1), report=False
+    )
+    found = run.findings.select("row", "column", "code").rows()
+    assert (5, "jenis_kelamin", "JK_TIDAK_DIKENAL") in found
+    assert not any(r == 3 for r, _c, _code in found)  # SITI: a woman's NIK, ticked P

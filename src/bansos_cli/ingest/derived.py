@@ -4,12 +4,17 @@ Village lists often have one ``TEMPAT, TANGGAL LAHIR`` (TTL) column holding
 ``BOGOR, 01-02-1980``. Without a separate TANGGAL LAHIR column no birth date would be checked,
 matched or used for ages; so the cell is split into ``tempat_lahir`` and ``tanggal_lahir``
 (the original column is kept as it is).
+
+Others draw JENIS KELAMIN as two columns ``L`` and ``P`` under one merged cell, with a tick
+(``V``, ``✓``, ``1``, ``X``) in one of them; those become one ``jenis_kelamin`` column.
 """
 
 from __future__ import annotations
 
 import polars as pl
 
+from bansos_cli.core.columns import passthrough_name
+from bansos_cli.ingest.header import SEX_MARKS
 from bansos_cli.ingest.model import Notice, SourceInfo
 
 TTL = "tempat_tanggal_lahir"
@@ -56,3 +61,41 @@ def split_birth(frame: pl.DataFrame, info: SourceInfo) -> pl.DataFrame:
         )
     )
     return out
+
+
+_MARK_L, _MARK_P = passthrough_name(SEX_MARKS["L"]), passthrough_name(SEX_MARKS["P"])
+_NO_MARK = r"^\s*(?:0|-|TIDAK)?\s*$"
+
+
+def join_sex_marks(frame: pl.DataFrame, info: SourceInfo) -> pl.DataFrame:
+    """Add ``jenis_kelamin`` (``L``/``P``) from the two mark columns of a JENIS KELAMIN
+    group. A row ticked in both is given the text ``L+P`` (validation reports it as an unknown
+    sex code); a row ticked in neither gets no value. The mark columns are kept."""
+    if not {_MARK_L, _MARK_P} <= set(frame.columns) or "jenis_kelamin" in frame.columns:
+        return frame
+
+    def ticked(column: str) -> pl.Expr:
+        cell = pl.col(column).str.to_uppercase()
+        return cell.is_not_null() & ~cell.str.contains(_NO_MARK)
+
+    male, female = ticked(_MARK_L), ticked(_MARK_P)
+    sex = (
+        pl.when(male & female)
+        .then(pl.lit("L+P"))
+        .when(male)
+        .then(pl.lit("L"))
+        .when(female)
+        .then(pl.lit("P"))
+        .alias("jenis_kelamin")
+    )
+    out = frame.with_columns(sex)
+    at = out.columns.index(_MARK_P) + 1
+    order = [c for c in out.columns if c != "jenis_kelamin"]
+    info.notices.append(
+        Notice(
+            "SEX_MARKS_JOINED",
+            "the L and P tick columns under JENIS KELAMIN were joined into jenis_kelamin",
+            "kolom centang L dan P di bawah JENIS KELAMIN digabung menjadi jenis_kelamin",
+        )
+    )
+    return out.select([*order[:at], "jenis_kelamin", *order[at:]])

@@ -117,7 +117,26 @@ def two_row_header(
     return names
 
 
+SEX_MARKS = {"L": "JENIS KELAMIN L", "P": "JENIS KELAMIN P"}
+"""Header names of the two mark columns of a ``JENIS KELAMIN`` group over ``L`` and ``P``
+(a tick in one of them); ingest turns them into ``jenis_kelamin``."""
+_MALE_SUBS = {"L", "LK", "LAKILAKI", "PRIA"}
+_FEMALE_SUBS = {"P", "PR", "PEREMPUAN", "WANITA"}
+
+
+def header_score(names: Sequence[object], mapping: dict[str, str]) -> float:
+    """:func:`score_row` of header names, counting a pair of sex mark columns as the
+    ``jenis_kelamin`` column they become."""
+    if SEX_MARKS["L"] in names and SEX_MARKS["P"] in names:
+        names = ["JENIS KELAMIN" if n == SEX_MARKS["L"] else n for n in names]
+    return score_row(names, mapping).score
+
+
 def _grouped_name(group: str, sub: str, mapping: dict[str, str]) -> str:
+    if canonical_for(group, mapping) == "jenis_kelamin":
+        key = header_key(sub)
+        if key in _MALE_SUBS or key in _FEMALE_SUBS:
+            return SEX_MARKS["L" if key in _MALE_SUBS else "P"]
     candidates = [f"{sub} {group}", f"{group} {sub}", sub]
     folded = header_key(group)
     if "LAHIR" in folded or folded == "TTL":

@@ -10,9 +10,9 @@ import polars as pl
 from bansos_cli.core.columns import ROW
 from bansos_cli.ingest.header import (
     cell_text,
+    header_score,
     is_column_number_row,
     name_columns,
-    score_row,
     two_row_header,
 )
 from bansos_cli.ingest.model import Notice, SourceInfo
@@ -145,7 +145,7 @@ def _two_row_header(
     """Headers and first data index after joining a sub-header row below (or a group row
     above) the detected header row, when that names more known columns."""
     frame = raw.frame
-    base = score_row(headers, mapping).score
+    base = header_score(headers, mapping)
     below = frame.row(start) if start < frame.height else None
     above = frame.row(raw.header_index - 1) if raw.header_index > 0 else raw.above
     if above is not None:  # a text record above the header may have fewer or more fields
@@ -154,7 +154,16 @@ def _two_row_header(
         if top is None or sub is None:
             continue
         names = two_row_header(top, sub, mapping)
-        if names is None or score_row(names, mapping).score <= base:
+        if names is None:
+            continue
+        # joined only when that names more known columns, or (for a row below the header) as
+        # many and columns that had no header at all (the P of an L/P pair under one merged
+        # JENIS KELAMIN cell); a title row above never names a column by itself
+        score = header_score(names, mapping)
+        named = sub is not headers and sum(1 for n in names if n) > sum(
+            1 for h in headers if cell_text(h)
+        )
+        if score < base or (score == base and not named):
             continue
         rows = f"{raw.first_row_number + first}-{raw.first_row_number + first + 1}"
         info.header_row = raw.first_row_number + first
