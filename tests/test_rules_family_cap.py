@@ -291,6 +291,7 @@ def test_check_cli_shows_and_writes_the_capped_row(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output  # nobody is TIDAK_LAYAK
     line = next(x for x in result.stdout.splitlines() if "PKH-BATAS-KELUARGA" in x)
     assert line.replace("│", " ").split() == ["PKH-BATAS-KELUARGA", "family_cap", "5", "1", "0"]
+    assert "Komponen dilepas karena batas anggota per keluarga (baris): 1" in result.stdout
     eligibility = pl.read_parquet(out / "eligibility.parquet")
     capped = eligibility.filter(pl.col("capped"))
     assert capped["_row"].to_list() == [2]  # ANI (SD, the lowest amount), CSV line 2

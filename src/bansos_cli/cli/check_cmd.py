@@ -54,6 +54,7 @@ _T = {
         "unreadable": "Nilai tidak terbaca (dianggap kosong)",
         "missing": "Kolom tidak ada di data (aturan memakai kebijakan on_missing)",
         "uncertain": "Parameter belum pasti",
+        "capped": "Komponen dilepas karena batas anggota per keluarga (baris)",
         "written": "Ditulis",
     },
     "en": {
@@ -67,6 +68,7 @@ _T = {
         "unreadable": "Unreadable values (treated as missing)",
         "missing": "Columns absent from the data (their rules follow on_missing)",
         "uncertain": "Uncertain parameters",
+        "capped": "Components withdrawn by the per-family member cap (rows)",
         "written": "Written",
     },
 }
@@ -203,6 +205,8 @@ def _render(result: CheckResult, text: dict[str, str], defaulted: bool) -> None:
         console.print(table)
         counts = "  ".join(f"[{colours[s]}]{s}[/] {data['counts'][s]:,}" for s in STATUSES)
         console.print(f"  {counts}")
+        if data.get("capped"):
+            console.print(f"  {text['capped']}: {data['capped']:,}")
         if data["unreadable"]:
             shown = ", ".join(f"{k} {v:,}" for k, v in data["unreadable"].items())
             err_console.print(f"  [yellow]{text['unreadable']}:[/] {shown}")
