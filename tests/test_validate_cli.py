@@ -190,3 +190,12 @@ def test_input_notices_are_shown_in_the_chosen_language(tmp_path: Path) -> None:
     assert "! daftar.csv: file is not UTF-8; read as cp1252" in result.stderr
     quiet = _invoke(str(src), "--out", str(out), "--quiet")
     assert quiet.stderr == ""
+
+
+def test_inputs_line_shortens_many_sheets() -> None:
+    from bansos_cli.cli.validate_cmd import _inputs_line
+
+    inputs = [{"path": "x/kec.xlsx", "sheet": f"DESA {c}"} for c in "ABCDE"]
+    inputs.append({"path": "b.csv", "sheet": None})
+    assert _inputs_line(inputs) == "kec.xlsx [5 sheet: DESA A, DESA B, DESA C, ...], b.csv"
+    assert _inputs_line(inputs[:2]) == "kec.xlsx [DESA A, DESA B]"

@@ -227,14 +227,27 @@ def _examples(findings: pl.DataFrame) -> dict[str, tuple[str, str]]:
     }
 
 
+def _inputs_line(inputs: list[dict[str, Any]], shown: int = 3) -> str:
+    """``a.xlsx [DATA], b.csv``; a workbook read on many sheets as ``a.xlsx [12 sheet: DESA A,
+    DESA B, DESA C, ...]``."""
+    sheets: dict[str, list[str]] = {}
+    for i in inputs:
+        sheets.setdefault(Path(i["path"]).name, []).extend([i["sheet"]] if i.get("sheet") else [])
+    parts = []
+    for name, names in sheets.items():
+        if len(names) > shown:
+            parts.append(f"{name} [{len(names)} sheet: {', '.join(names[:shown])}, ...]")
+        elif names:
+            parts.append(f"{name} [{', '.join(names)}]")
+        else:
+            parts.append(name)
+    return ", ".join(parts)
+
+
 def _render(run: ValidateRun, text: dict[str, Any]) -> None:
     s = run.summary
     console.rule(f"[bold]{text['title']}[/]")
-    inputs = ", ".join(
-        f"{Path(i['path']).name}" + (f" [{i['sheet']}]" if i.get("sheet") else "")
-        for i in s["inputs"]
-    )
-    console.print(f"{text['inputs']}: {inputs}")
+    console.print(f"{text['inputs']}: {_inputs_line(s['inputs'])}")
     console.print(f"{text['reference']}: {s['reference_date']}")
     console.print(f"{text['rows']}: [bold]{s['rows']:,}[/] ({s['empty_rows']:,} {text['empty']})")
     st = s["by_status"]
