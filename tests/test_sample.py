@@ -284,7 +284,7 @@ def test_bad_options_raise_option_error(kwargs: dict, message: str) -> None:
 @given(
     rows=st.integers(1, 300),
     seed=st.integers(0, 2**31),
-    layout=st.sampled_from(["canonical", "siks_ng", "blt_dd"]),
+    layout=st.sampled_from(["canonical", "siks_ng", "blt_dd", "keluarga"]),
 )
 def test_any_size_gives_one_truth_row_per_row(rows: int, seed: int, layout: str) -> None:
     r = generate(rows, seed, layout=layout, region="3201")

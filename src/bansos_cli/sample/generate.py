@@ -205,6 +205,9 @@ def generate(
     elif layout == "siks_ng":
         frame = layouts.render_siks_ng(recs)
         sheets, data_sheet = _siks_ng_sheets(rng, frame, recs, where, reference_date)
+    elif layout == "keluarga":
+        frame = layouts.render_keluarga(recs)
+        sheets, data_sheet = _keluarga_sheets(rng, frame, recs, where, reference_date)
     else:
         frame = layouts.render_blt_dd(recs, rng)
         sheets, data_sheet = _blt_dd_sheets(rng, frame, recs, where, reference_date)
@@ -360,5 +363,32 @@ def _blt_dd_sheets(
         number_cells={"NIK": recs["nik_num"].to_numpy(), "NO KK": recs["kk_num"].to_numpy()},
         number_columns=("NO", "RT", "RW", "JUMLAH ANGGOTA KELUARGA", "DESIL"),
         footer_rows=footer,
+    )
+    return [data], 0
+
+
+def _keluarga_sheets(
+    rng: np.random.Generator,
+    frame: pl.DataFrame,
+    recs: pl.DataFrame,
+    region: Region,
+    reference: dt.date,
+) -> tuple[list[SheetSpec], int]:
+    prov, kab, kec = _region_titles(region)
+    titles = [
+        f"DAFTAR KELUARGA DAN ANGGOTA KELUARGA CALON PENERIMA BANSOS TAHUN {reference.year}",
+        (f"KECAMATAN {kec} - " if recs["kode_kecamatan"].n_unique() == 1 else "")
+        + f"{kab} - PROVINSI {prov}",
+    ]
+    data = SheetSpec(
+        "DATA KELUARGA",
+        frame,
+        title_rows=titles,
+        blank_before_header=1,
+        empty_before=_empty_rows(rng, frame.height),
+        number_cells={"NIK": recs["nik_num"].to_numpy(), "NO KK": recs["kk_num"].to_numpy()},
+        number_columns=("NO", "DESIL"),
+        header_groups=dict(layouts.KELUARGA_GROUPS),
+        merge_runs=layouts.KELUARGA_MERGED,
     )
     return [data], 0

@@ -14,7 +14,7 @@ import polars as pl
 
 from bansos_cli.sample.people import SHDK_LABELS
 
-LAYOUTS = ("canonical", "siks_ng", "blt_dd")
+LAYOUTS = ("canonical", "siks_ng", "blt_dd", "keluarga")
 
 SIKS_NG_HEADERS = (
     "ID DTKS",
@@ -57,6 +57,24 @@ BLT_DD_HEADERS = (
     "DESIL",
     "KETERANGAN",
 )
+KELUARGA_HEADERS = (
+    "NO",
+    "NO KK",
+    "NIK",
+    "NAMA",
+    "TEMPAT, TANGGAL LAHIR",
+    "L",
+    "P",
+    "HUBUNGAN KELUARGA",
+    "ALAMAT",
+    "RT",
+    "RW",
+    "DESIL",
+)
+KELUARGA_GROUPS = {"JENIS KELAMIN": ("L", "P")}
+"""Two-row header of the family list: JENIS KELAMIN merged over its L and P tick columns."""
+KELUARGA_MERGED = ("NO KK", "ALAMAT")
+"""Columns merged over the consecutive rows of one family, as village lists draw them."""
 CANONICAL_HEADERS = (
     "nik",
     "no_kk",
@@ -120,13 +138,23 @@ class SheetSpec:
     """Columns written as numbers wherever the text is all digits (RT/RW lose zeros)."""
     footer_rows: list[str] = field(default_factory=list)
     hidden: bool = False
+    header_groups: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Group title -> its consecutive member columns: a two-row header, the title merged
+    over the members' labels and every other header merged over both rows."""
+    merge_runs: tuple[str, ...] = ()
+    """Columns whose runs of equal consecutive values are written as one merged cell."""
 
     @property
     def header_row(self) -> int:
-        """Excel row (1-based) of the header."""
+        """Excel row (1-based) of the (first) header row."""
         if not self.title_rows:
             return 1
         return len(self.title_rows) + self.blank_before_header + 1
+
+    @property
+    def header_height(self) -> int:
+        """Rows the header takes: 2 with grouped columns, else 1."""
+        return 2 if self.header_groups else 1
 
     def excel_rows(self) -> np.ndarray:
         """Excel row (1-based) of every data row, counting title and empty rows."""
@@ -134,7 +162,7 @@ class SheetSpec:
         shift = np.zeros(n, dtype=np.int64)
         for pos in self.empty_before:
             shift[pos:] += 1
-        return self.header_row + 1 + np.arange(n, dtype=np.int64) + shift
+        return self.header_row + self.header_height + np.arange(n, dtype=np.int64) + shift
 
 
 def date_text(recs: pl.DataFrame, base: str) -> pl.Expr:
@@ -293,3 +321,24 @@ def render_blt_dd(recs: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
         pl.when(ket != "").then(ket).alias("ket"),
     )
     return frame.rename(dict(zip(frame.columns, BLT_DD_HEADERS, strict=True)))
+
+
+def render_keluarga(recs: pl.DataFrame) -> pl.DataFrame:
+    """A village family list: one row per person, family by family, place and date of birth
+    in one cell, sex as a tick in an L or a P column."""
+    tick = pl.lit("V")
+    frame = recs.select(
+        (pl.int_range(pl.len()) + 1).cast(pl.String).alias("no"),
+        "kk_show",
+        "nik_show",
+        "nama_show",
+        pl.concat_str([pl.col("tempat_lahir"), pl.lit(", "), date_text(recs, "dmy-")]).alias("ttl"),
+        pl.when(~pl.col("female_show")).then(tick).alias("l"),
+        pl.when(pl.col("female_show")).then(tick).alias("p"),
+        _hub().alias("hub"),
+        "alamat",
+        "rt",
+        "rw",
+        pl.col("desil").cast(pl.String),
+    )
+    return frame.rename(dict(zip(frame.columns, KELUARGA_HEADERS, strict=True)))

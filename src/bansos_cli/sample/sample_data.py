@@ -16,6 +16,8 @@ SIKS_NG_REGION = "320105"
 """Kecamatan Babakan Madang, Kabupaten Bogor."""
 BLT_DD_REGION = "320105"
 RECON_REGION = "320105"
+KELUARGA_REGION = "3201052001"
+"""Desa Cijayanti, Kecamatan Babakan Madang: a village family list."""
 
 
 def build(directory: str | Path) -> list[Path]:
@@ -39,6 +41,10 @@ def build(directory: str | Path) -> list[Path]:
         out / "sk_penerima.xlsx",
         out / "laporan_penyaluran.xlsx",
         out / "rekonsiliasi.truth.parquet",
+    )
+    family = generate(800, 20250705, layout="keluarga", region=KELUARGA_REGION)
+    written += write_sample(
+        family, out / "daftar_keluarga.xlsx", out / "daftar_keluarga.truth.parquet"
     )
     return written
 

@@ -62,11 +62,13 @@ def _write_sheet(ws: object, spec: SheetSpec, bold: object, title_fmt: object) -
         else:
             ws.write_string(r, 0, title, bold)  # type: ignore[attr-defined]
     header = spec.header_row - 1
-    for c, name in enumerate(frame.columns):
-        ws.write_string(header, c, name, bold)  # type: ignore[attr-defined]
+    _write_header(ws, spec, header, bold)
     ws.set_column(0, max(ncols - 1, 0), 18)  # type: ignore[attr-defined]
     rows = spec.excel_rows() - 1
     for c, name in enumerate(frame.columns):
+        if name in spec.merge_runs:
+            _write_runs(ws, spec, c, name, rows)
+            continue
         values = frame[name].to_list()
         number_mask = spec.number_cells.get(name)
         numeric_col = name in spec.number_columns
@@ -89,6 +91,57 @@ def _write_sheet(ws: object, spec: SheetSpec, bold: object, title_fmt: object) -
                 ws.write_string(start + k, col, text)  # type: ignore[attr-defined]
     if spec.hidden:
         ws.hide()  # type: ignore[attr-defined]
+
+
+def _write_header(ws: object, spec: SheetSpec, header: int, bold: object) -> None:
+    """One header row, or two when columns are grouped (merged cells as templates draw them)."""
+    columns = spec.frame.columns
+    if not spec.header_groups:
+        for c, name in enumerate(columns):
+            ws.write_string(header, c, name, bold)  # type: ignore[attr-defined]
+        return
+    member_of = {m: g for g, members in spec.header_groups.items() for m in members}
+    for c, name in enumerate(columns):
+        group = member_of.get(name)
+        if group is None:
+            ws.merge_range(header, c, header + 1, c, name, bold)  # type: ignore[attr-defined]
+            continue
+        members = spec.header_groups[group]
+        if name == members[0]:
+            last = c + len(members) - 1
+            ws.merge_range(header, c, header, last, group, bold)  # type: ignore[attr-defined]
+        ws.write_string(header + 1, c, name, bold)  # type: ignore[attr-defined]
+
+
+def _write_runs(ws: object, spec: SheetSpec, c: int, name: str, rows: np.ndarray) -> None:
+    """Write a column with each run of equal consecutive values as one merged cell (a run
+    never crosses an empty row of the data)."""
+    values = spec.frame[name].to_list()
+    number_mask = spec.number_cells.get(name)
+    numbers = [
+        bool(number_mask[i]) if number_mask is not None else False for i in range(len(values))
+    ]
+    start = 0
+    for i in range(1, len(values) + 1):
+        ends = (
+            i == len(values)
+            or values[i] != values[start]
+            or numbers[i] != numbers[start]
+            or rows[i] != rows[i - 1] + 1
+        )
+        if not ends:
+            continue
+        value = values[start]
+        if value is not None and value != "":
+            first, last = int(rows[start]), int(rows[i - 1])
+            cell: object = int(value) if numbers[start] else value
+            if last > first:
+                ws.merge_range(first, c, last, c, cell)  # type: ignore[attr-defined]
+            elif numbers[start]:
+                ws.write_number(first, c, int(value))  # type: ignore[attr-defined]
+            else:
+                ws.write_string(first, c, value)  # type: ignore[attr-defined]
+        start = i
 
 
 def write_frame(frame: pl.DataFrame, path: Path) -> Path:
