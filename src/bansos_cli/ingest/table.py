@@ -230,9 +230,9 @@ def _drop_footer(data: pl.DataFrame, names: list[str], info: SourceInfo) -> pl.D
         Notice(
             "FOOTER_SKIPPED",
             f"rows {rows[0]}-{rows[-1]} under the data look like a signature or totals block "
-            f"and were skipped ({len(rows)} rows)",
+            f"and were skipped ({len(rows)} rows with content)",
             f"baris {rows[0]}-{rows[-1]} di bawah data tampak seperti blok tanda tangan atau "
-            f"jumlah dan dilewati ({len(rows)} baris)",
+            f"jumlah dan dilewati ({len(rows)} baris berisi)",
         )
     )
     return data.head(data.height - len(rows))
