@@ -199,3 +199,15 @@ def test_inputs_line_shortens_many_sheets() -> None:
     inputs.append({"path": "b.csv", "sheet": None})
     assert _inputs_line(inputs) == "kec.xlsx [5 sheet: DESA A, DESA B, DESA C, ...], b.csv"
     assert _inputs_line(inputs[:2]) == "kec.xlsx [DESA A, DESA B]"
+
+
+def test_report_summary_lists_the_input_notices(tmp_path: Path) -> None:
+    sample = Path(__file__).resolve().parent.parent / "sample_data" / "blt_dd_desa.xlsx"
+    out = tmp_path / "out"
+    result = _invoke(str(sample), "--out", str(out), "--quiet")
+    assert result.exit_code == 1
+    sheet = openpyxl.load_workbook(out / "report.xlsx").worksheets[0]
+    cells = [[c for c in row if c is not None] for row in sheet.iter_rows(values_only=True)]
+    notices = [r for r in cells if r and str(r[0]).startswith("Perhatian: blt_dd_desa.xlsx")]
+    assert [str(r[1]).rsplit(" (", 1)[1] for r in notices] == ["FOOTER_SKIPPED)", "ID_AS_NUMBER)"]
+    assert "dilewati" in str(notices[0][1])

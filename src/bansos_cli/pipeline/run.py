@@ -325,7 +325,12 @@ def _write(result: RunResult, ingest: IngestResult, out: Path) -> None:
     if result.validation is not None:
         outputs["findings"] = write_table(result.validation.findings, out / "findings", formats)
         v_sheets, v_rows = validate_pipeline.report_sheets(
-            ingest.frame, result.validation, result.summary, mask=config.mask, lang=config.lang
+            ingest.frame,
+            result.validation,
+            result.summary,
+            mask=config.mask,
+            lang=config.lang,
+            sources=ingest.sources,
         )
         sheets += v_sheets
         summary_rows += v_rows
@@ -349,6 +354,8 @@ def _write(result: RunResult, ingest: IngestResult, out: Path) -> None:
         )
         sheets += r_sheets
         summary_rows += r_rows
+    if result.validation is None:
+        summary_rows += validate_pipeline.notice_rows(ingest.sources, config.lang)
     if config.report:
         title = "Ringkasan" if config.lang == "id" else "Summary"
         outputs["report"] = [write_report(out / "report.xlsx", sheets, summary_rows, title=title)]

@@ -154,6 +154,16 @@ def _summary_rows(
     return rows
 
 
+def notice_rows(sources: Sequence[SourceInfo], lang: str) -> list[tuple[str, object]]:
+    """Summary-sheet rows for the notices about the inputs (``Perhatian: file`` -> message)."""
+    label = "Perhatian" if lang == "id" else "Notice"
+    return [
+        (f"{label}: {Path(info.path).name}", f"{notice.text(lang)} ({notice.code})")
+        for info in sources
+        for notice in info.notices
+    ]
+
+
 def report_sheets(
     ingest_frame: pl.DataFrame,
     validation: ValidationResult,
@@ -161,10 +171,12 @@ def report_sheets(
     *,
     mask: bool,
     lang: str,
+    sources: Sequence[SourceInfo] = (),
 ) -> tuple[list[ReportSheet], list[tuple[str, object]]]:
     """The report.xlsx sheets of a validation (findings, original rows with highlighted cells)
     and its key/value rows for the summary sheet. ``summary`` may add ``inputs`` and
-    ``empty_rows``; the counts come from ``validation.counts``."""
+    ``empty_rows``; the counts come from ``validation.counts``; the notices of ``sources``
+    follow the counts."""
     sheets = [
         ReportSheet(
             "Temuan" if lang == "id" else "Findings",
@@ -173,7 +185,9 @@ def report_sheets(
         ),
         _original_sheet(ingest_frame, validation.records, validation.findings, mask),
     ]
-    return sheets, _summary_rows(validation.counts, summary, lang)
+    rows = _summary_rows(validation.counts, summary, lang)
+    notices = notice_rows(sources, lang)
+    return sheets, rows + ([("", ""), *notices] if notices else [])
 
 
 def run_validate(
@@ -233,7 +247,9 @@ def run_validate(
     }
     if report:
         step("report")
-        sheets, rows = report_sheets(ingest.frame, result, summary, mask=mask, lang=lang)
+        sheets, rows = report_sheets(
+            ingest.frame, result, summary, mask=mask, lang=lang, sources=ingest.sources
+        )
         outputs["report"] = [
             write_report(
                 out_dir / "report.xlsx",
