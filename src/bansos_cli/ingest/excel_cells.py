@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import threading
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
 from xml.etree import ElementTree
 
@@ -30,6 +30,7 @@ _CHUNK = 16 * 1024 * 1024
 _MERGE = re.compile(rb'<mergeCell ref="([A-Z]{1,3})(\d+):([A-Z]{1,3})(\d+)"')
 
 
+_ERROR_TYPE = b' t="e"'
 _REF = re.compile(rb' r="([A-Z]{1,3})(\d+)"')
 _VALUE = re.compile(rb"<v>([^<]*)</v>")
 
@@ -74,6 +75,8 @@ class XlsxNumberScan:
         self._member = member
         self._chunks: list[bytes] | None = []
         self._error: BaseException | None = None
+        self._with_errors: list[int] = []
+        """Indices of kept chunks holding an error cell, found while decompressing."""
         self._thread = threading.Thread(target=self._run, name="bansos-xlsx-scan", daemon=True)
         self._thread.start()
 
@@ -103,6 +106,8 @@ class XlsxNumberScan:
                 if kept > self.KEEP_BYTES:
                     self._chunks = None  # too big to keep: rows() streams again
                     return
+                if _ERROR_TYPE in chunk:
+                    self._with_errors.append(len(chunks))
                 chunks.append(chunk)
         except BaseException as exc:  # reported to the caller by rows()
             self._error = exc
@@ -135,8 +140,12 @@ class XlsxNumberScan:
         if self._error is not None:
             raise self._error
         found: list[tuple[int, int, str]] = []
-        for chunk in self._chunks if self._chunks is not None else self._stream():
-            at = chunk.find(b' t="e"')
+        if self._chunks is not None:  # the decompressing thread noted which chunks to parse
+            chunks: Iterable[bytes] = [self._chunks[i] for i in self._with_errors]
+        else:
+            chunks = self._stream()
+        for chunk in chunks:
+            at = chunk.find(_ERROR_TYPE)
             while at >= 0:
                 start = chunk.rfind(b"<c ", 0, at)
                 end = chunk.find(b">", at)
@@ -146,7 +155,7 @@ class XlsxNumberScan:
                 if ref and value:
                     text = value.group(1).decode("utf-8", "replace")
                     found.append((_column_index(ref.group(1)), int(ref.group(2)), text))
-                at = chunk.find(b' t="e"', at + 6)
+                at = chunk.find(_ERROR_TYPE, at + len(_ERROR_TYPE))
         return found
 
     def rows(self, letters: dict[str, str]) -> dict[str, np.ndarray]:
