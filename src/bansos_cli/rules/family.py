@@ -47,12 +47,18 @@ class CompiledCap:
     def id(self) -> str:
         return self.cap.id
 
-    def family_expr(self) -> pl.Expr:
-        """The normalised family key, or null when it is empty or malformed."""
-        key = clean_id(pl.col(self.cap.key))
+    def family_keys(self, frame: pl.DataFrame) -> pl.Series:
+        """The normalised family key of every row of ``frame``, null when it is empty or
+        malformed. Keys already written as plain digits skip the costly cleaning."""
+        raw = frame.get_column(self.cap.key).cast(pl.String)
+        plain = raw.str.contains(r"^[0-9]+$").fill_null(False)
+        key = raw.set(~plain, None)
+        if not plain.all():
+            cleaned = raw.filter(~plain).to_frame().select(clean_id(pl.col(raw.name)))
+            key = key.scatter(plain.not_().arg_true(), cleaned.to_series())
         pattern = self.cap.key_pattern
         valid = key.str.contains(f"^(?:{pattern})$") if pattern else key.str.len_chars() > 0
-        return pl.when(valid).then(key)
+        return key.set(~valid.fill_null(False), None)
 
 
 def compile_cap(
@@ -120,12 +126,16 @@ def capped_rows(frame: pl.DataFrame, cap: CompiledCap) -> pl.Series:
     hash of the key finds them cheaply (a hash collision can only make a bucket larger, so
     no over-full family is missed), then the exact key, amount and row order decide.
     """
-    candidates = frame.select(
+    receivers = frame.select(
         pl.int_range(pl.len(), dtype=pl.UInt32).alias(_INDEX),
-        cap.family_expr().alias(_FAMILY),
+        pl.col(cap.cap.key),
         pl.col("component_amount").alias(_AMOUNT),
         (pl.col("components").list.len() > 0).alias(_RECEIVES),
-    ).filter(pl.col(_RECEIVES) & pl.col(_FAMILY).is_not_null())
+    ).filter(pl.col(_RECEIVES))
+    # keys are cleaned for the receivers only (the others take no place in a family)
+    candidates = receivers.with_columns(cap.family_keys(receivers).alias(_FAMILY)).filter(
+        pl.col(_FAMILY).is_not_null()
+    )
     over_full = candidates.filter(pl.len().over(pl.col(_FAMILY).hash()) > cap.max_members)
     beyond = (
         over_full.sort([_FAMILY, _AMOUNT, _INDEX], descending=[False, True, False])
