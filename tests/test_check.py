@@ -9,6 +9,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import polars as pl
+import pytest
 import yaml
 from typer.testing import CliRunner
 
@@ -224,3 +225,35 @@ def test_check_cli_broken_rules_exit_2_one_line(tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()
     dated = invoke("check", str(data), "--rules", str(RULES), "--as-of", "30-06-2025")
     assert dated.exit_code == 2 and "YYYY-MM-DD" in dated.stderr
+
+
+def test_programs_share_their_input_casts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An input several programs declare alike is cast once; results are unchanged."""
+    from bansos_cli.pipeline import check as check_pipeline
+    from bansos_cli.rules import casting, shipped_rules
+
+    frame = pl.DataFrame(
+        {
+            "nik": ["3201014102800001", "3201010102500002"],
+            "desil": ["2", "DESIL 7"],
+            "tanggal_lahir": ["01-02-1980", "01-02-1950"],
+            "status_padan": ["PADAN", "PADAN"],
+        }
+    )
+    programs = check_pipeline.load_programs([shipped_rules()], dt.date(2025, 7, 1))
+    cast_columns: list[str] = []
+    real = casting.cast_frame
+
+    def counting(frame, inputs, *, reference):  # type: ignore[no-untyped-def]
+        cast_columns.extend(inputs)
+        return real(frame, inputs, reference=reference)
+
+    monkeypatch.setattr(casting, "cast_frame", counting)
+    shared = check_pipeline.check_frame(frame, programs)
+    assert cast_columns.count("desil") == 1 and cast_columns.count("tanggal_lahir") == 1
+    alone = [
+        check_pipeline.evaluate(frame, program).frame.select("status", "components")
+        for program in programs
+    ]
+    for program, expected in zip(shared.programs, alone, strict=True):
+        assert program.evaluation.frame.select("status", "components").equals(expected)

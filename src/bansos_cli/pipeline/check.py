@@ -23,6 +23,7 @@ from bansos_cli.output import write_json, write_table
 from bansos_cli.report import ReportSheet, write_report
 from bansos_cli.rules import (
     RESULT_COLUMNS,
+    CastCache,
     CompiledProgram,
     Evaluation,
     Status,
@@ -154,8 +155,9 @@ def check_frame(
         )
     regions = [c for c in REGION_COLUMNS if c in frame.columns]
     parts, results = [], []
+    cache = CastCache(frame)  # inputs the programs share are cast once
     for program in programs:
-        evaluation = evaluate(frame, program, lang=lang)
+        evaluation = evaluate(frame, program, lang=lang, cache=cache)
         results_frame = evaluation.frame.select(
             pl.lit(program.name).alias("program"), *RESULT_COLUMNS
         )

@@ -1,5 +1,6 @@
 """Eligibility rules in YAML: load, lint, compile at a reference date, evaluate, self-test."""
 
+from bansos_cli.rules.casting import CastCache
 from bansos_cli.rules.compile import CompiledProgram, CompiledRule, compile_rules, compile_ruleset
 from bansos_cli.rules.evaluate import RESULT_COLUMNS, Evaluation, RuleCounts, evaluate
 from bansos_cli.rules.issues import RuleIssue, RulesError
@@ -18,6 +19,7 @@ from bansos_cli.rules.testing import TestReport, junit_xml, run_tests, write_jun
 __all__ = [
     "FORMAT",
     "RESULT_COLUMNS",
+    "CastCache",
     "CompiledProgram",
     "CompiledRule",
     "Evaluation",

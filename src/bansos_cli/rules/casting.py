@@ -164,3 +164,35 @@ def cast_frame(
             pl.col(f"{UNREADABLE_PREFIX}{name}"),
         )
     )
+
+
+class CastCache:
+    """Typed input columns shared by the programs evaluated on one frame.
+
+    Programs declare many of the same inputs (desil, tanggal_lahir, status_padan ...): an
+    input declared alike (same name, type, nullability and allowed values, same reference
+    date; descriptions may differ) is cast once
+    and its columns reused by every program that declares it.
+    """
+
+    def __init__(self, frame: pl.DataFrame) -> None:
+        self.frame = frame
+        self._columns: dict[tuple[str, str, dt.date | None], tuple[pl.Series, pl.Series]] = {}
+
+    def typed(self, inputs: Mapping[str, InputSpec], *, reference: dt.date | None) -> pl.DataFrame:
+        """:func:`cast_frame` of ``inputs``, casting only the inputs not seen before."""
+
+        def key(name: str, spec: InputSpec) -> tuple[str, str, dt.date | None]:
+            # the description does not change how a column is read
+            return name, spec.model_dump_json(exclude={"description"}), reference
+
+        todo = {n: s for n, s in inputs.items() if key(n, s) not in self._columns}
+        if todo:
+            fresh = cast_frame(self.frame, todo, reference=reference)
+            for name, spec in todo.items():
+                self._columns[key(name, spec)] = (
+                    fresh.get_column(name),
+                    fresh.get_column(f"{UNREADABLE_PREFIX}{name}"),
+                )
+        columns = [c for n, s in inputs.items() for c in self._columns[key(n, s)]]
+        return pl.DataFrame(columns, height=self.frame.height)

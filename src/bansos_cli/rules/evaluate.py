@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from bansos_cli.core.errors import InputFileError
-from bansos_cli.rules.casting import UNREADABLE_PREFIX, cast_frame
+from bansos_cli.rules.casting import UNREADABLE_PREFIX, CastCache, cast_frame
 from bansos_cli.rules.compile import CompiledProgram, CompiledRule
 from bansos_cli.rules.derive import derived_expr
 from bansos_cli.rules.family import CAPPED, KIND, apply_cap
@@ -123,13 +123,19 @@ def _any(tests: list[pl.Expr]) -> pl.Expr:
 
 
 def evaluate(
-    frame: pl.DataFrame, program: CompiledProgram, *, lang: str = "id", outcomes: bool = False
+    frame: pl.DataFrame,
+    program: CompiledProgram,
+    *,
+    lang: str = "id",
+    outcomes: bool = False,
+    cache: CastCache | None = None,
 ) -> Evaluation:
     """Evaluate ``program`` on ``frame`` (text columns as ingest gives them).
 
     Columns the rules declare are cast leniently; a declared input that is missing from the
     data is all-null (every rule using it follows its ``on_missing`` policy) unless it is
-    declared ``nullable: false``, which raises :class:`InputFileError`.
+    declared ``nullable: false``, which raises :class:`InputFileError`. Programs evaluated on
+    the same frame can share a :class:`CastCache` (built on that frame) to cast each input once.
     """
     ruleset = program.ruleset
     present = set(frame.columns)
@@ -140,7 +146,10 @@ def evaluate(
             f"column {required[0]!r} needed by the rules of {program.name!r} is not in the data",
             hint="add the column or map its header to this name",
         )
-    typed = cast_frame(frame, ruleset.inputs, reference=program.as_of)
+    if cache is not None and cache.frame is frame:
+        typed = cache.typed(ruleset.inputs, reference=program.as_of)
+    else:
+        typed = cast_frame(frame, ruleset.inputs, reference=program.as_of)
     derived = [derived_expr(spec, program.as_of).alias(n) for n, spec in ruleset.derived.items()]
     rules = program.rules
     codes = {r.rule.id: pl.col(r.rule.id) for r in rules}
