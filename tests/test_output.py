@@ -89,3 +89,63 @@ def test_table_writer_renames_every_file_only_when_all_succeed(tmp_path: Path) -
         writer.submit("records", frame, tmp_path / "block" / "records")
         raise ValueError("schema check failed")
     assert list((tmp_path / "block").iterdir()) == []
+
+
+# --- outputs that cannot be written: one clear error, nothing half-written -------------------
+
+
+def test_output_under_a_file_is_a_clear_error(tmp_path: Path) -> None:
+    from bansos_cli.core.errors import OutputError
+
+    blocker = tmp_path / "daftar.xlsx"
+    blocker.write_bytes(b"not a folder")
+    frame = pl.DataFrame({"a": [1]})
+    with pytest.raises(OutputError, match=r"daftar\.xlsx is a file, not a folder"):
+        write_table(frame, blocker / "hasil" / "records")
+    assert blocker.read_bytes() == b"not a folder"
+
+
+def test_disk_full_while_writing_leaves_nothing(tmp_path: Path) -> None:
+    import errno
+
+    from bansos_cli.core.errors import OutputError
+    from bansos_cli.core.files import atomic_path
+
+    target = tmp_path / "records.parquet"
+    target.write_bytes(b"old")
+    with pytest.raises(OutputError, match="No space left on device"), atomic_path(target) as tmp:
+        tmp.write_bytes(b"half")
+        raise OSError(errno.ENOSPC, "No space left on device")
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["records.parquet"]
+
+
+def test_table_writer_turns_a_failed_write_into_an_output_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    from bansos_cli.core.errors import OutputError
+    from bansos_cli.output import TableWriter, writers
+
+    def full(frame: pl.DataFrame, tmp: Path, fmt: str) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(writers, "_write_file", full)
+    with pytest.raises(OutputError), TableWriter(["parquet"]) as tables:
+        tables.submit("records", pl.DataFrame({"a": [1]}), tmp_path / "records")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cli_output_error_is_one_line_exit_2(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from bansos_cli.cli import app
+
+    data = tmp_path / "daftar.csv"
+    data.write_text("NIK,NAMA\n3201014102800001,SITI\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["validate", str(data), "--out", str(data / "hasil")])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "is a file, not a folder" in lines[0]

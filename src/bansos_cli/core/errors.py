@@ -54,3 +54,7 @@ class OptionError(BansosError):
 
 class ConfigError(BansosError):
     """A YAML configuration, mapping or rules file is broken."""
+
+
+class OutputError(BansosError):
+    """An output folder or file cannot be written (not a folder, no permission, disk full)."""

@@ -11,16 +11,23 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from bansos_cli.core.errors import OutputError
+
 
 @contextlib.contextmanager
 def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; rename it onto ``target`` on success.
 
-    On any exception the temporary file is removed and ``target`` is left untouched.
+    On any exception the temporary file is removed and ``target`` is left untouched. An
+    operating-system error while creating, writing or renaming the file (the folder is a file,
+    no permission, the disk is full) becomes an :class:`OutputError` naming the place.
     """
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise _output_error(target, exc) from None
     os.close(fd)
     tmp = Path(tmp_name)
     try:
@@ -30,10 +37,24 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
             tmp.unlink()
+        if isinstance(exc, OSError):
+            raise _output_error(target, exc) from None
         raise
+
+
+def _output_error(target: Path, exc: OSError) -> OutputError:
+    reason = exc.strerror or type(exc).__name__
+    blocking = next((p for p in target.parents if p.exists() and not p.is_dir()), None)
+    if blocking is not None:
+        reason = f"{blocking} is a file, not a folder"
+    return OutputError(
+        f"cannot write the output here ({reason})",
+        path=str(target),
+        hint="choose another output folder or file name that you may write to, with free space",
+    )
 
 
 def write_text_atomic(target: str | os.PathLike[str], text: str) -> Path:
