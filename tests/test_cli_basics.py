@@ -1,3 +1,6 @@
+from pathlib import Path
+
+import pytest
 from typer.testing import CliRunner
 
 from bansos_cli import __version__
@@ -60,3 +63,33 @@ def test_every_help_example_names_real_options() -> None:
             command.make_context(name, words[2:], parent=ctx)  # raises on an unknown option
             seen += 1
     assert seen >= 20
+
+
+def test_an_internal_error_is_one_masked_line_with_exit_3(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bansos_cli.cli import validate_cmd
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ValueError("cannot compare 3201014102800001\nsecond line")
+
+    monkeypatch.setattr(validate_cmd, "run_validate", broken)
+    data = tmp_path / "daftar.csv"
+    data.write_text("NIK,NAMA\n3201014102800001,SITI\n", encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(data)])
+    assert result.exit_code == 3
+    assert "Traceback" not in result.output
+    assert "3201014102800001" not in result.output
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1
+    assert "internal error: ValueError: cannot compare 3201**********01" in lines[0]
+    assert "BANSOS_DEBUG=1" in lines[0]
+    monkeypatch.setenv("BANSOS_DEBUG", "1")
+    debug = runner.invoke(app, ["validate", str(data)])
+    assert isinstance(debug.exception, ValueError)
+
+
+def test_error_messages_are_printed_literally() -> None:
+    result = runner.invoke(app, ["validate", "[bold]tidak-ada.xlsx"])
+    assert result.exit_code == 2
+    assert "[bold]tidak-ada.xlsx" in result.stderr

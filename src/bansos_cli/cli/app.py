@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import os
+import re
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from typer.core import TyperGroup
+from typer.exceptions import TyperException
 
 from bansos_cli import __version__
 from bansos_cli.core.errors import BansosError, ExitCode
+from bansos_cli.core.privacy import mask_id
 
 # Status and summaries go to stdout; errors, notices and progress to stderr, so that
 # ``--json`` output on stdout stays machine-readable.
@@ -18,15 +22,39 @@ console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
 
 
+DEBUG_ENV = "BANSOS_DEBUG"
+"""Set to 1 to get the full traceback of an internal error instead of the one-line report."""
+_DIGITS = re.compile(r"\d{6,}")
+
+
 class BansosGroup(TyperGroup):
-    """Turns a :class:`BansosError` from any command into one line on stderr and exit code 2."""
+    """Turns a :class:`BansosError` from any command into one line on stderr and exit code 2,
+    and any other exception (a bug) into one masked line and exit code 3."""
 
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except BansosError as exc:
-            err_console.print(f"[bold red]bansos: error:[/] {exc}", markup=True, soft_wrap=True)
+            err_console.print(
+                f"[bold red]bansos: error:[/] {escape(str(exc))}", markup=True, soft_wrap=True
+            )
             raise typer.Exit(code=int(exc.exit_code)) from None
+        except (typer.Exit, typer.Abort, TyperException):
+            raise  # exits, Ctrl-C and usage errors are reported by the CLI framework
+        except Exception as exc:
+            if os.environ.get(DEBUG_ENV):
+                raise
+            # a traceback could quote data (a NIK in a value or a message): one masked line
+            lines = str(exc).strip().splitlines()
+            detail = _DIGITS.sub(lambda m: mask_id(m.group()), lines[0] if lines else "")[:300]
+            err_console.print(
+                f"[bold red]bansos: internal error:[/] {escape(type(exc).__name__)}: "
+                f"{escape(detail)} (this is a bug in bansos: please report it with the command "
+                f"you ran; {DEBUG_ENV}=1 shows the traceback)",
+                markup=True,
+                soft_wrap=True,
+            )
+            raise typer.Exit(code=int(ExitCode.INTERNAL)) from None
 
     def list_commands(self, ctx: Any) -> list[str]:
         # Keep registration order (the order of the data-flow) in --help.

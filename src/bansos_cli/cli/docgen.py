@@ -19,7 +19,9 @@ HEADER = """# CLI reference
 Generated from `bansos --help` by `make docs-cli`; do not edit by hand. Every command takes
 `-h/--help`. Exit codes for every command: **0** clean, **1** the data failed its checks
 (findings at or above `--fail-on`, unmatched rows, failed rule tests), **2** unusable input or
-options (one line on stderr naming the file and what to do; no output files are left behind).
+options, or an output that cannot be written (one line on stderr naming the file and what to
+do; no output files are left behind), **3** an internal error, i.e. a bug in bansos (one line
+with NIK-like numbers masked; `BANSOS_DEBUG=1` shows the traceback).
 """
 
 

@@ -17,6 +17,8 @@ class ExitCode(IntEnum):
     """The run finished and the data failed its checks (findings, unmatched rows, failed tests)."""
     USAGE = 2
     """Unusable input or options: nothing (or nothing more) could be computed."""
+    INTERNAL = 3
+    """A bug in bansos (an unexpected error); reported in one masked line."""
 
 
 class BansosError(Exception):
