@@ -20,6 +20,13 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree wi
 # The stage packages bansos_cli.validate, .dedup and .reconcile share their names with API
 # functions. Importing the API loads those packages first; binding the functions afterwards
 # makes the package attributes the functions (a loaded submodule is never re-bound).
-from bansos_cli.pipeline.api import check, dedup, reconcile, run, validate  # noqa: E402
+from bansos_cli.pipeline.api import (  # noqa: E402
+    check,
+    dedup,
+    pseudonymise,
+    reconcile,
+    run,
+    validate,
+)
 
-__all__ = ["__version__", "check", "dedup", "reconcile", "run", "validate"]
+__all__ = ["__version__", "check", "dedup", "pseudonymise", "reconcile", "run", "validate"]

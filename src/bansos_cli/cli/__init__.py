@@ -9,6 +9,7 @@ from bansos_cli.cli import (
     check_cmd,  # noqa: F401  (registers `bansos check`)
     dedup_cmd,  # noqa: F401  (registers `bansos dedup`)
     inspect_cmd,  # noqa: F401  (registers `bansos inspect`)
+    pseudonymise_cmd,  # noqa: F401  (registers `bansos pseudonymise`)
     reconcile_cmd,  # noqa: F401  (registers `bansos reconcile`)
     rules_cmd,  # noqa: F401  (registers `bansos rules`)
     run_cmd,  # noqa: F401  (registers `bansos run` and `bansos init`)

@@ -1,7 +1,10 @@
-"""Masking of personal identifiers (NIK, KK) for terminal output and shared files.
+"""Masking and pseudonymisation of personal data (NIK, KK, names) for terminal and shared files.
 
 NIKs and KK numbers are personal data (UU 27/2022). Nothing that reaches a terminal, a log or
 an error message may carry a full identifier; use :func:`mask_id` / :func:`mask_id_expr`.
+A file shared with another office can carry keyed pseudonyms instead
+(:func:`pseudonymise_series`): the same NIK gives the same pseudonym under the same secret key,
+so two offices holding the key can still match their lists, while the NIK cannot be read back.
 """
 
 from __future__ import annotations
@@ -48,6 +51,24 @@ def mask_id_expr(expr: pl.Expr) -> pl.Expr:
     )
 
 
+MIN_KEY_BYTES = 16
+"""Shortest secret key accepted for pseudonyms (a 128-bit secret)."""
+
+
 def pseudonymise(value: str, key: bytes) -> str:
     """Keyed pseudonym (HMAC-SHA256, 16 hex chars) of one identifier: stable for one key."""
     return hmac.new(key, value.encode("utf-8"), hashlib.sha256).hexdigest()[:16]
+
+
+def pseudonymise_series(values: pl.Series, key: bytes) -> pl.Series:
+    """:func:`pseudonymise` of every text value, each distinct value hashed once; nulls stay.
+
+    A keyed hash cannot be a polars expression, so it runs once per *distinct* value (lists
+    repeat names, KK numbers and dates) and the results are spread back with a lookup.
+    """
+    text = values.cast(pl.String)
+    distinct = text.drop_nulls().unique()
+    tokens = pl.Series([pseudonymise(v, key) for v in distinct.to_list()], dtype=pl.String)
+    return text.replace_strict(distinct, tokens, default=None, return_dtype=pl.String).alias(
+        values.name
+    )

@@ -1,0 +1,170 @@
+"""``pseudonymise``: a copy of a list to share, with NIK, KK, names and phone numbers (and
+optionally birth dates, places and addresses) replaced by keyed pseudonyms.
+
+Values are normalised before hashing, so the spellings of one value give one pseudonym:
+identifiers as :func:`~bansos_cli.core.nik.clean_id` cleans them (spaces, dots, full-width
+digits), names and places upper-cased with single spaces, birth dates as ISO dates when they
+can be read. Every row and every other column is kept.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from bansos_cli import __version__
+from bansos_cli.core import casts
+from bansos_cli.core.columns import ID_COLUMNS
+from bansos_cli.core.errors import OptionError
+from bansos_cli.core.files import atomic_path
+from bansos_cli.core.nik import clean_id
+from bansos_cli.core.privacy import MIN_KEY_BYTES, pseudonymise_series
+from bansos_cli.ingest import ReadOptions, SourceInfo, read_inputs
+from bansos_cli.output import write_json, write_table
+from bansos_cli.pipeline.validate import records_for_output
+
+KEY_ENV = "BANSOS_PSEUDONYM_KEY"
+"""Environment variable that may hold the secret key instead of ``--key-file``."""
+DEFAULT_COLUMNS = ("nik", "no_kk", "nama", "nama_ibu_kandung", "telepon")
+"""The direct identifiers, pseudonymised unless ``columns`` says otherwise; birth date and
+place and the address stay readable unless named (they carry the analysis)."""
+PERSONAL_COLUMNS = (
+    "nik",
+    "no_kk",
+    "nama",
+    "nama_ibu_kandung",
+    "tanggal_lahir",
+    "tempat_lahir",
+    "tempat_tanggal_lahir",
+    "alamat",
+    "telepon",
+)
+"""Columns that can be pseudonymised (``columns``)."""
+
+
+@dataclass
+class PseudonymiseRun:
+    """What :func:`run_pseudonymise` did: the summary and the written files."""
+
+    summary: dict[str, Any]
+    frame: pl.DataFrame
+    outputs: dict[str, list[Path]] = field(default_factory=dict)
+    sources: list[SourceInfo] = field(default_factory=list)
+
+
+def new_key(path: Path) -> Path:
+    """Write a new random secret key (32 bytes, hex) to ``path``, readable by its owner only."""
+    with atomic_path(path) as tmp:
+        tmp.write_text(secrets.token_hex(32) + "\n", encoding="ascii")
+        os.chmod(tmp, 0o600)
+    os.chmod(path, 0o600)
+    return Path(path)
+
+
+def load_key(key_file: Path | None) -> bytes:
+    """The secret key from ``key_file``, else from :data:`KEY_ENV`; at least 16 bytes."""
+    if key_file is not None:
+        try:
+            text = Path(key_file).read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise OptionError(
+                f"cannot read the key file ({getattr(exc, 'strerror', None) or exc})",
+                path=str(key_file),
+                hint="give the file written by --new-key",
+            ) from None
+        where = str(key_file)
+    else:
+        text = os.environ.get(KEY_ENV, "").strip()
+        where = KEY_ENV
+        if not text:
+            raise OptionError(
+                "a secret key is needed to make pseudonyms",
+                hint=f"give --key-file FILE or set {KEY_ENV}; create a key with --new-key FILE",
+            )
+    key = text.encode("utf-8")
+    if len(key) < MIN_KEY_BYTES:
+        raise OptionError(
+            f"the secret key is too short ({len(key)} bytes; at least {MIN_KEY_BYTES})",
+            path=where,
+            hint="create a key with --new-key FILE",
+        )
+    return key
+
+
+def _normalised(frame: pl.DataFrame, column: str) -> pl.Series:
+    text = pl.col(column).cast(pl.String)
+    if column in ID_COLUMNS:
+        return frame.select(clean_id(text.str.strip_chars())).to_series()
+    if column == "tanggal_lahir":
+        dates = casts.parse_date(frame.get_column(column).cast(pl.String), reference=None)
+        iso = dates.get_column("date").dt.strftime("%Y-%m-%d")
+        written = frame.select(casts.clean_text(text)).to_series()
+        return pl.select(pl.coalesce(iso, written)).to_series().alias(column)
+    return frame.select(casts.clean_text(text.str.to_uppercase())).to_series()
+
+
+def run_pseudonymise(
+    paths: Sequence[str | Path],
+    *,
+    key: bytes,
+    out_dir: Path | None = None,
+    columns: Sequence[str] = DEFAULT_COLUMNS,
+    read_options: ReadOptions | None = None,
+    formats: Sequence[str] = ("parquet",),
+) -> PseudonymiseRun:
+    """Read ``paths`` and write ``records`` with ``columns`` pseudonymised, plus a summary.
+
+    ``key`` is the secret (see :func:`load_key`); without it nobody can recompute the
+    pseudonyms, and with it two offices get the same pseudonym for the same NIK.
+    """
+    unknown = [c for c in columns if c not in PERSONAL_COLUMNS]
+    if unknown or not columns:
+        raise OptionError(
+            f"cannot pseudonymise {unknown[0] if unknown else 'no column'!r}",
+            hint=f"choose among {', '.join(PERSONAL_COLUMNS)}",
+        )
+    if len(key) < MIN_KEY_BYTES:
+        raise OptionError(f"the secret key is too short (at least {MIN_KEY_BYTES} bytes)")
+    started = time.perf_counter()
+    ingest = read_inputs(list(paths), read_options or ReadOptions())
+    frame = ingest.frame
+    done: dict[str, int] = {}
+    replaced = []
+    for column in dict.fromkeys(columns):
+        if column not in frame.columns:
+            continue
+        normal = _normalised(frame, column)
+        replaced.append(pseudonymise_series(normal, key))
+        done[column] = int(normal.n_unique() - (1 if normal.null_count() else 0))
+    if not done:
+        raise OptionError(
+            f"none of the columns {', '.join(columns)} is in the input",
+            hint="check the column names with bansos inspect, or choose --columns",
+        )
+    out = records_for_output(frame.with_columns(replaced), mask=False)
+    out_dir = Path(out_dir) if out_dir is not None else _default_out(paths)
+    outputs = {"records": write_table(out, out_dir / "records", formats)}
+    summary: dict[str, Any] = {
+        "rows": out.height,
+        "columns": done,
+        "method": "HMAC-SHA256, first 16 hex characters, secret key",
+        "inputs": [s.summary() for s in ingest.sources],
+        "version": __version__,
+        "outputs": {k: [str(p) for p in v] for k, v in outputs.items()},
+        "duration_s": round(time.perf_counter() - started, 3),
+    }
+    outputs["summary"] = [write_json(summary, out_dir / "summary.json")]
+    summary["outputs"]["summary"] = [str(out_dir / "summary.json")]
+    return PseudonymiseRun(summary, out, outputs, list(ingest.sources))
+
+
+def _default_out(paths: Sequence[str | Path]) -> Path:
+    first = Path(str(paths[0])) if paths else Path("input")
+    return Path("bansos-out") / f"{first.stem or 'input'}-pseudonim"
