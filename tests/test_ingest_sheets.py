@@ -115,3 +115,24 @@ def test_validate_points_at_sheet_and_row(duplicate_across_sheets: Path, tmp_pat
         tmp_path / "out" / "report.xlsx", sheet_name="Data", read_options={"header_row": 1}
     )
     assert data.get_column("sheet").to_list() == ["DESA A", "DESA A", "DESA B", "DESA B", "DESA B"]
+
+
+def test_inspect_previews_each_sheet_read(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from bansos_cli.cli import app
+    from bansos_cli.pipeline.inspect import inspect_inputs
+
+    path = _per_desa(tmp_path / "per_desa.xlsx")
+    report = inspect_inputs([path])
+    tails = {
+        info.sheet: [nik[-2:] for nik in report.preview(info).get_column("nik").to_list()]
+        for info in report.result.sources
+    }
+    assert tails == {
+        "DESA A": [r[1][-2:] for r in ROWS[:2]],
+        "DESA B": [r[1][-2:] for r in ROWS[2:]],
+    }
+    result = CliRunner().invoke(app, ["inspect", str(path)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count("← dipilih") == 4  # both read sheets, in both sections

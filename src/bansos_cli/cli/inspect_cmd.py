@@ -113,10 +113,13 @@ def inspect_command(
         typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str))
         return
     for info in report.result.sources:
-        _render(info, report.previews[info.path], text)
+        read = [s.sheet for s in report.result.sources if s.path == info.path]
+        _render(info, report.preview(info), text, read)
 
 
-def _render(info: SourceInfo, preview: pl.DataFrame, text: dict[str, str]) -> None:
+def _render(
+    info: SourceInfo, preview: pl.DataFrame, text: dict[str, str], read: list[str | None]
+) -> None:
     console.rule(f"[bold]{text['file']}: {Path(info.path).name}[/] ({info.format})")
     if info.sheets:
         table = Table(title=text["sheets"], title_justify="left", show_edge=False)
@@ -130,7 +133,7 @@ def _render(info: SourceInfo, preview: pl.DataFrame, text: dict[str, str]) -> No
                 text["visible"] if s.visible else text["hidden"],
                 "-" if s.header_row is None else str(s.header_row),
                 f"{s.score:g}",
-                f"[green]← {text['chosen']}[/]" if s.name == info.sheet else "",
+                f"[green]← {text['chosen']}[/]" if s.name in read else "",
             )
         console.print(table)
         why = reason(info.sheet_reason, text["lang"])

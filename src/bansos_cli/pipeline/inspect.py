@@ -19,12 +19,16 @@ class InspectReport:
     """The sources as read plus a masked preview of the first rows of each."""
 
     result: IngestResult
-    previews: dict[str, pl.DataFrame]
-    """Source path -> its first rows, identifiers masked."""
+    previews: dict[tuple[str, str | None], pl.DataFrame]
+    """(source path, sheet) -> its first rows, identifiers masked."""
+
+    def preview(self, info: SourceInfo) -> pl.DataFrame:
+        """The masked first rows of one source (one sheet of a workbook)."""
+        return self.previews[(info.path, info.sheet)]
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (the output of ``bansos inspect --json``)."""
-        return {"sources": [source_dict(s, self.previews[s.path]) for s in self.result.sources]}
+        return {"sources": [source_dict(s, self.preview(s)) for s in self.result.sources]}
 
 
 def source_dict(info: SourceInfo, preview: pl.DataFrame) -> dict[str, Any]:
@@ -51,10 +55,10 @@ def inspect_inputs(
 ) -> InspectReport:
     """Read the inputs and describe how they were read (sheet, header row, mapping, notices)."""
     result = read_inputs(paths, options)
-    previews: dict[str, pl.DataFrame] = {}
+    previews: dict[tuple[str, str | None], pl.DataFrame] = {}
     frame = result.frame
     for info in result.sources:
         name = info.source or Path(info.path).name
         part = frame.filter((pl.col("_source") == name) & (pl.col("_sheet") == (info.sheet or "")))
-        previews[info.path] = masked_preview(part, preview_rows)
+        previews[(info.path, info.sheet)] = masked_preview(part, preview_rows)
     return InspectReport(result=result, previews=previews)
