@@ -267,6 +267,11 @@ def _empty_rows(rng: np.random.Generator, n: int) -> list[int]:
     return sorted(set(rng.integers(1, n, k).tolist()))
 
 
+def _id_number_cells(recs: pl.DataFrame) -> dict[str, np.ndarray]:
+    """The NIK / NO KK cells written as (Excel-damaged) number cells."""
+    return {"NIK": recs["nik_num"].to_numpy(), "NO KK": recs["kk_num"].to_numpy()}
+
+
 def _siks_ng_sheets(
     rng: np.random.Generator,
     frame: pl.DataFrame,
@@ -288,7 +293,7 @@ def _siks_ng_sheets(
         frame,
         title_rows=titles[:n_titles],
         empty_before=_empty_rows(rng, frame.height),
-        number_cells={"NIK": recs["nik_num"].to_numpy(), "NO KK": recs["kk_num"].to_numpy()},
+        number_cells=_id_number_cells(recs),
     )
     recap = (
         recs.group_by("desa")
@@ -360,7 +365,7 @@ def _blt_dd_sheets(
         title_rows=titles,
         blank_before_header=1,
         empty_before=_empty_rows(rng, frame.height),
-        number_cells={"NIK": recs["nik_num"].to_numpy(), "NO KK": recs["kk_num"].to_numpy()},
+        number_cells=_id_number_cells(recs),
         number_columns=("NO", "RT", "RW", "JUMLAH ANGGOTA KELUARGA", "DESIL"),
         footer_rows=footer,
     )
@@ -386,7 +391,7 @@ def _keluarga_sheets(
         title_rows=titles,
         blank_before_header=1,
         empty_before=_empty_rows(rng, frame.height),
-        number_cells={"NIK": recs["nik_num"].to_numpy(), "NO KK": recs["kk_num"].to_numpy()},
+        number_cells=_id_number_cells(recs),
         number_columns=("NO", "DESIL"),
         header_groups=dict(layouts.KELUARGA_GROUPS),
         merge_runs=layouts.KELUARGA_MERGED,
