@@ -65,3 +65,39 @@ def test_validate_checks_the_dates_inside_ttl(tmp_path: Path) -> None:
         dt.date(1980, 2, 1)
     ]
     assert len(found) == 2
+
+
+def test_member_list_headers_and_rt_rw_split(tmp_path: Path) -> None:
+    header = [
+        "NO",
+        "NIK ANGGOTA KELUARGA",
+        "NAMA ANGGOTA KELUARGA",
+        "STATUS DLM KELUARGA",
+        "JENIS KEL.",
+        "TANGGAL LHR",
+        "RT/RW",
+        "KELURAHAN/DESA",
+    ]
+    rows = [
+        ["1", "3201014102800001", "SITI", "ISTRI", "P", "01-02-1980", "001/002", "SUKAMAJU"],
+        ["2", "3201010102800002", "BUDI", "KEPALA KELUARGA", "L", "01-02-1980", "SATU/DUA", "X"],
+    ]
+    path = write_csv(tmp_path / "anggota.csv", [header, *rows])
+    result = read_inputs([path])
+    info = result.sources[0]
+    assert [c.column for c in info.columns] == [
+        "no",
+        "nik",
+        "nama",
+        "hubungan_keluarga",
+        "jenis_kelamin",
+        "tanggal_lahir",
+        "rt_rw",
+        "desa",
+    ]
+    assert result.frame.get_column("rt").to_list() == ["001", "SATU/DUA"]
+    assert result.frame.get_column("rw").to_list() == ["002", None]
+    assert [n.code for n in info.notices] == ["RT_RW_SPLIT"]
+    run = run_validate([path], out_dir=tmp_path / "out", reference_date=dt.date(2025, 7, 1))
+    found = run.findings.select("row", "column", "value", "code").rows()
+    assert found == [(3, "rt", "SATU/DUA", "RT_RW_FORMAT")]

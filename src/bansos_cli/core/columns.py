@@ -36,6 +36,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "NIK KRT",
         "nomor_induk_kependudukan",
         "NOMOR INDUK KEPENDUDUKAN",
+        "NIK ANGGOTA",
+        "NIK ANGGOTA KELUARGA",
     ),
     "no_kk": (
         "NO KK",
@@ -58,6 +60,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "NAMA KEPALA KELUARGA",
         "NAMA KRT",
         "NAMA ART",
+        "NAMA ANGGOTA",
+        "NAMA ANGGOTA KELUARGA",
+        "NAMA KEPALA RUMAH TANGGA",
         "NAMA_LGKP",
         "NAMA KPM",
         "NAMA PENERIMA MANFAAT",
@@ -81,6 +86,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "TANGGAL_LAHIR",
         "TGL LHR",
         "TGLLAHIR",
+        "TANGGAL LHR",
     ),
     # one cell "BOGOR, 01-02-1980": ingest splits it into tempat_lahir and tanggal_lahir
     "tempat_tanggal_lahir": (
@@ -103,6 +109,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "L/P",
         "SEX",
         "KELAMIN",
+        "JENIS KEL",
     ),
     "hubungan_keluarga": (
         "HUB KELUARGA",
@@ -114,6 +121,11 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "HUB KK",
         "STATUS HUBUNGAN DALAM KELUARGA",
         "HUBUNGAN",
+        "STATUS DALAM KELUARGA",
+        "STATUS DLM KELUARGA",
+        "HUB DGN KK",
+        "HUBUNGAN DGN KK",
+        "HUBUNGAN DENGAN KK",
     ),
     "provinsi": ("PROVINSI", "NMPROP", "NAMA PROVINSI", "PROV", "PROPINSI"),
     "kabupaten": (
@@ -135,6 +147,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "NMDESA",
         "DESA/KEL",
         "KEL/DESA",
+        "KELURAHAN/DESA",
         "NAMA DESA",
         "DESA KELURAHAN",
     ),
@@ -142,6 +155,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "alamat": ("ALAMAT", "ALAMAT LENGKAP", "ALAMAT RUMAH", "ALAMAT_KTP", "ALAMAT KTP"),
     "rt": ("RT", "NO RT"),
     "rw": ("RW", "NO RW"),
+    # one cell "001/002": ingest splits it into rt and rw
+    "rt_rw": ("RT/RW", "RT RW", "NO RT/RW", "RT/RW (NO)"),
     "kode_wilayah": ("KODE KEMDAGRI", "KODE KEMENDAGRI", "KODE WILAYAH", "KODE_WILAYAH"),
     "kode_prop_bps": ("KDPROP",),
     "kode_kab_bps": ("KDKAB",),
@@ -152,7 +167,13 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "id_keluarga": ("ID KELUARGA", "ID KELUARGA P3KE", "ID_KELUARGA"),
     "no_kks": ("NOMOR_KARTU", "NO KKS", "NOMOR KKS", "NO KARTU KKS"),
     "no_peserta_pkh": ("NoPesertaPKH", "NO PESERTA PKH", "NOMOR PESERTA PKH"),
-    "pekerjaan": ("PEKERJAAN", "JENIS PEKERJAAN", "PEKERJAAN UTAMA", "JNS PEKERJAAN"),
+    "pekerjaan": (
+        "PEKERJAAN",
+        "JENIS PEKERJAAN",
+        "PEKERJAAN UTAMA",
+        "JNS PEKERJAAN",
+        "PEKERJAAN/PROFESI",
+    ),
     "status_padan": (
         "KETERANGAN PADAN",
         "PADAN DUKCAPIL",
@@ -168,7 +189,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "MENINGGAL",
         "KET MENINGGAL",
     ),
-    "status_kawin": ("STATUS KAWIN", "STATUS PERKAWINAN", "STS KAWIN"),
+    "status_kawin": ("STATUS KAWIN", "STATUS PERKAWINAN", "STS KAWIN", "STATUS PERNIKAHAN"),
     "jumlah_anggota_keluarga": (
         "JUMLAH ANGGOTA KELUARGA",
         "JML ANGGOTA KELUARGA",
@@ -176,7 +197,18 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "JML ART",
         "JUMLAH JIWA",
     ),
-    "telepon": ("NO HP", "NO TELP", "NOMOR HP", "TELEPON", "NO TELEPON", "HP"),
+    "telepon": (
+        "NO HP",
+        "NO TELP",
+        "NOMOR HP",
+        "TELEPON",
+        "NO TELEPON",
+        "HP",
+        "NOMOR HANDPHONE",
+        "NO HANDPHONE",
+        "NO HP/WA",
+        "NOMOR WA",
+    ),
     "disabilitas": ("DISABILITAS", "JENIS DISABILITAS", "STATUS DISABILITAS"),
     # PKH component inputs: pregnant/postpartum flag (YA/TIDAK) and the school level attended
     "hamil": (

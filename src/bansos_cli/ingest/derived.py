@@ -5,6 +5,8 @@ Village lists often have one ``TEMPAT, TANGGAL LAHIR`` (TTL) column holding
 matched or used for ages; so the cell is split into ``tempat_lahir`` and ``tanggal_lahir``
 (the original column is kept as it is).
 
+An ``RT/RW`` column (``001/002``) is split into ``rt`` and ``rw`` the same way.
+
 Others draw JENIS KELAMIN as two columns ``L`` and ``P`` under one merged cell, with a tick
 (``V``, ``✓``, ``1``, ``X``) in one of them; those become one ``jenis_kelamin`` column.
 """
@@ -99,3 +101,33 @@ def join_sex_marks(frame: pl.DataFrame, info: SourceInfo) -> pl.DataFrame:
         )
     )
     return out.select([*order[:at], "jenis_kelamin", *order[at:]])
+
+
+RT_RW = "rt_rw"
+_RT_RW = r"^\D*?(\d{1,3})\s*\D+?\s*(\d{1,3})\D*$"
+
+
+def split_rt_rw(frame: pl.DataFrame, info: SourceInfo) -> pl.DataFrame:
+    """Add ``rt``/``rw`` from an ``RT/RW`` column (``001/002``, ``RT 01 RW 02``) when the file
+    has neither of its own. A cell that is not two numbers goes whole into ``rt``, so that
+    validation reports it (``RT_RW_FORMAT``)."""
+    if RT_RW not in frame.columns or "rt" in frame.columns or "rw" in frame.columns:
+        return frame
+    text = pl.col(RT_RW).str.strip_chars()
+    parts = text.str.extract_groups(_RT_RW)
+    rt = parts.struct.field("1")
+    rw = parts.struct.field("2")
+    out = frame.with_columns(
+        pl.when(text.str.len_chars() > 0).then(pl.coalesce(rt, text)).alias("rt"),
+        rw.alias("rw"),
+    )
+    at = out.columns.index(RT_RW) + 1
+    order = [c for c in out.columns if c not in ("rt", "rw")]
+    info.notices.append(
+        Notice(
+            "RT_RW_SPLIT",
+            f"column {RT_RW!r} was split into rt and rw",
+            f"kolom {RT_RW!r} dipisah menjadi rt dan rw",
+        )
+    )
+    return out.select([*order[:at], "rt", "rw", *order[at:]])

@@ -9,7 +9,7 @@ from pathlib import Path
 import polars as pl
 
 from bansos_cli.core.columns import ID_COLUMNS, ROW, SHEET, SOURCE
-from bansos_cli.ingest.derived import join_sex_marks, split_birth
+from bansos_cli.ingest.derived import join_sex_marks, split_birth, split_rt_rw
 from bansos_cli.ingest.excel import read_excel
 from bansos_cli.ingest.mapping import load_mapping
 from bansos_cli.ingest.model import IngestResult, SourceInfo
@@ -92,7 +92,7 @@ def read_inputs(
         if progress:
             progress(path.name, index, len(files))
         for frame, info in read_file(path, options, mapping):
-            frame = join_sex_marks(split_birth(frame, info), info)
+            frame = split_rt_rw(join_sex_marks(split_birth(frame, info), info), info)
             meta = []
             if SOURCE not in frame.columns:
                 info.source = labels[index]
