@@ -340,3 +340,14 @@ def test_no_family_has_more_than_four_paid_members(spec: list[tuple[str | None, 
         if group["lost"].any():
             lowest_kept = group.filter(~pl.col("lost"))["component_amount"].min()
             assert group.filter(pl.col("lost"))["component_amount"].max() <= lowest_kept
+
+
+def test_run_cli_shows_the_capped_column(tmp_path: Path) -> None:
+    data = tmp_path / "pkh.csv"
+    data.write_text(CSV, encoding="utf-8")
+    args = ["run", str(data), "--rules", str(RULES / "pkh.yaml"), "--as-of", "2025-06-30"]
+    result = runner.invoke(app, [*args, "--out", str(tmp_path / "hasil"), "--skip", "dedup"])
+    assert "Traceback" not in result.output
+    assert "Dibatasi per keluarga" in result.stdout
+    line = next(x for x in result.stdout.splitlines() if x.strip().startswith("pkh "))
+    assert line.replace("│", " ").split() == ["pkh", "6", "0", "0", "1"]

@@ -59,6 +59,7 @@ _T: dict[str, dict[str, Any]] = {
         "groups": "kelompok ganda",
         "review": "baris berlebih untuk ditinjau",
         "eligibility": "Kelayakan",
+        "capped": "Dibatasi per keluarga",
         "program": "Program",
         "reconcile": "Rekonsiliasi",
         "category": "Kategori",
@@ -92,6 +93,7 @@ _T: dict[str, dict[str, Any]] = {
         "groups": "duplicate groups",
         "review": "surplus rows to review",
         "eligibility": "Eligibility",
+        "capped": "Capped per family",
         "program": "Program",
         "reconcile": "Reconciliation",
         "category": "Category",
@@ -328,9 +330,15 @@ def _render(result: RunResult, text: dict[str, Any]) -> None:
         statuses = ("LAYAK", "TIDAK_LAYAK", "PERLU_VERIFIKASI")
         for status in statuses:
             table.add_column(status, justify="right")
+        capped = any(p.evaluation.capped for p in result.check.programs)
+        if capped:
+            table.add_column(text["capped"], justify="right")
         for program in result.check.programs:
             counts = program.counts
-            table.add_row(program.program.name, *[f"{counts[s]:,}" for s in statuses])
+            cells = [f"{counts[s]:,}" for s in statuses]
+            if capped:
+                cells.append(f"{program.evaluation.capped:,}")
+            table.add_row(program.program.name, *cells)
         console.print(table)
     if result.reconcile_summary is not None:
         rec = result.reconcile_summary
