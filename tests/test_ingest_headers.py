@@ -7,6 +7,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from tests.ingest_builders import write_csv
 
 from bansos_cli.ingest import read_inputs
@@ -159,3 +161,37 @@ def test_sex_tick_columns_under_jenis_kelamin_become_one_column(tmp_path: Path) 
     found = run.findings.select("row", "column", "code").rows()
     assert (5, "jenis_kelamin", "JK_TIDAK_DIKENAL") in found
     assert not any(r == 3 for r, _c, _code in found)  # SITI: a woman's NIK, ticked P
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.text(alphabet=st.sampled_from("ABCDEFGHIJKLMNOPRSTUWY ./"), max_size=12),
+        min_size=6,
+        max_size=6,
+    )
+)
+def test_a_text_only_first_data_row_is_never_joined_to_a_full_header(cells: list[str]) -> None:
+    """Under a header with every cell filled, the first data row stays data, whatever text
+    it holds (a sub-header row only joins where it names more, or header-less, columns)."""
+    import tempfile
+
+    header = ["NO", "NIK", "NAMA", "DESA", "KETERANGAN", "PEKERJAAN"]
+    second = ["2", NIK_B, "BUDI", "CIBINONG", "", "PETANI"]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = write_csv(Path(tmp) / "a.csv", [header, cells, second])
+        result = read_inputs([path])
+    columns = [c.column for c in result.sources[0].columns]
+    assert columns == ["no", "nik", "nama", "desa", "keterangan", "pekerjaan"]
+    assert "TWO_ROW_HEADER" not in [n.code for n in result.sources[0].notices]
+    assert result.frame.get_column("nik").to_list()[-1] == NIK_B
+
+
+def test_a_data_row_that_would_name_a_column_is_still_data(tmp_path: Path) -> None:
+    # "PADAN" under KETERANGAN would make "KETERANGAN PADAN" (status_padan): still data
+    header = ["NAMA", "DESA", "KETERANGAN", "PEKERJAAN", "NIK"]
+    first = ["", "", "PADAN", "", ""]  # a row with only its KETERANGAN filled in
+    path = write_csv(tmp_path / "a.csv", [header, first, ["BUDI", "X", "", "", NIK_B]])
+    result = read_inputs([path])
+    assert [c.column for c in result.sources[0].columns][2] == "keterangan"
+    assert result.frame.get_column("keterangan").to_list() == ["PADAN", None]

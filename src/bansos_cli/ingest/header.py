@@ -101,6 +101,12 @@ def two_row_header(
         return None
     if any(_VALUE_CELL.search(text) for text in (*tops, *subs) if text):
         return None
+    # below a header cell of its own (the next cell to the right has a header too) a
+    # sub-header row has nothing: only a merged group's first cell has sub-headers under it
+    for i, (head, sub) in enumerate(zip(tops, subs, strict=True)):
+        starts_group = i + 1 < len(tops) and not tops[i + 1] and bool(subs[i + 1])
+        if head and sub and not starts_group:
+            return None
     names: list[str] = []
     group = ""
     for head, sub in zip(tops, subs, strict=True):
