@@ -195,3 +195,17 @@ def test_a_data_row_that_would_name_a_column_is_still_data(tmp_path: Path) -> No
     result = read_inputs([path])
     assert [c.column for c in result.sources[0].columns][2] == "keterangan"
     assert result.frame.get_column("keterangan").to_list() == ["PADAN", None]
+
+
+def test_a_units_row_under_the_header_is_skipped(tmp_path: Path) -> None:
+    header = ["NO", "NIK", "NAMA", "JENIS KELAMIN", "TANGGAL LAHIR", "NOMINAL"]
+    units = ["", "", "", "(L/P)", "(dd-mm-yyyy)", "(Rp)"]
+    numbers = ["(1)", "(2)", "(3)", "(4)", "(5)", "(6)"]
+    row = ["1", NIK_A, "SITI AMINAH", "P", "01-02-1980", "600000"]
+    result = read_inputs([write_csv(tmp_path / "a.csv", [header, units, numbers, row])])
+    assert result.frame.get_column("_row").to_list() == [4]
+    assert [n.code for n in result.sources[0].notices] == ["HEADER_NOTE_ROW", "COLUMN_NUMBER_ROW"]
+    # one bracketed cell is not enough: a data row may hold one remark in brackets
+    lone = ["", "", "", "", "", "(belum)"]
+    again = read_inputs([write_csv(tmp_path / "b.csv", [header, lone, row])])
+    assert again.frame.height == 2 and again.sources[0].notices == []

@@ -153,6 +153,20 @@ def _grouped_name(group: str, sub: str, mapping: dict[str, str]) -> str:
     return f"{group} {sub}"
 
 
+_ANNOTATION = re.compile(r"^\([^()]{1,24}\)$")
+
+
+def is_annotation_row(cells: Sequence[object]) -> bool:
+    """True for a row of units or formats under the header, every filled cell in brackets:
+    ``(L/P)``, ``(dd-mm-yyyy)``, ``(Rp)`` (at least two such cells, no column numbers)."""
+    filled = [text for cell in cells if (text := cell_text(cell))]
+    return (
+        len(filled) >= 2
+        and all(_ANNOTATION.match(text) for text in filled)
+        and not is_column_number_row(cells)
+    )
+
+
 def is_column_number_row(cells: Sequence[object]) -> bool:
     """True for the "(1) (2) (3) ..." row that government templates put under the header."""
     numbers = []

@@ -11,6 +11,7 @@ from bansos_cli.core.columns import ROW
 from bansos_cli.ingest.header import (
     cell_text,
     header_score,
+    is_annotation_row,
     is_column_number_row,
     name_columns,
     two_row_header,
@@ -81,6 +82,17 @@ def finish_table(
     )
     start = raw.header_index + 1
     headers, start = _two_row_header(raw, headers, start, info, mapping)
+    if start < frame.height and is_annotation_row(frame.row(start)):
+        info.notices.append(
+            Notice(
+                "HEADER_NOTE_ROW",
+                f"row {raw.first_row_number + start} holds units or formats for the headers "
+                "(such as '(Rp)' or '(dd-mm-yyyy)') and was skipped",
+                f"baris {raw.first_row_number + start} berisi satuan atau format judul kolom "
+                "(misalnya '(Rp)' atau '(dd-mm-yyyy)') dan dilewati",
+            )
+        )
+        start += 1
     if start < frame.height and is_column_number_row(frame.row(start)):
         info.notices.append(
             Notice(
