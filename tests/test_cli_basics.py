@@ -93,3 +93,24 @@ def test_error_messages_are_printed_literally() -> None:
     result = runner.invoke(app, ["validate", "[bold]tidak-ada.xlsx"])
     assert result.exit_code == 2
     assert "[bold]tidak-ada.xlsx" in result.stderr
+
+
+def test_brackets_in_file_names_and_cells_are_shown_as_written(tmp_path: Path) -> None:
+    """A file name or a cell with [..] is not a glob pattern nor terminal markup."""
+    import polars as pl
+
+    csv = tmp_path / "daftar [final].csv"
+    csv.write_text("NIK,NAMA,CATATAN [lama]\n3201014102800001,SITI [bold]AMINAH,x\n")
+    parquet = tmp_path / "daftar [final].parquet"
+    pl.read_csv(csv, glob=False).write_parquet(parquet)
+    for path in (csv, parquet):
+        out = tmp_path / f"out-{path.suffix[1:]}"
+        result = runner.invoke(
+            app, ["validate", str(path), "--out", str(out), "--reference-date", "2025-07-01"]
+        )
+        assert result.exit_code in (0, 1), result.output
+        assert f"{path.name}" in result.stdout
+        assert f"{out / 'records.parquet'}" in result.stdout
+        shown = runner.invoke(app, ["inspect", str(path)])
+        assert shown.exit_code == 0, shown.output
+        assert "SITI [bold]AMINAH" in shown.stdout and "CATATAN [lama]" in shown.stdout

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from bansos_cli.cli.app import (
@@ -209,7 +210,7 @@ def _render(result: CheckResult, text: dict[str, str], defaulted: bool) -> None:
             console.print(f"  {text['capped']}: {data['capped']:,}")
         if data["unreadable"]:
             shown = ", ".join(f"{k} {v:,}" for k, v in data["unreadable"].items())
-            err_console.print(f"  [yellow]{text['unreadable']}:[/] {shown}")
+            err_console.print(f"  [yellow]{text['unreadable']}:[/] {escape(shown)}")
         if data["missing_columns"]:
             err_console.print(
                 f"  [yellow]{text['missing']}:[/] {', '.join(data['missing_columns'])}"
@@ -218,4 +219,4 @@ def _render(result: CheckResult, text: dict[str, str], defaulted: bool) -> None:
         if uncertain:
             console.print(f"  [dim]{text['uncertain']}: {', '.join(uncertain)}[/]")
     for path in result.outputs:
-        console.print(f"{text['written']}: {path}")
+        console.print(f"{text['written']}: {path}", markup=False, soft_wrap=True)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -169,7 +170,7 @@ def _render(run: DedupRun, text: dict[str, Any]) -> None:
         f"{result.rows:,} {text['rows']}, {result.candidate_pairs:,} {text['candidates']}"
     )
     for notice in result.notices:
-        err_console.print(f"[yellow]![/] {notice}")
+        err_console.print(f"[yellow]![/] {escape(str(notice))}")
     if result.pairs.height == 0:
         console.print(f"[green]{text['none']}[/]")
     else:
@@ -203,7 +204,7 @@ def _render(run: DedupRun, text: dict[str, Any]) -> None:
             for column in result.examples.columns:
                 examples.add_column(column)
             for row in result.examples.rows():
-                examples.add_row(*["" if v is None else str(v) for v in row])
+                examples.add_row(*["" if v is None else escape(str(v)) for v in row])
             console.print(examples)
     for path in run.outputs:
-        console.print(f"{text['written']}: {path}")
+        console.print(f"{text['written']}: {path}", markup=False, soft_wrap=True)

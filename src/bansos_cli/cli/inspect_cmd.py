@@ -8,6 +8,7 @@ from typing import Annotated
 
 import polars as pl
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from bansos_cli.cli.app import JsonOption, LangOption, app, console, resolve_lang
@@ -120,7 +121,7 @@ def inspect_command(
 def _render(
     info: SourceInfo, preview: pl.DataFrame, text: dict[str, str], read: list[str | None]
 ) -> None:
-    console.rule(f"[bold]{text['file']}: {Path(info.path).name}[/] ({info.format})")
+    console.rule(f"[bold]{text['file']}: {escape(Path(info.path).name)}[/] ({info.format})")
     if info.sheets:
         table = Table(title=text["sheets"], title_justify="left", show_edge=False)
         for name in ("#", "sheet", text["rows"], "", text["header"], "skor", ""):
@@ -137,7 +138,7 @@ def _render(
             )
         console.print(table)
         why = reason(info.sheet_reason, text["lang"])
-        console.print(f"{text['sheet_used']}: [bold]{info.sheet}[/] ({why})")
+        console.print(f"{text['sheet_used']}: [bold]{escape(str(info.sheet))}[/] ({why})")
     if info.encoding:
         delimiter = {"\t": "tab"}.get(info.delimiter or "", info.delimiter or "")
         console.print(f"{text['encoding']}: {info.encoding} / {delimiter!r}")
@@ -152,18 +153,26 @@ def _render(
         where = excel_column_letter(c.position) if excel else str(c.position + 1)
         style = "" if c.canonical else "[yellow]"
         mapping.add_row(
-            where, c.source_header or "-", "→", f"{style}{c.column}", reason(c.via, text["lang"])
+            where,
+            escape(c.source_header or "-"),
+            "→",
+            f"{style}{escape(c.column)}",
+            reason(c.via, text["lang"]),
         )
     console.print(mapping)
     unmapped = info.unmapped
-    console.print(f"{text['unmapped']}: {', '.join(unmapped) if unmapped else text['none']}")
+    console.print(
+        f"{text['unmapped']}: {', '.join(unmapped) if unmapped else text['none']}", markup=False
+    )
     console.print(
         f"{text['records']}: [bold]{info.rows:,}[/] ({info.empty_rows:,} {text['empty']})"
     )
     if info.notices:
         console.print(f"[yellow]{text['notices']}:[/]")
         for notice in info.notices:
-            console.print(f"  [yellow]![/] {notice.text(text['lang'])} [dim]({notice.code})[/]")
+            console.print(
+                f"  [yellow]![/] {escape(notice.text(text['lang']))} [dim]({notice.code})[/]"
+            )
     if preview.height:
         # Exports are wide: one line per column, one value column per record.
         table = Table(title=text["preview"], title_justify="left", show_edge=False)
@@ -179,5 +188,6 @@ def _render(
                 overflow="ellipsis",
             )
         for position, column in enumerate(preview.columns[1:], start=1):
-            table.add_row(column, *["" if r[position] is None else str(r[position]) for r in rows])
+            cells = ["" if r[position] is None else escape(str(r[position])) for r in rows]
+            table.add_row(escape(column), *cells)
         console.print(table)

@@ -129,7 +129,7 @@ def pseudonymise_command(
             raise OptionError("--new-key writes a key and stops: give the input files later")
         path = new_key(new_key_path)
         if not quiet:
-            console.print(f"{text['key_written']} {path}")
+            console.print(f"{text['key_written']} {path}", markup=False, soft_wrap=True)
             console.print(text["key_note"])
         return
     if not files:
@@ -157,4 +157,4 @@ def _render(summary: dict[str, Any], text: dict[str, str]) -> None:
     console.print(f"{text['outputs']}:")
     for paths in summary["outputs"].values():
         for p in paths:
-            console.print(f"  {p}")
+            console.print(f"  {p}", markup=False, soft_wrap=True)

@@ -281,7 +281,8 @@ def _render(run: ReconcileRun, text: dict[str, str]) -> None:
     left, right = summary["left"], summary["right"]
     console.print(
         f"{text['left']}: {', '.join(left['files'])} ({left['rows']:,} {text['rows']})  "
-        f"{text['right']}: {', '.join(right['files'])} ({right['rows']:,} {text['rows']})"
+        f"{text['right']}: {', '.join(right['files'])} ({right['rows']:,} {text['rows']})",
+        markup=False,
     )
     colours = {"cocok": "green", "cocok_beda": "yellow", "ambigu": "magenta",
                "hanya_kiri": "red", "hanya_kanan": "red"}  # fmt: skip
@@ -317,7 +318,7 @@ def _render(run: ReconcileRun, text: dict[str, str]) -> None:
         if side["key_missing"]:
             err_console.print(f"[yellow]{text['nokey']} ({label}):[/] {side['key_missing']:,}")
     for path in run.outputs:
-        console.print(f"{text['written']}: {path}")
+        console.print(f"{text['written']}: {path}", markup=False, soft_wrap=True)
     if run.failing:
         console.print(text["failing"].format(n=run.failing, cats=", ".join(run.fail_on)))
     elif not any(summary["categories"][c]["baris"] for c in summary["categories"] if c != "cocok"):

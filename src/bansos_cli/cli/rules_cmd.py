@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from bansos_cli.cli.app import BansosGroup, JsonOption, QuietOption, app, console, err_console
 from bansos_cli.cli.check_cmd import AsOfOption, parse_date
@@ -63,9 +64,13 @@ def test_command(
         for case in f.cases:
             if case.passed:
                 if not quiet:
-                    console.print(f"[green]PASS[/] {f.file}: {case.name}", soft_wrap=True)
+                    console.print(
+                        f"[green]PASS[/] {escape(f'{f.file}: {case.name}')}", soft_wrap=True
+                    )
                 continue
-            err_console.print(f"[red]FAIL[/] {f.file}:{case.line}: {case.name}", soft_wrap=True)
+            err_console.print(
+                f"[red]FAIL[/] {escape(f'{f.file}:{case.line}: {case.name}')}", soft_wrap=True
+            )
             for issue in case.issues:
                 err_console.print(f"     {issue}", soft_wrap=True, markup=False)
             for line in case.differences:
@@ -77,7 +82,7 @@ def test_command(
             f"{len(report.files)} file(s)" + (f"; {broken} file(s) unusable" if broken else "")
         )
     if junit is not None and not quiet:
-        console.print(f"JUnit XML: {junit}")
+        console.print(f"JUnit XML: {junit}", markup=False, soft_wrap=True)
     raise typer.Exit(code=int(ExitCode.OK if report.passed else ExitCode.DATA_FAILED))
 
 
@@ -110,7 +115,7 @@ def lint_command(
     elif not quiet:
         for issue in report.issues:
             label = "[red]error[/]" if issue.severity == "error" else "[yellow]warning[/]"
-            console.print(f"{label} {issue}", soft_wrap=True)
+            console.print(f"{label} {escape(str(issue))}", soft_wrap=True)
         console.print(
             f"{len(report.files)} file(s) checked at {date.isoformat()}: "
             f"{len(report.errors)} error(s), {len(report.warnings)} warning(s)"

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from bansos_cli.cli.app import (
@@ -271,7 +272,9 @@ def run_command(
     reference = parse_date(as_of, "--as-of")
     show = not quiet and not as_json
     if show:
-        console.print(f"{text['config']}: {path if path else text['no_config']}", soft_wrap=True)
+        console.print(
+            f"{text['config']}: {path if path else text['no_config']}", soft_wrap=True, markup=False
+        )
         with step_progress(text["stages"]) as progress:
             result = run(inputs, config, as_of=reference, progress=progress)
         print_notices(err_console, result.sources, language)
@@ -293,7 +296,7 @@ def _render(result: RunResult, text: dict[str, Any]) -> None:
         files.add_column(name, justify="left" if name == text["file"] else "right")
     for item in summary["per_file"]:
         files.add_row(
-            f"{item['path']}" + (f" [{item['sheet']}]" if item["sheet"] else ""),
+            escape(f"{item['path']}" + (f" [{item['sheet']}]" if item["sheet"] else "")),
             f"{item['rows']:,}",
             f"{item.get('ok', 0):,}",
             f"[yellow]{item.get('warning', 0):,}[/]",
@@ -304,7 +307,7 @@ def _render(result: RunResult, text: dict[str, Any]) -> None:
     if result.failed:
         console.print(f"[red]{text['failed']}:[/]")
         for failed in result.failed:
-            console.print(f"  [red]✗[/] {failed.error}", soft_wrap=True)
+            console.print(f"  [red]✗[/] {escape(failed.error)}", soft_wrap=True)
     if "validate" in summary:
         codes = sorted(summary["validate"]["by_code"].items(), key=lambda kv: -kv[1]["count"])[:8]
         if codes:
@@ -356,7 +359,7 @@ def _render(result: RunResult, text: dict[str, Any]) -> None:
     console.print(f"{text['outputs']}:")
     for paths in summary["outputs"].values():
         for p in paths:
-            console.print(f"  {p}")
+            console.print(f"  {p}", markup=False, soft_wrap=True)
     console.print(f"{text['time']}: {summary['duration_s']:.1f} s")
 
 
@@ -383,4 +386,4 @@ def init_command(
     if path.exists() and not force:
         raise OptionError(f"{path} {text['exists']}")
     write_text_atomic(path, STARTER)
-    console.print(f"{text['written']} {path}")
+    console.print(f"{text['written']} {path}", markup=False, soft_wrap=True)

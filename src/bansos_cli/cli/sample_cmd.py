@@ -106,6 +106,6 @@ def sample_command(
         return
     console.print(f"{rows:,} baris sintetis ({layout}, seed {seed}) ditulis ke:")
     for path in written:
-        console.print(f"  {path}")
+        console.print(f"  {path}", markup=False, soft_wrap=True)
     for code, count in problems.items():
         console.print(f"  {code}: {count}")

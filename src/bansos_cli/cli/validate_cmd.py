@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 import polars as pl
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from bansos_cli.cli.app import (
@@ -247,7 +248,7 @@ def _inputs_line(inputs: list[dict[str, Any]], shown: int = 3) -> str:
 def _render(run: ValidateRun, text: dict[str, Any]) -> None:
     s = run.summary
     console.rule(f"[bold]{text['title']}[/]")
-    console.print(f"{text['inputs']}: {_inputs_line(s['inputs'])}")
+    console.print(f"{text['inputs']}: {_inputs_line(s['inputs'])}", markup=False)
     console.print(f"{text['reference']}: {s['reference_date']}")
     console.print(f"{text['rows']}: [bold]{s['rows']:,}[/] ({s['empty_rows']:,} {text['empty']})")
     st = s["by_status"]
@@ -277,7 +278,7 @@ def _render(run: ValidateRun, text: dict[str, Any]) -> None:
                 f"[{colour}]{code}[/]",
                 info["severity"],
                 f"{info['count']:,}",
-                f"{where}: {value}",
+                escape(f"{where}: {value}"),
                 re.sub(r"\s*\(\{detail\}\)", "", message).replace("{detail}", "…"),
             )
         console.print(table)
@@ -292,7 +293,7 @@ def _render(run: ValidateRun, text: dict[str, Any]) -> None:
         table.add_column(text["error"])
         for a in areas:
             table.add_row(
-                *[str(a[c] or "-") for c in s["area_columns"]],
+                *[escape(str(a[c] or "-")) for c in s["area_columns"]],
                 f"{100 * a['error_rate']:.1f}",
                 f"{a['error']:,}/{a['rows']:,}",
             )
@@ -300,6 +301,8 @@ def _render(run: ValidateRun, text: dict[str, Any]) -> None:
     console.print(f"{text['outputs']}:")
     for paths in s["outputs"].values():
         for p in paths:
-            console.print(f"  {p}")
-    console.print(f"  {run.out_dir / 'summary.json' if run.out_dir else ''}")
+            console.print(f"  {p}", markup=False, soft_wrap=True)
+    console.print(
+        f"  {run.out_dir / 'summary.json' if run.out_dir else ''}", markup=False, soft_wrap=True
+    )
     console.print(f"{text['time']}: {s['duration_s']:.1f} s")

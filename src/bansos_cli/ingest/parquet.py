@@ -35,7 +35,7 @@ def read_parquet(path: Path, *, mapping: dict[str, str]) -> tuple[pl.DataFrame, 
     """Read a Parquet file (see :func:`bansos_cli.ingest.read_inputs`)."""
     info = SourceInfo(path=str(path), format="parquet")
     try:
-        frame = pl.read_parquet(path)
+        frame = pl.read_parquet(path, glob=False)  # "[" in a file name is not a pattern
     except Exception as exc:  # pyarrow/polars raise several types for broken files
         raise InputFileError(
             f"cannot read Parquet file ({str(exc).splitlines()[0][:160]})",

@@ -240,6 +240,7 @@ def _read(source: Path | io.BytesIO, sep: str, skip: int, width: int | None = No
             infer_schema=False,
             truncate_ragged_lines=False,
             raise_if_empty=False,
+            glob=False,  # a file name with [ or * is a name, not a pattern
         )
     return pl.read_csv(
         source,
@@ -250,6 +251,7 @@ def _read(source: Path | io.BytesIO, sep: str, skip: int, width: int | None = No
         missing_columns="insert",
         truncate_ragged_lines=False,
         raise_if_empty=False,
+        glob=False,  # a file name with [ or * is a name, not a pattern
     )
 
 
