@@ -209,3 +209,10 @@ def test_a_units_row_under_the_header_is_skipped(tmp_path: Path) -> None:
     lone = ["", "", "", "", "", "(belum)"]
     again = read_inputs([write_csv(tmp_path / "b.csv", [header, lone, row])])
     assert again.frame.height == 2 and again.sources[0].notices == []
+
+
+def test_a_header_without_data_rows_gets_a_notice(tmp_path: Path) -> None:
+    result = read_inputs([write_csv(tmp_path / "kosong.csv", [["NO", "NIK", "NAMA"]])])
+    assert result.frame.height == 0
+    assert [n.code for n in result.sources[0].notices] == ["NO_DATA_ROWS"]
+    assert "row 1" in result.sources[0].notices[0].message

@@ -144,6 +144,16 @@ def finish_table(
         )
     data = _drop_footer(data, names, info)
     info.rows = data.height
+    if data.is_empty():
+        info.notices.append(
+            Notice(
+                "NO_DATA_ROWS",
+                f"the header is on row {info.header_row} but no data row follows it: "
+                "check that this is the right file or sheet",
+                f"judul kolom ada di baris {info.header_row} tetapi tidak ada baris data di "
+                "bawahnya: periksa apakah berkas atau sheet-nya benar",
+            )
+        )
     return data
 
 
