@@ -268,8 +268,12 @@ def test_zero_byte_file(tmp_path: Path, name: str) -> None:
 
 def test_not_a_zip_xlsx(tmp_path: Path) -> None:
     path = tmp_path / "x.xlsx"
-    path.write_text("NIK,NAMA\n1,A\n")
+    path.write_bytes(b"\x01\x02garbage\x00 that is neither a zip nor text")
     assert "not a valid Excel workbook" in _error([path])
+    # delimited text under an .xlsx name is read as text (tests/test_ingest_disguised.py)
+    text = tmp_path / "y.xlsx"
+    text.write_text("NIK,NAMA\n3201014102800001,A\n")
+    assert read_inputs([text]).sources[0].notices[0].code == "EXCEL_IS_TEXT"
 
 
 def test_truncated_xlsx(tmp_path: Path) -> None:

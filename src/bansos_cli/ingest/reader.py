@@ -12,10 +12,11 @@ from bansos_cli.core.columns import ID_COLUMNS, ROW, SHEET, SOURCE
 from bansos_cli.ingest.derived import join_sex_marks, split_birth, split_rt_rw
 from bansos_cli.ingest.excel import read_excel
 from bansos_cli.ingest.mapping import load_mapping
-from bansos_cli.ingest.model import IngestResult, SourceInfo
+from bansos_cli.ingest.model import IngestResult, Notice, SourceInfo
 from bansos_cli.ingest.parquet import read_parquet
 from bansos_cli.ingest.sources import (
     EXCEL_FORMATS,
+    disguised_text,
     expand_inputs,
     file_format,
     precheck,
@@ -51,6 +52,23 @@ def read_file(
     has one); each frame has ``_row`` but no ``_source``/``_sheet``."""
     fmt = file_format(path)
     precheck(path, fmt)
+    if disguised_text(path, fmt):
+        frame, info = read_text(
+            path,
+            header_row=options.header_row,
+            mapping=mapping,
+            encoding=options.encoding,
+            delimiter=options.delimiter,
+        )
+        info.notices.insert(
+            0,
+            Notice(
+                "EXCEL_IS_TEXT",
+                f"this .{fmt} file holds delimited text, not a workbook: it was read as text",
+                f"berkas .{fmt} ini berisi teks berpemisah, bukan workbook: dibaca sebagai teks",
+            ),
+        )
+        return [(frame, info)]
     if fmt in EXCEL_FORMATS.values():
         return read_excel(
             path, fmt, sheet=options.sheet, header_row=options.header_row, mapping=mapping

@@ -103,6 +103,31 @@ def source_labels(files: Sequence[Path]) -> list[str]:
             depth[i] += 1
 
 
+def disguised_text(path: Path, fmt: str) -> bool:
+    """True for an "Excel" file that is really delimited text (web applications often export
+    tab-separated text under an .xls name). Raises for one that is really a web page."""
+    if fmt not in ("xls", "xlsx", "xlsm"):
+        return False
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return False
+    if head.startswith((_OLE_MAGIC, _ZIP_MAGIC)) or not head:
+        return False
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if text[:1] == b"<" and (b"<table" in head.lower() or b"<html" in head.lower()):
+        raise InputFileError(
+            f"this .{fmt} file is a web page (an HTML table) saved under an Excel name",
+            path=str(path),
+            hint="open it in Excel and save it as an Excel Workbook (.xlsx), then try again",
+        )
+    if b"\x00" in head:
+        return False  # binary: left to the Excel reader's own message
+    first = text.split(b"\n", 1)[0]
+    return any(sep in first for sep in (b"\t", b";", b",", b"|"))
+
+
 def precheck(path: Path, fmt: str) -> None:
     """Reject empty, mislabelled and password-protected files with a clear message."""
     try:
@@ -113,6 +138,8 @@ def precheck(path: Path, fmt: str) -> None:
         raise InputFileError(f"cannot open file ({exc.strerror})", path=str(path)) from None
     if size == 0:
         raise InputFileError("file is empty (0 bytes)", path=str(path), hint="export it again")
+    if disguised_text(path, fmt):
+        return  # read as text by the reader
     if fmt in ("xlsx", "xlsm"):
         if head.startswith(_OLE_MAGIC):
             if _is_encrypted(path):
