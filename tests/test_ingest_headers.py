@@ -216,3 +216,20 @@ def test_a_header_without_data_rows_gets_a_notice(tmp_path: Path) -> None:
     assert result.frame.height == 0
     assert [n.code for n in result.sources[0].notices] == ["NO_DATA_ROWS"]
     assert "row 1" in result.sources[0].notices[0].message
+
+
+def test_header_rows_repeated_on_every_page_are_skipped(tmp_path: Path) -> None:
+    header = ["NO", "NIK", "NAMA", "DESA"]
+    rows = [
+        header,
+        ["1", NIK_A, "SITI", "SUKAMAJU"],
+        ["NO", "NIK", "NAMA", "DESA"],  # page 2 starts with the header again
+        ["2", NIK_B, "BUDI", "SUKAMAJU"],
+        ["no", " nik ", "Nama", ""],  # a sloppier copy still counts
+        ["3", "3201014102800003", "NAMA", "DESA"],  # a real NIK: data, whatever else it says
+    ]
+    result = read_inputs([write_csv(tmp_path / "halaman.csv", rows)])
+    assert result.frame.get_column("_row").to_list() == [2, 4, 6]
+    notice = result.sources[0].notices[0]
+    assert notice.code == "REPEATED_HEADER"
+    assert "(rows 3, 5)" in notice.message

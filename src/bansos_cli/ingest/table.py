@@ -142,6 +142,8 @@ def finish_table(
             .alias(n)
             for n in names
         )
+    texts = [cell_text(headers[i]) for i in keep]
+    data = _drop_repeated_headers(data, names, texts, info)
     data = _drop_footer(data, names, info)
     info.rows = data.height
     if data.is_empty():
@@ -198,6 +200,41 @@ def _two_row_header(
         )
         return list(names), start + 1 if sub is not headers else start
     return headers, start
+
+
+def _drop_repeated_headers(
+    data: pl.DataFrame, names: list[str], texts: list[str], info: SourceInfo
+) -> pl.DataFrame:
+    """Drop copies of the header row inside the data (a printed report turned back into a
+    sheet repeats the header on every page) with a notice naming their rows.
+
+    A row is a copy when at least half of the header's cells (and two or more) equal it.
+    One column is compared first, so only the few candidate rows are compared in full.
+    """
+    pairs = [(n, t.upper()) for n, t in zip(names, texts, strict=True) if t]
+    if len(pairs) < 2 or data.is_empty():
+        return data
+    probe = next(((n, t) for n, t in pairs if n == "nik"), pairs[0])
+    same = [
+        (pl.col(n).str.strip_chars().str.to_uppercase() == t).fill_null(False) for n, t in pairs
+    ]
+    candidates = data.filter(pl.col(probe[0]).str.strip_chars().str.to_uppercase() == probe[1])
+    if candidates.is_empty():
+        return data
+    needed = max(2, (len(pairs) + 1) // 2)
+    copies = candidates.filter(pl.sum_horizontal(same) >= needed).get_column(ROW)
+    if copies.is_empty():
+        return data
+    rows = copies.to_list()
+    shown = ", ".join(str(r) for r in rows[:10]) + (", ..." if len(rows) > 10 else "")
+    info.notices.append(
+        Notice(
+            "REPEATED_HEADER",
+            f"{len(rows)} copies of the header row inside the data were skipped (rows {shown})",
+            f"{len(rows)} salinan baris judul kolom di tengah data dilewati (baris {shown})",
+        )
+    )
+    return data.filter(~pl.col(ROW).is_in(copies.implode()))
 
 
 FOOTER_MAX_ROWS = 15
