@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 from typing import Annotated, Any
 
 import typer
@@ -14,7 +13,7 @@ from typer.exceptions import TyperException
 
 from bansos_cli import __version__
 from bansos_cli.core.errors import BansosError, ExitCode
-from bansos_cli.core.privacy import mask_id
+from bansos_cli.core.privacy import mask_digit_runs
 
 # Status and summaries go to stdout; errors, notices and progress to stderr, so that
 # ``--json`` output on stdout stays machine-readable.
@@ -24,7 +23,6 @@ err_console = Console(stderr=True, highlight=False)
 
 DEBUG_ENV = "BANSOS_DEBUG"
 """Set to 1 to get the full traceback of an internal error instead of the one-line report."""
-_DIGITS = re.compile(r"\d{6,}")
 
 
 class BansosGroup(TyperGroup):
@@ -46,7 +44,7 @@ class BansosGroup(TyperGroup):
                 raise
             # a traceback could quote data (a NIK in a value or a message): one masked line
             lines = str(exc).strip().splitlines()
-            detail = _DIGITS.sub(lambda m: mask_id(m.group()), lines[0] if lines else "")[:300]
+            detail = mask_digit_runs(lines[0] if lines else "")[:300]
             err_console.print(
                 f"[bold red]bansos: internal error:[/] {escape(type(exc).__name__)}: "
                 f"{escape(detail)} (this is a bug in bansos: please report it with the command "

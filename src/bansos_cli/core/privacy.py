@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 
 import polars as pl
 
@@ -30,6 +31,15 @@ def mask_id(value: object) -> str:
     if len(text) <= KEEP_HEAD + KEEP_TAIL:
         return "*" * len(text)
     return text[:KEEP_HEAD] + "*" * (len(text) - KEEP_HEAD - KEEP_TAIL) + text[-KEEP_TAIL:]
+
+
+_DIGIT_RUN = re.compile(r"\d{6,}")
+
+
+def mask_digit_runs(text: str) -> str:
+    """Free text (a quoted row, an error message) with every run of six or more digits masked
+    like an identifier: ``NIK 3201014102800001 salah`` -> ``NIK 3201**********01 salah``."""
+    return _DIGIT_RUN.sub(lambda m: mask_id(m.group(0)), text)
 
 
 def mask_id_expr(expr: pl.Expr) -> pl.Expr:

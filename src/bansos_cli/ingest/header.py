@@ -18,7 +18,7 @@ from bansos_cli.core.columns import (
     header_key,
     passthrough_name,
 )
-from bansos_cli.core.privacy import mask_id
+from bansos_cli.core.privacy import mask_digit_runs
 from bansos_cli.ingest.model import ColumnMap
 
 SCAN_ROWS = 30
@@ -218,16 +218,11 @@ def name_columns(
     return result
 
 
-_DIGIT_RUN = re.compile(r"\d{6,}")
-
-
 def shown_cells(cells: Sequence[object], limit: int = 8) -> str:
     """Cells quoted in an error message: long digit runs (NIK, KK) masked, long text cut.
 
     Used when no header was found, where the row shown may well be data.
     """
     texts = [cell_text(c) for c in cells]
-    parts = [_DIGIT_RUN.sub(lambda m: mask_id(m.group(0)), text)[:30] for text in texts if text][
-        :limit
-    ]
+    parts = [mask_digit_runs(text)[:30] for text in texts if text][:limit]
     return " | ".join(parts)
