@@ -21,6 +21,16 @@ from bansos_cli.ingest.model import Notice, SourceInfo
 
 TTL = "tempat_tanggal_lahir"
 
+
+def _after(frame: pl.DataFrame, anchor: str, added: list[pl.Expr]) -> pl.DataFrame:
+    """``frame`` with the ``added`` columns placed right after column ``anchor``."""
+    out = frame.with_columns(added)
+    names = [e.meta.output_name() for e in added]
+    order = [c for c in out.columns if c not in names]
+    at = order.index(anchor) + 1
+    return out.select([*order[:at], *names, *order[at:]])
+
+
 # the date at the end of the cell: 01-02-1980, 1/2/80, 1980-02-01, 1 Februari 1980, 1-FEB-80,
 # or an Excel serial; the text before it (without , / ; -) is the place
 _DATE_TAIL = (
@@ -50,11 +60,8 @@ def split_birth(frame: pl.DataFrame, info: SourceInfo) -> pl.DataFrame:
             .then(place)
             .alias("tempat_lahir"),
         )
-    out = frame.with_columns(added)
+    out = _after(frame, TTL, added)
     names = [e.meta.output_name() for e in added]
-    at = out.columns.index(TTL) + 1
-    order = [c for c in out.columns if c not in names]
-    out = out.select([*order[:at], *names, *order[at:]])
     info.notices.append(
         Notice(
             "TTL_SPLIT",
@@ -90,9 +97,6 @@ def join_sex_marks(frame: pl.DataFrame, info: SourceInfo) -> pl.DataFrame:
         .then(pl.lit("P"))
         .alias("jenis_kelamin")
     )
-    out = frame.with_columns(sex)
-    at = out.columns.index(_MARK_P) + 1
-    order = [c for c in out.columns if c != "jenis_kelamin"]
     info.notices.append(
         Notice(
             "SEX_MARKS_JOINED",
@@ -100,7 +104,7 @@ def join_sex_marks(frame: pl.DataFrame, info: SourceInfo) -> pl.DataFrame:
             "kolom centang L dan P di bawah JENIS KELAMIN digabung menjadi jenis_kelamin",
         )
     )
-    return out.select([*order[:at], "jenis_kelamin", *order[at:]])
+    return _after(frame, _MARK_P, [sex])
 
 
 RT_RW = "rt_rw"
@@ -117,12 +121,6 @@ def split_rt_rw(frame: pl.DataFrame, info: SourceInfo) -> pl.DataFrame:
     parts = text.str.extract_groups(_RT_RW)
     rt = parts.struct.field("1")
     rw = parts.struct.field("2")
-    out = frame.with_columns(
-        pl.when(text.str.len_chars() > 0).then(pl.coalesce(rt, text)).alias("rt"),
-        rw.alias("rw"),
-    )
-    at = out.columns.index(RT_RW) + 1
-    order = [c for c in out.columns if c not in ("rt", "rw")]
     info.notices.append(
         Notice(
             "RT_RW_SPLIT",
@@ -130,4 +128,8 @@ def split_rt_rw(frame: pl.DataFrame, info: SourceInfo) -> pl.DataFrame:
             f"kolom {RT_RW!r} dipisah menjadi rt dan rw",
         )
     )
-    return out.select([*order[:at], "rt", "rw", *order[at:]])
+    added = [
+        pl.when(text.str.len_chars() > 0).then(pl.coalesce(rt, text)).alias("rt"),
+        rw.alias("rw"),
+    ]
+    return _after(frame, RT_RW, added)
