@@ -16,7 +16,6 @@ from bansos_cli.ingest.model import IngestResult, Notice, SourceInfo
 from bansos_cli.ingest.parquet import read_parquet
 from bansos_cli.ingest.sources import (
     EXCEL_FORMATS,
-    disguised_text,
     expand_inputs,
     file_format,
     precheck,
@@ -51,8 +50,7 @@ def read_file(
     """Read one file into ``(frame, info)`` parts, one per data sheet (a text or Parquet file
     has one); each frame has ``_row`` but no ``_source``/``_sheet``."""
     fmt = file_format(path)
-    precheck(path, fmt)
-    if disguised_text(path, fmt):
+    if precheck(path, fmt):  # delimited text under an Excel name
         frame, info = read_text(
             path,
             header_row=options.header_row,

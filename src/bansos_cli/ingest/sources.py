@@ -128,8 +128,10 @@ def disguised_text(path: Path, fmt: str) -> bool:
     return any(sep in first for sep in (b"\t", b";", b",", b"|"))
 
 
-def precheck(path: Path, fmt: str) -> None:
-    """Reject empty, mislabelled and password-protected files with a clear message."""
+def precheck(path: Path, fmt: str) -> bool:
+    """Reject empty, mislabelled and password-protected files with a clear message.
+
+    Returns True for an Excel-named file that holds delimited text (read it as text)."""
     try:
         size = path.stat().st_size
         with path.open("rb") as handle:
@@ -139,7 +141,7 @@ def precheck(path: Path, fmt: str) -> None:
     if size == 0:
         raise InputFileError("file is empty (0 bytes)", path=str(path), hint="export it again")
     if disguised_text(path, fmt):
-        return  # read as text by the reader
+        return True
     if fmt in ("xlsx", "xlsm"):
         if head.startswith(_OLE_MAGIC):
             if _is_encrypted(path):
@@ -170,6 +172,7 @@ def precheck(path: Path, fmt: str) -> None:
         raise InputFileError(
             "file is not a valid Parquet file", path=str(path), hint="write it again as Parquet"
         )
+    return False
 
 
 def _is_encrypted(path: Path) -> bool:
