@@ -112,15 +112,19 @@ class XlsxNumberScan:
         except BaseException as exc:  # reported to the caller by rows()
             self._error = exc
 
+    def _wait(self) -> None:
+        """Wait for the decompressing thread; re-raise what stopped it."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+
     def merged_ranges(self) -> list[tuple[int, int, int, int]]:
         """The sheet's merged ranges as ``(first column, first row, last column, last row)``
         (0-based columns, 1-based rows). Call before :meth:`rows`, which frees the XML.
 
         ``<mergeCells>`` follows ``<sheetData>``, so only the text after it is searched.
         """
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
+        self._wait()
         chunks = self._chunks if self._chunks is not None else list(self._stream())
         tail = b""
         for chunk in reversed(chunks):
@@ -136,9 +140,7 @@ class XlsxNumberScan:
         """Cells holding an Excel error (``#N/A`` from a failed VLOOKUP, ``#REF!``, ...) as
         ``(0-based column, 1-based row, error text)``; calamine reads them as empty. Call
         before :meth:`rows`. Error cells are rare: a byte search finds their ``t="e"``."""
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
+        self._wait()
         found: list[tuple[int, int, str]] = []
         if self._chunks is not None:  # the decompressing thread noted which chunks to parse
             chunks: Iterable[bytes] = [self._chunks[i] for i in self._with_errors]
@@ -164,9 +166,7 @@ class XlsxNumberScan:
         A cell without a type attribute, or with ``t="n"``, holds a number; ``t="s"``,
         ``t="inlineStr"`` and ``t="str"`` hold text.
         """
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
+        self._wait()
         # Match only number cells of the column, whatever the attribute order: no ` t="`
         # attribute at all, or ` t="n"`. Text cells never reach Python.
         patterns = {
