@@ -136,9 +136,9 @@ def test_check_frame_statuses_and_components() -> None:
     programs = load_programs([RULES / "pkh.yaml"], dt.date(2025, 6, 30))
     frame = pl.DataFrame(
         {
-            "_source": ["a.csv"] * 3,
-            "_sheet": [""] * 3,
-            "_row": [2, 3, 4],
+            "source": ["a.csv"] * 3,
+            "sheet": [""] * 3,
+            "row": [2, 3, 4],
             "nik": ["3201014107650001", "3201014107650002", "3201014107650003"],
             "desil": ["4", "5", None],
             "tanggal_lahir": ["1965-06-30", "1970-01-01", None],
@@ -151,7 +151,7 @@ def test_check_frame_statuses_and_components() -> None:
     assert out["status"].cast(pl.String).to_list() == ["LAYAK", "TIDAK_LAYAK", "PERLU_VERIFIKASI"]
     assert out["components"].to_list() == [["lansia"], [], []]
     assert out["nik"].to_list()[0] == "3201**********01"
-    assert out["_row"].to_list() == [2, 3, 4]
+    assert out["row"].to_list() == [2, 3, 4]
     regions = result.programs[0].regions.sort("kecamatan").to_dicts()
     assert regions[0] == {
         "kecamatan": "A",

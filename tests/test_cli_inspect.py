@@ -39,7 +39,7 @@ def test_inspect_json(tmp_path: Path) -> None:
     assert [c["letter"] for c in source["columns"]][:3] == ["A", "B", "C"]
     assert source["rows"] == 4 and source["empty_rows"] == 1
     assert source["preview"][0]["nik"] == "3201**********01"
-    assert source["preview"][0]["_row"] == 6
+    assert source["preview"][0]["row"] == 6
 
 
 def test_help_lists_every_command() -> None:

@@ -42,14 +42,14 @@ ROWS = [
 def frame(rows=ROWS, source: str = "a.xlsx") -> pl.DataFrame:
     df = pl.DataFrame(rows, schema=COLUMNS, orient="row")
     return df.with_columns(
-        pl.lit(source).alias("_source"),
-        pl.lit("DATA").alias("_sheet"),
-        pl.int_range(2, pl.len() + 2).alias("_row"),
+        pl.lit(source).alias("source"),
+        pl.lit("DATA").alias("sheet"),
+        pl.int_range(2, pl.len() + 2).alias("row"),
     )
 
 
 def pair_classes(result) -> set[tuple[int, int, str, str]]:
-    return set(result.pairs.select("rid_a", "rid_b", "kelas", "keputusan").iter_rows())
+    return set(result.pairs.select("_rid_a", "_rid_b", "class", "decision").iter_rows())
 
 
 def test_classes_and_decisions() -> None:
@@ -75,22 +75,22 @@ def test_groups_cover_every_row_once_and_exclude_conflicts() -> None:
     assert ids[4] == ids[5]
     assert ids[6] != ids[7]
     # One suggested record to keep per group.
-    kept = clusters.group_by("cluster_id").agg(pl.col("simpan").sum())
-    assert kept["simpan"].to_list() == [1] * kept.height
+    kept = clusters.group_by("cluster_id").agg(pl.col("keep").sum())
+    assert kept["keep"].to_list() == [1] * kept.height
     # The group resting on a NIK typo is flagged for review.
-    flagged = clusters.filter(pl.col("cluster_id") == ids[0])["perlu_tinjau"].to_list()
+    flagged = clusters.filter(pl.col("cluster_id") == ids[0])["needs_review"].to_list()
     assert flagged == [True, True, True]
 
 
 def test_pairs_name_both_sources_and_excel_rows_across_files() -> None:
     both = pl.concat([frame(ROWS[:2], "desa_a.xlsx"), frame(ROWS[2:], "desa_b.csv")])
     result = dedup_frame(both)
-    row = result.pairs.filter(pl.col("kelas") == "nik_salah_ketik").sort("rid_a").row(0, named=True)
-    assert (row["sumber_a"], row["baris_a"]) == ("desa_a.xlsx", 2)
-    assert (row["sumber_b"], row["baris_b"]) == ("desa_b.csv", 3)
-    assert row["cocok_nik"] == "satu_digit"
-    assert row["cocok_nama"] == "sama"
-    assert "nama_lahir" in row["kunci_blok"]
+    row = result.pairs.filter(pl.col("class") == "nik_salah_ketik").sort("_rid_a").row(0, named=True)
+    assert (row["source_a"], row["row_a"]) == ("desa_a.xlsx", 2)
+    assert (row["source_b"], row["row_b"]) == ("desa_b.csv", 3)
+    assert row["level_nik"] == "satu_digit"
+    assert row["level_nama"] == "sama"
+    assert "nama_lahir" in row["block_keys"]
 
 
 def test_family_listed_twice_under_two_kk_numbers() -> None:
@@ -120,8 +120,8 @@ def test_family_listed_twice_under_two_kk_numbers() -> None:
         ("3301014202750098", "SUMIATI", "02-02-1975", "P", "3301012222220002", "ISTRI", "A"),
     ]
     result = dedup_frame(frame(family + again))
-    fam = result.pairs.filter(pl.col("kelas") == "keluarga_ganda")
-    assert fam.select("rid_a", "rid_b", "keluarga_cocok").rows() == [(0, 3, 2)]
+    fam = result.pairs.filter(pl.col("class") == "keluarga_ganda")
+    assert fam.select("_rid_a", "_rid_b", "family_matches").rows() == [(0, 3, 2)]
 
 
 def test_same_kk_under_two_heads() -> None:
@@ -178,7 +178,7 @@ def test_any_table_with_a_field_mapping() -> None:
     config = parse_config({"fields": {"nik": "ID", "nama": "FULL NAME", "tanggal_lahir": "BORN"}})
     result = dedup_frame(df, config)
     assert pair_classes(result) == {(0, 1, "nik_sama", "ganda")}
-    assert result.clusters["_row"].to_list() == [1, 2]
+    assert result.clusters["row"].to_list() == [1, 2]
 
 
 def test_missing_name_column_is_an_option_error() -> None:

@@ -37,24 +37,24 @@ def test_duplicates_across_files_exit_1_and_outputs(tmp_path: Path) -> None:
         "report.xlsx",
         "summary.json",
     ]
-    pairs = pl.read_parquet(tmp_path / "pairs.parquet").sort("kelas")
-    assert pairs.select("kelas", "keputusan").rows() == [
+    pairs = pl.read_parquet(tmp_path / "pairs.parquet").sort("class")
+    assert pairs.select("class", "decision").rows() == [
         ("nik_bentrok", "konflik"),
         ("nik_sama", "ganda"),
     ]
-    same = pairs.filter(pl.col("kelas") == "nik_sama").row(0, named=True)
+    same = pairs.filter(pl.col("class") == "nik_sama").row(0, named=True)
     # The cross-file pair names both sources and the Excel/CSV rows the officer sees.
-    assert (Path(same["sumber_a"]).name, same["baris_a"]) == ("list_a.csv", 2)
-    assert (Path(same["sumber_b"]).name, same["baris_b"]) == ("list_b.csv", 2)
-    assert same["cocok_nama"] == "sama"  # "Hj. Siti Aminah" = "SITI AMINAH"
-    clashing = pairs.filter(pl.col("kelas") == "nik_bentrok").row(0, named=True)
-    assert (clashing["baris_a"], clashing["baris_b"]) == (3, 4)
+    assert (Path(same["source_a"]).name, same["row_a"]) == ("list_a.csv", 2)
+    assert (Path(same["source_b"]).name, same["row_b"]) == ("list_b.csv", 2)
+    assert same["level_nama"] == "sama"  # "Hj. Siti Aminah" = "SITI AMINAH"
+    clashing = pairs.filter(pl.col("class") == "nik_bentrok").row(0, named=True)
+    assert (clashing["row_a"], clashing["row_b"]) == (3, 4)
     clusters = pl.read_parquet(tmp_path / "clusters.parquet")
     assert clusters.height == 7  # every input row in exactly one group
     assert clusters.group_by("cluster_id").len()["len"].sort().to_list() == [1, 1, 1, 1, 1, 2]
     # The NIK conflict is never merged: rows 3 and 4 of list_a stay apart.
     conflict = clusters.filter(
-        pl.col("_row").is_in([3, 4]) & pl.col("_source").str.ends_with("a.csv")
+        pl.col("row").is_in([3, 4]) & pl.col("source").str.ends_with("a.csv")
     )
     assert conflict["cluster_id"].n_unique() == 2
     summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))

@@ -35,7 +35,7 @@ record = st.tuples(
 def _frame(rows) -> pl.DataFrame:
     return pl.DataFrame(
         rows, schema=["nik", "nama", "tanggal_lahir", "jenis_kelamin"], orient="row"
-    ).with_columns(pl.int_range(2, pl.len() + 2).alias("_row"), pl.lit("x.csv").alias("_source"))
+    ).with_columns(pl.int_range(2, pl.len() + 2).alias("row"), pl.lit("x.csv").alias("source"))
 
 
 def _partition(result, rows_key) -> set[frozenset]:
@@ -69,7 +69,7 @@ def test_every_row_in_one_group_and_exact_copies_together(rows, data) -> None:
     result = dedup_frame(_frame(rows))
     clusters = result.clusters
     assert clusters["_rid"].to_list() == list(range(len(rows)))
-    assert clusters["_row"].to_list() == list(range(2, len(rows) + 2))
+    assert clusters["row"].to_list() == list(range(2, len(rows) + 2))
     ids = clusters["cluster_id"].to_list()
     if rows[copy_of][1] is not None and (rows[copy_of][0] or rows[copy_of][2]):
         assert ids[copy_of] == ids[-1]
@@ -107,8 +107,8 @@ def test_all_pairs_brute_force_oracle_on_a_small_frame() -> None:
     # Brute force: connected components of the accepted pairs over all row pairs.
     graph = nx.Graph()
     graph.add_nodes_from(range(len(rows)))
-    accepted = result.pairs.filter(pl.col("keputusan") == "ganda")
-    graph.add_edges_from(accepted.select("rid_a", "rid_b").rows())
+    accepted = result.pairs.filter(pl.col("decision") == "ganda")
+    graph.add_edges_from(accepted.select("_rid_a", "_rid_b").rows())
     expected = {frozenset(c) for c in nx.connected_components(graph)}
     assert _partition(result, list(range(len(rows)))) == expected
     assert expected == {frozenset({0, 1}), frozenset({2, 3}), frozenset({4})}

@@ -40,9 +40,9 @@ def _background(n: int = 400) -> list[tuple]:
 
 def _frame(rows: list[tuple]) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=COLUMNS, orient="row").with_columns(
-        pl.lit("a.xlsx").alias("_source"),
-        pl.lit("DATA").alias("_sheet"),
-        pl.int_range(2, pl.len() + 2).alias("_row"),
+        pl.lit("a.xlsx").alias("source"),
+        pl.lit("DATA").alias("sheet"),
+        pl.int_range(2, pl.len() + 2).alias("row"),
     )
 
 
@@ -84,9 +84,9 @@ def _moved(name_b: str, mother_b: str = "SUMARNI WIDYASTUTI") -> pl.DataFrame:
 
 def _decision(result, i: int, j: int) -> str | None:
     hit = result.pairs.filter(
-        (pl.col("rid_a") == i) & (pl.col("rid_b") == j) & (pl.col("kelas") != "keluarga_ganda")
+        (pl.col("_rid_a") == i) & (pl.col("_rid_b") == j) & (pl.col("class") != "keluarga_ganda")
     )
-    return hit["keputusan"].item() if hit.height else None
+    return hit["decision"].item() if hit.height else None
 
 
 # A prior as small as in a list of a million rows puts the pair in the review band.
@@ -96,8 +96,8 @@ _BIG_LIST = {"model": {"prior": 2e-7}}
 def test_identity_rule_groups_a_moved_person_with_a_name_variant() -> None:
     rows = len(_background())
     result = dedup_frame(_moved("Y. SUPRIATNA"), DedupConfig(**_BIG_LIST))  # type: ignore[arg-type]
-    pair = result.pairs.filter(pl.col("rid_a") == rows)
-    assert 0.8 <= pair["skor"].item() < 0.95
+    pair = result.pairs.filter(pl.col("_rid_a") == rows)
+    assert 0.8 <= pair["score"].item() < 0.95
     assert _decision(result, rows, rows + 1) == "ganda"
     groups = result.clusters["cluster_id"]
     assert groups[rows] == groups[rows + 1]
@@ -158,7 +158,7 @@ def test_identity_rule_needs_an_occupation_that_does_not_disagree(
     frame = _with_jobs(_moved("Y. SUPRIATNA"), job_a, job_b)
     result = dedup_frame(frame, DedupConfig(**_BIG_LIST))  # type: ignore[arg-type]
     assert _decision(result, rows, rows + 1) == decision
-    level = result.pairs.filter(pl.col("rid_a") == rows)["cocok_pekerjaan"].item()
+    level = result.pairs.filter(pl.col("_rid_a") == rows)["level_pekerjaan"].item()
     assert level == {"ganda": "sama", "tinjau": "beda"}.get(decision) or job_b is None
 
 

@@ -38,17 +38,17 @@ def test_xlsx_title_rows_recap_and_hidden_sheet(tmp_path: Path) -> None:
     assert info.header_row == 5
     assert [s.name for s in info.sheets] == ["REKAP", "DATA", "lookup"]
     assert [s.visible for s in info.sheets] == [True, True, False]
-    assert result.frame.get_column("_row").to_list() == [6, 8, 9, 10]
+    assert result.frame.get_column("row").to_list() == [6, 8, 9, 10]
     assert info.empty_rows == 1
-    assert result.frame.get_column("_sheet").unique().to_list() == ["DATA"]
-    assert result.frame.get_column("_source").unique().to_list() == ["export.xlsx"]
+    assert result.frame.get_column("sheet").unique().to_list() == ["DATA"]
+    assert result.frame.get_column("source").unique().to_list() == ["export.xlsx"]
     assert [c.column for c in info.columns] == CANONICAL
     assert result.frame.get_column("nik").to_list() == [r[1] for r in ROWS]
     assert result.frame.get_column("nama").to_list()[2] == "Hj. NUR AINI, S.Pd"
     assert all(
         dtype == pl.String
         for name, dtype in result.frame.schema.items()
-        if not name.startswith("_")
+        if not name.startswith("_") and name != "row"
     )
 
 
@@ -62,9 +62,9 @@ def test_same_rows_as_xlsx_csv_parquet_give_the_same_frame(tmp_path: Path) -> No
     frames = [_values(read_inputs([p]).frame) for p in (xlsx, csv, parquet)]
     assert frames[0].equals(frames[1])
     assert frames[0].equals(frames[2])
-    assert read_inputs([xlsx]).frame.get_column("_row").to_list() == [2, 3, 4, 5]
-    assert read_inputs([csv]).frame.get_column("_row").to_list() == [2, 3, 4, 5]
-    assert read_inputs([parquet]).frame.get_column("_row").to_list() == [1, 2, 3, 4]
+    assert read_inputs([xlsx]).frame.get_column("row").to_list() == [2, 3, 4, 5]
+    assert read_inputs([csv]).frame.get_column("row").to_list() == [2, 3, 4, 5]
+    assert read_inputs([parquet]).frame.get_column("row").to_list() == [1, 2, 3, 4]
 
 
 def test_number_cell_niks_are_flagged_per_cell(tmp_path: Path) -> None:
@@ -97,7 +97,7 @@ def test_cp1252_semicolon_csv_with_title_line(tmp_path: Path) -> None:
     assert info.header_row == 3
     assert [n.code for n in info.notices] == ["ENCODING_FALLBACK"]
     assert result.frame.get_column("nama").to_list() == ["JOSÉ MARÍA", "ÑOÑO"]
-    assert result.frame.get_column("_row").to_list() == [4, 5]
+    assert result.frame.get_column("row").to_list() == [4, 5]
 
 
 @pytest.mark.parametrize(("sep", "bom"), [("\t", False), ("|", False), (",", True)])
@@ -115,7 +115,7 @@ def test_blank_lines_in_csv_are_counted_and_line_numbers_kept(tmp_path: Path) ->
     path = tmp_path / "b.csv"
     path.write_text("NIK,NAMA\n1,A\n\n2,B\n ,\n3,C\n", encoding="utf-8")
     result = read_inputs([path])
-    assert result.frame.get_column("_row").to_list() == [2, 4, 6]
+    assert result.frame.get_column("row").to_list() == [2, 4, 6]
     assert result.sources[0].empty_rows == 2
 
 
@@ -125,7 +125,7 @@ def test_column_number_row_under_header_is_skipped(tmp_path: Path) -> None:
         [HEADER, ["(1)", "(2)", "(3)", "(4)", "(5)", "(6)", "(7)", "(8)"], *ROWS],
     )
     result = read_inputs([path])
-    assert result.frame.get_column("_row").to_list() == [3, 4, 5, 6]
+    assert result.frame.get_column("row").to_list() == [3, 4, 5, 6]
     assert "COLUMN_NUMBER_ROW" in [n.code for n in result.sources[0].notices]
 
 
@@ -192,8 +192,8 @@ def test_several_inputs_folder_and_glob(tmp_path: Path) -> None:
     assert [p.name for p in expand_inputs([str(folder / "*.csv")])] == ["b.csv"]
     result = read_inputs([folder])
     assert result.frame.height == 4
-    assert result.frame.get_column("_source").to_list() == ["a.xlsx", "a.xlsx", "b.csv", "b.csv"]
-    assert result.frame.get_column("_sheet").to_list() == ["Sheet1", "Sheet1", "", ""]
+    assert result.frame.get_column("source").to_list() == ["a.xlsx", "a.xlsx", "b.csv", "b.csv"]
+    assert result.frame.get_column("sheet").to_list() == ["Sheet1", "Sheet1", "", ""]
 
 
 def test_parquet_numeric_nik_becomes_digits_and_is_flagged(tmp_path: Path) -> None:
@@ -212,9 +212,9 @@ def test_parquet_written_by_bansos_keeps_row_numbers(tmp_path: Path) -> None:
     path = tmp_path / "records.parquet"
     pl.DataFrame(
         {
-            "_source": ["x.xlsx"],
-            "_sheet": ["DATA"],
-            "_row": [17],
+            "source": ["x.xlsx"],
+            "sheet": ["DATA"],
+            "row": [17],
             "nik": ["1"],
             "nama": ["A"],
             "status": ["ok"],
@@ -222,12 +222,12 @@ def test_parquet_written_by_bansos_keeps_row_numbers(tmp_path: Path) -> None:
     ).write_parquet(path)
     frame = read_inputs([path]).frame
     assert frame.row(0, named=True) == {
-        "_source": "x.xlsx",
-        "_sheet": "DATA",
-        "_row": 17,
+        "source": "x.xlsx",
+        "sheet": "DATA",
+        "row": 17,
         "nik": "1",
         "nama": "A",
-        "status": "ok",
+        "status_2": "ok",  # bansos's own status column, fed back in, is kept beside the new one
         "_num_nik": False,
     }
 
@@ -345,7 +345,7 @@ def test_signature_block_under_the_data_is_skipped_with_a_notice(tmp_path: Path)
     ]
     result = read_inputs([plain_xlsx(tmp_path / "blt.xlsx", rows)])
     info = result.sources[0]
-    assert result.frame.get_column("_row").to_list() == [2, 3, 4, 5]
+    assert result.frame.get_column("row").to_list() == [2, 3, 4, 5]
     assert info.footer_rows == [7, 8, 9, 11]
     assert "FOOTER_SKIPPED" in [n.code for n in info.notices]
 
@@ -353,7 +353,7 @@ def test_signature_block_under_the_data_is_skipped_with_a_notice(tmp_path: Path)
 def test_last_record_with_few_cells_is_not_a_footer(tmp_path: Path) -> None:
     rows: list[list[object]] = [HEADER, *ROWS, [], ["5", None, None, "TANPA NIK"]]
     result = read_inputs([plain_xlsx(tmp_path / "last.xlsx", rows)])
-    assert result.frame.get_column("_row").to_list() == [2, 3, 4, 5, 7]
+    assert result.frame.get_column("row").to_list() == [2, 3, 4, 5, 7]
     assert result.sources[0].footer_rows == []
 
 
@@ -384,7 +384,7 @@ def test_xls_and_ods_read_like_xlsx_with_number_cells(tmp_path: Path, suffix: st
     assert legacy.sources[0].format == suffix[1:]
     assert legacy.sources[0].header_row == 3
     assert _values(legacy.frame).equals(_values(modern.frame))
-    assert legacy.frame.get_column("_row").to_list() == [4, 5, 6, 7]
+    assert legacy.frame.get_column("row").to_list() == [4, 5, 6, 7]
     assert legacy.frame.get_column("_num_nik").to_list() == [False, True, False, False]
 
 

@@ -43,7 +43,7 @@ def test_merged_family_cells_reach_every_member(tmp_path: Path) -> None:
     frame = result.frame
     assert frame.get_column("no_kk").to_list() == [KK_A, KK_A, KK_A, KK_B]
     assert frame.get_column("alamat").to_list() == ["KP. SUKAMAJU RT 01"] * 3 + [None]
-    assert frame.get_column("_row").to_list() == [3, 4, 5, 6]
+    assert frame.get_column("row").to_list() == [3, 4, 5, 6]
     notice = result.sources[0].notices[-1]
     assert notice.code == "MERGED_CELLS_FILLED"
     assert "no_kk (2), alamat (2)" in notice.message

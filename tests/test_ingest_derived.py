@@ -61,7 +61,7 @@ def test_validate_checks_the_dates_inside_ttl(tmp_path: Path) -> None:
     # row 4 (line 5): no date in TTL; row 3 (line 4): NIK says 01-03-80, TTL says 1975
     assert (5, "tanggal_lahir", "BOGOR", "TGL_LAHIR_FORMAT") in found
     assert (4, "tanggal_lahir", "12 Agt 1975", "NIK_TGL_LAHIR_BEDA") in found
-    assert run.records.filter(pl.col("_row") == 2).get_column("tanggal_lahir").to_list() == [
+    assert run.records.filter(pl.col("row") == 2).get_column("tanggal_lahir").to_list() == [
         dt.date(1980, 2, 1)
     ]
     assert len(found) == 2

@@ -20,7 +20,7 @@ def test_tab_separated_text_under_an_excel_name_is_read_as_text(
     path.write_bytes(b"\xef\xbb\xbfNO\tNIK\tNAMA\r\n1\t3201014102800001\tSITI\r\n")
     result = read_inputs([path])
     assert result.frame.get_column("nik").to_list() == ["3201014102800001"]
-    assert result.frame.get_column("_row").to_list() == [2]
+    assert result.frame.get_column("row").to_list() == [2]
     assert result.sources[0].notices[0].code == "EXCEL_IS_TEXT"
 
 

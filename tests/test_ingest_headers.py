@@ -68,7 +68,7 @@ def test_grouped_headers_below_are_joined(tmp_path: Path) -> None:
     info = result.sources[0]
     assert [c.column for c in info.columns] == EXPECTED
     assert info.header_row == 3
-    assert result.frame.get_column("_row").to_list() == [5, 6]
+    assert result.frame.get_column("row").to_list() == [5, 6]
     assert result.frame.get_column("tanggal_lahir").to_list() == ["01-02-1980"] * 2
     assert result.frame.get_column("rw").to_list() == ["002", "002"]
     assert [n.code for n in info.notices] == ["TWO_ROW_HEADER"]
@@ -78,7 +78,7 @@ def test_grouped_headers_below_are_joined(tmp_path: Path) -> None:
 def test_column_number_row_under_a_two_row_header_is_skipped(tmp_path: Path) -> None:
     result = read_inputs([_grouped_below(tmp_path / "bpnt.xlsx", column_numbers=True)])
     assert [c.column for c in result.sources[0].columns] == EXPECTED
-    assert result.frame.get_column("_row").to_list() == [6, 7]
+    assert result.frame.get_column("row").to_list() == [6, 7]
     assert [n.code for n in result.sources[0].notices] == ["TWO_ROW_HEADER", "COLUMN_NUMBER_ROW"]
 
 
@@ -91,7 +91,7 @@ def test_group_row_above_the_best_header_row(tmp_path: Path) -> None:
     info = result.sources[0]
     assert [c.column for c in info.columns] == ["no", "nik", "no_kk", "nama", "rt", "rw"]
     assert info.header_row == 1
-    assert result.frame.get_column("_row").to_list() == [3, 4]
+    assert result.frame.get_column("row").to_list() == [3, 4]
     assert result.frame.get_column("no").to_list() == ["1", "2"]
 
 
@@ -135,7 +135,7 @@ def test_a_short_title_line_above_a_csv_header_is_harmless(tmp_path: Path) -> No
     path = write_csv(tmp_path / "a.csv", [["DAFTAR PENERIMA"], header, DATA[0][:4]])
     result = read_inputs([path])
     assert [c.column for c in result.sources[0].columns] == ["no", "nik", "no_kk", "nama"]
-    assert result.frame.get_column("_row").to_list() == [3]
+    assert result.frame.get_column("row").to_list() == [3]
     assert result.sources[0].notices == []
 
 
@@ -152,7 +152,7 @@ def test_sex_tick_columns_under_jenis_kelamin_become_one_column(tmp_path: Path) 
     result = read_inputs([path])
     frame = result.frame
     assert frame.get_column("jenis_kelamin").to_list() == ["P", "L", "L+P", None]
-    assert frame.get_column("_row").to_list() == [3, 4, 5, 6]
+    assert frame.get_column("row").to_list() == [3, 4, 5, 6]
     assert {"jenis_kelamin_l", "jenis_kelamin_p"} <= set(frame.columns)
     assert [n.code for n in result.sources[0].notices] == ["TWO_ROW_HEADER", "SEX_MARKS_JOINED"]
     run = run_validate(
@@ -203,7 +203,7 @@ def test_a_units_row_under_the_header_is_skipped(tmp_path: Path) -> None:
     numbers = ["(1)", "(2)", "(3)", "(4)", "(5)", "(6)"]
     row = ["1", NIK_A, "SITI AMINAH", "P", "01-02-1980", "600000"]
     result = read_inputs([write_csv(tmp_path / "a.csv", [header, units, numbers, row])])
-    assert result.frame.get_column("_row").to_list() == [4]
+    assert result.frame.get_column("row").to_list() == [4]
     assert [n.code for n in result.sources[0].notices] == ["HEADER_NOTE_ROW", "COLUMN_NUMBER_ROW"]
     # one bracketed cell is not enough: a data row may hold one remark in brackets
     lone = ["", "", "", "", "", "(belum)"]
@@ -229,7 +229,7 @@ def test_header_rows_repeated_on_every_page_are_skipped(tmp_path: Path) -> None:
         ["3", "3201014102800003", "NAMA", "DESA"],  # a real NIK: data, whatever else it says
     ]
     result = read_inputs([write_csv(tmp_path / "halaman.csv", rows)])
-    assert result.frame.get_column("_row").to_list() == [2, 4, 6]
+    assert result.frame.get_column("row").to_list() == [2, 4, 6]
     notice = result.sources[0].notices[0]
     assert notice.code == "REPEATED_HEADER"
     assert "(rows 3, 5)" in notice.message

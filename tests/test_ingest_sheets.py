@@ -48,7 +48,7 @@ def test_every_sheet_with_the_same_columns_is_read(tmp_path: Path) -> None:
     result = read_inputs([path])
     frame = result.frame
     # nothing lost: all four rows, each with its own sheet and Excel row number
-    assert frame.select("_sheet", "_row").rows() == [
+    assert frame.select("sheet", "row").rows() == [
         ("DESA A", 3),
         ("DESA A", 4),
         ("DESA B", 2),
@@ -70,7 +70,7 @@ def test_every_sheet_with_the_same_columns_is_read(tmp_path: Path) -> None:
 def test_sheet_option_reads_only_that_sheet(tmp_path: Path) -> None:
     path = _per_desa(tmp_path / "per_desa.xlsx")
     result = read_inputs([path], ReadOptions(sheet="DESA B"))
-    assert result.frame.get_column("_sheet").unique().to_list() == ["DESA B"]
+    assert result.frame.get_column("sheet").unique().to_list() == ["DESA B"]
     assert result.frame.height == 2
     assert result.sources[0].notices == []
 

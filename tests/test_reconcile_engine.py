@@ -2,12 +2,35 @@
 
 from __future__ import annotations
 
+import re
+
 import polars as pl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bansos_cli.core import vocabulary
 from bansos_cli.core.errors import OptionError
+from bansos_cli.core.vocabulary import (
+    CATEGORY,
+    DIFFERENCE_RP,
+    DIFFERENCES,
+    FUZZY_EVIDENCE,
+    FUZZY_SCORE,
+    KEY,
+    MATCH_METHOD,
+    NAME_SCORE,
+    NAME_STATUS,
+    RECONCILIATION,
+    ROW,
+    RP,
+    SHEET,
+    SOURCE,
+    N,
+    differs_column,
+    row_key,
+    sided,
+)
 from bansos_cli.reconcile import (
     CATEGORIES,
     SWAPPED,
@@ -17,9 +40,15 @@ from bansos_cli.reconcile import (
     reconcile_frames,
 )
 
+# LEFT and RIGHT name the two lists below; the sides of a column are vocabulary.LEFT/RIGHT.
+SIDES = (vocabulary.LEFT, vocabulary.RIGHT)
+ROW_L, ROW_R = sided(ROW, vocabulary.LEFT), sided(ROW, vocabulary.RIGHT)
+RP_L, RP_R = (sided(RP, side) for side in SIDES)
+N_L, N_R = (sided(N, side) for side in SIDES)
+
 
 def side(rows: list[tuple[str | None, str, str, str]], source: str) -> pl.DataFrame:
-    """A frame in the ingest contract: text columns + _source, _sheet, _row."""
+    """A frame in the ingest contract: text columns + source, sheet, row."""
     return pl.DataFrame(
         {
             "no": [str(i + 1) for i in range(len(rows))],
@@ -27,9 +56,9 @@ def side(rows: list[tuple[str | None, str, str, str]], source: str) -> pl.DataFr
             "nama": [r[1] for r in rows],
             "nominal": [r[2] for r in rows],
             "kecamatan": [r[3] for r in rows],
-            "_source": source,
-            "_sheet": "Sheet1",
-            "_row": list(range(5, 5 + len(rows))),
+            SOURCE: source,
+            SHEET: "Sheet1",
+            ROW: list(range(5, 5 + len(rows))),
         },
         schema_overrides={"nik": pl.String},
     )
@@ -77,26 +106,27 @@ def test_categories_and_differences() -> None:
         "hanya_kiri": 3,
         "hanya_kanan": 2,
     }
-    siti = by_row(frame, "kiri_baris", 5)
-    assert siti["kategori"] == "cocok_beda"
-    assert siti["beda"] == "nama"
-    assert siti["status_nama"] == "varian"
-    assert siti["skor_nama"] == pytest.approx(95.2, abs=0.1)
-    assert siti["kanan_baris"] == 5
-    budi = by_row(frame, "kiri_baris", 6)
-    assert (budi["beda"], budi["kiri_rp"], budi["kanan_rp"], budi["selisih_rp"]) == (
+    siti = by_row(frame, ROW_L, 5)
+    assert siti[CATEGORY] == "cocok_beda"
+    assert siti[DIFFERENCES] == "nama"
+    assert siti[NAME_STATUS] == "varian"
+    assert siti[NAME_SCORE] == pytest.approx(95.2, abs=0.1)
+    assert siti[ROW_R] == 5
+    budi = by_row(frame, ROW_L, 6)
+    assert (budi[DIFFERENCES], budi[RP_L], budi[RP_R], budi[DIFFERENCE_RP]) == (
         "nominal",
         600_000,
         300_000,
         -300_000,
     )
-    ani = by_row(frame, "kiri_baris", 7)
-    assert ani["kategori"] == "cocok"  # case of kecamatan and amount format do not matter
-    hadi = by_row(frame, "kiri_baris", 12)
-    assert (hadi["kategori"], hadi["status_nama"]) == ("cocok_beda", "beda")
-    dedi = frame.filter(pl.col("kunci") == "3201010101900004")
-    assert dedi["kategori"].to_list() == ["ambigu"] * 3
-    assert dedi["n_kanan"].to_list() == [2, 2, 2]
+    ani = by_row(frame, ROW_L, 7)
+    assert ani[CATEGORY] == "cocok"  # case of kecamatan and amount format do not matter
+    assert ani[differs_column("kecamatan")] is False
+    hadi = by_row(frame, ROW_L, 12)
+    assert (hadi[CATEGORY], hadi[NAME_STATUS]) == ("cocok_beda", "beda")
+    dedi = frame.filter(pl.col(KEY) == "3201010101900004")
+    assert dedi[CATEGORY].to_list() == ["ambigu"] * 3
+    assert dedi[N_R].to_list() == [2, 2, 2]
     assert result.left.key_missing == 1
     assert result.right.duplicate_keys == 2
     assert result.compared == ["nik", "nama", "nominal", "kecamatan"]
@@ -105,30 +135,38 @@ def test_categories_and_differences() -> None:
 
 def test_totals_explain_the_difference() -> None:
     result = reconcile_frames(LEFT, RIGHT)
-    cats = {r["kategori"]: r for r in result.by_category.iter_rows(named=True)}
-    assert cats["cocok_beda"]["selisih_rp"] == -300_000
-    assert cats["hanya_kiri"]["selisih_rp"] == -1_800_000
-    assert cats["hanya_kanan"]["selisih_rp"] == 1_200_000
-    assert cats["ambigu"]["selisih_rp"] == 600_000
-    explained = sum(e["selisih_rp"] for e in result.explanation())
+    cats = {r[CATEGORY]: r for r in result.by_category.iter_rows(named=True)}
+    assert cats["cocok_beda"][DIFFERENCE_RP] == -300_000
+    assert cats["hanya_kiri"][DIFFERENCE_RP] == -1_800_000
+    assert cats["hanya_kanan"][DIFFERENCE_RP] == 1_200_000
+    assert cats["ambigu"][DIFFERENCE_RP] == 600_000
+    assert result.by_category.columns == [
+        "category", "rows", "rows_left", "rows_right", "rp_left", "rp_right", "difference_rp"
+    ]  # fmt: skip
+    explained = sum(e[DIFFERENCE_RP] for e in result.explanation())
     assert explained == result.right.amount_total - result.left.amount_total == -300_000
     region = result.by_region
     assert region is not None
     assert region["kecamatan"].to_list() == ["BOJONGGEDE", "CIBINONG", "CITEUREUP"]
-    assert region.filter(pl.col("kecamatan") == "CIBINONG")["selisih_rp"].item() == -300_000
+    assert region.filter(pl.col("kecamatan") == "CIBINONG")[DIFFERENCE_RP].item() == -300_000
+    assert region.columns == [
+        "kecamatan", "rows", "rows_left", "rows_right", "rp_left", "rp_right", "difference_rp",
+        "n_cocok", "n_cocok_beda", "n_ambigu", "n_hanya_kiri", "n_hanya_kanan",
+    ]  # fmt: skip
 
 
 def test_fuzzy_fallback_pairs_a_mistyped_nik() -> None:
     result = reconcile_frames(LEFT, RIGHT, ReconcileOptions(fuzzy=True))
-    gita = by_row(result.frame, "kiri_baris", 11)
-    assert gita["cara_cocok"] == "fuzzy"
-    assert gita["bukti_fuzzy"] == "nik_mirip"
-    assert gita["skor_fuzzy"] == 100.0
-    assert gita["kategori"] == "cocok_beda"
-    assert gita["beda"] == "nik"
+    gita = by_row(result.frame, ROW_L, 11)
+    assert gita[MATCH_METHOD] == "fuzzy"
+    assert gita[FUZZY_EVIDENCE] == "nik_mirip"
+    assert gita[FUZZY_SCORE] == 100.0
+    assert gita[CATEGORY] == "cocok_beda"
+    assert gita[DIFFERENCES] == "nik"
+    assert gita[differs_column("nik")] is True
     # FAJAR has no NIK on the left: a name alone is not evidence enough.
-    fajar = by_row(result.frame, "kiri_baris", 10)
-    assert fajar["kategori"] == "hanya_kiri"
+    fajar = by_row(result.frame, ROW_L, 10)
+    assert fajar[CATEGORY] == "hanya_kiri"
     assert result.fuzzy_pairs == 1
 
 
@@ -139,15 +177,15 @@ def test_options_tolerance_ignore_rename_case() -> None:
     )
     result = reconcile_frames(LEFT, right, options)
     assert result.compared == ["nik", "nominal", "kecamatan"]
-    budi = by_row(result.frame, "kiri_baris", 6)
-    assert budi["kategori"] == "cocok"
+    budi = by_row(result.frame, ROW_L, 6)
+    assert budi[CATEGORY] == "cocok"
     strict = reconcile_frames(LEFT, RIGHT, ReconcileOptions(case_insensitive=False))
-    assert by_row(strict.frame, "kiri_baris", 7)["beda"] == "kecamatan"
+    assert by_row(strict.frame, ROW_L, 7)[DIFFERENCES] == "kecamatan"
 
 
 def test_composite_key_and_missing_column_errors() -> None:
     result = reconcile_frames(LEFT, RIGHT, ReconcileOptions(keys=("nik", "kecamatan")))
-    assert by_row(result.frame, "kiri_baris", 7)["kunci"] == "3201010101900003|BOJONGGEDE"
+    assert by_row(result.frame, ROW_L, 7)[KEY] == "3201010101900003|BOJONGGEDE"
     with pytest.raises(OptionError, match="key column 'nkk' is not in the left list"):
         reconcile_frames(LEFT, RIGHT, ReconcileOptions(keys=("nkk",)))
     with pytest.raises(OptionError, match="compare column 'desa' is not in the left list"):
@@ -186,21 +224,21 @@ def test_every_row_once_and_swap_swaps_categories(left_rows, right_rows, fuzzy) 
     options = ReconcileOptions(fuzzy=fuzzy)
     result = reconcile_frames(left, right, options)
     frame = result.frame
-    left_seen = frame["kiri_baris"].drop_nulls().sort().to_list()
-    right_seen = frame["kanan_baris"].drop_nulls().sort().to_list()
-    assert left_seen == left["_row"].to_list()
-    assert right_seen == right["_row"].to_list()
-    explained = sum(e["selisih_rp"] for e in result.explanation())
+    left_seen = frame[ROW_L].drop_nulls().sort().to_list()
+    right_seen = frame[ROW_R].drop_nulls().sort().to_list()
+    assert left_seen == left[ROW].to_list()
+    assert right_seen == right[ROW].to_list()
+    explained = sum(e[DIFFERENCE_RP] for e in result.explanation())
     assert explained == result.right.amount_total - result.left.amount_total
 
     swapped = reconcile_frames(right, left, options)
 
     def outcomes(f: pl.DataFrame, a: str, b: str, swap: bool) -> list[tuple]:
-        rows = f.select("kategori", a, b).rows()
+        rows = f.select(CATEGORY, a, b).rows()
         return sorted((SWAPPED[c] if swap else c, x or -1, y or -1) for c, x, y in rows)
 
-    assert outcomes(frame, "kiri_baris", "kanan_baris", swap=False) == outcomes(
-        swapped.frame, "kanan_baris", "kiri_baris", swap=True
+    assert outcomes(frame, ROW_L, ROW_R, swap=False) == outcomes(
+        swapped.frame, ROW_R, ROW_L, swap=True
     )
 
 
@@ -216,10 +254,10 @@ MIXED_ROWS = st.lists(
 @given(MIXED_ROWS, MIXED_ROWS, st.sampled_from([("nik",), ("nama",), ("nik", "kecamatan")]))
 def test_order_counts_and_categories_follow_the_keys(left_rows, right_rows, keys) -> None:
     """Rows come ordered by category, key text, left row, right row (nulls last), whatever
-    the key lengths; n_kiri/n_kanan count the key on each side; pairs are one-to-one keys."""
+    the key lengths; n_left/n_right count the key on each side; pairs are one-to-one keys."""
     left, right = side(left_rows, "l"), side(right_rows, "r")
     frame = reconcile_frames(left, right, ReconcileOptions(keys=keys)).frame
-    rows = frame.select("kategori", "kunci", "kiri_baris", "kanan_baris").rows()
+    rows = frame.select(CATEGORY, KEY, ROW_L, ROW_R).rows()
     rank = {c: i for i, c in enumerate(CATEGORIES)}
 
     def order(row: tuple) -> tuple:
@@ -231,15 +269,15 @@ def test_order_counts_and_categories_follow_the_keys(left_rows, right_rows, keys
 
     def key_counts(df: pl.DataFrame) -> dict[str, int]:
         keyed = reconcile_frames(df, df.head(0), ReconcileOptions(keys=keys)).frame
-        return dict(keyed.drop_nulls("kunci").group_by("kunci").len().rows())
+        return dict(keyed.drop_nulls(KEY).group_by(KEY).len().rows())
 
     left_n, right_n = key_counts(left), key_counts(right)
-    for row in frame.drop_nulls("kunci").iter_rows(named=True):
-        key = row["kunci"]
-        assert (row["n_kiri"], row["n_kanan"]) == (left_n.get(key, 0), right_n.get(key, 0))
+    for row in frame.drop_nulls(KEY).iter_rows(named=True):
+        key = row[KEY]
+        assert (row[N_L], row[N_R]) == (left_n.get(key, 0), right_n.get(key, 0))
         one_to_one = left_n.get(key, 0) == 1 and right_n.get(key, 0) == 1
-        assert (row["kategori"] in ("cocok", "cocok_beda")) == one_to_one
-        if row["kategori"] == "ambigu":
+        assert (row[CATEGORY] in ("cocok", "cocok_beda")) == one_to_one
+        if row[CATEGORY] == "ambigu":
             assert left_n.get(key, 0) > 0 and right_n.get(key, 0) > 0
 
 
@@ -248,7 +286,7 @@ def test_keys_of_different_lengths_sort_as_text() -> None:
     left = side([(k, "ANI", "600000", "A") for k in keys], "l")
     right = side([(k, "ANI", "600000", "A") for k in ("999", "0999", "12", "12")], "r")
     frame = reconcile_frames(left, right).frame
-    assert frame.select("kategori", "kunci").rows() == [
+    assert frame.select(CATEGORY, KEY).rows() == [
         ("cocok", "0999"),
         ("ambigu", "12"),
         ("ambigu", "12"),
@@ -260,9 +298,27 @@ def test_keys_of_different_lengths_sort_as_text() -> None:
         ("hanya_kiri", None),
         ("hanya_kanan", "999"),
     ]
-    assert frame.filter(pl.col("kunci") == "12")["kanan_baris"].to_list() == [None, 7, 8]
+    assert frame.filter(pl.col(KEY) == "12")[ROW_R].to_list() == [None, 7, 8]
     # Keys of 18 digits (the longest kept as integers) still sort as text.
     long_keys = ("999999999999999999", "100000000000000001", "100000000000000000")
     left = side([(k, "ANI", "600000", "A") for k in long_keys], "l")
     frame = reconcile_frames(left, left.head(0)).frame
-    assert frame["kunci"].to_list() == sorted(long_keys)
+    assert frame[KEY].to_list() == sorted(long_keys)
+
+
+def test_columns_follow_the_declaration() -> None:
+    """reconciliation.parquet is core.vocabulary.RECONCILIATION: the declared columns with
+    their types, and per carried column its value on each side and (compared) a flag."""
+    frame = reconcile_frames(LEFT, RIGHT, ReconcileOptions(fuzzy=True)).frame
+    tail = (*row_key(SIDES[0]), *row_key(SIDES[1]))
+    head = [c for c in RECONCILIATION.names if c not in tail]
+    per_field = [
+        name
+        for f in ("nik", "nama", "nominal", "kecamatan")
+        for name in (*(sided(f, side) for side in SIDES), differs_column(f))
+    ]
+    assert frame.columns == [*head, *per_field, *tail]
+    declared = {c.name: c.dtype for c in RECONCILIATION.columns}
+    assert {c: str(frame.schema[c]) for c in declared} == declared
+    assert all(any(re.fullmatch(p, c) for p in RECONCILIATION.variable) for c in per_field)
+    assert frame.select(per_field[2::3]).schema == dict.fromkeys(per_field[2::3], pl.Boolean)

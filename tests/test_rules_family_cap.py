@@ -294,7 +294,7 @@ def test_check_cli_shows_and_writes_the_capped_row(tmp_path: Path) -> None:
     assert "Komponen dilepas karena batas anggota per keluarga (baris): 1" in result.stdout
     eligibility = pl.read_parquet(out / "eligibility.parquet")
     capped = eligibility.filter(pl.col("capped"))
-    assert capped["_row"].to_list() == [2]  # ANI (SD, the lowest amount), CSV line 2
+    assert capped["row"].to_list() == [2]  # ANI (SD, the lowest amount), CSV line 2
     assert capped["nama"].to_list() == ["ANI"]
     assert capped["components"].to_list() == [[]]
     assert eligibility["component_amount"].sum() == 3e6 + 3e6 + 1.5e6 + 2e6 + 0.9e6

@@ -81,13 +81,13 @@ def test_records_hold_status_group_and_eligibility_side_by_side(
     assert records.select("source", "sheet", "row").is_unique().all()
     for column in (
         "status",
-        "kelompok_ganda",
-        "jumlah_kelompok",
-        "simpan",
-        "kelayakan_pkh",
-        "kelayakan_sembako",
-        "kelayakan_pbi_jk",
-        "kelayakan_blt_dd",
+        "cluster_id",
+        "cluster_size",
+        "keep",
+        "eligibility_pkh",
+        "eligibility_sembako",
+        "eligibility_pbi_jk",
+        "eligibility_blt_dd",
     ):
         assert column in records.columns, column
     assert records.get_column("status").value_counts().sort("status").rows() == [
@@ -96,8 +96,8 @@ def test_records_hold_status_group_and_eligibility_side_by_side(
         ("warning", 264),
     ]
     # Every row is in exactly one duplicate group; a group of n rows keeps exactly one.
-    kept = records.group_by("kelompok_ganda").agg(pl.col("simpan").sum())
-    assert kept.get_column("simpan").to_list() == [1] * kept.height
+    kept = records.group_by("cluster_id").agg(pl.col("keep").sum())
+    assert kept.get_column("keep").to_list() == [1] * kept.height
     for name in TABLES:
         assert (out / f"{name}.parquet").is_file()
     assert (out / "report.xlsx").is_file()

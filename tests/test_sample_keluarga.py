@@ -47,7 +47,7 @@ def test_read_back_notices() -> None:
 def test_every_row_has_its_family_sex_and_birth_date(run) -> None:
     truth = pl.read_parquet(TRUTH)
     records = run.records.select(
-        pl.col("_row").alias("row"), "no_kk", "jenis_kelamin", "tanggal_lahir"
+        pl.col("row").alias("row"), "no_kk", "jenis_kelamin", "tanggal_lahir"
     )
     assert records.height == truth.height == 800
     joined = truth.join(records, on="row", how="left", suffix="_read")

@@ -19,9 +19,9 @@ REF = dt.date(2025, 7, 1)
 def frame(rows: list[dict], source: str = "a.csv") -> pl.DataFrame:
     data = pl.DataFrame(rows, schema={k: pl.String for k in rows[0]})
     return data.with_columns(
-        pl.lit(source).alias("_source"),
-        pl.lit("").alias("_sheet"),
-        (pl.int_range(pl.len(), dtype=pl.Int64) + 2).alias("_row"),
+        pl.lit(source).alias("source"),
+        pl.lit("").alias("sheet"),
+        (pl.int_range(pl.len(), dtype=pl.Int64) + 2).alias("row"),
     )
 
 
@@ -127,7 +127,7 @@ def test_typed_records() -> None:
         "rt",
         "pbi_jkn",
         "catatan",
-        "_row",
+        "row",
         "status",
     ).rows() == [
         ("3201014102800001", "SITI AMINAH", "P", dt.date(1980, 2, 1), 3, 3, True, "bebas", 2, "ok"),

@@ -18,7 +18,7 @@ REFERENCE = dt.date(2025, 7, 1)
 def frame_for(changes: dict[str, str], num_nik: bool = False, num_no_kk: bool = False):
     row = {**SPEC["base"], **changes}
     data = {k: [v] for k, v in row.items()}
-    data |= {"_source": ["a.xlsx"], "_sheet": ["DATA"], "_row": [7]}
+    data |= {"source": ["a.xlsx"], "sheet": ["DATA"], "row": [7]}
     data |= {"_num_nik": [num_nik], "_num_no_kk": [num_no_kk]}
     return pl.DataFrame(data)
 

@@ -76,7 +76,7 @@ def test_report_xlsx_highlights_bad_cells(tmp_path: Path) -> None:
     assert book.sheetnames == ["Ringkasan", "Temuan", "Data"]
     data = book["Data"]
     header = [c.value for c in data[2]]
-    assert header[:4] == ["berkas", "sheet", "baris_excel", "status"]
+    assert header[:4] == ["BERKAS", "SHEET", "BARIS", "STATUS"]
     bad_row = [c for c in data[4]]
     assert bad_row[2].value == 3 and bad_row[3].value == "error"
     nik_cell = bad_row[header.index("nik")]
@@ -85,12 +85,12 @@ def test_report_xlsx_highlights_bad_cells(tmp_path: Path) -> None:
     assert name_cell.fill.fgColor.rgb.endswith("FFEB9C")
     findings = book["Temuan"]
     assert [c.value for c in findings[2]][:6] == [
-        "source",
-        "sheet",
-        "row",
-        "column",
-        "value",
-        "code",
+        "BERKAS",
+        "SHEET",
+        "BARIS",
+        "KOLOM",
+        "NILAI",
+        "KODE",
     ]
 
 

@@ -294,8 +294,8 @@ def _render(run: ReconcileRun, text: dict[str, str]) -> None:
     for category, row in summary["categories"].items():
         table.add_row(
             f"[{colours[category]}]{category}[/]",
-            f"{row['baris_kiri']:,}", f"{row['baris_kanan']:,}",
-            _rp(row["rp_kiri"]), _rp(row["rp_kanan"]), _rp(row["selisih_rp"]),
+            f"{row['rows_left']:,}", f"{row['rows_right']:,}",
+            _rp(row["rp_left"]), _rp(row["rp_right"]), _rp(row["difference_rp"]),
         )  # fmt: skip
     total = summary["total"]
     table.add_row(
@@ -321,5 +321,5 @@ def _render(run: ReconcileRun, text: dict[str, str]) -> None:
         console.print(f"{text['written']}: {path}", markup=False, soft_wrap=True)
     if run.failing:
         console.print(text["failing"].format(n=run.failing, cats=", ".join(run.fail_on)))
-    elif not any(summary["categories"][c]["baris"] for c in summary["categories"] if c != "cocok"):
+    elif not any(summary["categories"][c]["rows"] for c in summary["categories"] if c != "cocok"):
         console.print(f"[green]{text['ok']}[/]")

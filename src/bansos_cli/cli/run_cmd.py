@@ -349,7 +349,7 @@ def _render(result: RunResult, text: dict[str, Any]) -> None:
         table.add_column(text["category"])
         table.add_column(text["rows"], justify="right")
         for category, row in rec["categories"].items():
-            table.add_row(category, f"{row['baris']:,}")
+            table.add_row(category, f"{row['rows']:,}")
         console.print(table)
         total = rec["total"]
         console.print(

@@ -9,14 +9,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# Columns added by ingest to every record. They never collide with a user's header because
-# they start with an underscore, which header_key removes from user headers.
-ROW = "_row"
-"""The row number the officer sees in Excel (1-based, counting title rows) or the CSV line."""
-SOURCE = "_source"
-"""The input file's name (as given on the command line)."""
-SHEET = "_sheet"
-"""The sheet a record came from (empty for CSV/Parquet)."""
+# The row key ingest adds to every record (source, sheet, row): declared with every other
+# output name in core.vocabulary. An input column of the same name is kept as ``<name>_2``.
+from bansos_cli.core.vocabulary import ROW, SHEET, SOURCE, is_reserved  # noqa: E402
+
 META_COLUMNS = (SOURCE, SHEET, ROW)
 
 # canonical name -> headers seen in the wild (DOMAIN.md §5). The canonical name itself is

@@ -122,7 +122,7 @@ def _read_domain(domain: str) -> dict[str, Message]:
     return entries
 
 
-DOMAINS: tuple[str, ...] = ("findings", "notices", "errors", "cli", "labels")
+DOMAINS: tuple[str, ...] = ("findings", "notices", "errors", "cli", "labels", "columns")
 """The catalogue files, in lookup order (a code is unique across all of them)."""
 
 
@@ -177,6 +177,17 @@ class Text:
         return hint(self.code, lang, **self.params)
 
 
+COLUMN_LABEL_PREFIX = "COL_"
+"""``COL_<name>`` in ``columns.yaml``: the header people read for bansos's column ``name``."""
+
+
+def column_label(name: str, lang: str = DEFAULT_LANG) -> str:
+    """The header shown for an output column: its label (``row`` -> ``BARIS``) when bansos
+    names the column, else the name itself (the officer's columns)."""
+    code = COLUMN_LABEL_PREFIX + name.upper()
+    return text(code, lang) if code in catalogue() else name
+
+
 def labels(prefix: str, lang: str) -> Iterator[tuple[str, str]]:
     """``(code, text)`` for every parameterless code starting with ``prefix`` (table headers)."""
     for code, entry in catalogue().items():
@@ -192,6 +203,7 @@ __all__ = [
     "Message",
     "Text",
     "catalogue",
+    "column_label",
     "env_lang",
     "format_number",
     "format_rupiah",

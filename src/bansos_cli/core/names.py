@@ -54,6 +54,15 @@ _DOTLESS_DEGREES = ("SPDI", "SPD", "SSOS", "SKOM", "SKM", "SKEP", "AMD", "AMAPD"
                     "MSI", "MKES", "PHD", "SAG", "SIP", "SSI", "SFARM", "SSTP", "SHI", "SHUT",
                     "SIKOM", "SPSI", "AMKEP", "AMDKEP", "AMDKEB")  # fmt: skip
 
+TITLE_TOKENS: frozenset[str] = frozenset(
+    TITLES
+    | DECEASED_MARKERS
+    | {d.replace(".", "") for d in DEGREES if "," not in d}
+    | set(_DOTLESS_DEGREES)
+)
+"""Every honorific, deceased marker and degree as one dotless token: a name made only of
+these (``H.``, ``ALM``, ``S.PD``) names nobody."""
+
 # Whole-token spelling classes (after punctuation removal).
 MUHAMMAD_FAMILY: tuple[str, ...] = (
     "MUHAMMAD", "MUHAMAD", "MOHAMMAD", "MOHAMAD", "MOCHAMMAD", "MOCHAMAD", "MUCHAMMAD",

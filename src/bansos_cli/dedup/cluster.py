@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
+from bansos_cli.core.vocabulary import CLUSTER_ID, CLUSTER_SIZE, KEEP, NEEDS_REVIEW
 from bansos_cli.dedup.fields import RID
 
 _GUARD_ROUNDS = 30
@@ -93,8 +94,8 @@ def keep_score(prepared: pl.DataFrame) -> pl.Expr:
 def cluster_frame(
     prepared: pl.DataFrame, labels: np.ndarray, review_rows: np.ndarray
 ) -> pl.DataFrame:
-    """``_rid``, ``cluster_id`` (1.. in input order), ``cluster_size``, ``simpan``
-    (suggested record to keep), ``perlu_tinjau`` (the group rests on a review pair)."""
+    """``_rid``, ``cluster_id`` (1.. in input order), ``cluster_size``, ``keep``
+    (suggested record to keep), ``needs_review`` (the group rests on a review pair)."""
     frame = prepared.select(RID, keep_score(prepared).alias("_score")).with_columns(
         pl.Series("_label", labels, dtype=pl.Int64),
         pl.Series("_review", review_rows, dtype=pl.Boolean),
@@ -107,10 +108,10 @@ def cluster_frame(
     return (
         frame.join(best, on="_label", how="left", maintain_order="left")
         .with_columns(
-            pl.col("_label").rank("dense").cast(pl.UInt32).alias("cluster_id"),
-            pl.len().over("_label").cast(pl.UInt32).alias("cluster_size"),
-            (pl.col(RID) == pl.col("_best")).alias("simpan"),
-            pl.col("_review").any().over("_label").alias("perlu_tinjau"),
+            pl.col("_label").rank("dense").cast(pl.UInt32).alias(CLUSTER_ID),
+            pl.len().over("_label").cast(pl.UInt32).alias(CLUSTER_SIZE),
+            (pl.col(RID) == pl.col("_best")).alias(KEEP),
+            pl.col("_review").any().over("_label").alias(NEEDS_REVIEW),
         )
-        .select(RID, "cluster_id", "cluster_size", "simpan", "perlu_tinjau")
+        .select(RID, CLUSTER_ID, CLUSTER_SIZE, KEEP, NEEDS_REVIEW)
     )

@@ -10,7 +10,25 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from bansos_cli.core.columns import ROW, SHEET, SOURCE
+from bansos_cli.core.vocabulary import (
+    CLASS,
+    CLUSTER_ID,
+    CLUSTER_SIZE,
+    DECISION,
+    KEEP,
+    NEEDS_REVIEW,
+    PAIR_LEVEL_PREFIX,
+    PAIR_WEIGHT_PREFIX,
+    RID_A,
+    RID_B,
+    ROW,
+    ROW_KEY,
+    SOURCE,
+    A,
+    B,
+    row_key,
+    sided,
+)
 from bansos_cli.core.privacy import mask_id_expr
 from bansos_cli.dedup.blocking import KEY_BITS, BlockStats, candidate_pairs
 from bansos_cli.dedup.classify import (
@@ -41,7 +59,7 @@ class DedupResult:
     pairs: pl.DataFrame
     """One row per reported pair (see docs/dedup.md for the columns)."""
     clusters: pl.DataFrame
-    """One row per input record: ``cluster_id``, ``cluster_size``, ``simpan``, ..."""
+    """One row per input record: ``cluster_id``, ``cluster_size``, ``keep``, ..."""
     blocks: list[BlockStats]
     model: FittedModel
     candidate_pairs: int
@@ -52,13 +70,13 @@ class DedupResult:
 
     def class_counts(self) -> dict[str, int]:
         counts = dict.fromkeys(CLASSES, 0)
-        for kelas, n in self.pairs.group_by("kelas").len().iter_rows():
+        for kelas, n in self.pairs.group_by(CLASS).len().iter_rows():
             counts[kelas] = n
         return counts
 
     def decision_counts(self) -> dict[str, int]:
         counts = dict.fromkeys(DECISIONS, 0)
-        for decision, n in self.pairs.group_by("keputusan").len().iter_rows():
+        for decision, n in self.pairs.group_by(DECISION).len().iter_rows():
             counts[decision] = n
         return counts
 
@@ -73,7 +91,7 @@ class DedupResult:
             if self.rows
             else 0,
             "groups_needing_review": (
-                grouped.filter(pl.col("perlu_tinjau"))["cluster_id"].n_unique()
+                grouped.filter(pl.col(NEEDS_REVIEW))["cluster_id"].n_unique()
                 if grouped.height
                 else 0
             ),
@@ -107,49 +125,43 @@ def _level_text() -> list[pl.Expr]:
         exprs.append(
             pl.col(f"g_{spec.name}")
             .replace_strict(mapping, default=None, return_dtype=pl.String)
-            .alias(f"cocok_{spec.name}")
+            .alias(PAIR_LEVEL_PREFIX + spec.name)
         )
     return exprs
 
 
 def _finish_pairs(reported: pl.DataFrame, meta: pl.DataFrame) -> pl.DataFrame:
-    left = meta.select(
-        pl.col(RID).alias("i"),
-        pl.col(SOURCE).alias("sumber_a"),
-        pl.col(SHEET).alias("sheet_a"),
-        pl.col(ROW).alias("baris_a"),
-    )
-    right = meta.select(
-        pl.col(RID).alias("j"),
-        pl.col(SOURCE).alias("sumber_b"),
-        pl.col(SHEET).alias("sheet_b"),
-        pl.col(ROW).alias("baris_b"),
-    )
-    weights = [pl.col(f"w_{s.name}").round(2).alias(f"bobot_{s.name}") for s in FIELDS]
+    """The pairs table (core.vocabulary.PAIRS) plus the internal ``_rid_a``/``_rid_b``."""
+    sides = [
+        meta.select(
+            pl.col(RID).alias(pos),
+            *[pl.col(c).alias(sided(c, side)) for c in ROW_KEY],
+        )
+        for pos, side in (("i", A), ("j", B))
+    ]
+    weights = [
+        pl.col(f"w_{s.name}").round(2).alias(PAIR_WEIGHT_PREFIX + s.name) for s in FIELDS
+    ]
     return (
-        reported.join(left, on="i", how="left")
-        .join(right, on="j", how="left")
+        reported.join(sides[0], on="i", how="left")
+        .join(sides[1], on="j", how="left")
         .select(
-            pl.col("i").alias("rid_a"),
-            pl.col("j").alias("rid_b"),
-            "sumber_a",
-            "sheet_a",
-            "baris_a",
-            "sumber_b",
-            "sheet_b",
-            "baris_b",
-            "kelas",
-            "keputusan",
-            pl.col("skor").round(4),
-            pl.col("bobot").round(2),
-            pl.col("bobot_orang").round(2),
+            pl.col("i").alias(RID_A),
+            pl.col("j").alias(RID_B),
+            *row_key(A),
+            *row_key(B),
+            pl.col("kelas").alias(CLASS),
+            pl.col("keputusan").alias(DECISION),
+            pl.col("skor").round(4).alias("score"),
+            pl.col("bobot").round(2).alias("weight"),
+            pl.col("bobot_orang").round(2).alias("person_weight"),
             *_level_text(),
             *weights,
-            "sim_nama",
-            "keluarga_cocok",
-            _keys_text(pl.col("keys")).alias("kunci_blok"),
+            pl.col("sim_nama").alias("name_similarity"),
+            pl.col("keluarga_cocok").alias("family_matches"),
+            _keys_text(pl.col("keys")).alias("block_keys"),
         )
-        .sort("kelas", "skor", "rid_a", "rid_b", descending=[False, True, False, False])
+        .sort(CLASS, "score", RID_A, RID_B, descending=[False, True, False, False])
     )
 
 
@@ -158,25 +170,26 @@ def _examples(pairs: pl.DataFrame, prepared: pl.DataFrame, per_class: int = 2) -
 
     def where(side: str) -> pl.Expr:
         return pl.concat_str(
-            [pl.col(f"sumber_{side}"), pl.col(f"baris_{side}").cast(pl.String)], separator=":"
+            [pl.col(sided(SOURCE, side)), pl.col(sided(ROW, side)).cast(pl.String)],
+            separator=":",
         )
 
     return (
-        pairs.sort("skor", descending=True, nulls_last=True)
-        .group_by("kelas", maintain_order=True)
+        pairs.sort("score", descending=True, nulls_last=True)
+        .group_by(CLASS, maintain_order=True)
         .head(per_class)
-        .join(nik.rename({RID: "rid_a", "nik": "nik_a"}), on="rid_a", how="left")
-        .join(nik.rename({RID: "rid_b", "nik": "nik_b"}), on="rid_b", how="left")
+        .join(nik.rename({RID: RID_A, "nik": "nik_a"}), on=RID_A, how="left")
+        .join(nik.rename({RID: RID_B, "nik": "nik_b"}), on=RID_B, how="left")
         .select(
-            "kelas",
-            "keputusan",
-            "skor",
-            where("a").alias("baris_a"),
+            CLASS,
+            DECISION,
+            "score",
+            where(A).alias("row_a"),
             "nik_a",
-            where("b").alias("baris_b"),
+            where(B).alias("row_b"),
             "nik_b",
         )  # fmt: skip
-        .sort("kelas")
+        .sort(CLASS)
     )
 
 
@@ -295,7 +308,7 @@ def dedup_frame(
     clusters = (
         cluster_frame(prepared, labels, review)
         .join(meta, on=RID, how="left")
-        .select(RID, SOURCE, SHEET, ROW, "cluster_id", "cluster_size", "simpan", "perlu_tinjau")
+        .select(RID, *ROW_KEY, CLUSTER_ID, CLUSTER_SIZE, KEEP, NEEDS_REVIEW)
     )
     out_pairs = _finish_pairs(reported, meta)
     timings[current[-1]] = time.perf_counter() - clock

@@ -16,10 +16,9 @@ from bansos_cli.core import casts, names
 from bansos_cli.core.columns import ROW, SHEET, SOURCE, canonical_for, passthrough_name
 from bansos_cli.core.errors import OptionError
 from bansos_cli.core.nik import clean_id, is_id_shape
+from bansos_cli.core.vocabulary import RID
 from bansos_cli.dedup.config import DedupConfig, FieldMap
 
-RID = "_rid"
-"""0-based position of a record in the input frame: the identity used in pairs/clusters."""
 
 
 def resolve_column(frame: pl.DataFrame, wanted: str | None) -> str | None:

@@ -16,6 +16,7 @@ from bansos_cli.core.columns import (
     canonical_for,
     excel_column_letter,
     header_key,
+    is_reserved,
     passthrough_name,
 )
 from bansos_cli.core.privacy import mask_digit_runs
@@ -190,7 +191,9 @@ def name_columns(
     """Name every column: user mapping, then built-in synonyms, else a pass-through name.
 
     Two headers that map to the same name are both kept: the second becomes ``<name>_2``
-    (and so on). Blank headers become ``kolom_<letter>`` (Excel) or ``kolom_<n>``.
+    (and so on). A header whose name bansos gives one of its own columns (``STATUS``,
+    ``ROW``, ``CLUSTER_ID``... see :func:`bansos_cli.core.vocabulary.is_reserved`) is kept the
+    same way, as ``status_2``. Blank headers become ``kolom_<letter>`` (Excel) or ``kolom_<n>``.
     """
     used: set[str] = set()
     result: list[ColumnMap] = []
@@ -208,7 +211,7 @@ def name_columns(
             label = excel_column_letter(position).lower() if excel else str(position + 1)
             name = f"kolom_{label}"
         base, n = name, 1
-        while name in used:
+        while name in used or (n == 1 and is_reserved(name)):
             n += 1
             name = f"{base}_{n}"
         if name != base and via != "passthrough":

@@ -43,8 +43,9 @@ def read_parquet(path: Path, *, mapping: dict[str, str]) -> tuple[pl.DataFrame, 
             hint="write it again as Parquet",
         ) from None
     # A file written by bansos keeps the row numbers and sources of the original export.
-    carried = [c for c in META_COLUMNS if c in frame.columns]
-    data_columns = [c for c in frame.columns if c not in META_COLUMNS and not c.startswith("_")]
+    # (all three row-key columns, so that a user's own column named "source" stays data)
+    carried = list(META_COLUMNS) if set(META_COLUMNS) <= set(frame.columns) else []
+    data_columns = [c for c in frame.columns if c not in carried and not c.startswith("_")]
     maps = name_columns(data_columns, list(range(len(data_columns))), mapping, excel=False)
     info.columns = maps
     schema = frame.schema

@@ -15,6 +15,7 @@ import polars as pl
 
 from bansos_cli.core.errors import OptionError
 from bansos_cli.core.files import atomic_path
+from bansos_cli.core.vocabulary import is_internal
 
 FORMATS: tuple[str, ...] = ("parquet", "csv")
 """Table formats :func:`write_table` can write."""
@@ -46,6 +47,10 @@ def _check_formats(formats: Sequence[str]) -> list[str]:
 
 
 def _write_file(frame: pl.DataFrame, tmp: Path, fmt: str) -> None:
+    # internal columns (positions, flags: core.vocabulary.INTERNAL_PREFIX) are never written
+    internal = [c for c in frame.columns if is_internal(c)]
+    if internal:
+        frame = frame.drop(internal)
     if fmt == "parquet":
         frame.write_parquet(tmp, compression="zstd", compression_level=ZSTD_LEVEL, statistics=True)
     else:

@@ -232,7 +232,7 @@ _SHEETS = {
 
 def _write_xlsx(result: CheckResult, path: Path, lang: str) -> Path:
     sheets, summary = report_sheets(result, lang)
-    return write_report(path, sheets, summary)
+    return write_report(path, sheets, summary, lang=lang)
 
 
 def report_sheets(

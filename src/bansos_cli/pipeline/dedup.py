@@ -13,10 +13,27 @@ from typing import Any
 
 import polars as pl
 
-from bansos_cli.core.columns import ROW, SHEET, SOURCE
+from bansos_cli.core.vocabulary import (
+    CLASS,
+    CLUSTER_ID,
+    CLUSTER_SIZE,
+    DECISION,
+    KEEP,
+    NEEDS_REVIEW,
+    PAIR_LEVEL_PREFIX,
+    RID,
+    RID_A,
+    RID_B,
+    ROW,
+    ROW_KEY,
+    SOURCE,
+    A,
+    B,
+    sided,
+)
 from bansos_cli.core.privacy import mask_id_expr
 from bansos_cli.dedup import DedupConfig, DedupResult, ProgressCallback, dedup_frame, load_config
-from bansos_cli.dedup.fields import RID, resolve_column
+from bansos_cli.dedup.fields import resolve_column
 from bansos_cli.ingest import ReadOptions, read_inputs
 from bansos_cli.output import write_json, write_table
 from bansos_cli.report import ReportSheet, write_report
@@ -61,7 +78,7 @@ _TEXT = {
         "pairs": "Data ganda",
         "pairs_title": "Pasangan baris yang diduga ganda, dengan alasan (kelas, skor, kecocokan)",
         "groups": "Kelompok ganda",
-        "groups_title": "Baris per kelompok orang yang sama; 'simpan' = usulan baris dipertahankan",
+        "groups_title": "Baris per kelompok orang yang sama; 'keep' = usulan baris dipertahankan",
         "rows": "Baris data",
         "pairs_n": "Pasangan dilaporkan",
         "groups_n": "Kelompok ganda",
@@ -71,7 +88,7 @@ _TEXT = {
         "pairs": "Duplicates",
         "pairs_title": "Pairs of rows suspected to be duplicates, with reasons",
         "groups": "Duplicate groups",
-        "groups_title": "Rows per group of the same person; 'simpan' = suggested row to keep",
+        "groups_title": "Rows per group of the same person; 'keep' = suggested row to keep",
         "rows": "Data rows",
         "pairs_n": "Pairs reported",
         "groups_n": "Duplicate groups",
@@ -80,58 +97,35 @@ _TEXT = {
 }
 
 
+_IDENTITY = ("nik", "nama", "tanggal_lahir", "no_kk")
+"""The identity columns shown beside each record of a pair or group in the report."""
+_LEVELS_SHOWN = ("nik", "nama", "tanggal_lahir", "jenis_kelamin", "nama_ibu", "wilayah")
+
+
 def report_sheets(
     result: DedupResult, identity: pl.DataFrame, lang: str = "id"
 ) -> list[ReportSheet]:
     """The duplicate pairs and the duplicate groups as report sheets."""
     text = _TEXT.get(lang, _TEXT["id"])
-    a = identity.rename({c: f"{c}_a" for c in identity.columns if c != RID}).rename({RID: "rid_a"})
-    b = identity.rename({c: f"{c}_b" for c in identity.columns if c != RID}).rename({RID: "rid_b"})
+    a = identity.rename({c: sided(c, A) for c in identity.columns if c != RID})
+    b = identity.rename({c: sided(c, B) for c in identity.columns if c != RID})
     pairs = (
-        result.pairs.join(a, on="rid_a", how="left")
-        .join(b, on="rid_b", how="left")
+        result.pairs.join(a.rename({RID: RID_A}), on=RID_A, how="left")
+        .join(b.rename({RID: RID_B}), on=RID_B, how="left")
         .select(
-            "kelas",
-            "keputusan",
-            "skor",
-            "sumber_a",
-            "baris_a",
-            "nik_a",
-            "nama_a",
-            "tanggal_lahir_a",
-            "no_kk_a",
-            "sumber_b",
-            "baris_b",
-            "nik_b",
-            "nama_b",
-            "tanggal_lahir_b",
-            "no_kk_b",
-            "cocok_nik",
-            "cocok_nama",
-            "cocok_tanggal_lahir",
-            "cocok_jenis_kelamin",
-            "cocok_nama_ibu",
-            "cocok_wilayah",
-            "keluarga_cocok",
-        )  # fmt: skip
+            CLASS,
+            DECISION,
+            "score",
+            *[sided(c, side) for side in (A, B) for c in (SOURCE, ROW, *_IDENTITY)],
+            *[PAIR_LEVEL_PREFIX + f for f in _LEVELS_SHOWN],
+            "family_matches",
+        )
     )
     groups = (
-        result.clusters.filter(pl.col("cluster_size") > 1)
+        result.clusters.filter(pl.col(CLUSTER_SIZE) > 1)
         .join(identity, on=RID, how="left")
-        .select(
-            pl.col("cluster_id").alias("kelompok"),
-            pl.col("cluster_size").alias("jumlah"),
-            "simpan",
-            "perlu_tinjau",
-            pl.col(SOURCE).alias("sumber"),
-            pl.col(SHEET).alias("sheet"),
-            pl.col(ROW).alias("baris"),
-            "nik",
-            "nama",
-            "tanggal_lahir",
-            "no_kk",
-        )
-        .sort("kelompok", "baris")
+        .select(CLUSTER_ID, CLUSTER_SIZE, KEEP, NEEDS_REVIEW, *ROW_KEY, *_IDENTITY)
+        .sort(CLUSTER_ID, ROW)
     )
     return [
         ReportSheet(text["pairs"], pairs, title=text["pairs_title"]),
@@ -174,7 +168,9 @@ def run_dedup(
             (text["extra"], groups["rows_to_review"]),
         ]
         written.append(
-            write_report(out / "report.xlsx", report_sheets(result, identity, lang), summary)
+            write_report(
+                out / "report.xlsx", report_sheets(result, identity, lang), summary, lang=lang
+            )
         )
         run.outputs = [*written, out / "summary.json"]
         write_json(run.to_dict(), out / "summary.json")

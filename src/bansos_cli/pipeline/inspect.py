@@ -9,7 +9,7 @@ from typing import Any
 
 import polars as pl
 
-from bansos_cli.core.columns import ID_COLUMNS, META_COLUMNS, excel_column_letter
+from bansos_cli.core.columns import ID_COLUMNS, META_COLUMNS, SHEET, SOURCE, excel_column_letter
 from bansos_cli.core.privacy import mask_id_expr
 from bansos_cli.ingest import IngestResult, ReadOptions, SourceInfo, read_inputs
 
@@ -59,6 +59,6 @@ def inspect_inputs(
     frame = result.frame
     for info in result.sources:
         name = info.source or Path(info.path).name
-        part = frame.filter((pl.col("_source") == name) & (pl.col("_sheet") == (info.sheet or "")))
+        part = frame.filter((pl.col(SOURCE) == name) & (pl.col(SHEET) == (info.sheet or "")))
         previews[(info.path, info.sheet)] = masked_preview(part, preview_rows)
     return InspectReport(result=result, previews=previews)

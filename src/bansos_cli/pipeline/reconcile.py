@@ -16,6 +16,17 @@ import polars as pl
 from bansos_cli.core.columns import ID_COLUMNS
 from bansos_cli.core.errors import OptionError
 from bansos_cli.core.privacy import mask_id_expr
+from bansos_cli.core.vocabulary import (
+    CATEGORY,
+    DIFFERENCE_RP,
+    KEY,
+    LEFT,
+    RIGHT,
+    ROWS,
+    RP,
+    differs_column,
+    sided,
+)
 from bansos_cli.ingest import IngestResult, ReadOptions, read_inputs
 from bansos_cli.output import write_json, write_table
 from bansos_cli.reconcile import (
@@ -102,15 +113,15 @@ def build_summary(
         "compared": result.compared,
         "left": _side_summary(result, left, left=True),
         "right": _side_summary(result, right, left=False),
-        "categories": {row.pop("kategori"): row for row in result.by_category.to_dicts()},
+        "categories": {row.pop(CATEGORY): row for row in result.by_category.to_dicts()},
         "fuzzy_pairs": result.fuzzy_pairs,
         "fuzzy_skipped_blocks": result.fuzzy_skipped_blocks,
         "field_differences": result.field_differences,
         "names": result.name_outcomes,
         "total": {
-            "rp_left": result.left.amount_total,
-            "rp_right": result.right.amount_total,
-            "difference_rp": result.right.amount_total - result.left.amount_total,
+            sided(RP, LEFT): result.left.amount_total,
+            sided(RP, RIGHT): result.right.amount_total,
+            DIFFERENCE_RP: result.right.amount_total - result.left.amount_total,
         },
         "explanation": result.explanation(),
         "by_region": _records(result.by_region),
@@ -122,12 +133,10 @@ def build_summary(
 
 def masked(frame: pl.DataFrame, keys: Sequence[str]) -> pl.DataFrame:
     """NIK/KK columns (both sides) and an identifier key replaced by masked forms."""
-    id_columns = [
-        c for c in frame.columns if c.removeprefix("kiri_").removeprefix("kanan_") in ID_COLUMNS
-    ]
-    exprs = [mask_id_expr(pl.col(c)).alias(c) for c in id_columns]
-    if any(k in ID_COLUMNS for k in keys) and "kunci" in frame.columns:
-        exprs.append(mask_id_expr(pl.col("kunci")).alias("kunci"))
+    id_columns = {sided(c, side) for c in ID_COLUMNS for side in (LEFT, RIGHT)}
+    exprs = [mask_id_expr(pl.col(c)).alias(c) for c in frame.columns if c in id_columns]
+    if any(k in ID_COLUMNS for k in keys) and KEY in frame.columns:
+        exprs.append(mask_id_expr(pl.col(KEY)).alias(KEY))
     return frame.with_columns(exprs) if exprs else frame
 
 
@@ -136,18 +145,18 @@ def _highlights(frame: pl.DataFrame, compared: Sequence[str]) -> pl.DataFrame:
     indexed = frame.select(pl.int_range(pl.len(), dtype=pl.Int64).alias("frame_row"), pl.all())
     parts = []
     for name in compared:
-        flag = f"beda_{name}"
+        flag = differs_column(name)
         if flag not in frame.columns:
             continue
         rows = indexed.filter(pl.col(flag)).select("frame_row")
-        for column in (f"kiri_{name}", f"kanan_{name}"):
+        for column in (sided(name, LEFT), sided(name, RIGHT)):
             parts.append(
                 rows.with_columns(
                     pl.lit(column).alias("column"), pl.lit("warning").alias("severity")
                 )
             )
-    unmatched = indexed.filter(pl.col("kategori").is_in([LEFT_ONLY, RIGHT_ONLY])).select(
-        "frame_row", pl.lit("kategori").alias("column"), pl.lit("error").alias("severity")
+    unmatched = indexed.filter(pl.col(CATEGORY).is_in([LEFT_ONLY, RIGHT_ONLY])).select(
+        "frame_row", pl.lit(CATEGORY).alias("column"), pl.lit("error").alias("severity")
     )
     parts.append(unmatched)
     return pl.concat(parts)
@@ -164,15 +173,15 @@ def _report_summary(summary: dict[str, Any]) -> list[tuple[str, object]]:
         ("Baris kanan", right["rows"]),
     ]
     for category, row in summary["categories"].items():
-        rows.append((f"Baris {category}", row["baris"]))
+        rows.append((f"Baris {category}", row[ROWS]))
     rows += [
         ("Pasangan fuzzy (perlu diperiksa)", summary["fuzzy_pairs"]),
-        ("Total Rp kiri", total["rp_left"]),
-        ("Total Rp kanan", total["rp_right"]),
-        ("Selisih Rp (kanan - kiri)", total["difference_rp"]),
+        ("Total Rp kiri", total[sided(RP, LEFT)]),
+        ("Total Rp kanan", total[sided(RP, RIGHT)]),
+        ("Selisih Rp (kanan - kiri)", total[DIFFERENCE_RP]),
     ]
     for item in summary["explanation"]:
-        rows.append((f"Selisih Rp dari {item['kategori']}", item["selisih_rp"]))
+        rows.append((f"Selisih Rp dari {item[CATEGORY]}", item[DIFFERENCE_RP]))
     rows += [
         ("Nominal tidak terbaca (kiri)", left["amount_unreadable"]),
         ("Nominal tidak terbaca (kanan)", right["amount_unreadable"]),

@@ -17,7 +17,18 @@ from typing import Any
 import polars as pl
 
 from bansos_cli import __version__
-from bansos_cli.core.columns import SHEET, SOURCE
+from bansos_cli.core.vocabulary import (
+    CLUSTER_ID,
+    CLUSTER_SIZE,
+    ELIGIBILITY_PREFIX,
+    KEEP,
+    NEEDS_REVIEW,
+    RID,
+    SHEET,
+    SOURCE,
+    STATUS,
+    eligibility_column,
+)
 from bansos_cli.core.errors import BansosError, ConfigError, ExitCode
 from bansos_cli.dedup import DedupResult, dedup_frame
 from bansos_cli.ingest import (
@@ -169,12 +180,12 @@ def rule_files(config: RunConfig) -> list[str | Path]:
 
 
 def _eligibility_wide(check: CheckResult) -> pl.DataFrame:
-    """Per input row: ``kelayakan_<program>`` status columns side by side, in input order."""
+    """Per input row: ``eligibility_<program>`` status columns side by side, in input order."""
     columns = []
     for program in check.programs:
         name = program.program.name
         part = check.frame.filter(pl.col("program") == name)
-        columns.append(part.get_column("status").cast(pl.String).alias(f"kelayakan_{name}"))
+        columns.append(part.get_column(STATUS).cast(pl.String).alias(eligibility_column(name)))
     return pl.DataFrame(columns)
 
 
@@ -189,12 +200,7 @@ def _combine(
     records = records.drop([c for c in records.columns if c.startswith("_num_")])
     parts = [records]
     if dedup is not None:
-        clusters = dedup.clusters.sort("_rid").select(
-            pl.col("cluster_id").alias("kelompok_ganda"),
-            pl.col("cluster_size").alias("jumlah_kelompok"),
-            "simpan",
-            "perlu_tinjau",
-        )
+        clusters = dedup.clusters.sort(RID).select(CLUSTER_ID, CLUSTER_SIZE, KEEP, NEEDS_REVIEW)
         parts.append(clusters)
     if check is not None:
         parts.append(_eligibility_wide(check))
@@ -204,12 +210,13 @@ def _combine(
 def _per_file(records: pl.DataFrame, check: CheckResult | None) -> list[dict[str, Any]]:
     """Per input file: rows, rows per validation status, duplicate rows, eligible rows."""
     aggs: list[pl.Expr] = [pl.len().alias("rows")]
-    if "status" in records.columns:
-        aggs += [(pl.col("status") == s).sum().alias(s) for s in ("ok", "warning", "error")]
-    if "jumlah_kelompok" in records.columns:
-        aggs.append((pl.col("jumlah_kelompok") > 1).sum().alias("rows_in_duplicate_groups"))
-    for column in [c for c in records.columns if c.startswith("kelayakan_")]:
-        aggs.append((pl.col(column) == "LAYAK").sum().alias(f"layak_{column[10:]}"))
+    if STATUS in records.columns:
+        aggs += [(pl.col(STATUS) == s).sum().alias(s) for s in ("ok", "warning", "error")]
+    if CLUSTER_SIZE in records.columns:
+        aggs.append((pl.col(CLUSTER_SIZE) > 1).sum().alias("rows_in_duplicate_groups"))
+    for column in [c for c in records.columns if c.startswith(ELIGIBILITY_PREFIX)]:
+        program = column.removeprefix(ELIGIBILITY_PREFIX)
+        aggs.append((pl.col(column) == "LAYAK").sum().alias(f"eligible_{program}"))
     table = records.group_by(SOURCE, SHEET, maintain_order=True).agg(aggs)
     return [{"path": row.pop(SOURCE), "sheet": row.pop(SHEET), **row} for row in table.to_dicts()]
 
@@ -358,7 +365,9 @@ def _write(result: RunResult, ingest: IngestResult, out: Path) -> None:
         summary_rows += validate_pipeline.notice_rows(ingest.sources, config.lang)
     if config.report:
         title = "Ringkasan" if config.lang == "id" else "Summary"
-        outputs["report"] = [write_report(out / "report.xlsx", sheets, summary_rows, title=title)]
+        outputs["report"] = [write_report(
+                out / "report.xlsx", sheets, summary_rows, title=title, lang=config.lang
+            )]
     result.summary["outputs"] = {k: [str(p) for p in v] for k, v in outputs.items()}
     result.summary["outputs"]["summary"] = [str(out / "summary.json")]
 

@@ -13,7 +13,16 @@ from typing import Any
 import polars as pl
 
 from bansos_cli import __version__
-from bansos_cli.core.columns import ROW, SHEET, SOURCE
+from bansos_cli.core.columns import ID_COLUMNS
+from bansos_cli.core.vocabulary import (
+    COLUMN,
+    ELIGIBILITY_PREFIX,
+    ROW,
+    ROW_KEY,
+    RUN_RECORDS,
+    SEVERITY,
+    STATUS,
+)
 from bansos_cli.core.errors import OptionError
 from bansos_cli.core.privacy import mask_id_expr
 from bansos_cli.ingest import IngestResult, ReadOptions, SourceInfo, read_inputs
@@ -62,21 +71,16 @@ def default_out_dir(paths: Sequence[str | Path]) -> Path:
 
 
 def records_for_output(records: pl.DataFrame, mask: bool) -> pl.DataFrame:
-    """Records as written: ``source``/``sheet``/``row`` (and ``status``) in front, ``_num_*``
-    flags dropped, NIK/KK masked when ``mask``. A pass-through column that already uses one
-    of those names gets a leading underscore instead."""
-    names = {SOURCE: "source", SHEET: "sheet", ROW: "row"}
-    taken = set(records.columns) - set(names)
-    rename = {
-        k: (v if v not in taken else f"_{v}") for k, v in names.items() if k in records.columns
-    }
-    out = records.drop([c for c in records.columns if c.startswith("_num_")])
+    """Records as written: bansos's columns in front (the row key, ``status``, and after
+    ``bansos run`` the duplicate group and ``eligibility_<program>``), then the officer's
+    columns; internal columns dropped, NIK/KK masked when ``mask``."""
+    out = records.drop([c for c in records.columns if c.startswith("_")])
     if mask:
         out = out.with_columns(
-            [mask_id_expr(pl.col(c)).alias(c) for c in ("nik", "no_kk") if c in out.columns]
+            [mask_id_expr(pl.col(c)).alias(c) for c in ID_COLUMNS if c in out.columns]
         )
-    out = out.rename(rename)
-    front = [*rename.values(), *(["status"] if "status" in out.columns else [])]
+    front = [c for c in RUN_RECORDS.names if c in out.columns]
+    front += [c for c in out.columns if c.startswith(ELIGIBILITY_PREFIX) and c not in front]
     return out.select([*front, *[c for c in out.columns if c not in front]])
 
 
@@ -84,40 +88,26 @@ def _original_sheet(
     ingest_frame: pl.DataFrame, records: pl.DataFrame, findings: pl.DataFrame, mask: bool
 ) -> ReportSheet:
     """The rows as read, with a status column and the cells that have findings highlighted."""
-    shown = ingest_frame.drop([c for c in ingest_frame.columns if c.startswith("_num_")])
-    if mask:
-        shown = shown.with_columns(
-            [mask_id_expr(pl.col(c)).alias(c) for c in ("nik", "no_kk") if c in shown.columns]
-        )
-    shown = shown.with_columns(records.get_column("status")).rename(
-        {SOURCE: "berkas", SHEET: "sheet", ROW: "baris_excel"}, strict=False
+    shown = records_for_output(
+        ingest_frame.with_columns(records.get_column(STATUS)), mask
     )
-    front = ["berkas", "sheet", "baris_excel", "status"]
-    shown = shown.select([*front, *[c for c in shown.columns if c not in front]])
-    index = shown.select(
-        pl.col("berkas").alias("source"),
-        pl.col("sheet"),
-        pl.col("baris_excel").cast(pl.Int64).alias("row"),
-    ).with_row_index("frame_row")
-    cells = findings.select("source", "sheet", "row", "column", "severity").with_columns(
-        pl.col("column").str.split("/").list.first()
+    key = list(ROW_KEY)
+    index = shown.select(*key[:2], pl.col(ROW).cast(pl.Int64)).with_row_index("frame_row")
+    cells = findings.select(*key, COLUMN, SEVERITY).with_columns(
+        pl.col(COLUMN).str.split("/").list.first()
     )
-    highlight = cells.join(index, on=["source", "sheet", "row"], how="inner").select(
-        "frame_row", "column", "severity"
-    )
-    status_cells = index.join(
-        findings.group_by("source", "sheet", "row").len(), on=["source", "sheet", "row"]
-    ).select("frame_row")
+    highlight = cells.join(index, on=key, how="inner").select("frame_row", COLUMN, SEVERITY)
+    status_cells = index.join(findings.group_by(*key).len(), on=key).select("frame_row")
     highlight = pl.concat(
         [
             highlight,
             status_cells.join(
-                records.with_row_index("frame_row").select("frame_row", pl.col("status")),
+                records.with_row_index("frame_row").select("frame_row", pl.col(STATUS)),
                 on="frame_row",
             )
-            .filter(pl.col("status") != "ok")
+            .filter(pl.col(STATUS) != "ok")
             .select(
-                "frame_row", pl.lit("status").alias("column"), pl.col("status").alias("severity")
+                "frame_row", pl.lit(STATUS).alias(COLUMN), pl.col(STATUS).alias(SEVERITY)
             ),
         ]
     )
@@ -231,7 +221,7 @@ def run_validate(
     with TableWriter(formats) as tables:
         tables.submit("records", records_out, out_dir / "records")
         tables.submit(
-            "valid", lambda: records_out.filter(pl.col("status") != "error"), out_dir / "valid"
+            "valid", lambda: records_out.filter(pl.col(STATUS) != "error"), out_dir / "valid"
         )
         tables.submit("findings", result.findings, out_dir / "findings")
         confirm(result)
@@ -256,6 +246,7 @@ def run_validate(
                 sheets,
                 summary=rows,
                 title="Ringkasan" if lang == "id" else "Summary",
+                lang=lang,
             )
         ]
     summary["outputs"] = {k: [str(p) for p in v] for k, v in outputs.items()}

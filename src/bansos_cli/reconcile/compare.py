@@ -1,8 +1,9 @@
 """Per-field comparison of matched pairs.
 
-Works on a frame of pairs whose left and right values sit in ``kiri_<field>`` and
-``kanan_<field>`` columns, and adds ``beda_<field>`` (Boolean) for every compared field, the
-name score, the amount difference and ``beda`` (the differing fields, comma-separated).
+Works on a frame of pairs whose left and right values sit in ``<field>_left`` and
+``<field>_right`` columns, and adds ``<field>_differs`` (Boolean) for every compared field,
+the name score, the amount difference and ``differences`` (the differing fields,
+comma-separated).
 """
 
 from __future__ import annotations
@@ -14,6 +15,17 @@ import polars as pl
 from rapidfuzz import fuzz, process
 
 from bansos_cli.core.columns import ID_COLUMNS
+from bansos_cli.core.vocabulary import (
+    DIFFERENCE_RP,
+    DIFFERENCES,
+    LEFT,
+    NAME_SCORE,
+    NAME_STATUS,
+    RIGHT,
+    RP,
+    differs_column,
+    sided,
+)
 from bansos_cli.reconcile.keys import (
     folded_name_expr,
     id_key_expr,
@@ -22,26 +34,14 @@ from bansos_cli.reconcile.keys import (
     text_key_expr,
 )
 from bansos_cli.reconcile.model import (
-    LEFT_PREFIX,
     NAME_DIFFERENT,
     NAME_SAME,
     NAME_VARIANT,
-    RIGHT_PREFIX,
     ReconcileOptions,
 )
 
-AMOUNT_LEFT = "kiri_rp"
-AMOUNT_RIGHT = "kanan_rp"
-AMOUNT_DIFF = "selisih_rp"
-NAME_SCORE = "skor_nama"
-NAME_STATUS = "status_nama"
-DIFFERENCES = "beda"
-
-
-def diff_column(field: str) -> str:
-    """The Boolean column telling whether ``field`` differs within a pair."""
-    return f"beda_{field}"
-
+AMOUNT_LEFT = sided(RP, LEFT)
+AMOUNT_RIGHT = sided(RP, RIGHT)
 
 KEY_LEFT = "_kl_"
 KEY_RIGHT = "_kr_"
@@ -60,7 +60,7 @@ def _comparable(field: str, options: ReconcileOptions, column: str) -> pl.Expr:
 
 def _text_differs(pairs: pl.DataFrame, field: str, options: ReconcileOptions) -> pl.Series:
     """Raw cells first (cheap); only cells that differ as written are normalised and compared."""
-    left, right = pairs[LEFT_PREFIX + field], pairs[RIGHT_PREFIX + field]
+    left, right = pairs[sided(field, LEFT)], pairs[sided(field, RIGHT)]
     differs = left.ne_missing(right)
     todo = differs.arg_true()
     if todo.len() == 0:
@@ -82,7 +82,7 @@ def compare_pairs(
     """
     columns: list[pl.Series | pl.Expr] = []
     for field in fields:
-        name = diff_column(field)
+        name = differs_column(field)
         if field == options.amount:
             diff = pl.col(AMOUNT_RIGHT) - pl.col(AMOUNT_LEFT)
             columns.append(
@@ -99,12 +99,12 @@ def compare_pairs(
             columns.append(_text_differs(pairs, field, options).alias(name))
     out = pairs.with_columns(columns)
     if options.amount in fields:
-        out = out.with_columns((pl.col(AMOUNT_RIGHT) - pl.col(AMOUNT_LEFT)).alias(AMOUNT_DIFF))
+        out = out.with_columns((pl.col(AMOUNT_RIGHT) - pl.col(AMOUNT_LEFT)).alias(DIFFERENCE_RP))
     if options.name in fields:
         out = _name_scores(out, options)
     out = out.with_columns(
         pl.concat_str(
-            [pl.when(pl.col(diff_column(f))).then(pl.lit(f)) for f in fields],
+            [pl.when(pl.col(differs_column(f))).then(pl.lit(f)) for f in fields],
             separator=",",
             ignore_nulls=True,
         ).alias(DIFFERENCES)
@@ -115,13 +115,13 @@ def compare_pairs(
 
 
 def _name_scores(pairs: pl.DataFrame, options: ReconcileOptions) -> pl.DataFrame:
-    """``skor_nama``: 100 for equal names, else the better rapidfuzz ``WRatio`` of the plain
+    """``name_score``: 100 for equal names, else the better rapidfuzz ``WRatio`` of the plain
     names and of their spelling-class keys (titles dropped, ``SOEKARNO``/``SUKARNO`` folded,
-    token order ignored); ``status_nama``: ``sama``, ``varian`` (score >= threshold) or ``beda``.
+    token order ignored); ``name_status``: ``sama``, ``varian`` (score >= threshold) or ``beda``.
     """
     assert options.name is not None
-    left, right = pl.col(LEFT_PREFIX + options.name), pl.col(RIGHT_PREFIX + options.name)
-    differs = pl.col(diff_column(options.name))
+    left, right = pl.col(sided(options.name, LEFT)), pl.col(sided(options.name, RIGHT))
+    differs = pl.col(differs_column(options.name))
     # Only pairs with two differing, non-empty names need rapidfuzz: the rest is 100 or null.
     todo = (
         pairs.with_row_index("_i")

@@ -7,22 +7,34 @@ from dataclasses import replace
 
 import polars as pl
 
-from bansos_cli.core.columns import ID_COLUMNS, ROW, SHEET, SOURCE
+from bansos_cli.core.columns import ID_COLUMNS, META_COLUMNS
 from bansos_cli.core.errors import OptionError
-from bansos_cli.reconcile import layout, match, totals
-from bansos_cli.reconcile.compare import (
-    AMOUNT_DIFF,
-    AMOUNT_LEFT,
-    AMOUNT_RIGHT,
+from bansos_cli.core.vocabulary import (
+    CATEGORY,
+    DIFFERENCE_RP,
     DIFFERENCES,
-    KEY_LEFT,
-    KEY_RIGHT,
+    FUZZY_EVIDENCE,
+    FUZZY_SCORE,
+    KEY,
+    LEFT,
+    MATCH_METHOD,
     NAME_SCORE,
     NAME_STATUS,
-    compare_pairs,
-    diff_column,
+    RIGHT,
+    N,
+    differs_column,
+    row_key,
+    sided,
 )
-from bansos_cli.reconcile.fuzzy import EVIDENCE, SCORE, FuzzyOutcome, fuzzy_pairs
+from bansos_cli.reconcile import layout, match, totals
+from bansos_cli.reconcile.compare import (
+    AMOUNT_LEFT,
+    AMOUNT_RIGHT,
+    KEY_LEFT,
+    KEY_RIGHT,
+    compare_pairs,
+)
+from bansos_cli.reconcile.fuzzy import FuzzyOutcome, fuzzy_pairs
 from bansos_cli.reconcile.keys import (
     KEY_SEPARATOR,
     amount_expr,
@@ -35,11 +47,9 @@ from bansos_cli.reconcile.keys import (
 from bansos_cli.reconcile.model import (
     BY_FUZZY,
     BY_KEY,
-    LEFT_PREFIX,
     NAME_DIFFERENT,
     NAME_SAME,
     NAME_VARIANT,
-    RIGHT_PREFIX,
     ReconcileOptions,
     ReconcileResult,
     SideStats,
@@ -51,12 +61,11 @@ DEFAULT_IGNORE: tuple[str, ...] = ("no",)
 BIRTH_COLUMN = "tanggal_lahir"
 NIK_COLUMN = "nik"
 
-_META = {SOURCE: "file", SHEET: "sheet", ROW: "baris"}
 LI, RI = totals.LEFT_IDX, totals.RIGHT_IDX
 
 
 def _data_columns(frame: pl.DataFrame) -> list[str]:
-    return [c for c in frame.columns if not c.startswith("_")]
+    return [c for c in frame.columns if not c.startswith("_") and c not in META_COLUMNS]
 
 
 def _require(frame: pl.DataFrame, columns: Sequence[str], side: str, what: str) -> None:
@@ -135,27 +144,23 @@ def _with_join_key(
 def _side_view(
     frame: pl.DataFrame, carry: Sequence[str], options: ReconcileOptions, left: bool
 ) -> pl.DataFrame:
-    """``_idx`` plus the carried columns (null where absent), meta columns, parsed amount and
-    normalised key parts, named for their side."""
-    prefix = LEFT_PREFIX if left else RIGHT_PREFIX
+    """``_idx`` plus the carried columns (null where absent), the row key, parsed amount and
+    normalised key parts, named for their side (``nama_left``, ``row_left``, ``rp_left``)."""
+    side = LEFT if left else RIGHT
     key_prefix = KEY_LEFT if left else KEY_RIGHT
     columns: list[pl.Series] = [frame[match.IDX].alias(LI if left else RI)]
-    for column in carry:
+    for column in [*carry, *META_COLUMNS]:
+        name = sided(column, side)
         if column in frame.columns:
-            columns.append(frame[column].alias(prefix + column))
+            columns.append(frame[column].alias(name))
         else:
-            columns.append(pl.Series(prefix + column, [None] * frame.height, dtype=pl.String))
-    for meta, label in _META.items():
-        if meta in frame.columns:
-            columns.append(frame[meta].alias(prefix + label))
-        else:
-            columns.append(pl.Series(prefix + label, [None] * frame.height, dtype=pl.String))
+            columns.append(pl.Series(name, [None] * frame.height, dtype=pl.String))
     amount = options.amount
     if amount and amount in frame.columns:
         rp = map_unique(frame[amount], amount_expr(pl.col("v")))
     else:
         rp = pl.Series([None] * frame.height, dtype=pl.Int64)
-    columns.append(rp.alias(prefix + "rp"))
+    columns.append(rp.alias(AMOUNT_LEFT if left else AMOUNT_RIGHT))
     columns += [frame["_kp_" + k].alias(key_prefix + k) for k in options.keys]
     return pl.DataFrame(columns)
 
@@ -198,21 +203,21 @@ def _fuzzy_side(
 
 
 def _pair_list(exact: match.ExactMatch, fuzzy: FuzzyOutcome | None) -> pl.DataFrame:
-    """``_idx_l``, ``_idx_r``, ``cara_cocok``, ``skor_fuzzy``, ``bukti_fuzzy`` of every pair:
-    key pairs, then fuzzy pairs in left-row order."""
-    pair_ids = [exact.pairs.select(LI, RI, pl.lit(BY_KEY).alias("cara_cocok"))]
+    """``_idx_l``, ``_idx_r``, ``match_method``, ``fuzzy_score``, ``fuzzy_evidence`` of every
+    pair: key pairs, then fuzzy pairs in left-row order."""
+    pair_ids = [exact.pairs.select(LI, RI, pl.lit(BY_KEY).alias(MATCH_METHOD))]
     if fuzzy is not None and fuzzy.pairs.height:
         pair_ids.append(
             fuzzy.pairs.select(
                 pl.col("_idx_l").cast(pl.Int64).alias(LI),
                 pl.col("_idx_r").cast(pl.Int64).alias(RI),
-                pl.lit(BY_FUZZY).alias("cara_cocok"),
-                pl.col(SCORE).cast(pl.Float64),
-                EVIDENCE,
+                pl.lit(BY_FUZZY).alias(MATCH_METHOD),
+                pl.col(FUZZY_SCORE).cast(pl.Float64),
+                FUZZY_EVIDENCE,
             ).sort(LI)
         )
     pairs = pl.concat(pair_ids, how="diagonal_relaxed")
-    for column, dtype in ((SCORE, pl.Float64), (EVIDENCE, pl.String)):
+    for column, dtype in ((FUZZY_SCORE, pl.Float64), (FUZZY_EVIDENCE, pl.String)):
         if column not in pairs.columns:
             pairs = pairs.with_columns(pl.lit(None, dtype=dtype).alias(column))
     return pairs
@@ -232,7 +237,7 @@ def _compare(
         if f in options.keys:
             needs += [KEY_LEFT + f, KEY_RIGHT + f]
         if f not in options.keys or f == options.name:
-            needs += [LEFT_PREFIX + f, RIGHT_PREFIX + f]
+            needs += [sided(f, LEFT), sided(f, RIGHT)]
     inputs = pl.concat(
         [
             pairs,
@@ -247,8 +252,8 @@ def _compare(
 def reconcile_frames(
     left: pl.DataFrame, right: pl.DataFrame, options: ReconcileOptions | None = None
 ) -> ReconcileResult:
-    """Reconcile two ingested lists (``ingest`` contract: text columns + ``_source``,
-    ``_sheet``, ``_row``). Every row of both sides appears in exactly one output row."""
+    """Reconcile two ingested lists (``ingest`` contract: text columns + ``source``,
+    ``sheet``, ``row``). Every row of both sides appears in exactly one output row."""
     options = options or ReconcileOptions()
     if not options.keys:
         raise OptionError("no key column given", hint="use --key nik (or another column)")
@@ -277,7 +282,7 @@ def reconcile_frames(
         )
     )
     effective = replace(options, amount=amount, name=name)
-    used = [*carry, NIK_COLUMN, BIRTH_COLUMN, options.name or "", *_META]
+    used = [*carry, NIK_COLUMN, BIRTH_COLUMN, options.name or "", *META_COLUMNS]
     left, right = _used_columns(left, used), _used_columns(right, used)
 
     left_k, right_k, ordered = _with_join_key(_keyed(left, options), _keyed(right, options))
@@ -299,11 +304,12 @@ def reconcile_frames(
     pairs = _pair_list(exact, fuzzy)
     compared = _compare(pairs, left_view, right_view, fields, effective)
     differs = compared[DIFFERENCES].str.len_chars() > 0
-    outputs = [
-        c
-        for c in ("cara_cocok", SCORE, EVIDENCE, DIFFERENCES, NAME_STATUS, NAME_SCORE, AMOUNT_DIFF)
-        if c in compared.columns
-    ] + [diff_column(f) for f in fields]
+    pair_columns = (
+        MATCH_METHOD, FUZZY_SCORE, FUZZY_EVIDENCE, DIFFERENCES, NAME_STATUS, NAME_SCORE,
+        DIFFERENCE_RP,
+    )  # fmt: skip
+    outputs = [c for c in pair_columns if c in compared.columns]
+    outputs += [differs_column(f) for f in fields]
 
     rows = layout.output_order(
         pairs, differs, left_k, right_k, exact.left, exact.right, ordered=ordered
@@ -314,7 +320,7 @@ def reconcile_frames(
     by_region = totals.by_group(work, [c for c in options.region if c in carry])
     by_program = totals.by_group(work, [options.program] if options.program in carry else [])
 
-    field_diffs = {f: int(compared[diff_column(f)].sum()) for f in fields}
+    field_diffs = {f: int(compared[differs_column(f)].sum()) for f in fields}
     name_outcomes = {NAME_SAME: 0, NAME_VARIANT: 0, NAME_DIFFERENT: 0}
     if name is not None:
         for outcome, n in compared[NAME_STATUS].value_counts().iter_rows():
@@ -347,15 +353,16 @@ def _assemble(
     li, ri = rows[LI], rows[RI]
     # Key and counts: the left row's for pairs (even a fuzzy pair whose left key is empty),
     # from one frame of both sides' keys (right rows after the left ones).
+    n_left, n_right = sided(N, LEFT), sided(N, RIGHT)
     keys = pl.concat(
         [
             exact.left.select(
-                pl.col(match.KEY).alias("kunci"), pl.col(match.N_SELF).alias("n_kiri"),
-                pl.col(match.N_OTHER).alias("n_kanan"),
+                pl.col(match.KEY).alias(KEY), pl.col(match.N_SELF).alias(n_left),
+                pl.col(match.N_OTHER).alias(n_right),
             ),
             exact.right.select(
-                pl.col(match.KEY).alias("kunci"), pl.col(match.N_OTHER).alias("n_kiri"),
-                pl.col(match.N_SELF).alias("n_kanan"),
+                pl.col(match.KEY).alias(KEY), pl.col(match.N_OTHER).alias(n_left),
+                pl.col(match.N_SELF).alias(n_right),
             ),
         ],
         rechunk=True,
@@ -385,17 +392,22 @@ def _public(
     amount: str | None,
     name: str | None,
 ) -> pl.DataFrame:
-    """The documented column order of ``reconciliation.parquet``."""
-    head = ["kategori", "cara_cocok", SCORE, EVIDENCE, "kunci", "n_kiri", "n_kanan", DIFFERENCES]
+    """The column order of ``reconciliation.parquet`` (``core.vocabulary.RECONCILIATION``):
+    the pair columns, then per carried column ``<col>_left``, ``<col>_right`` and (compared
+    columns) ``<col>_differs``, then the row key of each side."""
+    head = [
+        CATEGORY, MATCH_METHOD, FUZZY_SCORE, FUZZY_EVIDENCE, KEY, sided(N, LEFT), sided(N, RIGHT),
+        DIFFERENCES,
+    ]  # fmt: skip
     if name is not None:
         head += [NAME_STATUS, NAME_SCORE]
     if amount is not None:
-        head += [AMOUNT_LEFT, AMOUNT_RIGHT, AMOUNT_DIFF]
+        head += [AMOUNT_LEFT, AMOUNT_RIGHT, DIFFERENCE_RP]
     body: list[str] = []
     for column in carry:
-        body += [LEFT_PREFIX + column, RIGHT_PREFIX + column]
+        body += [sided(column, LEFT), sided(column, RIGHT)]
         if column in fields:
-            body.append(diff_column(column))
-    tail = [p + label for p in (LEFT_PREFIX, RIGHT_PREFIX) for label in _META.values()]
+            body.append(differs_column(column))
+    tail = [*row_key(LEFT), *row_key(RIGHT)]
     wanted = [c for c in head + body + tail if c in work.columns]
     return work.select(wanted)

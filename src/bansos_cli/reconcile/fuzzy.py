@@ -20,12 +20,12 @@ import polars as pl
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
+from bansos_cli.core.vocabulary import FUZZY_EVIDENCE, FUZZY_SCORE
+
 LI = "_idx_l"
 RI = "_idx_r"
-SCORE = "skor_fuzzy"
-EVIDENCE = "bukti_fuzzy"
 
-# Evidence labels (column ``bukti_fuzzy``).
+# Evidence labels (column ``fuzzy_evidence``).
 NIK_CLOSE = "nik_mirip"
 """NIKs differ by one digit or one adjacent transposition."""
 SAME_BIRTH = "tgl_lahir_sama"
@@ -39,7 +39,7 @@ _BLOCKS = ("nik_head", "nik_tail", "nik_date", "birth", "name")
 @dataclass
 class FuzzyOutcome:
     pairs: pl.DataFrame
-    """``_idx_l``, ``_idx_r``, ``skor_fuzzy`` (0-100), ``bukti_fuzzy``."""
+    """``_idx_l``, ``_idx_r``, ``fuzzy_score`` (0-100), ``fuzzy_evidence``."""
     skipped_blocks: int
     """Blocks left out because they would produce more than ``max_block`` candidate pairs."""
 
@@ -88,10 +88,10 @@ def _mutual_best(candidates: pl.DataFrame) -> pl.DataFrame:
     chosen: list[pl.DataFrame] = []
     remaining = candidates
     while remaining.height:
-        best_for_left = remaining.sort([SCORE, RI], descending=[True, False]).unique(
+        best_for_left = remaining.sort([FUZZY_SCORE, RI], descending=[True, False]).unique(
             LI, keep="first"
         )
-        best_for_right = remaining.sort([SCORE, LI], descending=[True, False]).unique(
+        best_for_right = remaining.sort([FUZZY_SCORE, LI], descending=[True, False]).unique(
             RI, keep="first"
         )
         mutual = best_for_left.join(best_for_right.select(LI, RI), on=[LI, RI], how="semi")
@@ -114,7 +114,7 @@ def fuzzy_pairs(
     """Pair unmatched rows. Each side: ``_idx``, ``_nik`` (key digits or null), ``_birth``
     (normalised birth date text or null), ``_name`` (normalised name or null)."""
     empty = pl.DataFrame(
-        schema={LI: pl.UInt32, RI: pl.UInt32, SCORE: pl.Float64, EVIDENCE: pl.String}
+        schema={LI: pl.UInt32, RI: pl.UInt32, FUZZY_SCORE: pl.Float64, FUZZY_EVIDENCE: pl.String}
     )
     if left.is_empty() or right.is_empty():
         return FuzzyOutcome(pairs=empty, skipped_blocks=0)
@@ -138,7 +138,7 @@ def fuzzy_pairs(
     name_score = process.cpdist(names_l, names_r, scorer=fuzz.WRatio, dtype=np.float64)
     nik_distance = process.cpdist(niks_l, niks_r, scorer=OSA.distance, dtype=np.int32)
     cand = cand.with_columns(
-        pl.Series(SCORE, name_score).round(1),
+        pl.Series(FUZZY_SCORE, name_score).round(1),
         pl.Series("_nik_d", nik_distance),
     )
     nik_close = (
@@ -160,12 +160,12 @@ def fuzzy_pairs(
         ignore_nulls=True,
     )
     accepted = (
-        cand.with_columns(evidence.alias(EVIDENCE))
+        cand.with_columns(evidence.alias(FUZZY_EVIDENCE))
         .filter(
-            (pl.col(SCORE) >= threshold)
+            (pl.col(FUZZY_SCORE) >= threshold)
             & pl.col("_name").is_not_null()
-            & (pl.col(EVIDENCE).str.len_chars() > 0)
+            & (pl.col(FUZZY_EVIDENCE).str.len_chars() > 0)
         )
-        .select(LI, RI, SCORE, EVIDENCE)
+        .select(LI, RI, FUZZY_SCORE, FUZZY_EVIDENCE)
     )
     return FuzzyOutcome(pairs=_mutual_best(accepted), skipped_blocks=skipped)

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 import polars as pl
 
+from bansos_cli.core.vocabulary import CATEGORY
 from bansos_cli.reconcile import match
 from bansos_cli.reconcile.model import AMBIGUOUS, CATEGORIES, LEFT_ONLY, RIGHT_ONLY
 
@@ -103,4 +104,4 @@ def gather(
 
 def category_names(rank: pl.Series) -> pl.Series:
     """Category ids from their ranks."""
-    return pl.Series("kategori", CATEGORIES, dtype=pl.String).gather(rank)
+    return pl.Series(CATEGORY, CATEGORIES, dtype=pl.String).gather(rank)

@@ -8,12 +8,15 @@ from typing import Any
 
 import polars as pl
 
+from bansos_cli.core.vocabulary import CATEGORY, DIFFERENCE_RP, ROWS
+
 # Stable category ids (documented in docs/reconcile.md). Every input row of both sides ends
 # up in exactly one output row with exactly one of these.
 MATCHED = "cocok"
 """A pair (one left row, one right row) whose compared fields are all equal."""
 MATCHED_DIFFERENT = "cocok_beda"
-"""A pair whose compared fields differ (see ``beda`` and the ``beda_<field>`` columns)."""
+"""A pair whose compared fields differ (see ``differences`` and the ``<field>_differs``
+columns)."""
 AMBIGUOUS = "ambigu"
 """The key is on both sides but more than once on at least one: no pair is guessed."""
 LEFT_ONLY = "hanya_kiri"
@@ -31,17 +34,14 @@ SWAPPED: dict[str, str] = {
 }
 """What each category becomes when LEFT and RIGHT are swapped."""
 
-# How a pair was found (column ``cara_cocok``).
+# How a pair was found (column ``match_method``).
 BY_KEY = "kunci"
 BY_FUZZY = "fuzzy"
 
-# Name comparison outcome for pairs (column ``status_nama``).
+# Name comparison outcome for pairs (column ``name_status``).
 NAME_SAME = "sama"
 NAME_VARIANT = "varian"
 NAME_DIFFERENT = "beda"
-
-LEFT_PREFIX = "kiri_"
-RIGHT_PREFIX = "kanan_"
 
 
 @dataclass(frozen=True)
@@ -142,9 +142,7 @@ class ReconcileResult:
     @property
     def counts(self) -> dict[str, int]:
         """Output rows per category (every category present, zeros included)."""
-        return {
-            row["kategori"]: int(row["baris"]) for row in self.by_category.iter_rows(named=True)
-        }
+        return {row[CATEGORY]: int(row[ROWS]) for row in self.by_category.iter_rows(named=True)}
 
     def failing(self, categories: Iterable[str]) -> int:
         """How many output rows fall in any of ``categories`` (for the exit code)."""
@@ -154,6 +152,6 @@ class ReconcileResult:
     def explanation(self) -> list[dict[str, Any]]:
         """The right total minus the left total, split by category (sums to the difference)."""
         return [
-            {"kategori": row["kategori"], "selisih_rp": int(row["selisih_rp"])}
+            {CATEGORY: row[CATEGORY], DIFFERENCE_RP: int(row[DIFFERENCE_RP])}
             for row in self.by_category.iter_rows(named=True)
         ]

@@ -20,6 +20,7 @@ from typing import Any
 import polars as pl
 import xlsxwriter
 
+from bansos_cli.core.messages import DEFAULT_LANG, column_label
 from bansos_cli.core.files import atomic_path
 from bansos_cli.report.sheetxml import column_letter, rows_xml, text_ready
 
@@ -116,7 +117,11 @@ def _highlight_cells(
 
 
 def _layout_table_sheet(
-    book: xlsxwriter.Workbook, sheet: ReportSheet, name: str, formats: dict[str, Any]
+    book: xlsxwriter.Workbook,
+    sheet: ReportSheet,
+    name: str,
+    formats: dict[str, Any],
+    lang: str,
 ) -> _Planned:
     ws = book.add_worksheet(name)
     frame = text_ready(sheet.frame)
@@ -139,7 +144,7 @@ def _layout_table_sheet(
         row += 1
     header_row = row
     for j, col in enumerate(columns):
-        ws.write_string(header_row, j, col, formats["header"])
+        ws.write_string(header_row, j, column_label(col, lang), formats["header"])
     for j, width in enumerate(_widths(frame)):
         ws.set_column(j, j, width)
     if columns:
@@ -233,10 +238,12 @@ def write_report(
     sheets: Sequence[ReportSheet],
     summary: Sequence[tuple[str, object]] = (),
     title: str = "Ringkasan",
+    lang: str = DEFAULT_LANG,
 ) -> Path:
     """Write an Excel report: a ``title`` key/value summary sheet, then one sheet per table.
 
-    Written atomically. A table longer than Excel's 1,048,576 rows is truncated with a notice
+    Column headers are the labels of bansos's own columns in ``lang`` (``row`` -> ``BARIS``),
+    the officer's columns as they are. Written atomically. A table longer than Excel's 1,048,576 rows is truncated with a notice
     at the top of its sheet (the full data is in the Parquet/CSV outputs).
     """
     path = Path(path)
@@ -264,7 +271,7 @@ def write_report(
             taken: set[str] = set()
             _write_summary(book, _sheet_name(title, taken), summary, formats)
             plans = [
-                _layout_table_sheet(book, sheet, _sheet_name(sheet.name, taken), formats)
+                _layout_table_sheet(book, sheet, _sheet_name(sheet.name, taken), formats, lang)
                 for sheet in sheets
             ]
             book.close()

@@ -26,7 +26,7 @@ KIND = "family_cap"
 CAPPED = "capped"
 """The Boolean result column: the row lost its components to the cap."""
 
-_INDEX, _FAMILY, _AMOUNT, _RECEIVES = "row", "family", "amount", "receives"
+_INDEX, _FAMILY, _AMOUNT, _RECEIVES = "_i", "_family", "_amount", "_receives"
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 _DEFAULT_MESSAGE = {
     "id": "Melebihi batas {max_members} anggota per keluarga",

@@ -30,8 +30,8 @@ class CanonicalRecords(pa.DataFrameModel):
     bansos_pkh: Optional[bool] = pa.Field(nullable=True)  # noqa: UP045
     bansos_bpnt: Optional[bool] = pa.Field(nullable=True)  # noqa: UP045
     pbi_jkn: Optional[bool] = pa.Field(nullable=True)  # noqa: UP045
-    source: str = pa.Field(alias="_source")
-    row: pl.Int64 = pa.Field(alias="_row", ge=1)
+    source: str = pa.Field()
+    row: pl.Int64 = pa.Field(ge=1)
     status: str = pa.Field(isin=STATUS_VALUES)
 
     class Config:

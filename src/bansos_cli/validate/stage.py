@@ -10,7 +10,8 @@ from typing import Any
 
 import polars as pl
 
-from bansos_cli.core.columns import ROW, SHEET, SOURCE
+from bansos_cli.core import vocabulary
+from bansos_cli.core.vocabulary import ROW, ROW_KEY, SHEET, SOURCE, STATUS
 from bansos_cli.core.errors import InputFileError, OptionError
 from bansos_cli.core.privacy import mask_id_expr
 from bansos_cli.validate import catalogue, regions
@@ -26,18 +27,7 @@ from bansos_cli.validate.typed import (
     typed_columns,
 )
 
-FINDINGS_COLUMNS = (
-    "source",
-    "sheet",
-    "row",
-    "column",
-    "value",
-    "code",
-    "severity",
-    "message",
-    "hint",
-)
-STATUS = "status"
+FINDINGS_COLUMNS = vocabulary.FINDINGS.names
 DEFAULT_MAX_AGE = 110
 
 
@@ -46,8 +36,8 @@ class ValidationResult:
     """What :func:`validate_frame` found."""
 
     records: pl.DataFrame
-    """Every input row: typed canonical columns, pass-through columns, ``_source``,
-    ``_sheet``, ``_row`` and ``status`` (``ok``/``warning``/``error``)."""
+    """Every input row: typed canonical columns, pass-through columns, ``source``,
+    ``sheet``, ``row`` and ``status`` (``ok``/``warning``/``error``)."""
     findings: pl.DataFrame
     """One row per finding: see :data:`FINDINGS_COLUMNS`."""
     reference_date: dt.date
@@ -106,7 +96,7 @@ def validate_frame(
     max_age: int = DEFAULT_MAX_AGE,
     mask: bool = False,
 ) -> ValidationResult:
-    """Check every row of an ingest frame (text columns + ``_source``/``_sheet``/``_row``).
+    """Check every row of an ingest frame (text columns + ``source``/``sheet``/``row``).
 
     ``reference_date`` anchors ages, "future" dates and the two-digit-year pivot of NIKs
     without a TANGGAL LAHIR; pass a fixed date for reproducible results. With ``mask``, NIK
@@ -225,17 +215,17 @@ def _finish_findings(
         .join(cat, on="code", how="left")
         .select(
             RID,
-            pl.col(SOURCE).alias("source"),
-            pl.col(SHEET).alias("sheet"),
-            pl.col(ROW).cast(pl.Int64).alias("row"),
-            "column",
-            value.alias("value"),
-            "code",
-            "severity",
-            message.alias("message"),
-            "hint",
+            SOURCE,
+            SHEET,
+            pl.col(ROW).cast(pl.Int64),
+            vocabulary.COLUMN,
+            value.alias(vocabulary.VALUE),
+            vocabulary.CODE,
+            vocabulary.SEVERITY,
+            message.alias(vocabulary.MESSAGE),
+            vocabulary.HINT,
         )
-        .sort(["source", "sheet", "row"], maintain_order=True)
+        .sort(list(ROW_KEY), maintain_order=True)
     )
 
 

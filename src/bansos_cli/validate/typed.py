@@ -23,6 +23,7 @@ import polars as pl
 
 from bansos_cli.core import casts
 from bansos_cli.core import nik as N
+from bansos_cli.core import names, vocabulary
 from bansos_cli.core.columns import SOURCE
 from bansos_cli.validate import regions
 
@@ -40,16 +41,15 @@ NAME_COLUMNS = ("nama", "nama_ibu_kandung", "tempat_lahir")
 INT_COLUMNS = {"rt": "RT", "rw": "RW", "jumlah_anggota_keluarga": ""}
 ID_COLUMNS = ("nik", "no_kk")
 
-RID = "_rid"
+RID = vocabulary.RID
 """Internal 0-based row id, used to join findings back to records."""
 
-_TITLES = (
-    "H|HJ|HAJI|HAJJAH|HAJAH|KH|UST|USTADZ|USTAD|USTADZAH|TGK|TEUNGKU|TENGKU|DR|DRS|DRA|IR|PROF|"
-    "NY|NYONYA|TN|TUAN|SDR|SDRI|BPK|BAPAK|IBU|BU|PAK|MBAH|R|RADEN|RA|RR|RM|ALM|ALMH|ALMARHUM|"
-    "ALMARHUMAH|ST|S|SPD|SE|SH|SSOS|SAG|SKOM|SKM|SIP|SKEP|NS|AMD|AMA|MPD|MM|MSI|MKES|MA|LC|PHD"
-)
+# the one list of titles and degrees (core.names), longest first so that the alternation
+# prefers HAJJAH over HAJ...
+_TITLES = "|".join(sorted(names.TITLE_TOKENS, key=lambda t: (-len(t), t)))
+_DECEASED = "|".join(sorted(names.DECEASED_MARKERS, key=lambda t: (-len(t), t)))
 _TITLE_RE = rf"\b(?:{_TITLES})\b"
-_DECEASED_RE = r"\b(?:ALM|ALMH|ALMRH|ALMARHUM|ALMARHUMAH)\b"
+_DECEASED_RE = rf"\b(?:{_DECEASED})\b"
 
 
 def _blank_flag(column: str) -> pl.Expr:
