@@ -14,7 +14,7 @@ BENCH_STAMP := $(VENV)/.stamp-bench
 OUT    ?= bansos-out
 
 .PHONY: help install install-dev demo test check fmt format-check lint typecheck contracts \
-        bench bench-dedup sample-data docs-cli clean
+        bench bench-dedup sample-data docs-cli docs-outputs clean
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -66,6 +66,12 @@ check: format-check lint typecheck contracts test
 
 docs-cli: $(DEV_STAMP)
 	$(PY) -m bansos_cli.cli.docgen > docs/cli.md
+
+# the generated part of docs/outputs.md (between its markers), from core/vocabulary.py
+docs-outputs: $(RUN_STAMP)
+	$(PY) -c 'import re, pathlib, bansos_cli.core.vocabulary as v; p = pathlib.Path("docs/outputs.md"); \
+	  t = p.read_text(); s = "<!-- generated: python -m bansos_cli.core.vocabulary -->\n"; \
+	  p.write_text(t[: t.index(s) + len(s)] + v.markdown() + "<!-- end generated -->\n")'
 
 sample-data: $(RUN_STAMP)
 	$(PY) -m bansos_cli.sample.sample_data sample_data

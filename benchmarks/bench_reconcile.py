@@ -21,6 +21,8 @@ sys.path.insert(0, str(HERE))
 
 from memory import run_child  # noqa: E402
 
+from bansos_cli.core.vocabulary import ROW, SHEET, SOURCE  # noqa: E402
+
 ROWS = 1_000_000
 TARGET_S = 10.0
 DATA = HERE.parent / ".bench" / "reconcile"
@@ -39,7 +41,8 @@ def generate(rows: int = ROWS, seed: int = 7) -> tuple[Path, Path]:
     """Write left.parquet and right.parquet (text columns, ingest contract) under .bench/."""
     DATA.mkdir(parents=True, exist_ok=True)
     left_path, right_path = DATA / f"left_{rows}.parquet", DATA / f"right_{rows}.parquet"
-    if left_path.exists() and right_path.exists():
+    # (files cached before the row key was renamed from _source/_sheet/_row are made again)
+    if left_path.exists() and right_path.exists() and ROW in pl.read_parquet_schema(left_path):
         return left_path, right_path
     rng = np.random.default_rng(seed)
     extra = rows // 50
@@ -55,9 +58,9 @@ def generate(rows: int = ROWS, seed: int = 7) -> tuple[Path, Path]:
             "kecamatan": kecamatan[:rows],
             "program": "BPNT",
             "nominal": "Rp 600.000",
-            "_source": "sk.xlsx",
-            "_sheet": "SK",
-            "_row": np.arange(2, rows + 2),
+            SOURCE: "sk.xlsx",
+            SHEET: "SK",
+            ROW: np.arange(2, rows + 2),
         }
     )
     keep = rng.random(rows) >= 0.05
@@ -73,9 +76,9 @@ def generate(rows: int = ROWS, seed: int = 7) -> tuple[Path, Path]:
             "kecamatan": kecamatan.gather(take).str.to_lowercase(),
             "program": "BPNT",
             "nominal": amounts[take],
-            "_source": "salur.xlsx",
-            "_sheet": "Laporan",
-            "_row": np.arange(2, len(take) + 2),
+            SOURCE: "salur.xlsx",
+            SHEET: "Laporan",
+            ROW: np.arange(2, len(take) + 2),
         }
     )
     left.write_parquet(left_path)

@@ -138,7 +138,7 @@ from pathlib import Path
 from bansos_cli.pipeline.validate import run_validate
 marks = {{}}
 start = time.perf_counter()
-run = run_validate([{path!r}], out_dir=Path({out!r}), reference_date=dt.date(2025, 7, 1),
+run = run_validate([{path!r}], out_dir=Path({out!r}), as_of=dt.date(2025, 7, 1),
                    report={report}, progress=lambda s: marks.setdefault(s, time.perf_counter()))
 end = time.perf_counter()
 steps = [*marks.items(), ('end', end)]

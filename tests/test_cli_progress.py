@@ -71,19 +71,18 @@ def test_notices_are_shown_in_the_chosen_language() -> None:
     from bansos_cli.ingest import Notice, SourceInfo
 
     info = SourceInfo(path="data/daftar.xlsx", format="xlsx")
-    info.notices.append(
-        Notice(
-            "COLUMN_NUMBER_ROW", "row 5 holds column numbers and was skipped", "baris 5 dilewati"
-        )
-    )
-    info.notices.append(Notice("OTHER", "only in English"))
-    for lang, expected in (("id", "baris 5 dilewati"), ("en", "row 5 holds column numbers")):
+    info.notices.append(Notice("BARIS_NOMOR_KOLOM_DILEWATI", {"row": 5}))
+    info.notices.append(Notice("JUDUL_BERULANG_DILEWATI", {"count": 1200, "rows": "7, 9"}))
+    for lang, expected, copies in (
+        ("id", "baris 5 berisi nomor kolom dan dilewati", "1.200 salinan baris judul kolom"),
+        ("en", "row 5 holds column numbers and was skipped", "1,200 copies of the header row"),
+    ):
         buffer = io.StringIO()
         print_notices(Console(file=buffer, width=200, color_system=None), [info], lang)
         lines = buffer.getvalue().splitlines()
-        assert lines[0].startswith("! daftar.xlsx: " + expected)
-        assert lines[0].endswith("(COLUMN_NUMBER_ROW)")
-        assert lines[1] == "! daftar.xlsx: only in English (OTHER)"
+        assert lines[0] == f"! daftar.xlsx: {expected} (BARIS_NOMOR_KOLOM_DILEWATI)"
+        assert lines[1].startswith("! daftar.xlsx: " + copies)
+        assert lines[1].endswith("(JUDUL_BERULANG_DILEWATI)")
 
 
 def test_reading_reasons_are_translated_for_indonesian() -> None:

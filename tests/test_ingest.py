@@ -77,7 +77,7 @@ def test_number_cell_niks_are_flagged_per_cell(tmp_path: Path) -> None:
     assert frame.get_column("nik").to_list()[1] == ROWS[1][1][:15] + "0"
     info = result.sources[0]
     assert info.number_cells == {"nik": 2}
-    assert [n.code for n in info.notices] == ["ID_AS_NUMBER"]
+    assert [n.code for n in info.notices] == ["ID_TERSIMPAN_ANGKA"]
 
 
 def test_cp1252_semicolon_csv_with_title_line(tmp_path: Path) -> None:
@@ -95,7 +95,7 @@ def test_cp1252_semicolon_csv_with_title_line(tmp_path: Path) -> None:
     assert info.encoding == "cp1252"
     assert info.delimiter == ";"
     assert info.header_row == 3
-    assert [n.code for n in info.notices] == ["ENCODING_FALLBACK"]
+    assert [n.code for n in info.notices] == ["BERKAS_BUKAN_UTF8"]
     assert result.frame.get_column("nama").to_list() == ["JOSÉ MARÍA", "ÑOÑO"]
     assert result.frame.get_column("row").to_list() == [4, 5]
 
@@ -126,7 +126,7 @@ def test_column_number_row_under_header_is_skipped(tmp_path: Path) -> None:
     )
     result = read_inputs([path])
     assert result.frame.get_column("row").to_list() == [3, 4, 5, 6]
-    assert "COLUMN_NUMBER_ROW" in [n.code for n in result.sources[0].notices]
+    assert "BARIS_NOMOR_KOLOM_DILEWATI" in [n.code for n in result.sources[0].notices]
 
 
 def test_duplicate_and_unknown_headers_are_kept(tmp_path: Path) -> None:
@@ -273,7 +273,7 @@ def test_not_a_zip_xlsx(tmp_path: Path) -> None:
     # delimited text under an .xlsx name is read as text (tests/test_ingest_disguised.py)
     text = tmp_path / "y.xlsx"
     text.write_text("NIK,NAMA\n3201014102800001,A\n")
-    assert read_inputs([text]).sources[0].notices[0].code == "EXCEL_IS_TEXT"
+    assert read_inputs([text]).sources[0].notices[0].code == "EXCEL_BERISI_TEKS"
 
 
 def test_truncated_xlsx(tmp_path: Path) -> None:
@@ -347,7 +347,7 @@ def test_signature_block_under_the_data_is_skipped_with_a_notice(tmp_path: Path)
     info = result.sources[0]
     assert result.frame.get_column("row").to_list() == [2, 3, 4, 5]
     assert info.footer_rows == [7, 8, 9, 11]
-    assert "FOOTER_SKIPPED" in [n.code for n in info.notices]
+    assert "BLOK_PENUTUP_DILEWATI" in [n.code for n in info.notices]
 
 
 def test_last_record_with_few_cells_is_not_a_footer(tmp_path: Path) -> None:
@@ -364,7 +364,7 @@ def test_non_utf8_byte_far_into_the_file_falls_back_to_cp1252(tmp_path: Path) ->
     assert path.stat().st_size > 256 * 1024
     result = read_inputs([path])
     assert result.sources[0].encoding == "cp1252"
-    assert [n.code for n in result.sources[0].notices] == ["ENCODING_FALLBACK"]
+    assert [n.code for n in result.sources[0].notices] == ["BERKAS_BUKAN_UTF8"]
     assert result.frame.get_column("nama").to_list()[-1] == "JOSÉ"
     assert result.frame.height == 20_001
 

@@ -45,8 +45,8 @@ def test_merged_family_cells_reach_every_member(tmp_path: Path) -> None:
     assert frame.get_column("alamat").to_list() == ["KP. SUKAMAJU RT 01"] * 3 + [None]
     assert frame.get_column("row").to_list() == [3, 4, 5, 6]
     notice = result.sources[0].notices[-1]
-    assert notice.code == "MERGED_CELLS_FILLED"
-    assert "no_kk (2), alamat (2)" in notice.message
+    assert notice.code == "SEL_GABUNGAN_DIISI"
+    assert "no_kk (2), alamat (2)" in notice.text("en")
     # the title merge (row 1) and the header are untouched
     assert [c.column for c in result.sources[0].columns][:2] == ["no", "no_kk"]
 
@@ -60,7 +60,7 @@ def test_validate_sees_one_family_not_missing_kk(tmp_path: Path) -> None:
     run = run_validate(
         [_family_workbook(tmp_path / "keluarga.xlsx")],
         out_dir=tmp_path / "out",
-        reference_date=dt.date(2025, 7, 1),
+        as_of=dt.date(2025, 7, 1),
         report=False,
     )
     assert "KK_KOSONG" not in run.findings.get_column("code").to_list()
@@ -74,7 +74,7 @@ def test_unmerged_blank_cells_stay_blank(tmp_path: Path) -> None:
     book.save(path)
     result = read_inputs([path])
     assert result.frame.get_column("no_kk").to_list() == [KK_A, None, None, KK_B]
-    assert "no_kk" not in result.sources[0].notices[-1].message
+    assert "no_kk" not in result.sources[0].notices[-1].text("en")
 
 
 def _vlookup_workbook(path: Path) -> Path:
@@ -97,15 +97,15 @@ def test_excel_error_cells_are_read_as_the_officer_sees_them(tmp_path: Path) -> 
     assert result.frame.get_column("nik").to_list() == ["3201014102800001", "#N/A"]
     assert result.frame.get_column("desil").to_list() == ["3", "#REF!"]
     notice = result.sources[0].notices[-1]
-    assert notice.code == "EXCEL_ERRORS"
-    assert notice.message.startswith("2 cell(s) hold an Excel error (#N/A, #REF!)")
+    assert notice.code == "SEL_GALAT_EXCEL"
+    assert notice.text("en").startswith("2 cell(s) hold an Excel error (#N/A, #REF!)")
 
 
 def test_an_error_cell_is_a_finding_with_its_text_not_an_empty_cell(tmp_path: Path) -> None:
     run = run_validate(
         [_vlookup_workbook(tmp_path / "gabungan.xlsx")],
         out_dir=tmp_path / "out",
-        reference_date=dt.date(2025, 7, 1),
+        as_of=dt.date(2025, 7, 1),
         report=False,
     )
     found = run.findings.select("row", "column", "value", "code").rows()

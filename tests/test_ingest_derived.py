@@ -39,7 +39,7 @@ def test_ttl_is_split_and_kept(tmp_path: Path) -> None:
         "BOGOR",  # no date: kept whole, so that validation reports it
     ]
     assert frame.get_column("tempat_tanggal_lahir").to_list() == [r[3] for r in ROWS]
-    assert [n.code for n in result.sources[0].notices] == ["TTL_SPLIT"]
+    assert [n.code for n in result.sources[0].notices] == ["TTL_DIPISAH"]
 
 
 def test_a_file_with_its_own_birth_date_column_is_left_alone(tmp_path: Path) -> None:
@@ -54,7 +54,7 @@ def test_validate_checks_the_dates_inside_ttl(tmp_path: Path) -> None:
     run = run_validate(
         [write_csv(tmp_path / "desa.csv", [HEADER, *ROWS])],
         out_dir=tmp_path / "out",
-        reference_date=dt.date(2025, 7, 1),
+        as_of=dt.date(2025, 7, 1),
         report=False,
     )
     found = run.findings.select("row", "column", "value", "code").rows()
@@ -97,7 +97,7 @@ def test_member_list_headers_and_rt_rw_split(tmp_path: Path) -> None:
     ]
     assert result.frame.get_column("rt").to_list() == ["001", "SATU/DUA"]
     assert result.frame.get_column("rw").to_list() == ["002", None]
-    assert [n.code for n in info.notices] == ["RT_RW_SPLIT"]
-    run = run_validate([path], out_dir=tmp_path / "out", reference_date=dt.date(2025, 7, 1))
+    assert [n.code for n in info.notices] == ["RT_RW_DIPISAH"]
+    run = run_validate([path], out_dir=tmp_path / "out", as_of=dt.date(2025, 7, 1))
     found = run.findings.select("row", "column", "value", "code").rows()
     assert found == [(3, "rt", "SATU/DUA", "RT_RW_FORMAT")]

@@ -21,7 +21,7 @@ def test_tab_separated_text_under_an_excel_name_is_read_as_text(
     result = read_inputs([path])
     assert result.frame.get_column("nik").to_list() == ["3201014102800001"]
     assert result.frame.get_column("row").to_list() == [2]
-    assert result.sources[0].notices[0].code == "EXCEL_IS_TEXT"
+    assert result.sources[0].notices[0].code == "EXCEL_BERISI_TEKS"
 
 
 def test_a_web_page_under_an_excel_name_is_a_clear_error(tmp_path: Path) -> None:

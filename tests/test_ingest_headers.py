@@ -71,15 +71,18 @@ def test_grouped_headers_below_are_joined(tmp_path: Path) -> None:
     assert result.frame.get_column("row").to_list() == [5, 6]
     assert result.frame.get_column("tanggal_lahir").to_list() == ["01-02-1980"] * 2
     assert result.frame.get_column("rw").to_list() == ["002", "002"]
-    assert [n.code for n in info.notices] == ["TWO_ROW_HEADER"]
-    assert "3-4" in info.notices[0].message
+    assert [n.code for n in info.notices] == ["JUDUL_DUA_BARIS"]
+    assert "3-4" in info.notices[0].text("en")
 
 
 def test_column_number_row_under_a_two_row_header_is_skipped(tmp_path: Path) -> None:
     result = read_inputs([_grouped_below(tmp_path / "bpnt.xlsx", column_numbers=True)])
     assert [c.column for c in result.sources[0].columns] == EXPECTED
     assert result.frame.get_column("row").to_list() == [6, 7]
-    assert [n.code for n in result.sources[0].notices] == ["TWO_ROW_HEADER", "COLUMN_NUMBER_ROW"]
+    assert [n.code for n in result.sources[0].notices] == [
+        "JUDUL_DUA_BARIS",
+        "BARIS_NOMOR_KOLOM_DILEWATI",
+    ]
 
 
 def test_group_row_above_the_best_header_row(tmp_path: Path) -> None:
@@ -122,7 +125,7 @@ def test_validate_reads_a_two_row_header_export_cleanly(tmp_path: Path, fmt: str
         sub = ["", "", "", "", "TEMPAT", "TANGGAL", "RT", "RW", ""]
         path = write_csv(tmp_path / "bpnt.csv", [top, sub, *DATA])
     run = run_validate(
-        [path], out_dir=tmp_path / "out", reference_date=dt.date(2025, 7, 1), report=False
+        [path], out_dir=tmp_path / "out", as_of=dt.date(2025, 7, 1), report=False
     )
     assert run.summary["rows"] == 2
     # NIK_B is a man's NIK (day 01) on a row marked L: the file is clean
@@ -154,9 +157,9 @@ def test_sex_tick_columns_under_jenis_kelamin_become_one_column(tmp_path: Path) 
     assert frame.get_column("jenis_kelamin").to_list() == ["P", "L", "L+P", None]
     assert frame.get_column("row").to_list() == [3, 4, 5, 6]
     assert {"jenis_kelamin_l", "jenis_kelamin_p"} <= set(frame.columns)
-    assert [n.code for n in result.sources[0].notices] == ["TWO_ROW_HEADER", "SEX_MARKS_JOINED"]
+    assert [n.code for n in result.sources[0].notices] == ["JUDUL_DUA_BARIS", "JK_CENTANG_DIGABUNG"]
     run = run_validate(
-        [path], out_dir=tmp_path / "out", reference_date=dt.date(2025, 7, 1), report=False
+        [path], out_dir=tmp_path / "out", as_of=dt.date(2025, 7, 1), report=False
     )
     found = run.findings.select("row", "column", "code").rows()
     assert (5, "jenis_kelamin", "JK_TIDAK_DIKENAL") in found
@@ -183,7 +186,7 @@ def test_a_text_only_first_data_row_is_never_joined_to_a_full_header(cells: list
         result = read_inputs([path])
     columns = [c.column for c in result.sources[0].columns]
     assert columns == ["no", "nik", "nama", "desa", "keterangan", "pekerjaan"]
-    assert "TWO_ROW_HEADER" not in [n.code for n in result.sources[0].notices]
+    assert "JUDUL_DUA_BARIS" not in [n.code for n in result.sources[0].notices]
     assert result.frame.get_column("nik").to_list()[-1] == NIK_B
 
 
@@ -204,7 +207,10 @@ def test_a_units_row_under_the_header_is_skipped(tmp_path: Path) -> None:
     row = ["1", NIK_A, "SITI AMINAH", "P", "01-02-1980", "600000"]
     result = read_inputs([write_csv(tmp_path / "a.csv", [header, units, numbers, row])])
     assert result.frame.get_column("row").to_list() == [4]
-    assert [n.code for n in result.sources[0].notices] == ["HEADER_NOTE_ROW", "COLUMN_NUMBER_ROW"]
+    assert [n.code for n in result.sources[0].notices] == [
+        "BARIS_SATUAN_DILEWATI",
+        "BARIS_NOMOR_KOLOM_DILEWATI",
+    ]
     # one bracketed cell is not enough: a data row may hold one remark in brackets
     lone = ["", "", "", "", "", "(belum)"]
     again = read_inputs([write_csv(tmp_path / "b.csv", [header, lone, row])])
@@ -214,8 +220,8 @@ def test_a_units_row_under_the_header_is_skipped(tmp_path: Path) -> None:
 def test_a_header_without_data_rows_gets_a_notice(tmp_path: Path) -> None:
     result = read_inputs([write_csv(tmp_path / "kosong.csv", [["NO", "NIK", "NAMA"]])])
     assert result.frame.height == 0
-    assert [n.code for n in result.sources[0].notices] == ["NO_DATA_ROWS"]
-    assert "row 1" in result.sources[0].notices[0].message
+    assert [n.code for n in result.sources[0].notices] == ["TANPA_BARIS_DATA"]
+    assert "row 1" in result.sources[0].notices[0].text("en")
 
 
 def test_header_rows_repeated_on_every_page_are_skipped(tmp_path: Path) -> None:
@@ -231,5 +237,5 @@ def test_header_rows_repeated_on_every_page_are_skipped(tmp_path: Path) -> None:
     result = read_inputs([write_csv(tmp_path / "halaman.csv", rows)])
     assert result.frame.get_column("row").to_list() == [2, 4, 6]
     notice = result.sources[0].notices[0]
-    assert notice.code == "REPEATED_HEADER"
-    assert "(rows 3, 5)" in notice.message
+    assert notice.code == "JUDUL_BERULANG_DILEWATI"
+    assert "(rows 3, 5)" in notice.text("en")

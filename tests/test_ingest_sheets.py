@@ -59,9 +59,9 @@ def test_every_sheet_with_the_same_columns_is_read(tmp_path: Path) -> None:
     assert [s.header_row for s in result.sources] == [2, 1]
     assert all([c.column for c in s.columns] == CANONICAL for s in result.sources)
     first = result.sources[0]
-    assert [n.code for n in first.notices] == ["MULTI_SHEET"]
-    assert "DESA A, DESA B" in first.notices[0].message
-    assert "--sheet" in first.notices[0].message_id
+    assert [n.code for n in first.notices] == ["SHEET_BANYAK"]
+    assert "DESA A, DESA B" in first.notices[0].text("en")
+    assert "--sheet" in first.notices[0].text("id")
     assert {s.sheet_reason for s in result.sources} == {
         "one of several sheets with the same columns"
     }
@@ -98,7 +98,7 @@ def test_validate_points_at_sheet_and_row(duplicate_across_sheets: Path, tmp_pat
     run = run_validate(
         [duplicate_across_sheets],
         out_dir=tmp_path / "out",
-        reference_date=dt.date(2025, 7, 1),
+        as_of=dt.date(2025, 7, 1),
         report=True,
     )
     assert run.summary["rows"] == 5

@@ -35,8 +35,13 @@ COMMANDS: dict[str, tuple[list[str], tuple[V.Table, ...]]] = {
         V.TABLES["reconcile"],
     ),
     "run": (
-        ["run", str(SAMPLE / "siks_ng_export.xlsx"), str(SAMPLE / "daftar_keluarga.xlsx"),
-         "--as-of", AS_OF],
+        [
+            "run",
+            str(SAMPLE / "siks_ng_export.xlsx"),
+            str(SAMPLE / "daftar_keluarga.xlsx"),
+            "--as-of",
+            AS_OF,
+        ],
         V.TABLES["run"],
     ),  # fmt: skip
 }
@@ -109,9 +114,7 @@ def test_reserved_names_are_never_canonical_names() -> None:
 )
 def test_an_input_column_named_like_a_bansos_column_is_kept(tmp_path: Path, header: str) -> None:
     src = tmp_path / "siak.csv"
-    src.write_text(
-        f"NIK,NAMA,{header}\n3201010101800001,SITI AMINAH,Hidup\n", encoding="utf-8"
-    )
+    src.write_text(f"NIK,NAMA,{header}\n3201010101800001,SITI AMINAH,Hidup\n", encoding="utf-8")
     out = tmp_path / "out"
     result = CliRunner().invoke(app, ["validate", str(src), "--out", str(out), "--quiet"])
     assert result.exit_code in (0, 1), result.output
@@ -121,3 +124,11 @@ def test_an_input_column_named_like_a_bansos_column_is_kept(tmp_path: Path, head
     name = [c for c in records.columns if c.endswith("_2")]
     assert len(name) == 1 and records.get_column(name[0]).to_list() == ["Hidup"]
     assert records.get_column("row").to_list() == [2]
+
+
+def test_docs_outputs_is_generated_from_the_declarations() -> None:
+    """docs/outputs.md holds V.markdown() between its markers (make docs-outputs)."""
+    text = (ROOT / "docs" / "outputs.md").read_text(encoding="utf-8")
+    start = "<!-- generated: python -m bansos_cli.core.vocabulary -->\n"
+    generated = text[text.index(start) + len(start) : text.index("<!-- end generated -->")]
+    assert generated == V.markdown(), "run: make docs-outputs"

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-import bansos_cli
+from bansos_cli import api as bansos_api
 from bansos_cli.cli import app
 from bansos_cli.core.errors import OptionError
 from bansos_cli.core.privacy import pseudonymise, pseudonymise_series
@@ -41,7 +41,7 @@ def test_spellings_of_one_value_share_a_pseudonym(tmp_path: Path) -> None:
         "3201 0141 0280 0001,3201012001150003,SITI AMINAH,1980-02-01,SUKAMAJU\n",
         ",3201012001150004,BUDI,,CIBINONG\n",
     )
-    run = bansos_cli.pseudonymise(
+    run = bansos_api.pseudonymise(
         [path], key=KEY, out_dir=tmp_path / "out", columns=["nik", "no_kk", "nama", "tanggal_lahir"]
     )
     frame = pl.read_parquet(tmp_path / "out" / "records.parquet")
@@ -63,19 +63,19 @@ def test_two_offices_with_one_key_can_match_their_lists(tmp_path: Path) -> None:
     a = _csv(tmp_path / "dinsos.csv", "3201014102800001,3201012001150003,SITI,01-02-1980,X\n")
     b = _csv(tmp_path / "bank.csv", "'3201014102800001,3201012001150003,SITI A,01-02-1980,X\n")
     for path, out in ((a, "pa"), (b, "pb")):
-        bansos_cli.pseudonymise([path], key=KEY, out_dir=tmp_path / out)
+        bansos_api.pseudonymise([path], key=KEY, out_dir=tmp_path / out)
     left = pl.read_parquet(tmp_path / "pa" / "records.parquet")
     right = pl.read_parquet(tmp_path / "pb" / "records.parquet")
     assert left.join(right, on="nik").height == 1
     other = tmp_path / "pc"
-    bansos_cli.pseudonymise([a], key=KEY[::-1], out_dir=other)
+    bansos_api.pseudonymise([a], key=KEY[::-1], out_dir=other)
     assert pl.read_parquet(other / "records.parquet")["nik"][0] != left["nik"][0]
 
 
 def test_no_identifier_is_left_in_the_written_files(tmp_path: Path) -> None:
     sample = Path(__file__).resolve().parent.parent / "sample_data" / "siks_ng_export.xlsx"
     out = tmp_path / "out"
-    bansos_cli.pseudonymise([sample], key=KEY, out_dir=out, formats=("parquet", "csv"))
+    bansos_api.pseudonymise([sample], key=KEY, out_dir=out, formats=("parquet", "csv"))
     text = (out / "records.csv").read_text(encoding="utf-8") + (out / "summary.json").read_text()
     truth = pl.read_parquet(sample.with_name("siks_ng_export.truth.parquet"))
     assert not any(nik in text for nik in truth["nik"].to_list()[:500])

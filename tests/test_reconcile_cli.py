@@ -38,14 +38,18 @@ def test_summary_exit_code_and_outputs(tmp_path: Path) -> None:
         "summary.json",
     ]
     frame = pl.read_parquet(tmp_path / "reconciliation.parquet")
-    assert frame["kategori"].to_list() == [
+    assert frame["category"].to_list() == [
         "cocok", "cocok", "cocok_beda", "cocok_beda", "hanya_kiri", "hanya_kanan"
     ]  # fmt: skip
     summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
     assert summary["total"] == {"rp_left": 3_000_000, "rp_right": 2_700_000,
                                 "difference_rp": -300_000}  # fmt: skip
     assert [p["program"] for p in summary["by_program"]] == ["BPNT", "PKH"]
-    assert summary["categories"]["hanya_kanan"]["rp_kanan"] == 600_000
+    assert summary["categories"]["hanya_kanan"] == {
+        "rows": 1, "rows_left": 0, "rows_right": 1,
+        "rp_left": 0, "rp_right": 600_000, "difference_rp": 600_000,
+    }  # fmt: skip
+    assert summary["explanation"][3] == {"category": "hanya_kiri", "difference_rp": -600_000}
     book = load_workbook(tmp_path / "report.xlsx", read_only=True)
     assert book.sheetnames == ["Ringkasan", "Rekonsiliasi", "Per kategori", "Per wilayah",
                                "Per program"]  # fmt: skip
@@ -56,7 +60,7 @@ def test_fail_on_and_json() -> None:
     assert result.exit_code == 0
     data = json.loads(result.stdout)
     assert data["failing_rows"] == 0
-    assert {k: v["baris"] for k, v in data["categories"].items()} == {
+    assert {k: v["rows"] for k, v in data["categories"].items()} == {
         "cocok": 2, "cocok_beda": 2, "ambigu": 0, "hanya_kiri": 1, "hanya_kanan": 1
     }  # fmt: skip
     only_missing = invoke(SK, SALUR, "--fail-on", "hanya_kiri", "--json")
@@ -70,9 +74,11 @@ def test_tolerance_ignore_and_mask(tmp_path: Path) -> None:
     result = invoke(SK, SALUR, "--tolerance", "300000", "--ignore", "nama", "--json",
                     "--out", str(tmp_path), "--mask-ids", "--no-report")  # fmt: skip
     data = json.loads(result.stdout)
-    assert data["categories"]["cocok"]["baris"] == 4
+    assert data["categories"]["cocok"]["rows"] == 4
     frame = pl.read_parquet(tmp_path / "reconciliation.parquet")
-    assert frame["kiri_nik"].drop_nulls().str.contains(r"^\d{4}\*{10}\d{2}$").all()
+    assert frame["nik_left"].drop_nulls().str.contains(r"^\d{4}\*{10}\d{2}$").all()
+    assert not frame["nik_right"].str.contains(r"\d{5}").any()  # "3201 0145 ..." as written
+    assert frame["key"].drop_nulls().str.contains(r"^\d{4}\*{10}\d{2}$").all()
     assert not (tmp_path / "report.xlsx").exists()
 
 
@@ -114,21 +120,21 @@ def test_sample_decree_vs_disbursement_matches_truth() -> None:
 
     missing = rows(truth.filter(pl.col("status") == "missing"), "decree_row")
     extra = rows(truth.filter(pl.col("status") == "extra"), "disbursement_row")
-    assert rows(frame.filter(pl.col("kategori") == "hanya_kiri"), "kiri_baris") == missing
-    assert rows(frame.filter(pl.col("kategori") == "hanya_kanan"), "kanan_baris") == extra
+    assert rows(frame.filter(pl.col("category") == "hanya_kiri"), "row_left") == missing
+    assert rows(frame.filter(pl.col("category") == "hanya_kanan"), "row_right") == extra
     amount = truth_rows(pl.col("problems").list.contains("amount_changed"))
-    assert rows(frame.filter(pl.col("beda_nominal")), "kiri_baris") == amount
+    assert rows(frame.filter(pl.col("nominal_differs")), "row_left") == amount
     names = truth_rows(
         pl.col("problems").list.eval(pl.element().str.starts_with("name_")).list.any()
     )
-    assert rows(frame.filter(pl.col("beda_nama")), "kiri_baris") == names
+    assert rows(frame.filter(pl.col("nama_differs")), "row_left") == names
     # Excel-truncated NIKs on the bank's side are found by the fuzzy fallback, marked so.
     damaged = truth_rows(pl.col("problems").list.contains("nik_excel_truncated"))
-    fuzzy = frame.filter(pl.col("cara_cocok") == "fuzzy")
-    assert rows(fuzzy, "kiri_baris") == damaged
-    assert fuzzy["bukti_fuzzy"].unique().to_list() == ["nik_mirip"]
+    fuzzy = frame.filter(pl.col("match_method") == "fuzzy")
+    assert rows(fuzzy, "row_left") == damaged
+    assert fuzzy["fuzzy_evidence"].unique().to_list() == ["nik_mirip"]
     # Every row of both files is accounted for, and the money adds up.
-    assert len(rows(frame, "kiri_baris")) == run.result.left.rows == frame["kiri_baris"].count()
-    assert len(rows(frame, "kanan_baris")) == run.result.right.rows
+    assert len(rows(frame, "row_left")) == run.result.left.rows == frame["row_left"].count()
+    assert len(rows(frame, "row_right")) == run.result.right.rows
     paid = truth["paid_amount"].fill_null(0).sum()
     assert run.result.right.amount_total == paid

@@ -12,7 +12,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-import bansos_cli
+from bansos_cli import api as bansos_api
 from bansos_cli.cli import app
 from bansos_cli.core.errors import ConfigError
 from bansos_cli.pipeline.config import STARTER, RunConfig, parse_run_config, run_config_schema
@@ -116,10 +116,10 @@ def test_cli_and_python_api_give_identical_outputs(
 ) -> None:
     _, cli_out = sample_run
     config = RunConfig(lang="en")
-    api = bansos_cli.run(
+    api = bansos_api.run(
         [SAMPLE], config, as_of=dt.date.fromisoformat(AS_OF), out_dir=tmp_path / "api"
     )
-    assert api.exit_code() == 1
+    assert api.exit_code == 1
     for name in TABLES:
         a = pl.read_parquet(cli_out / f"{name}.parquet")
         b = pl.read_parquet(tmp_path / "api" / f"{name}.parquet")
@@ -232,9 +232,11 @@ def test_run_with_reconciliation(tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.exit_code == 1
     summary = json.loads(result.stdout)
-    categories = {k: v["baris"] for k, v in summary["reconcile"]["categories"].items()}
+    categories = {k: v["rows"] for k, v in summary["reconcile"]["categories"].items()}
     assert categories["hanya_kiri"] > 0 and categories["hanya_kanan"] > 0
-    assert (out / "reconciliation.parquet").is_file()
+    assert set(summary["reconcile"]["total"]) == {"rp_left", "rp_right", "difference_rp"}
+    frame = pl.read_parquet(out / "reconciliation.parquet")
+    assert frame.filter(pl.col("category") == "hanya_kiri")["row_left"].null_count() == 0
 
 
 def test_skip_rejects_unknown_stage() -> None:
@@ -246,11 +248,13 @@ def test_skip_rejects_unknown_stage() -> None:
 def test_python_api_functions_share_keyword_names(tmp_path: Path) -> None:
     as_of = dt.date.fromisoformat(AS_OF)
     kwargs = {"lang": "en", "mask": True, "formats": ("parquet",)}
-    v = bansos_cli.validate([SAMPLE], reference_date=as_of, out_dir=tmp_path / "v", **kwargs)
-    d = bansos_cli.dedup([SAMPLE], out_dir=tmp_path / "d", **kwargs)
-    c = bansos_cli.check([SAMPLE], [ROOT / "rules"], as_of, out_dir=tmp_path / "c", **kwargs)
+    v = bansos_api.validate([SAMPLE], as_of=as_of, out_dir=tmp_path / "v", **kwargs)
+    d = bansos_api.dedup([SAMPLE], out_dir=tmp_path / "d", **kwargs)
+    c = bansos_api.check(
+        [SAMPLE], rules=[ROOT / "rules"], as_of=as_of, out_dir=tmp_path / "c", **kwargs
+    )
     assert v.summary["by_status"] == {"ok": 2684, "warning": 264, "error": 52}
-    assert d.result.rows == 3000 and (tmp_path / "d" / "pairs.parquet").is_file()
-    assert c.rows == 3000 and (tmp_path / "c" / "eligibility.parquet").is_file()
+    assert d.summary["rows"] == 3000 and (tmp_path / "d" / "pairs.parquet").is_file()
+    assert c.summary["rows"] == 3000 and (tmp_path / "c" / "eligibility.parquet").is_file()
     masked = pl.read_parquet(tmp_path / "c" / "eligibility.parquet").get_column("nik")
     assert masked.drop_nulls().str.contains(r"^\d{16}$").sum() == 0

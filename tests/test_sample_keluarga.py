@@ -26,7 +26,7 @@ TRUTH = ROOT / "sample_data" / "daftar_keluarga.truth.parquet"
 @pytest.fixture(scope="module")
 def run(tmp_path_factory: pytest.TempPathFactory):
     out = tmp_path_factory.mktemp("keluarga")
-    return run_validate([SAMPLE], out_dir=out, reference_date=dt.date(2025, 7, 1), report=False)
+    return run_validate([SAMPLE], out_dir=out, as_of=dt.date(2025, 7, 1), report=False)
 
 
 def test_the_workbook_really_has_the_layout_traits() -> None:
@@ -40,7 +40,7 @@ def test_the_workbook_really_has_the_layout_traits() -> None:
 def test_read_back_notices() -> None:
     info = read_inputs([SAMPLE]).sources[0]
     codes = {n.code for n in info.notices}
-    assert {"TWO_ROW_HEADER", "MERGED_CELLS_FILLED", "TTL_SPLIT", "SEX_MARKS_JOINED"} <= codes
+    assert {"JUDUL_DUA_BARIS", "SEL_GABUNGAN_DIISI", "TTL_DIPISAH", "JK_CENTANG_DIGABUNG"} <= codes
     assert info.header_row == 4
 
 

@@ -26,7 +26,7 @@ def frame(rows: list[dict], source: str = "a.csv") -> pl.DataFrame:
 
 
 def test_findings_table_columns_and_messages() -> None:
-    result = validate_frame(frame([{"nik": "3.20101E+15", "nama": "BUDI"}]), reference_date=REF)
+    result = validate_frame(frame([{"nik": "3.20101E+15", "nama": "BUDI"}]), as_of=REF)
     assert tuple(result.findings.columns) == FINDINGS_COLUMNS
     assert result.findings.row(0, named=True) == {
         "source": "a.csv",
@@ -40,7 +40,7 @@ def test_findings_table_columns_and_messages() -> None:
         "hint": CATALOGUE["NIK_NOTASI_ILMIAH"].hint_id,
     }
     english = validate_frame(
-        frame([{"nik": "3.20101E+15", "nama": "BUDI"}]), reference_date=REF, lang="en"
+        frame([{"nik": "3.20101E+15", "nama": "BUDI"}]), as_of=REF, lang="en"
     )
     assert english.findings["message"].item() == CATALOGUE["NIK_NOTASI_ILMIAH"].message_en
 
@@ -52,7 +52,7 @@ def test_duplicate_nik_lists_the_other_rows() -> None:
         {"nik": "3201 0141 0280 0001", "nama": "SITI A"},
         {"nik": "3201014102800001", "nama": "ANI"},
     ]
-    result = validate_frame(frame(rows), reference_date=REF)
+    result = validate_frame(frame(rows), as_of=REF)
     dup = result.findings.filter(pl.col("code") == "NIK_GANDA")
     assert dup["row"].to_list() == [2, 4, 5]
     assert set(dup["message"].to_list()) == {"NIK yang sama muncul di 3 baris: 2, 4, 5"}
@@ -66,7 +66,7 @@ def test_duplicate_across_files_names_the_file() -> None:
             frame([{"nik": "3201014102800001", "nama": "SITI"}], "b.csv"),
         ]
     )
-    result = validate_frame(both, reference_date=REF, lang="en")
+    result = validate_frame(both, as_of=REF, lang="en")
     assert set(result.findings["message"].to_list()) == {
         "The same NIK appears on 2 rows: a.xlsx:2, b.csv:2"
     }
@@ -80,15 +80,15 @@ def test_ambiguous_dates_only_when_the_column_mixes_orders() -> None:
             {"nik": "3201011304800002", "nama": "B", "tanggal_lahir": "04/13/1980"},
         ]
     )
-    codes = validate_frame(mixed, reference_date=REF).findings.select("row", "code").rows()
+    codes = validate_frame(mixed, as_of=REF).findings.select("row", "code").rows()
     assert codes == [(2, "TGL_LAHIR_AMBIGU"), (3, "TGL_LAHIR_TERTUKAR")]
     alone = frame([{"nik": nik, "nama": "A", "tanggal_lahir": "03/04/1980"}])
-    assert validate_frame(alone, reference_date=REF).findings.is_empty()
+    assert validate_frame(alone, as_of=REF).findings.is_empty()
 
 
 def test_mask_hides_identifiers_in_findings() -> None:
     rows = [{"nik": "3201014102800000", "no_kk": "3201014102800000", "nama": "X"}]
-    result = validate_frame(frame(rows), reference_date=REF, mask=True)
+    result = validate_frame(frame(rows), as_of=REF, mask=True)
     values = set(result.findings.filter(pl.col("column") == "nik")["value"].to_list())
     assert values == {"3201**********00"}
     assert not result.findings["message"].str.contains("3201014102800000").any()
@@ -117,7 +117,7 @@ def test_typed_records() -> None:
             "catatan": None,
         },
     ]
-    records = validate_frame(frame(rows), reference_date=REF).records
+    records = validate_frame(frame(rows), as_of=REF).records
     assert records.select(
         "nik",
         "nama",
@@ -138,7 +138,7 @@ def test_typed_records() -> None:
 
 def test_no_nik_column_is_an_input_error() -> None:
     with pytest.raises(InputFileError, match="no NIK column found"):
-        validate_frame(frame([{"nama": "A"}]), reference_date=REF)
+        validate_frame(frame([{"nama": "A"}]), as_of=REF)
 
 
 DISTRICTS = wilayah.districts().get_column("kode").to_list()
@@ -162,7 +162,7 @@ def test_well_formed_niks_give_no_nik_error(people: list) -> None:
         }
         for kec, born, sex, serial in people
     ]
-    findings = validate_frame(frame(rows), reference_date=REF).findings
+    findings = validate_frame(frame(rows), as_of=REF).findings
     assert set(findings["code"].to_list()) <= {"NIK_GANDA"}
 
 
@@ -224,7 +224,7 @@ def test_xlsx_csv_parquet_give_identical_findings(tmp_path: Path) -> None:
     results = []
     for path in _write_formats(rows, tmp_path):
         ingest = read_inputs([path])
-        found = validate_frame(ingest.frame, reference_date=REF).findings
+        found = validate_frame(ingest.frame, as_of=REF).findings
         results.append(found.drop("source", "sheet").sort("row", "code"))
     assert results[0].select("row", "code").rows() == [
         (2, "NIK_GANDA"),
@@ -269,5 +269,5 @@ def test_records_keep_only_input_columns_plus_status() -> None:
         }
     ]
     source = frame(rows).with_columns(pl.lit(False).alias("_num_nik"))
-    records = validate_frame(source, reference_date=REF).records
+    records = validate_frame(source, as_of=REF).records
     assert records.columns == [*source.columns, "status"]

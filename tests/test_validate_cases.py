@@ -26,7 +26,7 @@ def frame_for(changes: dict[str, str], num_nik: bool = False, num_no_kk: bool = 
 @pytest.mark.parametrize("case", SPEC["cases"], ids=[c["id"] for c in SPEC["cases"]])
 def test_case(case: dict) -> None:
     frame = frame_for(case["set"], case.get("num_nik", False), case.get("num_no_kk", False))
-    result = validate_frame(frame, reference_date=REFERENCE)
+    result = validate_frame(frame, as_of=REFERENCE)
     assert sorted(result.findings.get_column("code").to_list()) == sorted(case["expect"])
     # every finding points at the officer's Excel row and sheet
     assert set(result.findings.get_column("row").to_list()) <= {7}

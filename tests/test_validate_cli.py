@@ -121,7 +121,7 @@ def test_json_output_only_json(tmp_path: Path) -> None:
     data = json.loads(result.stdout)
     assert data["by_status"] == {"ok": 1, "warning": 0, "error": 1}
     assert data["lang"] == "en"
-    assert data["reference_date"] == "2025-07-01"
+    assert data["as_of"] == "2025-07-01"
 
 
 def test_mask_option_masks_written_files(tmp_path: Path) -> None:
@@ -185,7 +185,7 @@ def test_input_notices_are_shown_in_the_chosen_language(tmp_path: Path) -> None:
     result = _invoke(str(src), "--out", str(out))
     assert result.exit_code == 0, result.output
     assert "! daftar.csv: berkas bukan UTF-8; dibaca sebagai cp1252" in result.stderr
-    assert "(ENCODING_FALLBACK)" in result.stderr
+    assert "(BERKAS_BUKAN_UTF8)" in result.stderr
     result = _invoke(str(src), "--out", str(out), "--lang", "en")
     assert "! daftar.csv: file is not UTF-8; read as cp1252" in result.stderr
     quiet = _invoke(str(src), "--out", str(out), "--quiet")
@@ -209,5 +209,8 @@ def test_report_summary_lists_the_input_notices(tmp_path: Path) -> None:
     sheet = openpyxl.load_workbook(out / "report.xlsx").worksheets[0]
     cells = [[c for c in row if c is not None] for row in sheet.iter_rows(values_only=True)]
     notices = [r for r in cells if r and str(r[0]).startswith("Perhatian: blt_dd_desa.xlsx")]
-    assert [str(r[1]).rsplit(" (", 1)[1] for r in notices] == ["FOOTER_SKIPPED)", "ID_AS_NUMBER)"]
+    assert [str(r[1]).rsplit(" (", 1)[1] for r in notices] == [
+        "BLOK_PENUTUP_DILEWATI)",
+        "ID_TERSIMPAN_ANGKA)",
+    ]
     assert "dilewati" in str(notices[0][1])

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.skipif(not SAMPLE.exists(), reason="sample data not gen
 @pytest.fixture(scope="module")
 def run(tmp_path_factory: pytest.TempPathFactory):
     out = tmp_path_factory.mktemp("golden")
-    return run_validate([SAMPLE], out_dir=out, reference_date=REF, report=False)
+    return run_validate([SAMPLE], out_dir=out, as_of=REF, report=False)
 
 
 def test_summary_counts_pinned(run) -> None:

@@ -1,19 +1,28 @@
-"""The Typer application, its error handling and the options every command shares."""
+"""The Typer application: its command classes, error handling, language and ``--version``."""
 
 from __future__ import annotations
 
 import os
+import sys
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from typer.core import TyperGroup
-from typer.exceptions import TyperException
+from typer.core import TyperCommand, TyperGroup
 
 from bansos_cli import __version__
+from bansos_cli.cli.i18n import (
+    current_lang,
+    early_lang,
+    error_message,
+    localise,
+    run_language,
+    typer_labels,
+)
+from bansos_cli.cli.options import RENAMED, rename_deprecated
 from bansos_cli.core.errors import BansosError, ExitCode
-from bansos_cli.core.privacy import mask_digit_runs
 
 # Status and summaries go to stdout; errors, notices and progress to stderr, so that
 # ``--json`` output on stdout stays machine-readable.
@@ -25,48 +34,147 @@ DEBUG_ENV = "BANSOS_DEBUG"
 """Set to 1 to get the full traceback of an internal error instead of the one-line report."""
 
 
-class BansosGroup(TyperGroup):
-    """Turns a :class:`BansosError` from any command into one line on stderr and exit code 2,
-    and any other exception (a bug) into one masked line and exit code 3."""
+def print_error(message: str, lang: str) -> None:
+    """``bansos: kesalahan: ...`` on stderr, one line, printed as written (no markup)."""
+    from bansos_cli.core.messages import text
+
+    err_console.print(
+        f"[bold red]{escape(text('CLI_ERROR_PREFIX', lang))}[/] {escape(message)}",
+        soft_wrap=True,
+    )
+
+
+class _Localised:
+    """Help in the language of the run: codes become texts, Typer's labels are translated."""
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        lang = current_lang()
+        localise(ctx.find_root().command, lang)
+        with typer_labels(lang):
+            super().format_help(ctx, formatter)  # type: ignore[misc]
+
+    def format_usage(self, ctx: Any, formatter: Any) -> None:
+        from bansos_cli.core.messages import text
+
+        pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
+        prefix = text("LABEL_HELP_USAGE", current_lang())
+        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=f"{prefix} ")
+
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        lang = getattr(self, "_bansos_lang", None)
+        if option is not None and lang is not None:  # only once help texts are localised
+            from bansos_cli.core.messages import text
+
+            option.help = text("HELP_HELP", lang)
+        return option
+
+
+class BansosCommand(_Localised, TyperCommand):
+    """A ``bansos`` command: help in the language of the run."""
+
+
+class BansosGroup(_Localised, TyperGroup):
+    """The ``bansos`` group: every error becomes one line on stderr in the language of the run.
+
+    A usage error (unknown option, missing argument, bad value) and a :class:`BansosError`
+    exit with code 2, any other exception (a bug) with one masked line and code 3."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        argv = list(sys.argv[1:] if args is None else args)
+        lang = early_lang(argv)
+        with run_language(lang):
+            if any(k.endswith("_COMPLETE") for k in os.environ):
+                localise(self, lang)  # completion shows help texts
+            try:
+                code = super().main(
+                    args=argv,
+                    prog_name=prog_name,
+                    complete_var=complete_var,
+                    standalone_mode=False,
+                    **extra,
+                )
+            except typer.Abort:
+                if not standalone_mode:
+                    raise
+                from bansos_cli.core.messages import text
+
+                err_console.print(text("CLI_ABORTED", current_lang()))
+                sys.exit(1)
+            except typer.TyperException as exc:  # the parser's usage errors
+                if not standalone_mode:
+                    raise
+                if type(exc).__name__ != "NoArgsIsHelpError":  # that one has shown the help
+                    from bansos_cli.cli.i18n import usage_error_message
+
+                    print_error(usage_error_message(exc, lang), lang)
+                sys.exit(int(ExitCode.USAGE))
+        if not standalone_mode:
+            return code
+        sys.exit(code if isinstance(code, int) else 0)
 
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except BansosError as exc:
-            err_console.print(
-                f"[bold red]bansos: error:[/] {escape(str(exc))}", markup=True, soft_wrap=True
-            )
+            print_error(error_message(exc, current_lang()), current_lang())
             raise typer.Exit(code=int(exc.exit_code)) from None
-        except (typer.Exit, typer.Abort, TyperException):
-            raise  # exits, Ctrl-C and usage errors are reported by the CLI framework
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            raise  # exits, Ctrl-C and usage errors are reported by main()
         except Exception as exc:
             if os.environ.get(DEBUG_ENV):
                 raise
-            # a traceback could quote data (a NIK in a value or a message): one masked line
-            lines = str(exc).strip().splitlines()
-            detail = mask_digit_runs(lines[0] if lines else "")[:300]
-            err_console.print(
-                f"[bold red]bansos: internal error:[/] {escape(type(exc).__name__)}: "
-                f"{escape(detail)} (this is a bug in bansos: please report it with the command "
-                f"you ran; {DEBUG_ENV}=1 shows the traceback)",
-                markup=True,
-                soft_wrap=True,
-            )
+            _internal_error(exc, current_lang())
             raise typer.Exit(code=int(ExitCode.INTERNAL)) from None
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        name, command, rest = super().resolve_command(ctx, args)
+        if command is not None and not hasattr(command, "commands"):
+            known = {o for p in command.params for o in (*p.opts, *p.secondary_opts)}
+            rest, used = rename_deprecated(rest, known)
+            if used and not ctx.resilient_parsing and not {"-q", "--quiet"} & set(rest):
+                from bansos_cli.core.messages import text
+
+                for old in used:
+                    err_console.print(
+                        text("CLI_DEPRECATED_OPTION", current_lang(), old=old, new=RENAMED[old]),
+                        markup=False,
+                        soft_wrap=True,
+                    )
+        return name, command, rest
 
     def list_commands(self, ctx: Any) -> list[str]:
         # Keep registration order (the order of the data-flow) in --help.
         return list(self.commands)
 
 
+def _internal_error(exc: Exception, lang: str) -> None:
+    """A bug: one line, digit runs masked (a traceback could quote a NIK from the data)."""
+    from bansos_cli.core.messages import text
+    from bansos_cli.core.privacy import mask_digit_runs
+
+    lines = str(exc).strip().splitlines()
+    detail = mask_digit_runs(lines[0] if lines else "")[:300]
+    err_console.print(
+        f"[bold red]{escape(text('CLI_INTERNAL_PREFIX', lang))}[/] "
+        + escape(
+            text("CLI_INTERNAL_ERROR", lang, kind=type(exc).__name__, detail=detail, env=DEBUG_ENV)
+        ),
+        soft_wrap=True,
+    )
+
+
 app = typer.Typer(
     name="bansos",
     cls=BansosGroup,
-    help=(
-        "Validate, deduplicate, check eligibility of and reconcile Indonesian social-aid "
-        "(bansos) beneficiary lists.\n\n"
-        "Periksa, cari data ganda, cek kelayakan dan rekonsiliasi daftar penerima bansos."
-    ),
+    help="CMD_ROOT",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
     rich_markup_mode="rich",
@@ -84,48 +192,27 @@ def _version(value: bool) -> None:
 def _root(
     version: Annotated[
         bool,
-        typer.Option(
-            "--version", callback=_version, is_eager=True, help="Show the version and exit."
-        ),
+        typer.Option("--version", "-V", callback=_version, is_eager=True, help="HELP_VERSION"),
     ] = False,
 ) -> None:
     """Root callback: holds the global ``--version`` option."""
 
 
-LANGS = ("id", "en")
+def command(name: str, *, examples: Sequence[str] = ()) -> Any:
+    """Register a ``bansos`` command: its help is the catalogue code ``CMD_<NAME>``, its
+    ``--help`` ends with ``examples`` (command lines, checked by a test)."""
+    epilog = "\n".join(["CLI_EXAMPLES", *(f"  {line}" for line in examples)]) if examples else None
+    return app.command(name, cls=BansosCommand, help=f"CMD_{name.upper()}", epilog=epilog)
 
-
-def resolve_lang(lang: str | None) -> str:
-    """The message language: ``--lang``, else ``BANSOS_LANG``, else Indonesian."""
-    chosen = (lang or os.environ.get("BANSOS_LANG") or "id").strip().lower()
-    if chosen not in LANGS:
-        raise BansosError(f"unknown language {chosen!r}", hint="use --lang id or --lang en")
-    return chosen
-
-
-LangOption = Annotated[
-    str | None,
-    typer.Option(
-        "--lang",
-        help="Message language: id (Bahasa Indonesia, default) or en. Env: BANSOS_LANG.",
-        show_default=False,
-    ),
-]
-QuietOption = Annotated[
-    bool, typer.Option("--quiet", "-q", help="Print nothing but errors; rely on the exit code.")
-]
-JsonOption = Annotated[
-    bool, typer.Option("--json", help="Print the summary as JSON on stdout and nothing else.")
-]
 
 __all__ = [
+    "BansosCommand",
     "BansosGroup",
     "ExitCode",
-    "JsonOption",
-    "LangOption",
-    "QuietOption",
     "app",
+    "command",
     "console",
+    "current_lang",
     "err_console",
-    "resolve_lang",
+    "print_error",
 ]

@@ -4,114 +4,87 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from bansos_cli.cli.app import (
-    JsonOption,
-    LangOption,
-    QuietOption,
-    app,
-    console,
-    err_console,
-    resolve_lang,
-)
+from bansos_cli.cli.app import command, console, err_console
 from bansos_cli.cli.options import (
+    DedupFailOnOption,
     DelimiterOption,
     EncodingOption,
     FilesArgument,
     FormatOption,
     HeaderRowOption,
+    JsonOption,
+    LangOption,
     MappingOption,
     MaskOption,
+    OutIfGivenOption,
+    QuietOption,
     SheetOption,
     parse_formats,
+    parse_list,
     read_options,
+    resolve_lang,
+    stdin_inputs,
 )
-from bansos_cli.core.errors import ExitCode
-from bansos_cli.dedup import CLASSES
-from bansos_cli.pipeline.dedup import DedupRun, run_dedup
+from bansos_cli.core.errors import ExitCode, OptionError
+from bansos_cli.core.messages import format_number, text
 
-_T: dict[str, dict[str, Any]] = {
-    "id": {
-        "rows": "baris data",
-        "candidates": "pasangan kandidat",
-        "class": "Kelas",
-        "pairs": "pasangan",
-        "groups": "Kelompok ganda",
-        "extra": "baris berlebih",
-        "largest": "Kelompok terbesar",
-        "examples": "Contoh (NIK disamarkan)",
-        "written": "Ditulis",
-        "none": "Tidak ada data ganda.",
-        "steps": {
-            "siapkan": "Menyiapkan nama dan tanggal",
-            "blok": "Membentuk blok kandidat",
-            "banding": "Membandingkan pasangan",
-            "model": "Menaksir model",
-            "kelas": "Menggolongkan pasangan",
-            "kelompok": "Mengelompokkan",
-        },
-    },
-    "en": {
-        "rows": "data rows",
-        "candidates": "candidate pairs",
-        "class": "Class",
-        "pairs": "pairs",
-        "groups": "Duplicate groups",
-        "extra": "surplus rows",
-        "largest": "Largest groups",
-        "examples": "Examples (NIK masked)",
-        "written": "Written",
-        "none": "No duplicates found.",
-        "steps": {
-            "siapkan": "Preparing names and dates",
-            "blok": "Blocking candidates",
-            "banding": "Comparing pairs",
-            "model": "Estimating the model",
-            "kelas": "Classifying pairs",
-            "kelompok": "Grouping",
-        },
-    },
+if TYPE_CHECKING:
+    from bansos_cli.pipeline.dedup import DedupRun
+
+STEPS = {
+    "siapkan": "LABEL_STEP_DEDUP_PREPARE",
+    "blok": "LABEL_STEP_DEDUP_BLOCK",
+    "banding": "LABEL_STEP_DEDUP_COMPARE",
+    "model": "LABEL_STEP_DEDUP_MODEL",
+    "kelas": "LABEL_STEP_DEDUP_CLASSIFY",
+    "kelompok": "LABEL_STEP_DEDUP_GROUP",
 }
 
 
-@app.command(
+def failing_classes(value: str, classes: tuple[str, ...]) -> tuple[str, ...]:
+    """``--fail-on``: ``any`` (every class), ``never`` (none), or a comma list of classes."""
+    chosen = value.strip().lower()
+    if chosen == "any":
+        return classes
+    if chosen == "never":
+        return ()
+    named = parse_list([chosen])
+    unknown = [c for c in named if c not in classes]
+    if unknown or not named:
+        raise OptionError.of(
+            "CLI_BAD_CHOICE",
+            option="--fail-on",
+            value=(unknown or [value])[0],
+            allowed=", ".join(("any", "never", *classes)),
+        )
+    return named
+
+
+@command(
     "dedup",
-    epilog=(
-        "[bold]Contoh / examples:[/]\n"
-        "  bansos dedup daftar_penerima.xlsx\n"
-        "  bansos dedup kecamatan/*.xlsx --out ganda/ --format both\n"
-        "  bansos dedup daftar.parquet --config dedup.yaml --json"
+    examples=(
+        "bansos dedup daftar_penerima.xlsx",
+        "bansos dedup kecamatan/*.xlsx --out ganda/ --format both",
+        "bansos dedup daftar.parquet --config dedup.yaml --json",
+        "bansos dedup daftar.xlsx --fail-on nik_sama,nik_bentrok --quiet",
     ),
 )
 def dedup_command(
     files: FilesArgument,
-    out: Annotated[
-        Path | None,
-        typer.Option(
-            "--out",
-            "-o",
-            help="Folder for pairs.parquet, clusters.parquet, summary.json and report.xlsx. "
-            "Default: nothing written.",
-            show_default=False,
-        ),
-    ] = None,
+    out: OutIfGivenOption = None,
     config: Annotated[
         Path | None,
-        typer.Option(
-            "--config",
-            "-c",
-            help="dedup.yaml: field mapping, blocking keys, thresholds (see docs/dedup.md).",
-            show_default=False,
-        ),
+        typer.Option("--config", "-c", help="HELP_CONFIG_DEDUP", show_default=False),
     ] = None,
+    fail_on: DedupFailOnOption = "any",
     fmt: FormatOption = "parquet",
-    mask_ids: MaskOption = False,
+    mask: MaskOption = False,
     sheet: SheetOption = None,
     header_row: HeaderRowOption = None,
     mapping: MappingOption = None,
@@ -121,69 +94,86 @@ def dedup_command(
     quiet: QuietOption = False,
     lang: LangOption = None,
 ) -> None:
-    """Find duplicate people and families (same NIK, NIK conflicts, NIK typos, same person
-    under another NIK, same family twice), within and across files.
+    """``bansos dedup``: help text ``CMD_DEDUP`` of the message catalogue."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    Cari data ganda: NIK sama, NIK bentrok, salah ketik NIK, orang sama dengan NIK beda,
-    keluarga ganda. Exit 0: no duplicates; 1: duplicates found; 2: unusable input or config.
-    """
+    from bansos_cli.dedup import CLASSES
+    from bansos_cli.pipeline.dedup import run_dedup
+
     language = resolve_lang(lang)
-    text = _T[language]
+    failing = failing_classes(fail_on, CLASSES)
     formats = parse_formats(fmt)
     options = read_options(sheet, header_row, mapping, encoding, delimiter)
+    steps = {name: text(code, language) for name, code in STEPS.items()}
     show_progress = not (quiet or as_json) and err_console.is_terminal
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-        disable=not show_progress,
-    ) as bar:
-        task = bar.add_task("", total=len(text["steps"]))
+    with (
+        stdin_inputs(files) as paths,
+        Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TimeElapsedColumn(),
+            console=err_console,
+            transient=True,
+            disable=not show_progress,
+        ) as bar,
+    ):
+        task = bar.add_task("", total=len(steps))
 
         def progress(step: str, index: int, total: int) -> None:
-            steps: dict[str, str] = text["steps"]
-            bar.update(task, completed=index, total=total, description=steps[step])
+            bar.update(task, completed=index, total=total, description=steps.get(step, step))
 
         run = run_dedup(
-            files,
+            paths,
             config=config,
             out_dir=out,
             read_options=options,
             lang=language,
-            mask=mask_ids,
+            mask=mask,
             formats=formats,
             progress=progress,
         )
     if as_json:
         typer.echo(json.dumps(run.to_dict(), ensure_ascii=False, indent=2, default=str))
     elif not quiet:
-        _render(run, text)
-    found = run.result.pairs.height > 0
+        _render(run, language)
+    if failing == CLASSES:  # any pair at all
+        found = run.result.pairs.height > 0
+    else:
+        counts = run.result.class_counts()
+        found = any(counts.get(kelas, 0) for kelas in failing)
     raise typer.Exit(code=int(ExitCode.DATA_FAILED if found else ExitCode.OK))
 
 
-def _render(run: DedupRun, text: dict[str, Any]) -> None:
+def _render(run: DedupRun, lang: str) -> None:
+    from bansos_cli.dedup import CLASSES
+
+    def label(code: str) -> str:
+        return text(code, lang)
+
+    def num(value: float) -> str:
+        return format_number(value, lang)
+
     result = run.result
     console.print(
-        f"{result.rows:,} {text['rows']}, {result.candidate_pairs:,} {text['candidates']}"
+        f"{num(result.rows)} {label('LABEL_DATA_ROWS')}, "
+        f"{num(result.candidate_pairs)} {label('LABEL_CANDIDATE_PAIRS')}"
     )
     for notice in result.notices:
         err_console.print(f"[yellow]![/] {escape(str(notice))}")
     if result.pairs.height == 0:
-        console.print(f"[green]{text['none']}[/]")
+        console.print(f"[green]{label('LABEL_NO_DUPLICATES')}[/]")
     else:
         table = Table(show_edge=False, title_justify="left")
-        table.add_column(text["class"])
-        table.add_column(text["pairs"], justify="right")
+        table.add_column(label("LABEL_CLASS"))
+        table.add_column(label("LABEL_PAIRS"), justify="right")
         counts = result.class_counts()
         for kelas in CLASSES:
-            table.add_row(kelas, f"{counts[kelas]:,}")
+            table.add_row(kelas, num(counts[kelas]))
         console.print(table)
         groups = result.group_stats()
         console.print(
-            f"{text['groups']}: {groups['groups']:,} ({groups['rows_to_review']:,} {text['extra']})"
+            f"{label('LABEL_DUPLICATE_GROUPS')}: {num(groups['groups'])} "
+            f"({num(groups['rows_to_review'])} {label('LABEL_SURPLUS_ROWS')})"
         )
         biggest = (
             result.clusters.filter(result.clusters["cluster_size"] > 1)
@@ -198,13 +188,15 @@ def _render(run: DedupRun, text: dict[str, Any]) -> None:
                     biggest["cluster_id"].to_list(), biggest["cluster_size"].to_list(), strict=True
                 )
             )
-            console.print(f"{text['largest']}: {shown}")
+            console.print(f"{label('LABEL_LARGEST_GROUPS')}: {shown}")
         if result.examples is not None and result.examples.height:
-            examples = Table(title=text["examples"], title_justify="left", show_edge=False)
+            examples = Table(
+                title=label("LABEL_EXAMPLES_MASKED"), title_justify="left", show_edge=False
+            )
             for column in result.examples.columns:
                 examples.add_column(column)
             for row in result.examples.rows():
                 examples.add_row(*["" if v is None else escape(str(v)) for v in row])
             console.print(examples)
-    for path in run.outputs:
-        console.print(f"{text['written']}: {path}", markup=False, soft_wrap=True)
+    for path in [p for paths in run.outputs.values() for p in paths]:
+        console.print(f"{label('LABEL_WRITTEN')}: {path}", markup=False, soft_wrap=True)

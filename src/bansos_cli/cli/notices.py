@@ -4,40 +4,41 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.markup import escape
 
-from bansos_cli.ingest import SourceInfo
+from bansos_cli.core.messages import text
+
+if TYPE_CHECKING:
+    from bansos_cli.ingest import SourceInfo
 
 # How the sheet and the header row were chosen (``SourceInfo.sheet_reason``/``header_reason``)
-# and how a column was mapped (``ColumnMap.via``), in Bahasa Indonesia.
+# and how a column was mapped (``ColumnMap.via``): the reader's words and their label codes.
 _HIDDEN = " (hidden sheet: no visible sheet had a usable header)"
-_ID = {
-    "chosen with --sheet": "dipilih dengan --sheet",
-    "the only sheet": "satu-satunya sheet",
-    "the only sheet with a beneficiary-list header": (
-        "satu-satunya sheet dengan judul kolom daftar penerima"
-    ),
-    "best header match among sheets": "judul kolom paling cocok di antara semua sheet",
-    "one of several sheets with the same columns": "salah satu dari beberapa sheet berkolom sama",
-    _HIDDEN: " (sheet tersembunyi: tidak ada sheet tampil dengan judul kolom yang dapat dipakai)",
-    "given with --header-row": "ditentukan dengan --header-row",
-    "best match with known column names": "paling cocok dengan nama kolom yang dikenal",
-    "Parquet column names": "nama kolom Parquet",
-    "mapping": "berkas pemetaan",
-    "synonym": "sinonim bawaan",
-    "passthrough": "diteruskan apa adanya",
+_REASONS = {
+    "chosen with --sheet": "LABEL_REASON_SHEET_OPTION",
+    "the only sheet": "LABEL_REASON_ONLY_SHEET",
+    "the only sheet with a beneficiary-list header": "LABEL_REASON_ONLY_LIST_SHEET",
+    "best header match among sheets": "LABEL_REASON_BEST_SHEET",
+    "one of several sheets with the same columns": "LABEL_REASON_SAME_COLUMNS",
+    _HIDDEN: "LABEL_REASON_HIDDEN",
+    "given with --header-row": "LABEL_REASON_HEADER_OPTION",
+    "best match with known column names": "LABEL_REASON_BEST_HEADER",
+    "Parquet column names": "LABEL_REASON_PARQUET",
+    "mapping": "LABEL_REASON_MAPPING",
+    "synonym": "LABEL_REASON_SYNONYM",
+    "passthrough": "LABEL_REASON_PASSTHROUGH",
 }
 
 
-def reason(text: str, lang: str) -> str:
-    """A reading reason or mapping method in ``lang`` (as it is for ``en`` or when unknown)."""
-    if lang != "id":
-        return text
-    if text.endswith(_HIDDEN) and text != _HIDDEN:
-        return reason(text.removesuffix(_HIDDEN), lang) + _ID[_HIDDEN]
-    return _ID.get(text, text)
+def reason(value: str, lang: str) -> str:
+    """A reading reason or mapping method in ``lang`` (as it is when unknown)."""
+    if value.endswith(_HIDDEN) and value != _HIDDEN:
+        return reason(value.removesuffix(_HIDDEN), lang) + reason(_HIDDEN, lang)
+    code = _REASONS.get(value)
+    return text(code, lang) if code else value
 
 
 def print_notices(console: Console, sources: Iterable[SourceInfo], lang: str) -> None:

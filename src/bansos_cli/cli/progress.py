@@ -10,18 +10,27 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-
-from rich.progress import Progress, ProgressColumn, SpinnerColumn, Task, TaskID, TextColumn
-from rich.text import Text
+from typing import Any
 
 from bansos_cli.cli.app import err_console
+from bansos_cli.core.messages import text
 
 
-class _Seconds(ProgressColumn):
+def step_labels(codes: Mapping[str, str], lang: str) -> dict[str, str]:
+    """Step name -> its label in ``lang``, from step name -> label code."""
+    return {name: text(code, lang) for name, code in codes.items()}
+
+
+def _seconds_column() -> Any:
     """A step's elapsed time in seconds (most steps take less than one)."""
+    from rich.progress import ProgressColumn, Task
+    from rich.text import Text
 
-    def render(self, task: Task) -> Text:
-        return Text(f"{task.elapsed or 0.0:.1f} s", style="progress.elapsed")
+    class Seconds(ProgressColumn):
+        def render(self, task: Task) -> Text:
+            return Text(f"{task.elapsed or 0.0:.1f} s", style="progress.elapsed")
+
+    return Seconds()
 
 
 @contextmanager
@@ -30,11 +39,13 @@ def step_progress(
 ) -> Iterator[Callable[[str], None]]:
     """Yield a callback taking a step name (looked up in ``labels``, else shown as given);
     each call finishes the previous step and starts the next one."""
+    from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn
+
     show = enabled and err_console.is_terminal
     with Progress(
         SpinnerColumn(finished_text="[green]✓[/]"),
         TextColumn("{task.description}"),
-        _Seconds(),
+        _seconds_column(),
         console=err_console,
         transient=False,
         disable=not show,

@@ -8,153 +8,111 @@ from typing import Annotated, Any
 
 import typer
 
-from bansos_cli.cli.app import (
-    JsonOption,
-    LangOption,
-    QuietOption,
-    app,
-    console,
-    err_console,
-    resolve_lang,
-)
+from bansos_cli.cli.app import command, console, err_console
+from bansos_cli.cli.i18n import HELP_VALUES
 from bansos_cli.cli.notices import print_notices
 from bansos_cli.cli.options import (
+    DelimiterOption,
+    EncodingOption,
     FormatOption,
     HeaderRowOption,
+    JsonOption,
+    LangOption,
     MappingOption,
+    PseudonymOutOption,
+    QuietOption,
     SheetOption,
     parse_formats,
     read_options,
+    resolve_lang,
+    stdin_inputs,
 )
 from bansos_cli.core.errors import OptionError
-from bansos_cli.pipeline.pseudonymise import (
-    DEFAULT_COLUMNS,
-    KEY_ENV,
-    PERSONAL_COLUMNS,
-    load_key,
-    new_key,
-    run_pseudonymise,
-)
-
-_T: dict[str, dict[str, str]] = {
-    "id": {
-        "key_written": "Kunci rahasia baru ditulis ke",
-        "key_note": "Simpan kunci ini baik-baik dan bagikan hanya kepada pihak yang boleh "
-        "mencocokkan data; tanpa kunci yang sama pseudonim tidak dapat dicocokkan.",
-        "rows": "Baris",
-        "columns": "Kolom disamarkan (nilai berbeda)",
-        "outputs": "Berkas hasil",
-    },
-    "en": {
-        "key_written": "New secret key written to",
-        "key_note": "Keep this key safe and share it only with those allowed to match the "
-        "data; without the same key the pseudonyms cannot be matched.",
-        "rows": "Rows",
-        "columns": "Columns pseudonymised (distinct values)",
-        "outputs": "Outputs",
-    },
-}
+from bansos_cli.core.messages import format_number, text
 
 
-@app.command(
+@command(
     "pseudonymise",
-    epilog=(
-        "[bold]Contoh / examples:[/]\n"
-        "  bansos pseudonymise --new-key kunci.txt\n"
-        "  bansos pseudonymise daftar_penerima.xlsx --key-file kunci.txt\n"
-        "  bansos pseudonymise hasil/records.parquet --key-file kunci.txt --columns nik,no_kk"
+    examples=(
+        "bansos pseudonymise --new-key kunci.txt",
+        "bansos pseudonymise daftar_penerima.xlsx --key-file kunci.txt",
+        "bansos pseudonymise hasil/records.parquet --key-file kunci.txt --columns nik,no_kk",
     ),
 )
 def pseudonymise_command(
     files: Annotated[
         list[str] | None,
-        typer.Argument(
-            help="Input files (any format bansos reads, including its own records.parquet), "
-            "folders or glob patterns.",
-            show_default=False,
-        ),
+        typer.Argument(metavar="FILE", help="HELP_PSEUDONYMISE_FILES", show_default=False),
     ] = None,
     key_file: Annotated[
-        Path | None,
-        typer.Option(
-            "--key-file",
-            help=f"File holding the secret key (from --new-key). Default: ${KEY_ENV}.",
-            show_default=False,
-        ),
+        Path | None, typer.Option("--key-file", help="HELP_KEY_FILE", show_default=False)
     ] = None,
     new_key_path: Annotated[
-        Path | None,
-        typer.Option(
-            "--new-key",
-            help="Write a new random secret key to this file (readable by you only) and stop.",
-            show_default=False,
-        ),
+        Path | None, typer.Option("--new-key", help="HELP_NEW_KEY", show_default=False)
     ] = None,
-    columns: Annotated[
-        str,
-        typer.Option(
-            "--columns",
-            help=f"Comma list of columns to pseudonymise, among {', '.join(PERSONAL_COLUMNS)}.",
-        ),
-    ] = ",".join(DEFAULT_COLUMNS),
-    out: Annotated[
-        Path | None,
-        typer.Option(
-            "--out",
-            "-o",
-            help="Output folder. Default: bansos-out/<input name>-pseudonim/.",
-            show_default=False,
-        ),
-    ] = None,
+    columns: Annotated[str, typer.Option("--columns", help="HELP_COLUMNS")] = HELP_VALUES[
+        "default_columns"
+    ],
+    out: PseudonymOutOption = None,
     fmt: FormatOption = "parquet",
     sheet: SheetOption = None,
     header_row: HeaderRowOption = None,
     mapping: MappingOption = None,
+    encoding: EncodingOption = None,
+    delimiter: DelimiterOption = None,
     quiet: QuietOption = False,
     as_json: JsonOption = False,
     lang: LangOption = None,
 ) -> None:
-    """A copy of a list to share, with NIK, NO KK, names and phones as keyed pseudonyms.
+    """``bansos pseudonymise``: help text ``CMD_PSEUDONYMISE`` of the message catalogue."""
+    from bansos_cli.pipeline.pseudonymise import (
+        default_out_dir,
+        load_key,
+        new_key,
+        run_pseudonymise,
+    )
 
-    The same NIK gives the same pseudonym under the same secret key, so offices holding the
-    key can still match their lists; the NIK cannot be read back. Birth dates, places and
-    addresses stay readable unless named in --columns.
-
-    Samarkan NIK/KK dengan pseudonim berkunci sebelum berbagi data. Exit 0: written;
-    2: unusable input, options or key.
-    """
-    text = _T[resolve_lang(lang)]
+    language = resolve_lang(lang)
     if new_key_path is not None:
         if files:
-            raise OptionError("--new-key writes a key and stops: give the input files later")
+            raise OptionError.of("CLI_NEW_KEY_WITH_FILES")
         path = new_key(new_key_path)
         if not quiet:
-            console.print(f"{text['key_written']} {path}", markup=False, soft_wrap=True)
-            console.print(text["key_note"])
+            console.print(
+                text("CLI_KEY_WRITTEN", language, path=path), markup=False, soft_wrap=True
+            )
+            console.print(text("CLI_KEY_NOTE", language))
         return
     if not files:
-        raise OptionError("no input files", hint="give one or more files, or --new-key FILE")
+        raise OptionError.of("CLI_NO_INPUT")
     chosen = [c.strip() for c in columns.split(",") if c.strip()]
-    run = run_pseudonymise(
-        files,
-        key=load_key(key_file),
-        out_dir=out,
-        columns=chosen,
-        read_options=read_options(sheet, header_row, mapping),
-        formats=parse_formats(fmt),
-    )
+    options = read_options(sheet, header_row, mapping, encoding, delimiter)
+    formats = parse_formats(fmt)
+    key = load_key(key_file)
+    with stdin_inputs(files) as paths:
+        run = run_pseudonymise(
+            paths,
+            key=key,
+            out_dir=out if out is not None else default_out_dir(paths),
+            columns=chosen,
+            read_options=options,
+            formats=formats,
+        )
     if as_json:
         typer.echo(json.dumps(run.summary, ensure_ascii=False, indent=2, default=str))
     elif not quiet:
-        print_notices(err_console, run.sources, resolve_lang(lang))
-        _render(run.summary, text)
+        print_notices(err_console, run.sources, language)
+        _render(run.summary, language)
 
 
-def _render(summary: dict[str, Any], text: dict[str, str]) -> None:
-    console.print(f"{text['rows']}: [bold]{summary['rows']:,}[/]")
-    shown = ", ".join(f"{c} ({n:,})" for c, n in summary["columns"].items())
-    console.print(f"{text['columns']}: {shown}")
-    console.print(f"{text['outputs']}:")
+def _render(summary: dict[str, Any], lang: str) -> None:
+    def num(value: float) -> str:
+        return format_number(value, lang)
+
+    console.print(f"{text('LABEL_ROWS', lang)}: [bold]{num(summary['rows'])}[/]")
+    shown = ", ".join(f"{c} ({num(n)})" for c, n in summary["columns"].items())
+    console.print(f"{text('LABEL_PSEUDONYMISED_COLUMNS', lang)}: {shown}")
+    console.print(f"{text('LABEL_OUTPUTS', lang)}:")
     for paths in summary["outputs"].values():
         for p in paths:
             console.print(f"  {p}", markup=False, soft_wrap=True)

@@ -4,70 +4,34 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
-from bansos_cli.cli.app import (
+from bansos_cli.cli.app import command, console, err_console
+from bansos_cli.cli.options import (
+    DelimiterOption,
+    EncodingOption,
+    FormatOption,
     JsonOption,
     LangOption,
+    MaskOption,
+    NoReportOption,
+    OutIfGivenOption,
     QuietOption,
-    app,
-    console,
-    err_console,
+    ReconcileFailOnOption,
+    parse_formats,
+    parse_list,
+    read_options,
     resolve_lang,
+    stdin_inputs,
 )
-from bansos_cli.cli.options import FormatOption, MaskOption, parse_formats, read_options
 from bansos_cli.core.errors import ExitCode, OptionError
-from bansos_cli.pipeline.reconcile import ReconcileRun, parse_fail_on, reconcile
-from bansos_cli.reconcile import ReconcileOptions
+from bansos_cli.core.messages import format_number, format_rupiah, text
 
-_T = {
-    "id": {
-        "left": "Kiri",
-        "right": "Kanan",
-        "rows": "baris",
-        "category": "Kategori",
-        "diff": "Selisih Rp",
-        "total": "Total",
-        "explain": "Selisih total (kanan - kiri) dijelaskan per kategori",
-        "fuzzy": "Pasangan fuzzy (saran, periksa manual)",
-        "names": "Nama pada pasangan: sama {sama:,}, varian ejaan {varian:,}, beda {beda:,}",
-        "fields": "Kolom berbeda pada pasangan",
-        "unreadable": "Nominal tidak terbaca (dihitung Rp 0)",
-        "nokey": "Kunci kosong/tidak valid",
-        "written": "Ditulis",
-        "failing": "{n:,} baris termasuk --fail-on ({cats})",
-        "ok": "Semua baris cocok.",
-    },
-    "en": {
-        "left": "Left",
-        "right": "Right",
-        "rows": "rows",
-        "category": "Category",
-        "diff": "Difference Rp",
-        "total": "Total",
-        "explain": "Difference of the totals (right - left) explained by category",
-        "fuzzy": "Fuzzy pairs (suggestions, review them)",
-        "names": "Names in pairs: same {sama:,}, spelling variant {varian:,}, different {beda:,}",
-        "fields": "Fields differing in pairs",
-        "unreadable": "Unreadable amounts (counted as Rp 0)",
-        "nokey": "Empty/invalid key",
-        "written": "Written",
-        "failing": "{n:,} rows in --fail-on ({cats})",
-        "ok": "Every row matched.",
-    },
-}
-
-
-def _list(values: list[str] | None) -> tuple[str, ...]:
-    """Repeatable options that also accept comma lists: ``--key nik --key periode`` or
-    ``--key nik,periode``."""
-    out: list[str] = []
-    for value in values or []:
-        out += [v.strip() for v in value.split(",") if v.strip()]
-    return tuple(dict.fromkeys(out))
+if TYPE_CHECKING:
+    from bansos_cli.pipeline.reconcile import ReconcileRun
 
 
 def _renames(values: list[str] | None) -> dict[str, str]:
@@ -75,177 +39,95 @@ def _renames(values: list[str] | None) -> dict[str, str]:
     for value in values or []:
         right, sep, left = value.partition("=")
         if not sep or not right.strip() or not left.strip():
-            raise OptionError(
-                f"--rename {value!r} is not RIGHT_COLUMN=LEFT_COLUMN",
-                hint="e.g. --rename jumlah_bayar=nominal",
-            )
+            raise OptionError.of("CLI_RENAME_FORMAT", value=value)
         renames[right.strip()] = left.strip()
     return renames
-
-
-def _rp(value: int) -> str:
-    return f"Rp {value:,}".replace(",", ".")
 
 
 ListOption = list[str] | None
 
 
-@app.command(
+@command(
     "reconcile",
-    epilog=(
-        "[bold]Contoh / examples:[/]\n"
-        "  bansos reconcile sk_penerima.xlsx laporan_penyaluran.xlsx\n"
-        "  bansos reconcile sk.xlsx bayar.xlsx --amount nominal --tolerance 100\n"
-        "  bansos reconcile periode_1.parquet periode_2.parquet --fuzzy --json"
+    examples=(
+        "bansos reconcile sk_penerima.xlsx laporan_penyaluran.xlsx",
+        "bansos reconcile sk.xlsx bayar.xlsx --amount nominal --tolerance 100",
+        "bansos reconcile periode_1.parquet periode_2.parquet --fuzzy --json",
     ),
 )
 def reconcile_command(
-    left: Annotated[
-        str,
-        typer.Argument(
-            metavar="LEFT", help="LEFT list (e.g. the decree/SK): a file, folder or glob pattern."
-        ),
-    ],
-    right: Annotated[
-        str,
-        typer.Argument(
-            metavar="RIGHT",
-            help="RIGHT list (e.g. the disbursement report): a file, folder or glob.",
-        ),
-    ],
+    left: Annotated[str, typer.Argument(metavar="LEFT", help="HELP_LEFT")],
+    right: Annotated[str, typer.Argument(metavar="RIGHT", help="HELP_RIGHT")],
     key: Annotated[
-        ListOption,
-        typer.Option(
-            "--key",
-            "-k",
-            help="Match on these columns (repeat or comma list). Default: nik.",
-            show_default=False,
-        ),
+        ListOption, typer.Option("--key", "-k", help="HELP_KEY", show_default=False)
     ] = None,
     compare: Annotated[
-        ListOption,
-        typer.Option(
-            "--compare",
-            help="Compare only these fields. Default: every column both lists share (except NO).",
-            show_default=False,
-        ),
+        ListOption, typer.Option("--compare", help="HELP_COMPARE", show_default=False)
     ] = None,
     ignore: Annotated[
-        ListOption,
-        typer.Option("--ignore", help="Never compare these fields.", show_default=False),
+        ListOption, typer.Option("--ignore", help="HELP_IGNORE", show_default=False)
     ] = None,
     rename: Annotated[
-        ListOption,
-        typer.Option(
-            "--rename",
-            help="RIGHT_COLUMN=LEFT_COLUMN: a right column that holds "
-            "the same field as a left column (repeatable).",
-            show_default=False,
-        ),
+        ListOption, typer.Option("--rename", help="HELP_RENAME", show_default=False)
     ] = None,
-    amount: Annotated[
-        str, typer.Option("--amount", help="The money column (parsed as rupiah, totalled).")
-    ] = "nominal",
-    tolerance: Annotated[
-        int, typer.Option("--tolerance", min=0, help="Amounts within this many rupiah are equal.")
-    ] = 0,
+    amount: Annotated[str, typer.Option("--amount", help="HELP_AMOUNT")] = "nominal",
+    tolerance: Annotated[int, typer.Option("--tolerance", min=0, help="HELP_TOLERANCE")] = 0,
     case_sensitive: Annotated[
-        bool, typer.Option("--case-sensitive", help="Compare text exactly (case and spaces).")
+        bool, typer.Option("--case-sensitive", help="HELP_CASE_SENSITIVE")
     ] = False,
     name_threshold: Annotated[
-        float,
-        typer.Option(
-            "--name-threshold",
-            min=0,
-            max=100,
-            help="Name score from which a differing name is a spelling variant.",
-        ),
+        float, typer.Option("--name-threshold", min=0, max=100, help="HELP_NAME_THRESHOLD")
     ] = 85.0,
-    fuzzy: Annotated[
-        bool,
-        typer.Option(
-            "--fuzzy",
-            help="Pair rows left unmatched by the key on similar "
-            "names plus a near-identical NIK or the same birth date.",
-        ),
-    ] = False,
+    fuzzy: Annotated[bool, typer.Option("--fuzzy", help="HELP_FUZZY")] = False,
     fuzzy_threshold: Annotated[
-        float,
-        typer.Option(
-            "--fuzzy-threshold", min=0, max=100, help="Minimum name score of a fuzzy pair."
-        ),
+        float, typer.Option("--fuzzy-threshold", min=0, max=100, help="HELP_FUZZY_THRESHOLD")
     ] = 90.0,
     region: Annotated[
-        ListOption,
-        typer.Option(
-            "--region",
-            help="Columns of the per-region totals. Default: kecamatan,desa.",
-            show_default=False,
-        ),
+        ListOption, typer.Option("--region", help="HELP_REGION_COLUMNS", show_default=False)
     ] = None,
-    program: Annotated[
-        str, typer.Option("--program", help="Column of the per-program totals.")
-    ] = "program",
-    out: Annotated[
-        Path | None,
-        typer.Option(
-            "--out",
-            "-o",
-            help="Folder for reconciliation.parquet, summary.json and "
-            "report.xlsx. Default: nothing written.",
-            show_default=False,
-        ),
-    ] = None,
+    program: Annotated[str, typer.Option("--program", help="HELP_PROGRAM_COLUMN")] = "program",
+    out: OutIfGivenOption = None,
     fmt: FormatOption = "parquet",
-    no_report: Annotated[
-        bool, typer.Option("--no-report", help="Do not write report.xlsx.")
-    ] = False,
-    mask_ids: MaskOption = False,
-    fail_on: Annotated[
-        str,
-        typer.Option(
-            "--fail-on",
-            help="Exit 1 when rows fall in these categories: any "
-            "(all but cocok), none, or a comma list such as hanya_kiri,cocok_beda.",
-        ),
-    ] = "any",
+    no_report: NoReportOption = False,
+    mask: MaskOption = False,
+    fail_on: ReconcileFailOnOption = "any",
     left_sheet: Annotated[
-        str | None, typer.Option("--left-sheet", help="Sheet of LEFT.", show_default=False)
+        str | None, typer.Option("--left-sheet", help="HELP_LEFT_SHEET", show_default=False)
     ] = None,
     right_sheet: Annotated[
-        str | None, typer.Option("--right-sheet", help="Sheet of RIGHT.", show_default=False)
+        str | None, typer.Option("--right-sheet", help="HELP_RIGHT_SHEET", show_default=False)
     ] = None,
     left_header_row: Annotated[
         int | None,
-        typer.Option("--left-header-row", min=1, help="Header row of LEFT.", show_default=False),
+        typer.Option("--left-header-row", min=1, help="HELP_LEFT_HEADER_ROW", show_default=False),
     ] = None,
     right_header_row: Annotated[
         int | None,
-        typer.Option("--right-header-row", min=1, help="Header row of RIGHT.", show_default=False),
+        typer.Option("--right-header-row", min=1, help="HELP_RIGHT_HEADER_ROW", show_default=False),
     ] = None,
     left_mapping: Annotated[
         Path | None,
-        typer.Option("--left-mapping", help="Header mapping YAML for LEFT.", show_default=False),
+        typer.Option("--left-mapping", help="HELP_LEFT_MAPPING", show_default=False),
     ] = None,
     right_mapping: Annotated[
         Path | None,
-        typer.Option("--right-mapping", help="Header mapping YAML for RIGHT.", show_default=False),
+        typer.Option("--right-mapping", help="HELP_RIGHT_MAPPING", show_default=False),
     ] = None,
+    encoding: EncodingOption = None,
+    delimiter: DelimiterOption = None,
     as_json: JsonOption = False,
     quiet: QuietOption = False,
     lang: LangOption = None,
 ) -> None:
-    """Reconcile two lists (decree vs disbursement, last vs this period, program vs DTSEN).
+    """``bansos reconcile``: help text ``CMD_RECONCILE`` of the message catalogue."""
+    from bansos_cli.pipeline.reconcile import parse_fail_on, reconcile
+    from bansos_cli.reconcile import ReconcileOptions
 
-    Rekonsiliasi dua daftar: setiap baris kedua sisi masuk satu kategori (cocok, cocok_beda,
-    ambigu, hanya_kiri, hanya_kanan) dan selisih rupiah dijelaskan per kategori.
-    Exit 0: nothing in --fail-on; 1: some rows are; 2: unusable input or options.
-    """
     language = resolve_lang(lang)
     options = ReconcileOptions(
-        keys=_list(key) or ("nik",),
-        compare=_list(compare) or None,
-        ignore=_list(ignore),
+        keys=parse_list(key) or ("nik",),
+        compare=parse_list(compare) or None,
+        ignore=parse_list(ignore),
         renames=_renames(rename),
         amount=amount or None,
         amount_tolerance=tolerance,
@@ -253,73 +135,100 @@ def reconcile_command(
         case_insensitive=not case_sensitive,
         fuzzy=fuzzy,
         fuzzy_threshold=fuzzy_threshold,
-        region=_list(region) or ("kecamatan", "desa"),
+        region=parse_list(region) or ("kecamatan", "desa"),
         program=program or None,
     )
-    failing_categories = parse_fail_on(fail_on)
-    run = reconcile(
-        [left],
-        [right],
-        options=options,
-        left_read=read_options(left_sheet, left_header_row, left_mapping),
-        right_read=read_options(right_sheet, right_header_row, right_mapping),
-        out_dir=out,
-        formats=parse_formats(fmt),
-        report=not no_report,
-        mask=mask_ids,
-        fail_on=failing_categories,
-    )
+    # "never" as on every other command; the library's word for it is "none".
+    failing_categories = parse_fail_on("none" if fail_on.strip().lower() == "never" else fail_on)
+    left_read = read_options(left_sheet, left_header_row, left_mapping, encoding, delimiter)
+    right_read = read_options(right_sheet, right_header_row, right_mapping, encoding, delimiter)
+    with stdin_inputs([left, right]) as (left_path, right_path):
+        run = reconcile(
+            [left_path],
+            [right_path],
+            options=options,
+            left_read=left_read,
+            right_read=right_read,
+            out_dir=out,
+            formats=parse_formats(fmt),
+            report=not no_report,
+            mask=mask,
+            fail_on=failing_categories,
+        )
     if as_json:
         typer.echo(json.dumps(run.summary, ensure_ascii=False, indent=2, default=str))
     elif not quiet:
-        _render(run, _T[language])
+        _render(run, language)
     raise typer.Exit(code=int(ExitCode.DATA_FAILED if run.failing else ExitCode.OK))
 
 
-def _render(run: ReconcileRun, text: dict[str, str]) -> None:
+def _render(run: ReconcileRun, lang: str) -> None:
+    def label(code: str) -> str:
+        return text(code, lang)
+
+    def num(value: float) -> str:
+        return format_number(value, lang)
+
+    def rp(value: float) -> str:
+        return format_rupiah(value, lang)
+
     summary: dict[str, Any] = run.summary
     left, right = summary["left"], summary["right"]
+    rows = label("LABEL_ROWS_LOWER")
     console.print(
-        f"{text['left']}: {', '.join(left['files'])} ({left['rows']:,} {text['rows']})  "
-        f"{text['right']}: {', '.join(right['files'])} ({right['rows']:,} {text['rows']})",
+        f"{label('LABEL_LEFT')}: {', '.join(left['files'])} ({num(left['rows'])} {rows})  "
+        f"{label('LABEL_RIGHT')}: {', '.join(right['files'])} ({num(right['rows'])} {rows})",
         markup=False,
     )
     colours = {"cocok": "green", "cocok_beda": "yellow", "ambigu": "magenta",
                "hanya_kiri": "red", "hanya_kanan": "red"}  # fmt: skip
-    table = Table(title=text["explain"], title_justify="left", show_edge=False)
-    table.add_column(text["category"])
-    for column in (text["left"], text["right"], f"Rp {text['left'].lower()}",
-                   f"Rp {text['right'].lower()}", text["diff"]):  # fmt: skip
-        table.add_column(column, justify="right")
+    table = Table(title=label("LABEL_DIFFERENCE_EXPLAINED"), title_justify="left", show_edge=False)
+    table.add_column(label("LABEL_CATEGORY"))
+    for column in ("LABEL_LEFT", "LABEL_RIGHT", "LABEL_RP_LEFT", "LABEL_RP_RIGHT",
+                   "LABEL_DIFFERENCE_RP"):  # fmt: skip
+        table.add_column(label(column), justify="right")
     for category, row in summary["categories"].items():
         table.add_row(
             f"[{colours[category]}]{category}[/]",
-            f"{row['rows_left']:,}", f"{row['rows_right']:,}",
-            _rp(row["rp_left"]), _rp(row["rp_right"]), _rp(row["difference_rp"]),
+            num(row["rows_left"]), num(row["rows_right"]),
+            rp(row["rp_left"]), rp(row["rp_right"]), rp(row["difference_rp"]),
         )  # fmt: skip
     total = summary["total"]
     table.add_row(
-        f"[bold]{text['total']}[/]", f"{left['rows']:,}", f"{right['rows']:,}",
-        _rp(total["rp_left"]), _rp(total["rp_right"]), f"[bold]{_rp(total['difference_rp'])}[/]",
+        f"[bold]{label('LABEL_TOTAL')}[/]", num(left["rows"]), num(right["rows"]),
+        rp(total["rp_left"]), rp(total["rp_right"]), f"[bold]{rp(total['difference_rp'])}[/]",
     )  # fmt: skip
     console.print(table)
     if summary["options"]["name"]:
-        console.print(text["names"].format(**summary["names"]))
+        names = summary["names"]
+        console.print(
+            text(
+                "CLI_RECONCILE_NAMES",
+                lang,
+                same=names.get("sama", 0),
+                variant=names.get("varian", 0),
+                different=names.get("beda", 0),
+            )
+        )
     differing = {k: v for k, v in summary["field_differences"].items() if v}
     if differing:
-        shown = ", ".join(f"{k} {v:,}" for k, v in differing.items())
-        console.print(f"{text['fields']}: {shown}")
+        shown = ", ".join(f"{k} {num(v)}" for k, v in differing.items())
+        console.print(f"{label('LABEL_FIELDS_DIFFERING')}: {shown}")
     if summary["options"]["fuzzy"]:
-        console.print(f"{text['fuzzy']}: {summary['fuzzy_pairs']:,}")
-    for side, label in ((left, text["left"]), (right, text["right"])):
+        console.print(f"{label('LABEL_FUZZY_PAIRS')}: {num(summary['fuzzy_pairs'])}")
+    for side, name in ((left, label("LABEL_LEFT")), (right, label("LABEL_RIGHT"))):
         if side["amount_unreadable"]:
-            err_console.print(f"[yellow]{text['unreadable']} ({label}):[/] "
-                              f"{side['amount_unreadable']:,}")  # fmt: skip
+            err_console.print(f"[yellow]{label('LABEL_UNREADABLE_AMOUNTS')} ({name}):[/] "
+                              f"{num(side['amount_unreadable'])}")  # fmt: skip
         if side["key_missing"]:
-            err_console.print(f"[yellow]{text['nokey']} ({label}):[/] {side['key_missing']:,}")
+            err_console.print(
+                f"[yellow]{label('LABEL_EMPTY_KEY')} ({name}):[/] {num(side['key_missing'])}"
+            )
     for path in run.outputs:
-        console.print(f"{text['written']}: {path}", markup=False, soft_wrap=True)
+        console.print(f"{label('LABEL_WRITTEN')}: {path}", markup=False, soft_wrap=True)
     if run.failing:
-        console.print(text["failing"].format(n=run.failing, cats=", ".join(run.fail_on)))
+        console.print(
+            text("CLI_RECONCILE_FAILING", lang, n=run.failing, categories=", ".join(run.fail_on))
+        )
     elif not any(summary["categories"][c]["rows"] for c in summary["categories"] if c != "cocok"):
-        console.print(f"[green]{text['ok']}[/]")
+        console.print(f"[green]{label('LABEL_ALL_MATCHED')}[/]")

@@ -5,15 +5,29 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 
-from bansos_cli.cli.app import BansosGroup, JsonOption, QuietOption, app, console, err_console
-from bansos_cli.cli.check_cmd import AsOfOption, parse_date
+from bansos_cli.cli.app import BansosCommand, BansosGroup, app, console, err_console
+from bansos_cli.cli.options import (
+    AsOfOption,
+    JsonOption,
+    LangOption,
+    QuietOption,
+    parse_date,
+    resolve_lang,
+)
 from bansos_cli.core.errors import ExitCode
-from bansos_cli.rules import expand_rule_paths, json_schema_text, lint, run_tests, write_junit
+from bansos_cli.core.messages import text
+
+if TYPE_CHECKING:
+    from bansos_cli.rules.issues import RuleIssue
+
+UNUSABLE = ("FILE", "YAML")
+"""Issue codes of a rule file that cannot be read at all (missing, unreadable, not YAML):
+an input error (exit 2), not a finding about the rules (exit 1)."""
 
 rules_app = typer.Typer(
     cls=BansosGroup,
@@ -21,32 +35,31 @@ rules_app = typer.Typer(
     rich_markup_mode="rich",
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-app.add_typer(
-    rules_app,
-    name="rules",
-    help="Test, lint and describe eligibility rules files (for rule authors and CI).",
-)
+app.add_typer(rules_app, name="rules", help="CMD_RULES")
 
 RulesArgument = Annotated[
-    list[Path], typer.Argument(help="Rules files or folders of *.yaml.", show_default=False)
+    list[Path],
+    typer.Argument(metavar="RULES", help="HELP_RULE_FILES", show_default=False),
 ]
 
 
-@rules_app.command("test")
+def _unusable(issues: list[RuleIssue]) -> bool:
+    return any(i.severity == "error" and i.code in UNUSABLE for i in issues)
+
+
+@rules_app.command("test", cls=BansosCommand, help="CMD_RULES_TEST")
 def test_command(
     rules: RulesArgument,
     junit: Annotated[
-        Path | None,
-        typer.Option(
-            "--junit", help="Also write the results as JUnit XML to this file.", show_default=False
-        ),
+        Path | None, typer.Option("--junit", help="HELP_JUNIT", show_default=False)
     ] = None,
     quiet: QuietOption = False,
+    lang: LangOption = None,
 ) -> None:
-    """Run the test cases embedded in rules files. Exit 0: all pass; 1: some fail.
+    """``bansos rules test``: help text ``CMD_RULES_TEST`` of the message catalogue."""
+    from bansos_cli.rules import expand_rule_paths, run_tests, write_junit
 
-    Jalankan kasus uji di dalam berkas aturan.
-    """
+    language = resolve_lang(lang)
     report = run_tests(expand_rule_paths(rules))
     if junit is not None:
         write_junit(report, junit)
@@ -55,21 +68,25 @@ def test_command(
             target = err_console if issue.severity == "error" else console
             if issue.severity == "error" or not quiet:
                 target.print(
-                    f"[red]ERROR[/] {issue}"
+                    f"[red]{text('LABEL_RULES_ERROR', language)}[/] {escape(str(issue))}"
                     if issue.severity == "error"
-                    else f"[yellow]warning[/] {issue}",
-                    markup=True,
+                    else f"[yellow]{text('LABEL_SEVERITY_WARNING', language)}[/] "
+                    f"{escape(str(issue))}",
                     soft_wrap=True,
                 )
         for case in f.cases:
             if case.passed:
                 if not quiet:
                     console.print(
-                        f"[green]PASS[/] {escape(f'{f.file}: {case.name}')}", soft_wrap=True
+                        f"[green]{text('LABEL_RULES_PASS', language)}[/] "
+                        f"{escape(f'{f.file}: {case.name}')}",
+                        soft_wrap=True,
                     )
                 continue
             err_console.print(
-                f"[red]FAIL[/] {escape(f'{f.file}:{case.line}: {case.name}')}", soft_wrap=True
+                f"[red]{text('LABEL_RULES_FAIL', language)}[/] "
+                f"{escape(f'{f.file}:{case.line}: {case.name}')}",
+                soft_wrap=True,
             )
             for issue in case.issues:
                 err_console.print(f"     {issue}", soft_wrap=True, markup=False)
@@ -77,28 +94,37 @@ def test_command(
                 err_console.print(f"     {line}", soft_wrap=True, markup=False)
     broken = sum(1 for f in report.files if any(i.severity == "error" for i in f.issues))
     if not quiet:
-        console.print(
-            f"{report.cases - report.failed_cases}/{report.cases} cases passed in "
-            f"{len(report.files)} file(s)" + (f"; {broken} file(s) unusable" if broken else "")
+        tested = text(
+            "CLI_RULES_TESTED",
+            language,
+            passed=report.cases - report.failed_cases,
+            cases=report.cases,
+            files=len(report.files),
         )
+        if broken:
+            tested += text("CLI_RULES_UNUSABLE", language, n=broken)
+        console.print(tested)
     if junit is not None and not quiet:
         console.print(f"JUnit XML: {junit}", markup=False, soft_wrap=True)
+    if any(_unusable(f.issues) for f in report.files):
+        raise typer.Exit(code=int(ExitCode.USAGE))
     raise typer.Exit(code=int(ExitCode.OK if report.passed else ExitCode.DATA_FAILED))
 
 
-@rules_app.command("lint")
+@rules_app.command("lint", cls=BansosCommand, help="CMD_RULES_LINT")
 def lint_command(
     rules: RulesArgument,
     as_of: AsOfOption = None,
-    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too (exit 1).")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="HELP_STRICT_LINT")] = False,
     as_json: JsonOption = False,
     quiet: QuietOption = False,
+    lang: LangOption = None,
 ) -> None:
-    """Check rules files: YAML and its 1.1 traps, unknown keys, SQL, columns, types, dates.
+    """``bansos rules lint``: help text ``CMD_RULES_LINT`` of the message catalogue."""
+    from bansos_cli.rules import expand_rule_paths, lint
 
-    Periksa berkas aturan. Exit 0: clean; 1: errors (or warnings with --strict).
-    """
-    date = parse_date(as_of, "--as-of") or dt.date.today()  # CLI default; printed below
+    language = resolve_lang(lang)
+    date = parse_date(as_of) or dt.date.today()  # CLI default; printed below
     report = lint(expand_rule_paths(rules), date)
     if as_json:
         typer.echo(
@@ -114,17 +140,31 @@ def lint_command(
         )
     elif not quiet:
         for issue in report.issues:
-            label = "[red]error[/]" if issue.severity == "error" else "[yellow]warning[/]"
+            label = (
+                f"[red]{text('LABEL_SEVERITY_ERROR', language)}[/]"
+                if issue.severity == "error"
+                else f"[yellow]{text('LABEL_SEVERITY_WARNING', language)}[/]"
+            )
             console.print(f"{label} {escape(str(issue))}", soft_wrap=True)
         console.print(
-            f"{len(report.files)} file(s) checked at {date.isoformat()}: "
-            f"{len(report.errors)} error(s), {len(report.warnings)} warning(s)"
+            text(
+                "CLI_RULES_LINTED",
+                language,
+                files=len(report.files),
+                date=date.isoformat(),
+                errors=len(report.errors),
+                warnings=len(report.warnings),
+            )
         )
+    if _unusable(report.issues):
+        raise typer.Exit(code=int(ExitCode.USAGE))
     failed = report.errors or (strict and report.warnings)
     raise typer.Exit(code=int(ExitCode.DATA_FAILED if failed else ExitCode.OK))
 
 
-@rules_app.command("schema")
+@rules_app.command("schema", cls=BansosCommand, help="CMD_RULES_SCHEMA")
 def schema_command() -> None:
-    """Print the JSON Schema (draft-07) of rules files, for editor autocompletion."""
+    """``bansos rules schema``: help text ``CMD_RULES_SCHEMA`` of the message catalogue."""
+    from bansos_cli.rules import json_schema_text
+
     typer.echo(json_schema_text())

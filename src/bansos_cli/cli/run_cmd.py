@@ -3,108 +3,60 @@
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
-from bansos_cli.cli.app import (
+from bansos_cli.cli.app import command, console, err_console
+from bansos_cli.cli.i18n import HELP_VALUES, set_lang
+from bansos_cli.cli.notices import print_notices
+from bansos_cli.cli.options import (
+    DelimiterOption,
+    EncodingOption,
+    HeaderRowOption,
     JsonOption,
     LangOption,
+    MappingOption,
+    NoReportOption,
     QuietOption,
-    app,
-    console,
-    err_console,
+    RunAsOfOption,
+    RunFailOnOption,
+    RunFormatOption,
+    RunMaskOption,
+    RunOutOption,
+    RunRulesOption,
+    SheetOption,
+    parse_choice,
+    parse_date,
+    parse_delimiter,
+    parse_formats,
     resolve_lang,
+    stdin_inputs,
 )
-from bansos_cli.cli.notices import print_notices
-from bansos_cli.cli.options import parse_date, parse_formats
-from bansos_cli.cli.progress import step_progress
+from bansos_cli.cli.progress import step_labels, step_progress
 from bansos_cli.core.errors import OptionError
-from bansos_cli.core.files import write_text_atomic
-from bansos_cli.pipeline.config import (
-    CONFIG_NAME,
-    STARTER,
-    RunConfig,
-    discover_config,
-    load_run_config,
-    schema_json,
-)
-from bansos_cli.pipeline.run import RunResult, run
+from bansos_cli.core.messages import LANG_ENV, format_number, format_rupiah, text
 
-_T: dict[str, dict[str, Any]] = {
-    "id": {
-        "config": "Konfigurasi",
-        "no_config": "tidak ada (nilai bawaan)",
-        "as_of": "Tanggal acuan",
-        "stages": {
-            "read": "Membaca berkas",
-            "validate": "Memeriksa data",
-            "dedup": "Mencari data ganda",
-            "check": "Menilai kelayakan",
-            "reconcile": "Rekonsiliasi",
-            "write": "Menulis hasil",
-        },
-        "files": "Per berkas",
-        "file": "Berkas",
-        "rows": "Baris",
-        "ok": "OK",
-        "warning": "Peringatan",
-        "error": "Kesalahan",
-        "dup": "Dlm kelompok ganda",
-        "failed": "Berkas tidak terbaca (dilewati)",
-        "findings": "Temuan terbanyak",
-        "dedup": "Data ganda",
-        "groups": "kelompok ganda",
-        "review": "baris berlebih untuk ditinjau",
-        "eligibility": "Kelayakan",
-        "capped": "Dibatasi per keluarga",
-        "program": "Program",
-        "reconcile": "Rekonsiliasi",
-        "category": "Kategori",
-        "outputs": "Berkas hasil",
-        "time": "Waktu",
-        "exists": "sudah ada; pakai --force untuk menimpa",
-        "written": "Konfigurasi awal ditulis ke",
-    },
-    "en": {
-        "config": "Config",
-        "no_config": "none (defaults)",
-        "as_of": "Reference date",
-        "stages": {
-            "read": "Reading inputs",
-            "validate": "Validating rows",
-            "dedup": "Finding duplicates",
-            "check": "Checking eligibility",
-            "reconcile": "Reconciling",
-            "write": "Writing outputs",
-        },
-        "files": "Per file",
-        "file": "File",
-        "rows": "Rows",
-        "ok": "OK",
-        "warning": "Warnings",
-        "error": "Errors",
-        "dup": "In duplicate groups",
-        "failed": "Unreadable inputs (skipped)",
-        "findings": "Top findings",
-        "dedup": "Duplicates",
-        "groups": "duplicate groups",
-        "review": "surplus rows to review",
-        "eligibility": "Eligibility",
-        "capped": "Capped per family",
-        "program": "Program",
-        "reconcile": "Reconciliation",
-        "category": "Category",
-        "outputs": "Outputs",
-        "time": "Time",
-        "exists": "already exists; use --force to overwrite",
-        "written": "Starter config written to",
-    },
+if TYPE_CHECKING:
+    from bansos_cli.pipeline.config import InputSpec, RunConfig
+    from bansos_cli.pipeline.run import RunResult
+
+CONFIG_NAME = HELP_VALUES["config"]
+STAGES = {
+    "read": "LABEL_STEP_READ",
+    "validate": "LABEL_STEP_VALIDATE",
+    "dedup": "LABEL_STEP_DEDUP",
+    "check": "LABEL_STEP_CHECK",
+    "reconcile": "LABEL_STEP_RECONCILE",
+    "write": "LABEL_STEP_WRITE",
 }
 STAGE_NAMES = ("validate", "dedup", "check", "reconcile")
+FAIL_ON = ("error", "warning", "never")
 
 
 def _build_config(
@@ -119,12 +71,21 @@ def _build_config(
     skip: list[str] | None,
     reconcile_with: list[str] | None,
     fail_on: str | None,
-    lang: str,
+    lang: str | None,
 ) -> tuple[RunConfig, Path | None]:
     """The config file (given or discovered) with command-line options laid over it."""
+    from bansos_cli.pipeline.config import (
+        ReconcileSettings,
+        RunConfig,
+        discover_config,
+        load_run_config,
+    )
+
     path = config_path or discover_config()
     config = load_run_config(path) if path is not None else RunConfig()
-    updates: dict[str, Any] = {"lang": lang}
+    updates: dict[str, Any] = {}
+    if lang is not None:  # --lang or BANSOS_LANG; else the config file's language
+        updates["lang"] = lang
     if rules:
         updates["rules"] = config.rules.model_copy(update={"files": list(rules)})
     if out is not None:
@@ -140,250 +101,231 @@ def _build_config(
     if skip:
         unknown = sorted(set(skip) - set(STAGE_NAMES))
         if unknown:
-            raise OptionError(
-                f"--skip {unknown[0]!r} is not a stage", hint=f"use one of {', '.join(STAGE_NAMES)}"
+            raise OptionError.of(
+                "CLI_SKIP_UNKNOWN", value=unknown[0], stages=", ".join(STAGE_NAMES)
             )
         switches = config.stages.model_dump(by_alias=True)
         for name in skip:
             switches[name] = False
         updates["stages"] = type(config.stages).model_validate(switches)
     if reconcile_with:
-        from bansos_cli.pipeline.config import ReconcileSettings
-
         base = config.reconcile or ReconcileSettings(target=list(reconcile_with))
         updates["reconcile"] = base.model_copy(update={"target": list(reconcile_with)})
     if fail_on is not None:
-        if fail_on not in ("error", "warning", "never"):
-            raise OptionError(f"--fail-on must be error, warning or never, not {fail_on!r}")
-        updates["validate_"] = config.validate_.model_copy(update={"fail_on": fail_on})
+        level = parse_choice(fail_on, "--fail-on", FAIL_ON)
+        updates["validate_"] = config.validate_.model_copy(update={"fail_on": level})
     return config.model_copy(update=updates), path
 
 
-@app.command(
+def _inputs(
+    config: RunConfig, paths: Sequence[str], read: dict[str, Any]
+) -> list[InputSpec] | None:
+    """The inputs named on the command line (else ``None``: those of the config file), with
+    the reading options of the command line laid over them."""
+    if not paths and not read:
+        return None
+    specs = list(config.inputs)
+    if paths:
+        from bansos_cli.pipeline.config import InputSpec
+
+        specs = [InputSpec(path=p) for p in paths]
+    return [spec.model_copy(update=read) for spec in specs]
+
+
+@command(
     "run",
-    epilog=(
-        "[bold]Contoh / examples:[/]\n"
-        "  bansos run daftar_penerima.xlsx\n"
-        "  bansos run kecamatan/ --as-of 2025-07-01 --out hasil/\n"
-        "  bansos run --config bansos.yaml --json > ringkasan.json\n"
-        "  bansos run sk_penerima.xlsx --reconcile-with laporan_penyaluran.xlsx"
+    examples=(
+        "bansos run daftar_penerima.xlsx",
+        "bansos run kecamatan/ --as-of 2025-07-01 --out hasil/",
+        "bansos run --config bansos.yaml --json > ringkasan.json",
+        "bansos run sk_penerima.xlsx --reconcile-with laporan_penyaluran.xlsx",
     ),
 )
 def run_command(
     inputs: Annotated[
         list[str] | None,
-        typer.Argument(
-            help="Input files, folders or glob patterns. Default: 'inputs' of the config file.",
-            show_default=False,
-        ),
+        typer.Argument(metavar="INPUT", help="HELP_RUN_INPUTS", show_default=False),
     ] = None,
     config_path: Annotated[
         Path | None,
-        typer.Option(
-            "--config",
-            "-c",
-            help=f"Config file. Default: ./{CONFIG_NAME} when it exists (bansos init writes one).",
-            show_default=False,
-        ),
+        typer.Option("--config", "-c", help="HELP_CONFIG_RUN", show_default=False),
     ] = None,
-    rules: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--rules",
-            "-r",
-            help="Rule files or folders (repeatable). Default: the rule files shipped with bansos.",
-            show_default=False,
-        ),
-    ] = None,
-    as_of: Annotated[
-        str | None,
-        typer.Option(
-            "--as-of",
-            help="Reference date YYYY-MM-DD for ages and parameters. "
-            "Default: config, else today (always printed).",
-            show_default=False,
-        ),
-    ] = None,
-    out: Annotated[
-        Path | None,
-        typer.Option(
-            "--out", "-o", help="Output folder. Default: bansos-out/run.", show_default=False
-        ),
-    ] = None,
-    fmt: Annotated[
-        str | None,
-        typer.Option("--format", help="Table outputs: parquet, csv or both.", show_default=False),
-    ] = None,
-    mask: Annotated[
-        bool | None,
-        typer.Option(
-            "--mask/--no-mask", help="Mask NIK/KK in the written files.", show_default=False
-        ),
-    ] = None,
-    no_report: Annotated[
-        bool, typer.Option("--no-report", help="Do not write report.xlsx (faster on big runs).")
-    ] = False,
-    strict: Annotated[
-        bool, typer.Option("--strict", help="Stop at the first unreadable input file.")
-    ] = False,
+    rules: RunRulesOption = None,
+    as_of: RunAsOfOption = None,
+    out: RunOutOption = None,
+    sheet: SheetOption = None,
+    header_row: HeaderRowOption = None,
+    mapping: MappingOption = None,
+    encoding: EncodingOption = None,
+    delimiter: DelimiterOption = None,
+    fmt: RunFormatOption = None,
+    mask: RunMaskOption = None,
+    no_report: NoReportOption = False,
+    strict: Annotated[bool, typer.Option("--strict", help="HELP_STRICT_RUN")] = False,
     skip: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--skip",
-            help="Skip a stage: validate, dedup, check, reconcile (repeatable).",
-            show_default=False,
-        ),
+        list[str] | None, typer.Option("--skip", help="HELP_SKIP", show_default=False)
     ] = None,
     reconcile_with: Annotated[
         list[str] | None,
-        typer.Option(
-            "--reconcile-with",
-            help="Also reconcile against this list (e.g. a disbursement report); matched on NIK.",
-            show_default=False,
-        ),
+        typer.Option("--reconcile-with", help="HELP_RECONCILE_WITH", show_default=False),
     ] = None,
-    fail_on: Annotated[
-        str | None,
-        typer.Option(
-            "--fail-on",
-            help="Exit 1 on validation rows with: error (default), warning, or never.",
-            show_default=False,
-        ),
-    ] = None,
+    fail_on: RunFailOnOption = None,
     quiet: QuietOption = False,
     as_json: JsonOption = False,
     lang: LangOption = None,
 ) -> None:
-    """Run the whole chain: read, validate, find duplicates, check eligibility (, reconcile).
+    """``bansos run``: help text ``CMD_RUN`` of the message catalogue."""
+    from bansos_cli.pipeline.run import run
 
-    Jalankan seluruh rangkaian: baca, periksa, cari data ganda, nilai kelayakan (, rekonsiliasi).
-    One dataset for all inputs (a folder of kecamatan exports is one run); one records table
-    with status, duplicate group and eligibility per person; one summary.json and report.xlsx.
-    Exit code 0: clean; 1: the data failed (errors, duplicates, reconciliation differences);
-    2: unusable options, or an input file could not be read (the others are still processed
-    unless --strict).
-    """
-    language = resolve_lang(lang)
-    text = _T[language]
+    chosen = resolve_lang(lang) if lang or os.environ.get(LANG_ENV) else None
     config, path = _build_config(
         config_path, rules=rules, out=out, fmt=fmt, mask=mask, no_report=no_report,
-        strict=strict, skip=skip, reconcile_with=reconcile_with, fail_on=fail_on, lang=language,
+        strict=strict, skip=skip, reconcile_with=reconcile_with, fail_on=fail_on, lang=chosen,
     )  # fmt: skip
-    reference = parse_date(as_of, "--as-of")
+    language = config.lang
+    set_lang(language)
+    reference = parse_date(as_of)
+    read = {
+        key: value
+        for key, value in (
+            ("sheet", sheet),
+            ("header_row", header_row),
+            ("mapping", None if mapping is None else str(mapping)),
+            ("encoding", encoding),
+            ("delimiter", parse_delimiter(delimiter)),
+        )
+        if value is not None
+    }
     show = not quiet and not as_json
     if show:
-        console.print(
-            f"{text['config']}: {path if path else text['no_config']}", soft_wrap=True, markup=False
+        shown = path if path else text("LABEL_NO_CONFIG", language)
+        console.print(f"{text('LABEL_CONFIG', language)}: {shown}", soft_wrap=True, markup=False)
+    with (
+        stdin_inputs(inputs or []) as paths,
+        step_progress(step_labels(STAGES, language), enabled=show) as progress,
+    ):
+        result = run(
+            _inputs(config, paths, read),
+            config,
+            as_of=reference,
+            out_dir=config.out,
+            progress=progress if show else None,
         )
-        with step_progress(text["stages"]) as progress:
-            result = run(inputs, config, as_of=reference, progress=progress)
+    if show:
         print_notices(err_console, result.sources, language)
-    else:
-        result = run(inputs, config, as_of=reference)
-    if as_json:
+        _render(result, language)
+    elif as_json:
         typer.echo(json.dumps(result.summary, ensure_ascii=False, indent=2, default=str))
-    elif show:
-        _render(result, text)
     raise typer.Exit(result.exit_code())
 
 
-def _render(result: RunResult, text: dict[str, Any]) -> None:
+def _render(result: RunResult, lang: str) -> None:
+    def label(code: str) -> str:
+        return text(code, lang)
+
+    def num(value: float, decimals: int = 0) -> str:
+        return format_number(value, lang, decimals)
+
     summary = result.summary
-    console.print(f"{text['as_of']}: [bold]{result.as_of.isoformat()}[/]")
-    files = Table(title=text["files"], title_justify="left", show_edge=False)
-    for name in (text["file"], text["rows"], text["ok"], text["warning"], text["error"],
-                 text["dup"]):  # fmt: skip
-        files.add_column(name, justify="left" if name == text["file"] else "right")
+    console.print(f"{label('LABEL_AS_OF')}: [bold]{result.as_of.isoformat()}[/]")
+    files = Table(title=label("LABEL_PER_FILE"), title_justify="left", show_edge=False)
+    for code in ("LABEL_FILE", "LABEL_ROWS", "LABEL_HEAD_OK", "LABEL_HEAD_WARNING",
+                 "LABEL_HEAD_ERROR", "LABEL_IN_DUPLICATE_GROUPS"):  # fmt: skip
+        files.add_column(label(code), justify="left" if code == "LABEL_FILE" else "right")
     for item in summary["per_file"]:
         files.add_row(
             escape(f"{item['path']}" + (f" [{item['sheet']}]" if item["sheet"] else "")),
-            f"{item['rows']:,}",
-            f"{item.get('ok', 0):,}",
-            f"[yellow]{item.get('warning', 0):,}[/]",
-            f"[red]{item.get('error', 0):,}[/]",
-            f"{item.get('rows_in_duplicate_groups', 0):,}",
+            num(item["rows"]),
+            num(item.get("ok", 0)),
+            f"[yellow]{num(item.get('warning', 0))}[/]",
+            f"[red]{num(item.get('error', 0))}[/]",
+            num(item.get("rows_in_duplicate_groups", 0)),
         )
     console.print(files)
     if result.failed:
-        console.print(f"[red]{text['failed']}:[/]")
+        console.print(f"[red]{label('LABEL_FAILED_INPUTS')}:[/]")
         for failed in result.failed:
             console.print(f"  [red]✗[/] {escape(failed.error)}", soft_wrap=True)
     if "validate" in summary:
         codes = sorted(summary["validate"]["by_code"].items(), key=lambda kv: -kv[1]["count"])[:8]
         if codes:
-            table = Table(title=text["findings"], title_justify="left", show_edge=False)
-            for name in ("code", "severity", "n"):
-                table.add_column(name, justify="right" if name == "n" else "left")
+            table = Table(title=label("LABEL_TOP_FINDINGS"), title_justify="left", show_edge=False)
+            for name in ("LABEL_CODE", "LABEL_SEVERITY", "LABEL_COUNT"):
+                table.add_column(label(name), justify="right" if name == "LABEL_COUNT" else "left")
             colour = {"error": "red", "warning": "yellow", "info": "blue"}
             for code, info in codes:
                 sev = info["severity"]
-                table.add_row(code, f"[{colour.get(sev, 'white')}]{sev}[/]", f"{info['count']:,}")
+                shown = label(f"LABEL_SEVERITY_{sev.upper()}")
+                table.add_row(code, f"[{colour.get(sev, 'white')}]{shown}[/]", num(info["count"]))
             console.print(table)
     if "dedup" in summary:
         d = summary["dedup"]
-        classes = ", ".join(f"{k} {v:,}" for k, v in d["classes"].items() if v)
+        classes = ", ".join(f"{k} {num(v)}" for k, v in d["classes"].items() if v)
         console.print(
-            f"{text['dedup']}: {d['groups']['groups']:,} {text['groups']}, "
-            f"{d['groups']['rows_to_review']:,} {text['review']}"
+            f"{label('LABEL_DUPLICATES')}: {num(d['groups']['groups'])} "
+            f"{label('LABEL_DUPLICATE_GROUPS_LOWER')}, "
+            f"{num(d['groups']['rows_to_review'])} {label('LABEL_SURPLUS_TO_REVIEW')}"
             + (f" ({classes})" if classes else "")
         )
     if result.check is not None:
-        table = Table(title=text["eligibility"], title_justify="left", show_edge=False)
-        table.add_column(text["program"])
+        table = Table(title=label("LABEL_ELIGIBILITY"), title_justify="left", show_edge=False)
+        table.add_column(label("LABEL_PROGRAM"))
         statuses = ("LAYAK", "TIDAK_LAYAK", "PERLU_VERIFIKASI")
         for status in statuses:
             table.add_column(status, justify="right")
         capped = any(p.evaluation.capped for p in result.check.programs)
         if capped:
-            table.add_column(text["capped"], justify="right")
+            table.add_column(label("LABEL_CAPPED"), justify="right")
         for program in result.check.programs:
             counts = program.counts
-            cells = [f"{counts[s]:,}" for s in statuses]
+            cells = [num(counts[s]) for s in statuses]
             if capped:
-                cells.append(f"{program.evaluation.capped:,}")
+                cells.append(num(program.evaluation.capped))
             table.add_row(program.program.name, *cells)
         console.print(table)
     if result.reconcile_summary is not None:
         rec = result.reconcile_summary
-        table = Table(title=text["reconcile"], title_justify="left", show_edge=False)
-        table.add_column(text["category"])
-        table.add_column(text["rows"], justify="right")
+        table = Table(title=label("LABEL_RECONCILIATION"), title_justify="left", show_edge=False)
+        table.add_column(label("LABEL_CATEGORY"))
+        table.add_column(label("LABEL_ROWS"), justify="right")
         for category, row in rec["categories"].items():
-            table.add_row(category, f"{row['rows']:,}")
+            table.add_row(category, num(row["rows"]))
         console.print(table)
         total = rec["total"]
         console.print(
-            f"Rp {total['rp_left']:,} → Rp {total['rp_right']:,} "
-            f"(selisih/difference Rp {total['difference_rp']:,})"
+            text(
+                "CLI_RUN_TOTALS",
+                lang,
+                left=format_rupiah(total["rp_left"], lang),
+                right=format_rupiah(total["rp_right"], lang),
+                difference=format_rupiah(total["difference_rp"], lang),
+            )
         )
-    console.print(f"{text['outputs']}:")
+    console.print(f"{label('LABEL_OUTPUTS')}:")
     for paths in summary["outputs"].values():
         for p in paths:
             console.print(f"  {p}", markup=False, soft_wrap=True)
-    console.print(f"{text['time']}: {summary['duration_s']:.1f} s")
+    console.print(f"{label('LABEL_TIME')}: {num(summary['duration_s'], 1)} s")
 
 
-@app.command("init")
+@command("init", examples=("bansos init", "bansos init kecamatan/bansos.yaml --force"))
 def init_command(
-    path: Annotated[Path, typer.Argument(help="Where to write the starter config.")] = Path(
+    path: Annotated[Path, typer.Argument(metavar="PATH", help="HELP_INIT_PATH")] = Path(
         CONFIG_NAME
     ),
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
-    schema: Annotated[
-        bool,
-        typer.Option("--schema", help="Print the JSON Schema of the config file instead."),
-    ] = False,
+    force: Annotated[bool, typer.Option("--force", help="HELP_FORCE")] = False,
+    schema: Annotated[bool, typer.Option("--schema", help="HELP_SCHEMA")] = False,
     lang: LangOption = None,
 ) -> None:
-    """Write a commented starter bansos.yaml for `bansos run` (or print its JSON Schema).
+    """``bansos init``: help text ``CMD_INIT`` of the message catalogue."""
+    from bansos_cli.core.files import write_text_atomic
+    from bansos_cli.pipeline.config import STARTER, schema_json
 
-    Tulis berkas konfigurasi awal bansos.yaml (dengan penjelasan) untuk `bansos run`.
-    """
-    text = _T[resolve_lang(lang)]
+    language = resolve_lang(lang)
     if schema:
         typer.echo(schema_json(), nl=False)
         return
     if path.exists() and not force:
-        raise OptionError(f"{path} {text['exists']}")
+        raise OptionError.of("CLI_FILE_EXISTS", path=str(path))
     write_text_atomic(path, STARTER)
-    console.print(f"{text['written']} {path}", markup=False, soft_wrap=True)
+    console.print(text("CLI_INIT_WRITTEN", language, path=path), markup=False, soft_wrap=True)

@@ -8,75 +8,99 @@ from typing import Annotated
 
 import typer
 
-from bansos_cli.cli.app import JsonOption, QuietOption, app, console
-from bansos_cli.core.errors import OptionError
-from bansos_cli.sample import (
-    LAYOUTS,
-    generate,
-    generate_reconciliation_pair,
-    write_reconciliation_pair,
-    write_sample,
+from bansos_cli.cli.app import command, console, err_console
+from bansos_cli.cli.options import (
+    JsonOption,
+    LangOption,
+    QuietOption,
+    SampleOutOption,
+    resolve_lang,
 )
+from bansos_cli.core.errors import OptionError
+from bansos_cli.core.messages import format_number, text
 
 RECON_LAYOUT = "rekonsiliasi"
+DEFAULT_OUT = Path("bansos-out") / "sample"
+FILE_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv", ".txt", ".parquet", ".pq")
+"""An ``--out`` ending in one of these (and not an existing folder) is a file path as
+before ``--out`` became a folder: accepted for one release, with a notice."""
 
 
-@app.command(
+def _default_name(layout: str) -> str:
+    return "sk_penerima.xlsx" if layout == RECON_LAYOUT else f"contoh_{layout}.xlsx"
+
+
+def _in_folder(folder: Path, name: str) -> Path:
+    """A bare file name lands in ``folder``; a path (with a folder part) is used as given."""
+    return folder / name if Path(name).name == name else Path(name)
+
+
+def _truth_path(data: Path) -> Path:
+    """``<name>.truth.parquet`` beside the data (``.truth.csv`` beside a csv)."""
+    suffix = ".csv" if data.suffix.lower() == ".csv" else ".parquet"
+    return data.with_name(f"{data.stem}.truth{suffix}")
+
+
+@command(
     "sample",
-    epilog=(
-        "[bold]Contoh / examples:[/]\n"
-        "  bansos sample --out contoh.xlsx --layout siks_ng --rows 3000\n"
-        "  bansos sample --out besar.parquet --rows 1000000 --truth besar.truth.parquet\n"
-        "  bansos sample --out sk.xlsx --layout rekonsiliasi --paid-out bayar.xlsx"
+    examples=(
+        "bansos sample --out contoh/ --layout siks_ng --rows 3000",
+        "bansos sample --out besar/ --name besar.parquet --rows 1000000",
+        "bansos sample --out rekon/ --layout rekonsiliasi --paid-out bayar.xlsx",
     ),
 )
 def sample_command(
-    out: Annotated[
-        Path,
-        typer.Option(
-            "--out",
-            "-o",
-            help="Output file: .xlsx, .csv or .parquet. "
-            "For --layout rekonsiliasi: the decree list (SK).",
-        ),
-    ],
-    rows: Annotated[int, typer.Option("--rows", "-n", help="Number of data rows.")] = 1000,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed: same seed, same files.")] = 1,
-    truth: Annotated[
-        Path | None,
-        typer.Option(
-            "--truth", help="Write the truth file (.parquet, or .csv with ';'-joined codes)."
-        ),
+    out: SampleOutOption = None,
+    name: Annotated[
+        str | None, typer.Option("--name", help="HELP_SAMPLE_NAME", show_default=False)
     ] = None,
-    layout: Annotated[
-        str, typer.Option("--layout", help=f"One of {', '.join((*LAYOUTS, RECON_LAYOUT))}.")
-    ] = "canonical",
-    error_rate: Annotated[
-        float, typer.Option("--error-rate", help="Share of rows given one injected error.")
-    ] = 0.10,
+    rows: Annotated[int, typer.Option("--rows", "-n", help="HELP_SAMPLE_ROWS")] = 1000,
+    seed: Annotated[int, typer.Option("--seed", help="HELP_SEED")] = 1,
+    layout: Annotated[str, typer.Option("--layout", help="HELP_LAYOUT")] = "canonical",
+    error_rate: Annotated[float, typer.Option("--error-rate", help="HELP_ERROR_RATE")] = 0.10,
     duplicate_rate: Annotated[
-        float,
-        typer.Option("--duplicate-rate", help="Share of rows that duplicate a person or family."),
+        float, typer.Option("--duplicate-rate", help="HELP_DUPLICATE_RATE")
     ] = 0.03,
     region: Annotated[
-        str | None,
-        typer.Option("--region", help="Kemendagri code (2, 4, 6 or 10 digits); default 3201."),
+        str | None, typer.Option("--region", help="HELP_SAMPLE_REGION", show_default=False)
     ] = None,
     paid_out: Annotated[
-        Path | None,
-        typer.Option("--paid-out", help="For --layout rekonsiliasi: the disbursement report file."),
+        str | None, typer.Option("--paid-out", help="HELP_PAID_OUT", show_default=False)
     ] = None,
+    truth: Annotated[Path | None, typer.Option("--truth", hidden=True)] = None,
     quiet: QuietOption = False,
     as_json: JsonOption = False,
+    lang: LangOption = None,
 ) -> None:
-    """Generate synthetic beneficiary data with known problems (buat data contoh sintetis)."""
+    """``bansos sample``: help text ``CMD_SAMPLE`` of the message catalogue."""
+    from bansos_cli.sample import (
+        generate,
+        generate_reconciliation_pair,
+        write_reconciliation_pair,
+        write_sample,
+    )
+
+    language = resolve_lang(lang)
+    notices: list[str] = []
+    folder = out if out is not None else DEFAULT_OUT
+    if out is not None and out.suffix.lower() in FILE_SUFFIXES and not out.is_dir():
+        folder, name = out.parent, out.name  # the file path of earlier releases
+        notices.append(
+            text("CLI_SAMPLE_OUT_FILE", language, value=out, folder=folder, name=out.name)
+        )
+    if name is not None and Path(name).name != name:
+        raise OptionError.of("CLI_SAMPLE_NAME_PATH", value=name)
+    data = folder / (name or _default_name(layout))
+    if truth is not None:
+        notices.append(text("CLI_SAMPLE_TRUTH_PATH", language))
+    truth_path = truth if truth is not None else _truth_path(data)
+    if not quiet:
+        for notice in notices:
+            err_console.print(notice, markup=False, soft_wrap=True)
     if layout == RECON_LAYOUT:
-        if paid_out is None:
-            raise OptionError(
-                "--layout rekonsiliasi needs --paid-out FILE for the disbursement report"
-            )
         pair = generate_reconciliation_pair(rows, seed, region=region)
-        written = write_reconciliation_pair(pair, out, paid_out, truth)
+        paid = _in_folder(folder, paid_out or "laporan_penyaluran.xlsx")
+        written = write_reconciliation_pair(pair, data, paid, truth_path)
         counts = pair.truth.explode("problems")["problems"].drop_nulls().value_counts()
     else:
         result = generate(
@@ -87,7 +111,7 @@ def sample_command(
             duplicate_rate=duplicate_rate,
             region=region,
         )
-        written = write_sample(result, out, truth)
+        written = write_sample(result, data, truth_path)
         counts = result.truth.explode("problems")["problems"].drop_nulls().value_counts()
     problems = dict(
         sorted(zip(counts["problems"].to_list(), counts["count"].to_list(), strict=True))
@@ -104,8 +128,8 @@ def sample_command(
         return
     if quiet:
         return
-    console.print(f"{rows:,} baris sintetis ({layout}, seed {seed}) ditulis ke:")
+    console.print(text("CLI_SAMPLE_WRITTEN", language, rows=rows, layout=layout, seed=seed))
     for path in written:
         console.print(f"  {path}", markup=False, soft_wrap=True)
     for code, count in problems.items():
-        console.print(f"  {code}: {count}")
+        console.print(f"  {code}: {format_number(count, language)}")

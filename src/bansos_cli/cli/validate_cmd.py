@@ -3,206 +3,123 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
 import re
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Any
 
-import polars as pl
 import typer
 from rich.markup import escape
 from rich.table import Table
 
-from bansos_cli.cli.app import (
-    JsonOption,
-    LangOption,
-    QuietOption,
-    app,
-    console,
-    err_console,
-    resolve_lang,
-)
+from bansos_cli.cli.app import command, console, err_console
 from bansos_cli.cli.notices import print_notices
 from bansos_cli.cli.options import (
+    AsOfOption,
+    DelimiterOption,
+    EncodingOption,
     FilesArgument,
+    FormatOption,
     HeaderRowOption,
+    JsonOption,
+    LangOption,
     MappingOption,
+    MaskOption,
+    NoReportOption,
+    OutOption,
+    QuietOption,
     SheetOption,
+    ValidateFailOnOption,
+    parse_choice,
     parse_date,
     parse_formats,
     read_options,
+    resolve_lang,
+    stdin_inputs,
 )
-from bansos_cli.cli.progress import step_progress
-from bansos_cli.core.errors import OptionError
-from bansos_cli.core.privacy import mask_id_expr
-from bansos_cli.pipeline.validate import FAIL_ON, ValidateRun, run_validate
+from bansos_cli.cli.progress import step_labels, step_progress
+from bansos_cli.core.messages import format_number, text
 
-_T: dict[str, dict[str, Any]] = {
-    "id": {
-        "title": "Hasil pemeriksaan",
-        "inputs": "Berkas",
-        "rows": "Baris dibaca",
-        "empty": "baris kosong dilewati",
-        "ok": "OK",
-        "warning": "peringatan",
-        "error": "kesalahan",
-        "codes": "Temuan terbanyak",
-        "code": "Kode",
-        "severity": "Tingkat",
-        "count": "Jumlah",
-        "example": "Contoh (baris Excel: nilai)",
-        "message": "Arti",
-        "areas": "Wilayah dengan tingkat kesalahan tertinggi",
-        "rate": "% kesalahan",
-        "outputs": "Berkas hasil",
-        "time": "Waktu",
-        "reference": "Tanggal acuan",
-        "steps": {
-            "read": "Membaca berkas",
-            "check": "Memeriksa data",
-            "write": "Menulis hasil",
-            "report": "Menulis report.xlsx",
-        },
-        "none": "Tidak ada temuan.",
-    },
-    "en": {
-        "title": "Validation result",
-        "inputs": "Inputs",
-        "rows": "Rows read",
-        "empty": "empty rows skipped",
-        "ok": "OK",
-        "warning": "warnings",
-        "error": "errors",
-        "codes": "Top findings",
-        "code": "Code",
-        "severity": "Severity",
-        "count": "Count",
-        "example": "Example (Excel row: value)",
-        "message": "Meaning",
-        "areas": "Areas with the highest error rate",
-        "rate": "% errors",
-        "outputs": "Outputs",
-        "time": "Time",
-        "reference": "Reference date",
-        "steps": {
-            "read": "Reading inputs",
-            "check": "Checking rows",
-            "write": "Writing outputs",
-            "report": "Writing report.xlsx",
-        },
-        "none": "No findings.",
-    },
+if TYPE_CHECKING:
+    import polars as pl
+
+    from bansos_cli.pipeline.validate import ValidateRun
+
+STEPS = {
+    "read": "LABEL_STEP_READ",
+    "check": "LABEL_STEP_VALIDATE",
+    "write": "LABEL_STEP_WRITE",
+    "report": "LABEL_STEP_REPORT",
 }
 _COLOUR = {"error": "red", "warning": "yellow", "info": "blue", "ok": "green"}
 
 
-@app.command(
+@command(
     "validate",
-    epilog=(
-        "[bold]Contoh / examples:[/]\n"
-        "  bansos validate daftar_penerima.xlsx\n"
-        "  bansos validate kecamatan/*.xlsx --out hasil/ --lang en\n"
-        "  bansos validate daftar.csv --no-report --json > ringkasan.json"
+    examples=(
+        "bansos validate daftar_penerima.xlsx",
+        "bansos validate kecamatan/*.xlsx --out hasil/ --lang en",
+        "bansos validate daftar.csv --no-report --json > ringkasan.json",
+        "cat daftar.csv | bansos validate - --as-of 2025-07-01",
     ),
 )
 def validate_command(
     files: FilesArgument,
-    out: Annotated[
-        Path | None,
-        typer.Option(
-            "--out",
-            "-o",
-            help="Output folder. Default: bansos-out/<input name>/.",
-            show_default=False,
-        ),
-    ] = None,
+    out: OutOption = None,
     sheet: SheetOption = None,
     header_row: HeaderRowOption = None,
     mapping: MappingOption = None,
-    fmt: Annotated[
-        str, typer.Option("--format", help="Table outputs: parquet, csv or both.")
-    ] = "parquet",
-    mask: Annotated[
-        bool, typer.Option("--mask", help="Mask NIK/KK in the written files (3201**********01).")
-    ] = False,
-    reference_date: Annotated[
-        str | None,
-        typer.Option(
-            "--reference-date",
-            help="Date for ages, future dates and the NIK century (YYYY-MM-DD). Default: today.",
-            show_default=False,
-        ),
-    ] = None,
-    fail_on: Annotated[
-        str,
-        typer.Option("--fail-on", help="Exit 1 on rows with: error, warning, or never."),
-    ] = "error",
-    no_report: Annotated[
-        bool, typer.Option("--no-report", help="Do not write report.xlsx (faster).")
-    ] = False,
+    encoding: EncodingOption = None,
+    delimiter: DelimiterOption = None,
+    fmt: FormatOption = "parquet",
+    mask: MaskOption = False,
+    as_of: AsOfOption = None,
+    fail_on: ValidateFailOnOption = "error",
+    no_report: NoReportOption = False,
     quiet: QuietOption = False,
     as_json: JsonOption = False,
     lang: LangOption = None,
 ) -> None:
-    """Check every NIK, KK, date and code; write findings, clean rows and an Excel report.
+    """``bansos validate``: help text ``CMD_VALIDATE`` of the message catalogue."""
+    from bansos_cli.pipeline.validate import FAIL_ON, default_out_dir, run_validate
 
-    Periksa setiap NIK, KK, tanggal dan kode; tulis temuan, baris bersih dan laporan Excel.
-    Exit code 0: no error; 1: rows with errors (or warnings with --fail-on warning);
-    2: unusable input or options.
-    """
     language = resolve_lang(lang)
-    text = _T[language]
-    if fail_on not in FAIL_ON:
-        raise OptionError(f"--fail-on must be error, warning or never, not {fail_on!r}")
+    level = parse_choice(fail_on, "--fail-on", FAIL_ON)
     formats = parse_formats(fmt)
-    reference = parse_date(reference_date, "--reference-date") or dt.date.today()
+    reference = parse_date(as_of) or dt.date.today()  # the CLI's default; always printed
+    options = read_options(sheet, header_row, mapping, encoding, delimiter)
     show = not quiet and not as_json
-    call = functools.partial(
-        _run, files, out, sheet, header_row, mapping, formats, mask, language, reference, no_report
-    )
+    with (
+        stdin_inputs(files) as paths,
+        step_progress(step_labels(STEPS, language), enabled=show) as progress,
+    ):
+        run = run_validate(
+            paths,
+            out_dir=out if out is not None else default_out_dir(paths),
+            read_options=options,
+            formats=formats,
+            mask=mask,
+            lang=language,
+            as_of=reference,
+            report=not no_report,
+            progress=progress if show else None,
+        )
     if show:
-        with step_progress(text["steps"]) as progress:
-            run = call(progress)
         print_notices(err_console, run.sources, language)
-        _render(run, text)
-    else:
-        run = call(None)
-        if as_json:
-            typer.echo(
-                json.dumps(run.summary, ensure_ascii=False, indent=2, sort_keys=True, default=str)
-            )
-    raise typer.Exit(code=run.exit_code(fail_on))
-
-
-def _run(
-    files: list[str],
-    out: Path | None,
-    sheet: str | None,
-    header_row: int | None,
-    mapping: Path | None,
-    formats: tuple[str, ...],
-    mask: bool,
-    lang: str,
-    reference: dt.date,
-    no_report: bool,
-    progress: Any,
-) -> ValidateRun:
-    return run_validate(
-        files,
-        out_dir=out,
-        read_options=read_options(sheet, header_row, mapping),
-        formats=formats,
-        mask=mask,
-        lang=lang,
-        reference_date=reference,
-        report=not no_report,
-        progress=progress,
-    )
+        _render(run, language)
+    elif as_json:
+        typer.echo(
+            json.dumps(run.summary, ensure_ascii=False, indent=2, sort_keys=True, default=str)
+        )
+    raise typer.Exit(code=run.exit_code(level))
 
 
 def _examples(findings: pl.DataFrame) -> dict[str, tuple[str, str]]:
     """First finding per code: (row label, value) with NIK/KK always masked."""
+    import polars as pl
+
+    from bansos_cli.core.privacy import mask_id_expr
+
     if findings.is_empty():
         return {}
     first = (
@@ -245,64 +162,74 @@ def _inputs_line(inputs: list[dict[str, Any]], shown: int = 3) -> str:
     return ", ".join(parts)
 
 
-def _render(run: ValidateRun, text: dict[str, Any]) -> None:
+def _render(run: ValidateRun, lang: str) -> None:
+    def label(code: str) -> str:
+        return text(code, lang)
+
+    def num(value: float, decimals: int = 0) -> str:
+        return format_number(value, lang, decimals)
+
     s = run.summary
-    console.rule(f"[bold]{text['title']}[/]")
-    console.print(f"{text['inputs']}: {_inputs_line(s['inputs'])}", markup=False)
-    console.print(f"{text['reference']}: {s['reference_date']}")
-    console.print(f"{text['rows']}: [bold]{s['rows']:,}[/] ({s['empty_rows']:,} {text['empty']})")
+    console.rule(f"[bold]{label('LABEL_VALIDATE_TITLE')}[/]")
+    console.print(f"{label('LABEL_INPUTS')}: {_inputs_line(s['inputs'])}", markup=False)
+    console.print(f"{label('LABEL_AS_OF')}: {s['as_of']}")
+    console.print(
+        f"{label('LABEL_ROWS_READ')}: [bold]{num(s['rows'])}[/] "
+        f"({num(s['empty_rows'])} {label('LABEL_EMPTY_SKIPPED')})"
+    )
     st = s["by_status"]
     console.print(
-        f"[green]{text['ok']}: {st['ok']:,}[/]  [yellow]{text['warning']}: {st['warning']:,}[/]  "
-        f"[red]{text['error']}: {st['error']:,}[/]"
+        f"[green]{label('LABEL_STATUS_OK')}: {num(st['ok'])}[/]  "
+        f"[yellow]{label('LABEL_STATUS_WARNING')}: {num(st['warning'])}[/]  "
+        f"[red]{label('LABEL_STATUS_ERROR')}: {num(st['error'])}[/]"
     )
     if s["by_code"]:
         from bansos_cli.validate import CATALOGUE
 
         examples = _examples(run.findings)
-        table = Table(title=text["codes"], title_justify="left", show_edge=False)
+        table = Table(title=label("LABEL_TOP_FINDINGS"), title_justify="left", show_edge=False)
         for col in (
-            text["code"],
-            text["severity"],
-            text["count"],
-            text["example"],
-            text["message"],
+            "LABEL_CODE",
+            "LABEL_SEVERITY",
+            "LABEL_COUNT",
+            "LABEL_EXAMPLE",
+            "LABEL_MEANING",
         ):
-            table.add_column(col)
+            table.add_column(label(col))
         for code, info in list(s["by_code"].items())[:10]:
             where, value = examples.get(code, ("", ""))
             spec = CATALOGUE[code]
-            message = spec.message_id if s.get("lang") == "id" else spec.message_en
+            message = spec.message(lang)
             colour = _COLOUR.get(info["severity"], "")
             table.add_row(
                 f"[{colour}]{code}[/]",
-                info["severity"],
-                f"{info['count']:,}",
+                label(f"LABEL_SEVERITY_{info['severity'].upper()}"),
+                num(info["count"]),
                 escape(f"{where}: {value}"),
                 re.sub(r"\s*\(\{detail\}\)", "", message).replace("{detail}", "…"),
             )
         console.print(table)
     else:
-        console.print(f"[green]{text['none']}[/]")
+        console.print(f"[green]{label('LABEL_NO_FINDINGS')}[/]")
     areas = [a for a in s.get("by_area", []) if a["error"] > 0][:5]
     if areas:
-        table = Table(title=text["areas"], title_justify="left", show_edge=False)
+        table = Table(title=label("LABEL_TOP_AREAS"), title_justify="left", show_edge=False)
         for col in s["area_columns"]:
             table.add_column(col)
-        table.add_column(text["rate"])
-        table.add_column(text["error"])
+        table.add_column(label("LABEL_ERROR_RATE"))
+        table.add_column(label("LABEL_STATUS_ERROR"))
         for a in areas:
             table.add_row(
                 *[escape(str(a[c] or "-")) for c in s["area_columns"]],
-                f"{100 * a['error_rate']:.1f}",
-                f"{a['error']:,}/{a['rows']:,}",
+                num(100 * a["error_rate"], 1),
+                f"{num(a['error'])}/{num(a['rows'])}",
             )
         console.print(table)
-    console.print(f"{text['outputs']}:")
+    console.print(f"{label('LABEL_OUTPUTS')}:")
     for paths in s["outputs"].values():
         for p in paths:
             console.print(f"  {p}", markup=False, soft_wrap=True)
     console.print(
         f"  {run.out_dir / 'summary.json' if run.out_dir else ''}", markup=False, soft_wrap=True
     )
-    console.print(f"{text['time']}: {s['duration_s']:.1f} s")
+    console.print(f"{label('LABEL_TIME')}: {num(s['duration_s'], 1)} s")

@@ -11,7 +11,7 @@ import unicodedata
 
 # The row key ingest adds to every record (source, sheet, row): declared with every other
 # output name in core.vocabulary. An input column of the same name is kept as ``<name>_2``.
-from bansos_cli.core.vocabulary import ROW, SHEET, SOURCE, is_reserved  # noqa: E402
+from bansos_cli.core.vocabulary import ROW, SHEET, SOURCE, is_reserved  # noqa: E402, F401
 
 META_COLUMNS = (SOURCE, SHEET, ROW)
 

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from bansos_cli.core.errors import OutputError
+from bansos_cli.core.messages import Text
 
 
 @contextlib.contextmanager
@@ -46,15 +47,11 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
 
 
 def _output_error(target: Path, exc: OSError) -> OutputError:
-    reason = exc.strerror or type(exc).__name__
+    reason: str | Text = exc.strerror or type(exc).__name__
     blocking = next((p for p in target.parents if p.exists() and not p.is_dir()), None)
     if blocking is not None:
-        reason = f"{blocking} is a file, not a folder"
-    return OutputError(
-        f"cannot write the output here ({reason})",
-        path=str(target),
-        hint="choose another output folder or file name that you may write to, with free space",
-    )
+        reason = Text("PART_NOT_A_FOLDER", {"path": str(blocking)})
+    return OutputError.of("OUTPUT_NOT_WRITABLE", path=str(target), reason=reason)
 
 
 def write_text_atomic(target: str | os.PathLike[str], text: str) -> Path:

@@ -11,8 +11,11 @@ The texts are data, in ``bansos_cli/data/messages/*.yaml`` (one file per domain:
         en: "..."
 
 Placeholders are ``str.format`` fields. ``{n:,}`` formats a number with the thousands
-separator of the language (``1.029`` in Bahasa Indonesia, ``1,029`` in English). A missing
-parameter is a bug and raises :class:`KeyError` (tests fill every placeholder of every code).
+separator of the language (``1.029`` in Bahasa Indonesia, ``1,029`` in English). A parameter
+that is itself a :class:`Text` is rendered in the same language (a message quoting another,
+e.g. the kind of file in a YAML error); a list or tuple parameter is rendered item by item and
+joined with ``"; "``. A missing parameter is a bug and raises :class:`KeyError` (tests fill
+every placeholder of every code).
 
 Code carries a :class:`Text` (a code and its parameters) until it is shown; the CLI, the
 report and the summaries render it in the chosen language with :meth:`Text.render`.
@@ -77,7 +80,14 @@ class _Formatter(string.Formatter):
     def get_value(self, key: int | str, args: Any, kwargs: Mapping[str, Any]) -> Any:
         if isinstance(key, int):
             raise KeyError(key)
-        return kwargs[key]  # KeyError: a placeholder without a value is a bug
+        value = kwargs[key]  # KeyError: a placeholder without a value is a bug
+        if isinstance(value, Text):
+            return value.render(self.lang)
+        if isinstance(value, list | tuple):
+            return "; ".join(
+                item.render(self.lang) if isinstance(item, Text) else str(item) for item in value
+            )
+        return value
 
     def format_field(self, value: Any, format_spec: str) -> str:
         text = super().format_field(value, format_spec)
@@ -105,8 +115,10 @@ def format_rupiah(value: int | float | None, lang: str) -> str:
 def _read_domain(domain: str) -> dict[str, Message]:
     import yaml  # the catalogue is read on first use, not at start-up
 
-    text = resources.files("bansos_cli.data").joinpath("messages", f"{domain}.yaml").read_text(
-        encoding="utf-8"
+    text = (
+        resources.files("bansos_cli.data")
+        .joinpath("messages", f"{domain}.yaml")
+        .read_text(encoding="utf-8")
     )
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     raw = yaml.load(text, Loader=loader) or {}
@@ -122,7 +134,15 @@ def _read_domain(domain: str) -> dict[str, Message]:
     return entries
 
 
-DOMAINS: tuple[str, ...] = ("findings", "notices", "errors", "cli", "labels", "columns")
+DOMAINS: tuple[str, ...] = (
+    "findings",
+    "notices",
+    "errors",
+    "cli",
+    "labels",
+    "columns",
+    "report",
+)
 """The catalogue files, in lookup order (a code is unique across all of them)."""
 
 

@@ -14,6 +14,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from bansos_cli.core.errors import ConfigError
+from bansos_cli.core.messages import Text
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -22,12 +23,21 @@ class UniqueKeyLoader(yaml.SafeLoader):
     """SafeLoader that rejects duplicate keys with their line number."""
 
 
+class DuplicateKeyError(yaml.YAMLError):
+    """A key written twice in one mapping (YAML itself would keep the last silently)."""
+
+    def __init__(self, key: Any, line: int):
+        super().__init__(f"duplicate key {key!r} at line {line}")
+        self.key = key
+        self.line = line
+
+
 def _construct_mapping(loader: UniqueKeyLoader, node: yaml.MappingNode) -> dict[Any, Any]:
     seen: set[Any] = set()
     for key_node, _ in node.value:
         key = loader.construct_object(key_node)
         if key in seen:
-            raise ConfigError(f"duplicate key {key!r} at line {key_node.start_mark.line + 1}")
+            raise DuplicateKeyError(key, key_node.start_mark.line + 1)
         seen.add(key)
     return loader.construct_mapping(node)
 
@@ -35,28 +45,40 @@ def _construct_mapping(loader: UniqueKeyLoader, node: yaml.MappingNode) -> dict[
 UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
-def read_yaml(path: str | Path, *, what: str = "config file", hint: str | None = None) -> Any:
+CONFIG_FILE = Text("PART_CONFIG_FILE")
+
+
+def read_yaml(path: str | Path, *, what: Text = CONFIG_FILE, hint: Text | None = None) -> Any:
     """Parse a YAML file safely; missing, unreadable or broken files raise :class:`ConfigError`.
 
-    ``what`` names the file in messages (``mapping file is not valid YAML at line 2``).
+    ``what`` names the file in messages (``mapping file is not valid YAML at line 2``);
+    ``hint``, when given, replaces the hint of a broken-YAML message.
     """
     path = Path(path)
+    where = str(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise ConfigError(f"cannot read the {what}: it does not exist", path=str(path)) from None
+        raise ConfigError.of("YAML_NOT_FOUND", path=where, what=what) from None
     except UnicodeDecodeError:
-        raise ConfigError(f"cannot read the {what}: it is not UTF-8 text", path=str(path)) from None
+        raise ConfigError.of("YAML_NOT_UTF8", path=where, what=what) from None
     except OSError as exc:
-        raise ConfigError(f"cannot read the {what} ({exc.strerror})", path=str(path)) from None
+        raise ConfigError.of(
+            "YAML_UNREADABLE", path=where, what=what, reason=exc.strerror or type(exc).__name__
+        ) from None
     try:
         return yaml.load(text, Loader=UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
-    except ConfigError as exc:
-        raise ConfigError(f"{what}: {exc.detail}", path=str(path), hint=hint) from None
+    except DuplicateKeyError as exc:
+        raise ConfigError.of(
+            "YAML_DUPLICATE_KEY", path=where, hint=hint, what=what, key=exc.key, line=exc.line
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise ConfigError(f"{what} is not valid YAML{where}", path=str(path), hint=hint) from None
+        if mark is None:
+            raise ConfigError.of("YAML_INVALID_NO_LINE", path=where, hint=hint, what=what) from None
+        raise ConfigError.of(
+            "YAML_INVALID", path=where, hint=hint, what=what, line=mark.line + 1
+        ) from None
 
 
 def key_path(loc: tuple[Any, ...]) -> str:
@@ -73,7 +95,7 @@ def validate_settings(model: type[M], data: Any, *, source: str, doc: str) -> M:
     if data is None:
         return model()
     if not isinstance(data, dict):
-        raise ConfigError("must be a mapping of settings", path=source, hint=f"see {doc}")
+        raise ConfigError.of("SETTINGS_NOT_A_MAPPING", path=source, doc=doc)
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -81,9 +103,7 @@ def validate_settings(model: type[M], data: Any, *, source: str, doc: str) -> M:
         for err in exc.errors():
             where = key_path(err["loc"])
             if err["type"] == "extra_forbidden":
-                problems.append(f"{where}: unknown key")
-            else:
-                problems.append(f"{where}: {err['msg']}")
-        raise ConfigError(
-            "; ".join(problems), path=source, hint=f"see {doc} for the allowed keys"
-        ) from None
+                problems.append(Text("PART_UNKNOWN_KEY", {"key": where}))
+            else:  # pydantic's own sentence (English)
+                problems.append(Text("PART_BAD_VALUE", {"key": where, "problem": err["msg"]}))
+        raise ConfigError.of("SETTINGS_INVALID", path=source, doc=doc, problems=problems) from None

@@ -346,7 +346,35 @@ TABLES: dict[str, tuple[Table, ...]] = {
 }
 """The tables each command writes (file stem = ``Table.name``)."""
 
+
+def markdown() -> str:
+    """The tables as Markdown (the generated part of docs/outputs.md)."""
+    lines: list[str] = []
+    seen: set[tuple[str, str]] = set()
+    for command, tables in TABLES.items():
+        for table in tables:
+            if (table.name, table.doc) in seen:
+                continue
+            seen.add((table.name, table.doc))
+            lines += [
+                f"### `{table.name}` ({command})",
+                "",
+                table.doc[0].upper() + table.doc[1:] + ".",
+                "",
+                "| column | type | meaning |",
+                "|---|---|---|",
+            ]
+            lines += [f"| `{c.name}` | {c.dtype} | {c.doc} |" for c in table.columns]
+            for pattern in table.variable:
+                lines.append(f"| `{pattern}` (pattern) | | repeats per field or program |")
+            if table.open:
+                lines.append("| (the file's own columns) | | canonical names or as read |")
+            lines.append("")
+    return "\n".join(lines)
+
+
 __all__ = [
+    "markdown",
     "CATEGORY",
     "CATEGORY_COUNT_PREFIX",
     "DIFFERENCES",
@@ -409,3 +437,7 @@ __all__ = [
     "row_key",
     "sided",
 ]
+
+
+if __name__ == "__main__":  # docs/outputs.md, generated part
+    print(markdown())  # noqa: T201

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from bansos_cli.core.privacy import mask_id_expr
 from bansos_cli.core.vocabulary import (
     CLASS,
     CLUSTER_ID,
@@ -29,7 +30,6 @@ from bansos_cli.core.vocabulary import (
     row_key,
     sided,
 )
-from bansos_cli.core.privacy import mask_id_expr
 from bansos_cli.dedup.blocking import KEY_BITS, BlockStats, candidate_pairs
 from bansos_cli.dedup.classify import (
     CLASSES,
@@ -139,9 +139,7 @@ def _finish_pairs(reported: pl.DataFrame, meta: pl.DataFrame) -> pl.DataFrame:
         )
         for pos, side in (("i", A), ("j", B))
     ]
-    weights = [
-        pl.col(f"w_{s.name}").round(2).alias(PAIR_WEIGHT_PREFIX + s.name) for s in FIELDS
-    ]
+    weights = [pl.col(f"w_{s.name}").round(2).alias(PAIR_WEIGHT_PREFIX + s.name) for s in FIELDS]
     return (
         reported.join(sides[0], on="i", how="left")
         .join(sides[1], on="j", how="left")

@@ -20,7 +20,6 @@ from bansos_cli.core.vocabulary import RID
 from bansos_cli.dedup.config import DedupConfig, FieldMap
 
 
-
 def resolve_column(frame: pl.DataFrame, wanted: str | None) -> str | None:
     """The frame column for a mapped field: exact name, canonical synonym or snake_case form."""
     if wanted is None:
@@ -78,10 +77,7 @@ def prepare(frame: pl.DataFrame, config: DedupConfig) -> pl.DataFrame:
     fields: FieldMap = config.fields
     col = {name: resolve_column(frame, getattr(fields, name)) for name in FieldMap.model_fields}
     if col["nama"] is None:
-        raise OptionError(
-            f"no name column {fields.nama!r} in the data",
-            hint="map it in dedup.yaml under fields.nama",
-        )
+        raise OptionError.of("DEDUP_NO_NAME_COLUMN", column=fields.nama)
     raw = frame.select(
         pl.int_range(pl.len(), dtype=pl.UInt32).alias(RID),
         _text(frame, col["nik"]).alias("_nik"),

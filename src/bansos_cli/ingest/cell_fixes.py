@@ -66,15 +66,7 @@ def fill_merged(frame: pl.DataFrame, ranges: list[Range], info: SourceInfo) -> p
     if not filled:
         return frame
     shown = ", ".join(f"{name} ({n})" for name, n in filled.items())
-    info.notices.append(
-        Notice(
-            "MERGED_CELLS_FILLED",
-            f"merged cells cover several rows; their value was given to every row they cover: "
-            f"{shown}",
-            f"sel gabungan (merge) mencakup beberapa baris; nilainya diberikan ke setiap baris "
-            f"yang dicakup: {shown}",
-        )
-    )
+    info.notices.append(Notice("SEL_GABUNGAN_DIISI", {"columns": shown}))
     return frame.with_columns(updates)
 
 
@@ -101,13 +93,5 @@ def fill_errors(
     if not total:
         return frame
     kinds = ", ".join(sorted(errors.get_column("_error").unique().to_list()))
-    info.notices.append(
-        Notice(
-            "EXCEL_ERRORS",
-            f"{total} cell(s) hold an Excel error ({kinds}), usually a failed formula such as "
-            "VLOOKUP; they are checked as written",
-            f"{total} sel berisi galat Excel ({kinds}), biasanya rumus yang gagal seperti "
-            "VLOOKUP; sel itu diperiksa apa adanya",
-        )
-    )
+    info.notices.append(Notice("SEL_GALAT_EXCEL", {"count": total, "kinds": kinds}))
     return frame.with_columns(updates)

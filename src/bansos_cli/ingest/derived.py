@@ -62,13 +62,7 @@ def split_birth(frame: pl.DataFrame, info: SourceInfo) -> pl.DataFrame:
         )
     out = _after(frame, TTL, added)
     names = [e.meta.output_name() for e in added]
-    info.notices.append(
-        Notice(
-            "TTL_SPLIT",
-            f"column {TTL!r} (place, date of birth) was split into {' and '.join(names)}",
-            f"kolom {TTL!r} (tempat, tanggal lahir) dipisah menjadi {' dan '.join(names)}",
-        )
-    )
+    info.notices.append(Notice("TTL_DIPISAH", {"column": TTL, "columns": ", ".join(names)}))
     return out
 
 
@@ -97,13 +91,7 @@ def join_sex_marks(frame: pl.DataFrame, info: SourceInfo) -> pl.DataFrame:
         .then(pl.lit("P"))
         .alias("jenis_kelamin")
     )
-    info.notices.append(
-        Notice(
-            "SEX_MARKS_JOINED",
-            "the L and P tick columns under JENIS KELAMIN were joined into jenis_kelamin",
-            "kolom centang L dan P di bawah JENIS KELAMIN digabung menjadi jenis_kelamin",
-        )
-    )
+    info.notices.append(Notice("JK_CENTANG_DIGABUNG"))
     return _after(frame, _MARK_P, [sex])
 
 
@@ -121,13 +109,7 @@ def split_rt_rw(frame: pl.DataFrame, info: SourceInfo) -> pl.DataFrame:
     parts = text.str.extract_groups(_RT_RW)
     rt = parts.struct.field("1")
     rw = parts.struct.field("2")
-    info.notices.append(
-        Notice(
-            "RT_RW_SPLIT",
-            f"column {RT_RW!r} was split into rt and rw",
-            f"kolom {RT_RW!r} dipisah menjadi rt dan rw",
-        )
-    )
+    info.notices.append(Notice("RT_RW_DIPISAH", {"column": RT_RW}))
     added = [
         pl.when(text.str.len_chars() > 0).then(pl.coalesce(rt, text)).alias("rt"),
         rw.alias("rw"),

@@ -11,6 +11,8 @@ import polars as pl
 
 from bansos_cli.core.columns import ID_COLUMNS, ROW, excel_column_letter
 from bansos_cli.core.errors import InputFileError
+from bansos_cli.core.messages import Text
+from bansos_cli.core.privacy import mask_digit_runs
 from bansos_cli.ingest import excel_cells
 from bansos_cli.ingest.cell_fixes import fill_errors, fill_merged
 from bansos_cli.ingest.header import SCAN_ROWS, HeaderGuess, find_header, shown_cells
@@ -37,16 +39,13 @@ def _open(path: Path) -> fastexcel.ExcelReader:
     try:
         return fastexcel.read_excel(str(path))
     except Exception as exc:  # calamine raises several error types for broken files
-        raise InputFileError(
-            f"cannot read workbook ({_short(exc)})",
-            path=str(path),
-            hint="open it in Excel and save it again, or export it as CSV",
-        ) from None
+        raise InputFileError.of("WORKBOOK_UNREADABLE", path=str(path), reason=_short(exc)) from None
 
 
 def _short(exc: BaseException) -> str:
+    """The first line of a reader's error, cut, with digit runs (a quoted NIK) masked."""
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return text[:160]
+    return mask_digit_runs(text[:160])
 
 
 def _start_scan(
@@ -61,10 +60,8 @@ def _load(reader: fastexcel.ExcelReader, path: Path, name: str) -> tuple[pl.Data
         frame = sheet.to_polars()
         positions = [info.absolute_index for info in sheet.available_columns()]
     except Exception as exc:
-        raise InputFileError(
-            f"cannot read sheet {name!r} ({_short(exc)})",
-            path=str(path),
-            hint="open it in Excel and save it again, or export the sheet as CSV",
+        raise InputFileError.of(
+            "SHEET_UNREADABLE", path=str(path), sheet=name, reason=_short(exc)
         ) from None
     return frame, positions
 
@@ -78,21 +75,19 @@ def _select_sheet(name: str | int, names: list[str], path: Path) -> str:
         index = int(name)
         if 1 <= index <= len(names):
             return names[index - 1]
-        raise InputFileError(
-            f"workbook has no sheet number {index}",
+        raise InputFileError.of(
+            "SHEET_NUMBER_UNKNOWN",
             path=str(path),
-            hint=f"sheets are numbered 1 to {len(names)}: {', '.join(names)}",
+            index=index,
+            count=len(names),
+            sheets=", ".join(names),
         )
     if name in names:
         return name
     folded = {n.strip().lower(): n for n in names}
     if name.strip().lower() in folded:
         return folded[name.strip().lower()]
-    raise InputFileError(
-        f"workbook has no sheet {name!r}",
-        path=str(path),
-        hint=f"sheets: {', '.join(names)}",
-    )
+    raise InputFileError.of("SHEET_UNKNOWN", path=str(path), sheet=name, sheets=", ".join(names))
 
 
 SAME_LAYOUT_REASON = "one of several sheets with the same columns"
@@ -116,7 +111,7 @@ def read_excel(
     reader = _open(path)
     names = list(reader.sheet_names)
     if not names:
-        raise InputFileError("workbook has no sheets", path=str(path))
+        raise InputFileError.of("WORKBOOK_NO_SHEETS", path=str(path))
     parts: dict[str, tuple[str, bool]] = {}
     if fmt in ("xlsx", "xlsm"):
         try:
@@ -201,13 +196,7 @@ def read_excel(
         shown = ", ".join(c.name for c in selected)
         out[0][1].notices.insert(
             0,
-            Notice(
-                "MULTI_SHEET",
-                f"{len(selected)} sheets have the same columns and were all read ({shown}); "
-                "use --sheet to read only one",
-                f"{len(selected)} sheet memiliki kolom yang sama dan semuanya dibaca ({shown}); "
-                "pakai --sheet untuk membaca satu sheet saja",
-            ),
+            Notice("SHEET_BANYAK", {"count": len(selected), "sheets": shown}),
         )
     return out
 
@@ -238,13 +227,7 @@ def _finish_sheet(
     """The text frame of one chosen sheet, with its notices and number-cell flags."""
     assert chosen.frame is not None and chosen.guess is not None
     if chosen.frame.height >= EXCEL_MAX_ROWS:
-        info.notices.append(
-            Notice(
-                "SHEET_LIMIT",
-                "sheet is at Excel's 1,048,576-row limit: rows may be missing",
-                "sheet mencapai batas 1.048.576 baris Excel: mungkin ada baris yang hilang",
-            )
-        )
+        info.notices.append(Notice("SHEET_BATAS_BARIS", {"limit": EXCEL_MAX_ROWS}))
     raw = RawTable(
         frame=chosen.frame,
         positions=chosen.positions,
@@ -299,14 +282,12 @@ def _no_header(path: Path, candidates: list[_Candidate], reader: fastexcel.Excel
                 if len(cells) >= 2 and not seen:
                     seen = cells
     if empty:
-        raise InputFileError(
-            "workbook has no data (every sheet is empty)", path=str(path), hint="export it again"
-        )
-    shown = shown_cells(seen) if seen else "(no row with several filled cells)"
-    raise InputFileError(
-        f"no recognisable header row in the first 30 rows; saw: {shown}",
+        raise InputFileError.of("WORKBOOK_EMPTY", path=str(path))
+    raise InputFileError.of(
+        "SHEET_NO_HEADER",
         path=str(path),
-        hint="name the header row with --header-row N or map the columns with --mapping map.yaml",
+        rows=SCAN_ROWS,
+        seen=shown_cells(seen) if seen else Text("PART_NO_FILLED_ROW"),
     )
 
 
@@ -345,13 +326,5 @@ def _mark_number_cells(
         count = int(frame.get_column(f"_num_{name}").sum() or 0)
         if count:
             info.number_cells[name] = count
-            info.notices.append(
-                Notice(
-                    "ID_AS_NUMBER",
-                    f"{count} cell(s) of column {name!r} are stored as numbers in the workbook; "
-                    "Excel keeps only 15 digits, so the last digit may be lost",
-                    f"{count} sel kolom {name!r} tersimpan sebagai angka di berkas Excel; Excel "
-                    "hanya menyimpan 15 digit, jadi digit terakhir bisa hilang",
-                )
-            )
+            info.notices.append(Notice("ID_TERSIMPAN_ANGKA", {"count": count, "column": name}))
     return frame

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from bansos_cli.core.columns import header_key
 from bansos_cli.core.errors import ConfigError
+from bansos_cli.core.messages import Text
 from bansos_cli.core.settings import read_yaml
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -30,25 +31,17 @@ def load_mapping(source: str | Path | dict[str, str] | None) -> dict[str, str]:
         raw: object = source
     else:
         where = str(source)
-        raw = read_yaml(
-            source, what="mapping file", hint="write one 'HEADER IN FILE: column_name' per line"
-        )
+        raw = read_yaml(source, what=Text("PART_MAPPING_FILE"), hint=Text("PART_MAPPING_HINT"))
     if isinstance(raw, dict) and set(raw) == {"columns"}:
         raw = raw["columns"]
     if not isinstance(raw, dict):
-        raise ConfigError(
-            "mapping must be a table of 'HEADER IN FILE: column_name' lines", path=where
-        )
+        raise ConfigError.of("MAPPING_NOT_A_TABLE", path=where)
     mapping: dict[str, str] = {}
     for header, name in raw.items():
         if not isinstance(name, str) or not _NAME.match(name):
-            raise ConfigError(
-                f"mapping for header {header!r}: {name!r} is not a column name",
-                path=where,
-                hint="use lower-case snake_case such as nik, no_kk, nama, tanggal_lahir",
-            )
+            raise ConfigError.of("MAPPING_BAD_COLUMN", path=where, header=header, name=name)
         key = header_key(header)
         if not key:
-            raise ConfigError(f"mapping has an empty header {header!r}", path=where)
+            raise ConfigError.of("MAPPING_EMPTY_HEADER", path=where, header=header)
         mapping[key] = name
     return mapping

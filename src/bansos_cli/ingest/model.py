@@ -6,21 +6,21 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from bansos_cli.core.messages import Text
+
 
 @dataclass(frozen=True)
-class Notice:
-    """Something the user should know about an input that is not a data finding."""
+class Notice(Text):
+    """Something the user should know about an input that is not a data finding.
 
-    code: str
-    """Stable identifier, e.g. ``ENCODING_FALLBACK``, ``ID_AS_NUMBER``, ``SHEET_LIMIT``."""
-    message: str
-    """One English sentence."""
-    message_id: str = ""
-    """The same sentence in Bahasa Indonesia (empty: only the English one exists)."""
+    A code of the message catalogue (``data/messages/notices.yaml``, e.g.
+    ``BERKAS_BUKAN_UTF8``, ``ID_TERSIMPAN_ANGKA``, ``SHEET_BATAS_BARIS``) and its parameters;
+    docs/reading-files.md lists every code.
+    """
 
     def text(self, lang: str) -> str:
         """The message in ``lang`` (``id`` or ``en``)."""
-        return self.message_id if lang == "id" and self.message_id else self.message
+        return self.render(lang)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ import polars as pl
 
 from bansos_cli.core.columns import ID_COLUMNS, META_COLUMNS, ROW, SHEET, SOURCE
 from bansos_cli.core.errors import InputFileError
+from bansos_cli.core.privacy import mask_digit_runs
 from bansos_cli.ingest.header import name_columns
 from bansos_cli.ingest.model import Notice, SourceInfo
 
@@ -37,10 +38,9 @@ def read_parquet(path: Path, *, mapping: dict[str, str]) -> tuple[pl.DataFrame, 
     try:
         frame = pl.read_parquet(path, glob=False)  # "[" in a file name is not a pattern
     except Exception as exc:  # pyarrow/polars raise several types for broken files
-        raise InputFileError(
-            f"cannot read Parquet file ({str(exc).splitlines()[0][:160]})",
-            path=str(path),
-            hint="write it again as Parquet",
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise InputFileError.of(
+            "PARQUET_UNREADABLE", path=str(path), reason=mask_digit_runs(first[:160])
         ) from None
     # A file written by bansos keeps the row numbers and sources of the original export.
     # (all three row-key columns, so that a user's own column named "source" stays data)
@@ -77,9 +77,8 @@ def read_parquet(path: Path, *, mapping: dict[str, str]) -> tuple[pl.DataFrame, 
                 info.number_cells[m.column] = int(out.get_column(m.column).is_not_null().sum())
                 info.notices.append(
                     Notice(
-                        "ID_AS_NUMBER",
-                        f"column {m.column!r} is stored as numbers; identifiers should be text",
-                        f"kolom {m.column!r} tersimpan sebagai angka; nomor identitas harus teks",
+                        "ID_TERSIMPAN_ANGKA",
+                        {"count": info.number_cells[m.column], "column": m.column},
                     )
                 )
     info.rows = out.height

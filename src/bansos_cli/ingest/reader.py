@@ -60,11 +60,7 @@ def read_file(
         )
         info.notices.insert(
             0,
-            Notice(
-                "EXCEL_IS_TEXT",
-                f"this .{fmt} file holds delimited text, not a workbook: it was read as text",
-                f"berkas .{fmt} ini berisi teks berpemisah, bukan workbook: dibaca sebagai teks",
-            ),
+            Notice("EXCEL_BERISI_TEKS", {"format": fmt}),
         )
         return [(frame, info)]
     if fmt in EXCEL_FORMATS.values():

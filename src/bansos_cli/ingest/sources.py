@@ -23,10 +23,10 @@ def file_format(path: Path) -> str:
     """The format name of a path by its extension, or an error naming the supported ones."""
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
-        raise InputFileError(
-            f"unsupported file type {path.suffix or '(none)'!r}",
-            path=str(path),
-            hint=f"bansos reads {SUPPORTED}; save the file in one of these formats",
+        if not path.suffix:
+            raise InputFileError.of("FILE_NO_EXTENSION", path=str(path), supported=SUPPORTED)
+        raise InputFileError.of(
+            "FILE_TYPE_UNSUPPORTED", path=str(path), suffix=path.suffix, supported=SUPPORTED
         )
     return fmt
 
@@ -44,9 +44,7 @@ def expand_inputs(paths: list[str | Path] | tuple[str | Path, ...]) -> list[Path
     files, or no input at all. Each file is listed once, in the order given.
     """
     if not paths:
-        raise InputFileError(
-            "no input file given", hint="name one or more .xlsx/.csv/.parquet files"
-        )
+        raise InputFileError.of("NO_INPUT_FILES")
     found: list[Path] = []
     for raw in paths:
         path = Path(raw)
@@ -54,9 +52,7 @@ def expand_inputs(paths: list[str | Path] | tuple[str | Path, ...]) -> list[Path
         if path.is_dir():
             files = sorted(p for p in path.iterdir() if _is_candidate(p))
             if not files:
-                raise InputFileError(
-                    "folder has no supported files", path=text, hint=f"bansos reads {SUPPORTED}"
-                )
+                raise InputFileError.of("FOLDER_NO_SUPPORTED_FILES", path=text, supported=SUPPORTED)
             found.extend(files)
         elif path.exists():
             file_format(path)
@@ -66,14 +62,10 @@ def expand_inputs(paths: list[str | Path] | tuple[str | Path, ...]) -> list[Path
                 Path(p) for p in glob.glob(text, recursive=True) if _is_candidate(Path(p))
             )
             if not files:
-                raise InputFileError(
-                    "pattern matches no supported file", path=text, hint=f"bansos reads {SUPPORTED}"
-                )
+                raise InputFileError.of("PATTERN_NO_MATCH", path=text, supported=SUPPORTED)
             found.extend(files)
         else:
-            raise InputFileError(
-                "file not found", path=text, hint="check the path and the spelling"
-            )
+            raise InputFileError.of("FILE_NOT_FOUND", path=text)
     unique: dict[Path, None] = {}
     for p in found:
         unique.setdefault(p, None)
@@ -117,11 +109,7 @@ def disguised_text(path: Path, fmt: str) -> bool:
         return False
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if text[:1] == b"<" and (b"<table" in head.lower() or b"<html" in head.lower()):
-        raise InputFileError(
-            f"this .{fmt} file is a web page (an HTML table) saved under an Excel name",
-            path=str(path),
-            hint="open it in Excel and save it as an Excel Workbook (.xlsx), then try again",
-        )
+        raise InputFileError.of("FILE_IS_WEB_PAGE", path=str(path), format=fmt)
     if b"\x00" in head:
         return False  # binary: left to the Excel reader's own message
     first = text.split(b"\n", 1)[0]
@@ -137,41 +125,24 @@ def precheck(path: Path, fmt: str) -> bool:
         with path.open("rb") as handle:
             head = handle.read(8)
     except OSError as exc:
-        raise InputFileError(f"cannot open file ({exc.strerror})", path=str(path)) from None
+        raise InputFileError.of(
+            "FILE_CANNOT_OPEN", path=str(path), reason=exc.strerror or type(exc).__name__
+        ) from None
     if size == 0:
-        raise InputFileError("file is empty (0 bytes)", path=str(path), hint="export it again")
+        raise InputFileError.of("FILE_EMPTY", path=str(path))
     if disguised_text(path, fmt):
         return True
     if fmt in ("xlsx", "xlsm"):
         if head.startswith(_OLE_MAGIC):
             if _is_encrypted(path):
-                raise InputFileError(
-                    "workbook is password-protected",
-                    path=str(path),
-                    hint="open it in Excel, remove the password (File > Info > Protect "
-                    "Workbook) and save a copy",
-                )
-            raise InputFileError(
-                "file is an old .xls workbook with an .xlsx name",
-                path=str(path),
-                hint="rename it to .xls or save it again as .xlsx",
-            )
+                raise InputFileError.of("WORKBOOK_PASSWORD", path=str(path))
+            raise InputFileError.of("XLS_NAMED_XLSX", path=str(path))
         if not head.startswith(_ZIP_MAGIC):
-            raise InputFileError(
-                "file is not a valid Excel workbook (corrupt or not .xlsx)",
-                path=str(path),
-                hint="open it in Excel and save it again as .xlsx, or export it as CSV",
-            )
+            raise InputFileError.of("XLSX_INVALID", path=str(path))
     elif fmt == "xls" and head.startswith(_OLE_MAGIC) and _is_encrypted(path):
-        raise InputFileError(
-            "workbook is password-protected",
-            path=str(path),
-            hint="open it in Excel, remove the password and save a copy",
-        )
+        raise InputFileError.of("XLS_PASSWORD", path=str(path))
     elif fmt == "parquet" and head[:4] != b"PAR1":
-        raise InputFileError(
-            "file is not a valid Parquet file", path=str(path), hint="write it again as Parquet"
-        )
+        raise InputFileError.of("PARQUET_INVALID", path=str(path))
     return False
 
 

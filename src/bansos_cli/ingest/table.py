@@ -83,23 +83,11 @@ def finish_table(
     start = raw.header_index + 1
     headers, start = _two_row_header(raw, headers, start, info, mapping)
     if start < frame.height and is_annotation_row(frame.row(start)):
-        info.notices.append(
-            Notice(
-                "HEADER_NOTE_ROW",
-                f"row {raw.first_row_number + start} holds units or formats for the headers "
-                "(such as '(Rp)' or '(dd-mm-yyyy)') and was skipped",
-                f"baris {raw.first_row_number + start} berisi satuan atau format judul kolom "
-                "(misalnya '(Rp)' atau '(dd-mm-yyyy)') dan dilewati",
-            )
-        )
+        info.notices.append(Notice("BARIS_SATUAN_DILEWATI", {"row": raw.first_row_number + start}))
         start += 1
     if start < frame.height and is_column_number_row(frame.row(start)):
         info.notices.append(
-            Notice(
-                "COLUMN_NUMBER_ROW",
-                f"row {raw.first_row_number + start} holds column numbers and was skipped",
-                f"baris {raw.first_row_number + start} berisi nomor kolom dan dilewati",
-            )
+            Notice("BARIS_NOMOR_KOLOM_DILEWATI", {"row": raw.first_row_number + start})
         )
         start += 1
     data = frame.slice(start).with_row_index(ROW, offset=raw.first_row_number + start)
@@ -147,15 +135,7 @@ def finish_table(
     data = _drop_footer(data, names, info)
     info.rows = data.height
     if data.is_empty():
-        info.notices.append(
-            Notice(
-                "NO_DATA_ROWS",
-                f"the header is on row {info.header_row} but no data row follows it: "
-                "check that this is the right file or sheet",
-                f"judul kolom ada di baris {info.header_row} tetapi tidak ada baris data di "
-                "bawahnya: periksa apakah berkas atau sheet-nya benar",
-            )
-        )
+        info.notices.append(Notice("TANPA_BARIS_DATA", {"row": info.header_row}))
     return data
 
 
@@ -191,13 +171,7 @@ def _two_row_header(
             continue
         rows = f"{raw.first_row_number + first}-{raw.first_row_number + first + 1}"
         info.header_row = raw.first_row_number + first
-        info.notices.append(
-            Notice(
-                "TWO_ROW_HEADER",
-                f"the column headers span rows {rows} (grouped headers were joined)",
-                f"judul kolom terdiri atas dua baris ({rows}; judul kelompok digabung)",
-            )
-        )
+        info.notices.append(Notice("JUDUL_DUA_BARIS", {"rows": rows}))
         return list(names), start + 1 if sub is not headers else start
     return headers, start
 
@@ -227,13 +201,7 @@ def _drop_repeated_headers(
         return data
     rows = copies.to_list()
     shown = ", ".join(str(r) for r in rows[:10]) + (", ..." if len(rows) > 10 else "")
-    info.notices.append(
-        Notice(
-            "REPEATED_HEADER",
-            f"{len(rows)} copies of the header row inside the data were skipped (rows {shown})",
-            f"{len(rows)} salinan baris judul kolom di tengah data dilewati (baris {shown})",
-        )
-    )
+    info.notices.append(Notice("JUDUL_BERULANG_DILEWATI", {"count": len(rows), "rows": shown}))
     return data.filter(~pl.col(ROW).is_in(copies.implode()))
 
 
@@ -286,12 +254,6 @@ def _drop_footer(data: pl.DataFrame, names: list[str], info: SourceInfo) -> pl.D
     rows = [r[0] for r in block]
     info.footer_rows = rows
     info.notices.append(
-        Notice(
-            "FOOTER_SKIPPED",
-            f"rows {rows[0]}-{rows[-1]} under the data look like a signature or totals block "
-            f"and were skipped ({len(rows)} rows with content)",
-            f"baris {rows[0]}-{rows[-1]} di bawah data tampak seperti blok tanda tangan atau "
-            f"jumlah dan dilewati ({len(rows)} baris berisi)",
-        )
+        Notice("BLOK_PENUTUP_DILEWATI", {"first": rows[0], "last": rows[-1], "count": len(rows)})
     )
     return data.head(data.height - len(rows))

@@ -11,6 +11,8 @@ from pathlib import Path
 import polars as pl
 
 from bansos_cli.core.errors import InputFileError
+from bansos_cli.core.messages import Text
+from bansos_cli.core.privacy import mask_digit_runs
 from bansos_cli.ingest.header import (
     SCAN_ROWS,
     HeaderGuess,
@@ -22,7 +24,12 @@ from bansos_cli.ingest.model import Notice, SourceInfo
 from bansos_cli.ingest.table import RawTable, finish_table
 
 DELIMITERS = (",", ";", "\t", "|")
-_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+_NAMES = {
+    ",": Text("PART_DELIMITER_COMMA"),
+    ";": Text("PART_DELIMITER_SEMICOLON"),
+    "\t": Text("PART_DELIMITER_TAB"),
+    "|": Text("PART_DELIMITER_PIPE"),
+}
 _SAMPLE_BYTES = 256 * 1024
 
 
@@ -32,10 +39,11 @@ def decode(raw: bytes, path: Path, encoding: str | None) -> tuple[bytes, str, No
         try:
             text = raw.decode(encoding)
         except (LookupError, UnicodeDecodeError) as exc:
-            raise InputFileError(
-                f"cannot decode the file as {encoding} ({type(exc).__name__})",
+            raise InputFileError.of(
+                "TEXT_CANNOT_DECODE",
                 path=str(path),
-                hint="try --encoding utf-8 or --encoding cp1252",
+                encoding=encoding,
+                reason=type(exc).__name__,
             ) from None
         return text.lstrip("\ufeff").encode("utf-8"), encoding, None
     for bom, unicode_name in _UTF16_BOMS:
@@ -62,13 +70,7 @@ def decode(raw: bytes, path: Path, encoding: str | None) -> tuple[bytes, str, No
             text = raw.decode(fallback)
         except UnicodeDecodeError:
             continue
-        notice = Notice(
-            "ENCODING_FALLBACK",
-            f"file is not UTF-8; read as {fallback} (Windows/Excel encoding). "
-            "Check names with accents or special letters",
-            f"berkas bukan UTF-8; dibaca sebagai {fallback} (pengodean Windows/Excel). "
-            "Periksa nama yang memuat huruf beraksen atau huruf khusus",
-        )
+        notice = Notice("BERKAS_BUKAN_UTF8", {"encoding": fallback})
         return text.encode("utf-8"), fallback, notice
     raise AssertionError("latin-1 decodes any byte string")  # pragma: no cover
 
@@ -149,7 +151,7 @@ def read_text(
     # Split on "\n" only, as polars counts the lines it skips (not on \x0b, \x1c, \u2028...).
     lines = sample.split("\n")[: SCAN_ROWS + 20]
     if not any(line.strip() for line in lines):
-        raise InputFileError("file has no data (only blank lines)", path=str(path))
+        raise InputFileError.of("TEXT_NO_DATA", path=str(path))
     sep = delimiter or sniff_delimiter(lines)
     if sep is None:
         sep = ","
@@ -160,13 +162,12 @@ def read_text(
         seen = next((r for r in rows if sum(1 for c in r if c.strip()) >= 2), None) or next(
             (r for r in rows if r), []
         )
-        shown = shown_cells(seen) or "(nothing)"
-        raise InputFileError(
-            f"no recognisable header row in the first {SCAN_ROWS} lines "
-            f"(delimiter: {_NAMES.get(sep, sep)}); saw: {shown}",
+        raise InputFileError.of(
+            "TEXT_NO_HEADER",
             path=str(path),
-            hint="name the header line with --header-row N or map the columns with "
-            "--mapping map.yaml",
+            lines=SCAN_ROWS,
+            delimiter=_NAMES.get(sep, sep),
+            seen=shown_cells(seen) or Text("PART_NOTHING"),
         )
     try:
         skip = starts[guess.index]
@@ -178,11 +179,12 @@ def read_text(
             source, info.encoding = _decoded(path, encoding, info)
             frame = _read_table(source, sep, skip, guess.index + 1, info)
     except pl.exceptions.PolarsError as exc:
-        first = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else "parse error"
-        raise InputFileError(
-            f"cannot parse as delimited text ({first})",
+        # polars may quote the line it could not parse: digit runs (NIKs) are masked
+        first = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
+        raise InputFileError.of(
+            "TEXT_PARSE_ERROR",
             path=str(path),
-            hint="check that every line has the same number of fields, or give --delimiter",
+            reason=mask_digit_runs(first) if first else Text("PART_PARSE_ERROR"),
         ) from None
     raw_table = RawTable(
         frame=frame,
@@ -292,13 +294,6 @@ def _read_ragged(
     wide = [i for i, w in enumerate(widths) if w > header]
     if wide:
         info.notices.append(
-            Notice(
-                "RAGGED_ROWS",
-                f"{len(wide)} row(s) have more cells than the header row (first: row "
-                f"{first_row + wide[0]}); the extra cells are kept in columns without a header",
-                f"{len(wide)} baris memiliki sel lebih banyak daripada baris judul kolom "
-                f"(pertama: baris {first_row + wide[0]}); sel tambahan disimpan di kolom tanpa "
-                "judul",
-            )
+            Notice("BARIS_SEL_BERLEBIH", {"count": len(wide), "first_row": first_row + wide[0]})
         )
     return _read(source, sep, skip, width)

@@ -42,7 +42,7 @@ FrameSource = pl.DataFrame | Callable[[], pl.DataFrame]
 def _check_formats(formats: Sequence[str]) -> list[str]:
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
-        raise OptionError(f"unknown output format {unknown[0]!r}", hint="use parquet, csv or both")
+        raise OptionError.of("OUTPUT_FORMAT_UNKNOWN", format=unknown[0])
     return list(dict.fromkeys(formats))
 
 

@@ -8,6 +8,7 @@ eligibility sheet in ``report.xlsx``.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,10 +17,12 @@ from typing import Any
 import polars as pl
 
 from bansos_cli.core.columns import ID_COLUMNS, META_COLUMNS
-from bansos_cli.core.errors import ConfigError
+from bansos_cli.core.errors import ConfigError, ExitCode, OptionError
+from bansos_cli.core.messages import text as T
 from bansos_cli.core.privacy import mask_id_expr
-from bansos_cli.ingest import ReadOptions, read_inputs
+from bansos_cli.ingest import ReadOptions, SourceInfo, read_inputs
 from bansos_cli.output import write_json, write_table
+from bansos_cli.pipeline.summaries import CheckSummary, envelope, finish
 from bansos_cli.report import ReportSheet, write_report
 from bansos_cli.rules import (
     RESULT_COLUMNS,
@@ -31,11 +34,14 @@ from bansos_cli.rules import (
     evaluate,
     expand_rule_paths,
     load_rules,
+    shipped_rules,
 )
 
 IDENTITY_COLUMNS = ("nik", "no_kk", "nama")
 REGION_COLUMNS = ("provinsi", "kabupaten", "kecamatan", "desa")
 STATUSES = tuple(s.value for s in Status)
+FAIL_ON: tuple[str, ...] = ("tidak_layak", "perlu_verifikasi", "never")
+"""``--fail-on`` of ``bansos check``: the status that makes the run fail."""
 
 
 @dataclass
@@ -104,19 +110,40 @@ class CheckResult:
     frame: pl.DataFrame
     """One row per input record and program: meta, identity, region, program, results."""
     programs: list[ProgramResult]
-    outputs: list[Path] = field(default_factory=list)
+    outputs: dict[str, list[Path]] = field(default_factory=dict)
+    summary: CheckSummary | None = None
+    """The summary of ``bansos check`` (:func:`run_check`); None inside ``bansos run``."""
+    sources: list[SourceInfo] = field(default_factory=list)
+
+    @property
+    def frames(self) -> dict[str, pl.DataFrame]:
+        """The tables, as written: ``eligibility``."""
+        return {"eligibility": self.frame}
 
     def count(self, status: str) -> int:
         """Rows with ``status`` over all programs."""
         return sum(p.counts[status] for p in self.programs)
 
+    def exit_code(self, fail_on: str = "tidak_layak") -> int:
+        """1 when a row has the ``fail_on`` status (``tidak_layak``; ``perlu_verifikasi``
+        also counts TIDAK_LAYAK) in any program, else 0; ``never``: always 0."""
+        fail_on = fail_on.lower()
+        if fail_on not in FAIL_ON:
+            raise OptionError.of("FAIL_ON_UNKNOWN", allowed=", ".join(FAIL_ON), value=fail_on)
+        if fail_on == "never":
+            return int(ExitCode.OK)
+        bad = self.count(Status.TIDAK_LAYAK.value)
+        if fail_on == "perlu_verifikasi":
+            bad += self.count(Status.PERLU_VERIFIKASI.value)
+        return int(ExitCode.DATA_FAILED if bad else ExitCode.OK)
+
     def to_dict(self) -> dict[str, Any]:
-        """The content of ``summary.json``."""
+        """The eligibility counts: ``as_of``, ``rows`` and per program (the ``check``
+        section of ``bansos run``; ``bansos check`` adds the envelope, see ``summary``)."""
         return {
-            "as_of": self.as_of,
+            "as_of": self.as_of.isoformat(),
             "rows": self.rows,
             "programs": [p.to_dict() for p in self.programs],
-            "outputs": [str(p) for p in self.outputs],
         }
 
 
@@ -128,11 +155,7 @@ def load_programs(rules: Sequence[str | Path], as_of: dt.date) -> list[CompiledP
         if ruleset.program is not None:
             programs.append(compile_rules(ruleset, as_of))
     if not programs:
-        raise ConfigError(
-            "no program rules file among the given rules",
-            path=", ".join(str(r) for r in rules),
-            hint="give a rules file with a 'program' section, e.g. rules/pkh.yaml",
-        )
+        raise ConfigError.of("NO_PROGRAM_RULES", path=", ".join(str(r) for r in rules))
     return programs
 
 
@@ -145,7 +168,7 @@ def check_frame(
 ) -> CheckResult:
     """Evaluate compiled programs on a text frame (as ingest gives it); no files written."""
     if not programs:
-        raise ConfigError("no rules to check", hint="give at least one program rules file")
+        raise ConfigError.of("NO_RULES")
     as_of = programs[0].as_of
     keep = [c for c in (*META_COLUMNS, *IDENTITY_COLUMNS, *REGION_COLUMNS) if c in frame.columns]
     base = frame.select(keep)
@@ -181,9 +204,9 @@ def _region_counts(part: pl.DataFrame, regions: list[str]) -> pl.DataFrame:
 
 def run_check(
     paths: Sequence[str | Path],
-    rules: Sequence[str | Path],
-    as_of: dt.date,
+    rules: Sequence[str | Path] | None = None,
     *,
+    as_of: dt.date,
     out_dir: str | Path | None = None,
     read_options: ReadOptions | None = None,
     lang: str = "id",
@@ -192,42 +215,43 @@ def run_check(
 ) -> CheckResult:
     """Read the inputs, check them against the rules at ``as_of`` and write the outputs.
 
-    Rules are loaded and compiled before the data is read, so a broken rules file fails fast.
-    With ``out_dir``: ``eligibility.parquet`` (and/or ``.csv``), ``summary.json`` and
-    ``report.xlsx`` are written there, each atomically.
+    ``rules`` are rule files or folders; None takes the program rule files shipped with
+    bansos. Rules are loaded and compiled before the data is read, so a broken rules file
+    fails fast. With ``out_dir``: ``eligibility.parquet`` (and/or ``.csv``),
+    ``summary.json`` and ``report.xlsx`` are written there, each atomically.
     """
-    programs = load_programs(rules, as_of)
+    started = time.perf_counter()
+    programs = load_programs(default_rules(rules), as_of)
     ingest = read_inputs(paths, read_options)
     result = check_frame(ingest.frame, programs, lang=lang, mask_ids=mask)
+    result.sources = list(ingest.sources)
+    summary: CheckSummary = {
+        **envelope("check", ingest.sources, started=started),
+        **result.to_dict(),  # type: ignore[typeddict-item]
+    }
+    result.summary = summary
     if out_dir is not None:
         out = Path(out_dir)
-        written = write_table(result.frame, out / "eligibility", formats)
-        written.append(_write_xlsx(result, out / "report.xlsx", lang))
-        result.outputs = [*written, out / "summary.json"]
-        write_json(result.to_dict(), out / "summary.json")
+        result.outputs = {
+            "eligibility": write_table(result.frame, out / "eligibility", formats),
+            "report": [_write_xlsx(result, out / "report.xlsx", lang)],
+            "summary": [out / "summary.json"],
+        }
+        finish(summary, result.outputs, started=started)
+        write_json(summary, out / "summary.json")
+    else:
+        finish(summary, {}, started=started)
     return result
 
 
-_SHEETS = {
-    "id": (
-        "Kelayakan",
-        "Per aturan",
-        "Per wilayah",
-        "Parameter",
-        "Tanggal acuan",
-        "Baris data",
-        "Program",
-    ),
-    "en": (
-        "Eligibility",
-        "Per rule",
-        "Per region",
-        "Parameters",
-        "Reference date",
-        "Data rows",
-        "Program",
-    ),
-}
+def default_rules(rules: Sequence[str | Path] | None) -> list[str | Path]:
+    """The given rule files, else the program rule files shipped with bansos."""
+    if rules:
+        return list(rules)
+    shipped = shipped_rules()
+    if shipped is None:
+        raise ConfigError.of("NO_RULE_FILES")
+    return [shipped]
 
 
 def _write_xlsx(result: CheckResult, path: Path, lang: str) -> Path:
@@ -239,7 +263,17 @@ def report_sheets(
     result: CheckResult, lang: str = "id"
 ) -> tuple[list[ReportSheet], list[tuple[str, object]]]:
     """The eligibility sheets of ``report.xlsx`` and their lines for the summary sheet."""
-    names = _SHEETS.get(lang, _SHEETS["id"])
+    names = [
+        T(code, lang)
+        for code in (
+            "REPORT_ELIGIBILITY",
+            "REPORT_PER_RULE",
+            "REPORT_PER_REGION",
+            "REPORT_PARAMETERS",
+            "REPORT_REFERENCE_DATE",
+            "REPORT_DATA_ROWS",
+        )
+    ]
     frame = result.frame
     severity = {Status.TIDAK_LAYAK.value: "error", Status.PERLU_VERIFIKASI.value: "warning"}
     highlight = (
@@ -298,7 +332,8 @@ def report_sheets(
     summary: list[tuple[str, object]] = [(names[4], result.as_of), (names[5], result.rows)]
     for p in result.programs:
         for status, n in p.counts.items():
-            summary.append((f"{names[6]} {p.program.name}: {status}", n))
+            label = T("REPORT_PROGRAM_STATUS", lang, program=p.program.name, status=status)
+            summary.append((label, n))
     return sheets, summary
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from pathlib import Path
 from typing import Any, Literal
 
@@ -114,8 +115,43 @@ def parse_run_config(data: Any, *, source: str = CONFIG_NAME) -> RunConfig:
 
 
 def load_run_config(path: str | Path) -> RunConfig:
-    """Read and validate a ``bansos.yaml``. Relative paths inside stay relative to the CWD."""
-    return parse_run_config(read_yaml(path), source=str(path))
+    """Read and validate a ``bansos.yaml``. Relative paths inside (inputs, mappings, rule
+    files, ``out``, the reconciliation target) are relative to the file's folder."""
+    config = parse_run_config(read_yaml(path), source=str(path))
+    return relative_to(config, Path(path).parent)
+
+
+def relative_to(config: RunConfig, base: Path) -> RunConfig:
+    """``config`` with the relative paths written in it taken relative to ``base`` (the folder
+    of its file). Absolute paths, and every path when ``base`` is the working directory, stay
+    as written; so does the default ``out`` of a file that names none."""
+    if base.resolve() == Path.cwd().resolve():
+        return config
+
+    def rel(value: str) -> str:
+        # normpath: `../../sample_data/x.xlsx` from docs/examples/ prints as sample_data/x.xlsx
+        return value if Path(value).is_absolute() else os.path.normpath(base / value)
+
+    def opt(value: str | None) -> str | None:
+        return None if value is None else rel(value)
+
+    updates: dict[str, Any] = {
+        "inputs": [
+            spec.model_copy(update={"path": rel(spec.path), "mapping": opt(spec.mapping)})
+            for spec in config.inputs
+        ],
+        "rules": config.rules.model_copy(update={"files": [rel(f) for f in config.rules.files]}),
+    }
+    if "out" in config.model_fields_set:
+        updates["out"] = rel(config.out)
+    if config.reconcile is not None:
+        updates["reconcile"] = config.reconcile.model_copy(
+            update={
+                "target": [rel(t) for t in config.reconcile.target],
+                "mapping": opt(config.reconcile.mapping),
+            }
+        )
+    return config.model_copy(update=updates)
 
 
 def discover_config(cwd: Path | None = None) -> Path | None:
@@ -140,9 +176,11 @@ STARTER = """\
 # bansos.yaml — configuration of `bansos run` (docs/run.md). Options given on the command
 # line override the values here. Unknown keys are errors.
 
-# Inputs: files, folders (every .xlsx/.csv/.parquet inside) or glob patterns.
+# Inputs: files, folders (every .xlsx/.xls/.ods/.csv/.tsv/.txt/.parquet inside) or glob
+# patterns. Paths are relative to the folder of this file; `.` is that folder itself.
 inputs:
-  - path: sample_data/siks_ng_export.xlsx
+  - path: .
+  # - path: kecamatan/*.xlsx
   #   sheet: DATA          # sheet name or number; default: detected
   #   header_row: 5        # Excel row of the column headers; default: detected
   #   mapping: map.yaml    # header in the file -> bansos column name

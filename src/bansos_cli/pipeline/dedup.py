@@ -6,13 +6,16 @@ read inputs -> :func:`bansos_cli.dedup.dedup_frame` -> ``pairs.parquet``,
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import polars as pl
 
+from bansos_cli.core.errors import ExitCode
+from bansos_cli.core.messages import text as T
+from bansos_cli.core.privacy import mask_id_expr
 from bansos_cli.core.vocabulary import (
     CLASS,
     CLUSTER_ID,
@@ -29,13 +32,14 @@ from bansos_cli.core.vocabulary import (
     SOURCE,
     A,
     B,
+    is_internal,
     sided,
 )
-from bansos_cli.core.privacy import mask_id_expr
 from bansos_cli.dedup import DedupConfig, DedupResult, ProgressCallback, dedup_frame, load_config
 from bansos_cli.dedup.fields import resolve_column
-from bansos_cli.ingest import ReadOptions, read_inputs
+from bansos_cli.ingest import ReadOptions, SourceInfo, read_inputs
 from bansos_cli.output import write_json, write_table
+from bansos_cli.pipeline.summaries import DedupSummary, envelope, finish
 from bansos_cli.report import ReportSheet, write_report
 
 
@@ -44,16 +48,30 @@ class DedupRun:
     """What ``bansos dedup`` computed and wrote."""
 
     result: DedupResult
-    sources: list[str]
-    outputs: list[Path] = field(default_factory=list)
+    sources: list[SourceInfo]
+    summary: DedupSummary
+    outputs: dict[str, list[Path]] = field(default_factory=dict)
 
-    def to_dict(self) -> dict[str, Any]:
-        """The content of ``summary.json`` (no personal data)."""
+    @property
+    def frames(self) -> dict[str, pl.DataFrame]:
+        """The tables, as written: ``pairs`` and ``clusters``."""
         return {
-            "sources": self.sources,
-            **self.result.summary(),
-            "outputs": [str(p) for p in self.outputs],
+            "pairs": public(self.result.pairs),
+            "clusters": public(self.result.clusters),
         }
+
+    def exit_code(self) -> int:
+        """1 when any duplicate pair was reported, else 0."""
+        return int(ExitCode.DATA_FAILED if self.result.pairs.height else ExitCode.OK)
+
+    def to_dict(self) -> DedupSummary:
+        """The content of ``summary.json`` (no personal data)."""
+        return self.summary
+
+
+def public(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` without its internal columns (as the table writers write it)."""
+    return frame.drop([c for c in frame.columns if is_internal(c)])
 
 
 def identity_frame(frame: pl.DataFrame, config: DedupConfig, mask_ids: bool) -> pl.DataFrame:
@@ -73,30 +91,6 @@ def identity_frame(frame: pl.DataFrame, config: DedupConfig, mask_ids: bool) -> 
     return frame.select(exprs)
 
 
-_TEXT = {
-    "id": {
-        "pairs": "Data ganda",
-        "pairs_title": "Pasangan baris yang diduga ganda, dengan alasan (kelas, skor, kecocokan)",
-        "groups": "Kelompok ganda",
-        "groups_title": "Baris per kelompok orang yang sama; 'keep' = usulan baris dipertahankan",
-        "rows": "Baris data",
-        "pairs_n": "Pasangan dilaporkan",
-        "groups_n": "Kelompok ganda",
-        "extra": "Baris berlebih (ditinjau)",
-    },
-    "en": {
-        "pairs": "Duplicates",
-        "pairs_title": "Pairs of rows suspected to be duplicates, with reasons",
-        "groups": "Duplicate groups",
-        "groups_title": "Rows per group of the same person; 'keep' = suggested row to keep",
-        "rows": "Data rows",
-        "pairs_n": "Pairs reported",
-        "groups_n": "Duplicate groups",
-        "extra": "Surplus rows (to review)",
-    },
-}
-
-
 _IDENTITY = ("nik", "nama", "tanggal_lahir", "no_kk")
 """The identity columns shown beside each record of a pair or group in the report."""
 _LEVELS_SHOWN = ("nik", "nama", "tanggal_lahir", "jenis_kelamin", "nama_ibu", "wilayah")
@@ -106,7 +100,6 @@ def report_sheets(
     result: DedupResult, identity: pl.DataFrame, lang: str = "id"
 ) -> list[ReportSheet]:
     """The duplicate pairs and the duplicate groups as report sheets."""
-    text = _TEXT.get(lang, _TEXT["id"])
     a = identity.rename({c: sided(c, A) for c in identity.columns if c != RID})
     b = identity.rename({c: sided(c, B) for c in identity.columns if c != RID})
     pairs = (
@@ -128,8 +121,8 @@ def report_sheets(
         .sort(CLUSTER_ID, ROW)
     )
     return [
-        ReportSheet(text["pairs"], pairs, title=text["pairs_title"]),
-        ReportSheet(text["groups"], groups, title=text["groups_title"]),
+        ReportSheet(T("REPORT_PAIRS", lang), pairs, title=T("REPORT_PAIRS_TITLE", lang)),
+        ReportSheet(T("REPORT_GROUPS", lang), groups, title=T("REPORT_GROUPS_TITLE", lang)),
     ]
 
 
@@ -149,29 +142,39 @@ def run_dedup(
     The config is validated before any file is read. With ``out_dir``: ``pairs`` and
     ``clusters`` tables (Parquet and/or CSV), ``summary.json`` and ``report.xlsx``.
     """
+    started = time.perf_counter()
     settings = config if isinstance(config, DedupConfig) else load_config(config)
     ingest = read_inputs(paths, read_options)
     result = dedup_frame(ingest.frame, settings, progress=progress)
-    run = DedupRun(result, sorted({s.path for s in ingest.sources}))
+    summary: DedupSummary = {
+        **envelope("dedup", ingest.sources, started=started),
+        **result.summary(),  # type: ignore[typeddict-item]
+    }
+    run = DedupRun(result, list(ingest.sources), summary)
     if out_dir is not None:
         out = Path(out_dir)
-        written = write_table(result.pairs, out / "pairs", formats)
-        written += write_table(result.clusters, out / "clusters", formats)
+        outputs = {
+            "pairs": write_table(result.pairs, out / "pairs", formats),
+            "clusters": write_table(result.clusters, out / "clusters", formats),
+        }
         identity = identity_frame(ingest.frame, settings, mask)
         groups = result.group_stats()
-        text = _TEXT.get(lang, _TEXT["id"])
-        summary = [
-            (text["rows"], result.rows),
-            (text["pairs_n"], result.pairs.height),
+        rows = [
+            (T("REPORT_DATA_ROWS", lang), result.rows),
+            (T("REPORT_PAIRS_REPORTED", lang), result.pairs.height),
             *[(k, v) for k, v in result.class_counts().items()],
-            (text["groups_n"], groups["groups"]),
-            (text["extra"], groups["rows_to_review"]),
+            (T("REPORT_GROUPS_FOUND", lang), groups["groups"]),
+            (T("REPORT_SURPLUS_ROWS", lang), groups["rows_to_review"]),
         ]
-        written.append(
+        outputs["report"] = [
             write_report(
-                out / "report.xlsx", report_sheets(result, identity, lang), summary, lang=lang
+                out / "report.xlsx", report_sheets(result, identity, lang), rows, lang=lang
             )
-        )
-        run.outputs = [*written, out / "summary.json"]
-        write_json(run.to_dict(), out / "summary.json")
+        ]
+        outputs["summary"] = [out / "summary.json"]
+        run.outputs = outputs
+        finish(summary, outputs, started=started)
+        write_json(summary, out / "summary.json")
+    else:
+        finish(summary, {}, started=started)
     return run

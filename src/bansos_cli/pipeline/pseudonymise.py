@@ -15,11 +15,9 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import polars as pl
 
-from bansos_cli import __version__
 from bansos_cli.core import casts
 from bansos_cli.core.columns import ID_COLUMNS
 from bansos_cli.core.errors import OptionError
@@ -28,6 +26,7 @@ from bansos_cli.core.nik import clean_id
 from bansos_cli.core.privacy import MIN_KEY_BYTES, pseudonymise_series
 from bansos_cli.ingest import ReadOptions, SourceInfo, read_inputs
 from bansos_cli.output import write_json, write_table
+from bansos_cli.pipeline.summaries import PseudonymiseSummary, envelope, finish
 from bansos_cli.pipeline.validate import records_for_output
 
 KEY_ENV = "BANSOS_PSEUDONYM_KEY"
@@ -53,8 +52,9 @@ PERSONAL_COLUMNS = (
 class PseudonymiseRun:
     """What :func:`run_pseudonymise` did: the summary and the written files."""
 
-    summary: dict[str, Any]
-    frame: pl.DataFrame
+    summary: PseudonymiseSummary
+    records: pl.DataFrame
+    """The records as written, pseudonymised."""
     outputs: dict[str, list[Path]] = field(default_factory=dict)
     sources: list[SourceInfo] = field(default_factory=list)
 
@@ -74,27 +74,20 @@ def load_key(key_file: Path | None) -> bytes:
         try:
             text = Path(key_file).read_text(encoding="utf-8").strip()
         except (OSError, UnicodeDecodeError) as exc:
-            raise OptionError(
-                f"cannot read the key file ({getattr(exc, 'strerror', None) or exc})",
+            raise OptionError.of(
+                "KEY_FILE_UNREADABLE",
                 path=str(key_file),
-                hint="give the file written by --new-key",
+                reason=getattr(exc, "strerror", None) or type(exc).__name__,
             ) from None
         where = str(key_file)
     else:
         text = os.environ.get(KEY_ENV, "").strip()
         where = KEY_ENV
         if not text:
-            raise OptionError(
-                "a secret key is needed to make pseudonyms",
-                hint=f"give --key-file FILE or set {KEY_ENV}; create a key with --new-key FILE",
-            )
+            raise OptionError.of("KEY_MISSING", env=KEY_ENV)
     key = text.encode("utf-8")
     if len(key) < MIN_KEY_BYTES:
-        raise OptionError(
-            f"the secret key is too short ({len(key)} bytes; at least {MIN_KEY_BYTES})",
-            path=where,
-            hint="create a key with --new-key FILE",
-        )
+        raise OptionError.of("KEY_TOO_SHORT", path=where, length=len(key), minimum=MIN_KEY_BYTES)
     return key
 
 
@@ -126,12 +119,13 @@ def run_pseudonymise(
     """
     unknown = [c for c in columns if c not in PERSONAL_COLUMNS]
     if unknown or not columns:
-        raise OptionError(
-            f"cannot pseudonymise {unknown[0] if unknown else 'no column'!r}",
-            hint=f"choose among {', '.join(PERSONAL_COLUMNS)}",
+        if not unknown:
+            raise OptionError.of("PSEUDONYMISE_NO_COLUMN", columns=", ".join(PERSONAL_COLUMNS))
+        raise OptionError.of(
+            "PSEUDONYMISE_COLUMN_UNKNOWN", column=unknown[0], columns=", ".join(PERSONAL_COLUMNS)
         )
     if len(key) < MIN_KEY_BYTES:
-        raise OptionError(f"the secret key is too short (at least {MIN_KEY_BYTES} bytes)")
+        raise OptionError.of("KEY_TOO_SHORT", length=len(key), minimum=MIN_KEY_BYTES)
     started = time.perf_counter()
     ingest = read_inputs(list(paths), read_options or ReadOptions())
     frame = ingest.frame
@@ -144,27 +138,26 @@ def run_pseudonymise(
         replaced.append(pseudonymise_series(normal, key))
         done[column] = int(normal.n_unique() - (1 if normal.null_count() else 0))
     if not done:
-        raise OptionError(
-            f"none of the columns {', '.join(columns)} is in the input",
-            hint="check the column names with bansos inspect, or choose --columns",
-        )
+        raise OptionError.of("PSEUDONYMISE_COLUMNS_ABSENT", columns=", ".join(columns))
     out = records_for_output(frame.with_columns(replaced), mask=False)
-    out_dir = Path(out_dir) if out_dir is not None else _default_out(paths)
-    outputs = {"records": write_table(out, out_dir / "records", formats)}
-    summary: dict[str, Any] = {
+    summary: PseudonymiseSummary = {
+        **envelope("pseudonymise", ingest.sources, started=started),
         "rows": out.height,
         "columns": done,
         "method": "HMAC-SHA256, first 16 hex characters, secret key",
-        "inputs": [s.summary() for s in ingest.sources],
-        "version": __version__,
-        "outputs": {k: [str(p) for p in v] for k, v in outputs.items()},
-        "duration_s": round(time.perf_counter() - started, 3),
     }
-    outputs["summary"] = [write_json(summary, out_dir / "summary.json")]
-    summary["outputs"]["summary"] = [str(out_dir / "summary.json")]
+    outputs: dict[str, list[Path]] = {}
+    if out_dir is not None:
+        outputs["records"] = write_table(out, Path(out_dir) / "records", formats)
+        outputs["summary"] = [Path(out_dir) / "summary.json"]
+        finish(summary, outputs, started=started)
+        write_json(summary, Path(out_dir) / "summary.json")
+    else:
+        finish(summary, outputs, started=started)
     return PseudonymiseRun(summary, out, outputs, list(ingest.sources))
 
 
-def _default_out(paths: Sequence[str | Path]) -> Path:
+def default_out_dir(paths: Sequence[str | Path]) -> Path:
+    """``bansos-out/<stem of the first input>-pseudonim/`` (the command's default)."""
     first = Path(str(paths[0])) if paths else Path("input")
     return Path("bansos-out") / f"{first.stem or 'input'}-pseudonim"

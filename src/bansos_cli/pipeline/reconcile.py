@@ -58,9 +58,10 @@ def parse_fail_on(text: str) -> tuple[str, ...]:
     chosen = tuple(dict.fromkeys(p.strip() for p in value.split(",") if p.strip()))
     unknown = [c for c in chosen if c not in CATEGORIES]
     if unknown or not chosen:
-        raise OptionError(
-            f"--fail-on: unknown category {(unknown or [text])[0]!r}",
-            hint=f"use any, none or a comma list of {', '.join(CATEGORIES)}",
+        raise OptionError.of(
+            "RECONCILE_FAIL_ON_UNKNOWN",
+            value=(unknown or [text])[0],
+            categories=", ".join(CATEGORIES),
         )
     return chosen
 

@@ -12,11 +12,12 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import polars as pl
 
-from bansos_cli import __version__
+from bansos_cli.core.errors import BansosError, ConfigError, ExitCode
+from bansos_cli.core.messages import text as T
 from bansos_cli.core.vocabulary import (
     CLUSTER_ID,
     CLUSTER_SIZE,
@@ -29,7 +30,6 @@ from bansos_cli.core.vocabulary import (
     STATUS,
     eligibility_column,
 )
-from bansos_cli.core.errors import BansosError, ConfigError, ExitCode
 from bansos_cli.dedup import DedupResult, dedup_frame
 from bansos_cli.ingest import (
     IngestResult,
@@ -46,6 +46,7 @@ from bansos_cli.pipeline import reconcile as reconcile_pipeline
 from bansos_cli.pipeline import validate as validate_pipeline
 from bansos_cli.pipeline.check import CheckResult, check_frame, load_programs
 from bansos_cli.pipeline.config import InputSpec, RunConfig
+from bansos_cli.pipeline.summaries import RunSummary, ValidationCounts, envelope, finish
 from bansos_cli.reconcile import ReconcileOptions, ReconcileResult, reconcile_frames
 from bansos_cli.report import ReportSheet, write_report
 from bansos_cli.rules import shipped_rules
@@ -80,9 +81,29 @@ class RunResult:
     check: CheckResult | None = None
     reconciliation: ReconcileResult | None = None
     reconcile_summary: dict[str, Any] | None = None
-    summary: dict[str, Any] = field(default_factory=dict)
+    summary: RunSummary = field(default_factory=dict)  # type: ignore[assignment]
     outputs: dict[str, list[Path]] = field(default_factory=dict)
     out_dir: Path | None = None
+
+    @property
+    def frames(self) -> dict[str, pl.DataFrame]:
+        """The tables, as written: ``records`` and those of the stages that ran
+        (``findings``, ``pairs``, ``clusters``, ``eligibility``, ``reconciliation``)."""
+        mask = self.config.mask
+        frames = {"records": validate_pipeline.records_for_output(self.records, mask)}
+        if self.validation is not None:
+            frames["findings"] = self.validation.findings
+        if self.dedup is not None:
+            frames["pairs"] = dedup_pipeline.public(self.dedup.pairs)
+            frames["clusters"] = dedup_pipeline.public(self.dedup.clusters)
+        if self.check is not None:
+            frames["eligibility"] = self.check.frame
+        if self.reconciliation is not None:
+            frame = self.reconciliation.frame
+            if mask:
+                frame = reconcile_pipeline.masked(frame, self.reconciliation.options.keys)
+            frames["reconciliation"] = frame
+        return frames
 
     def exit_code(self) -> int:
         """2 when an input could not be read; 1 when the data failed; else 0.
@@ -125,10 +146,7 @@ def read_batch(
     first error is raised, so a run never "succeeds" on nothing.
     """
     if not inputs:
-        raise ConfigError(
-            "no input given",
-            hint="name files or folders on the command line or under 'inputs:' in bansos.yaml",
-        )
+        raise ConfigError.of("NO_INPUT")
     frames: list[pl.DataFrame] = []
     sources: list[SourceInfo] = []
     failed: list[FailedInput] = []
@@ -175,7 +193,7 @@ def rule_files(config: RunConfig) -> list[str | Path]:
         return list(config.rules.files)
     shipped = shipped_rules()
     if shipped is None:
-        raise ConfigError("no rule files configured", hint="give --rules rules/ or skip the check")
+        raise ConfigError.of("NO_RULE_FILES_CONFIGURED")
     return [shipped]
 
 
@@ -233,7 +251,8 @@ def run(
 
     ``inputs`` (paths or :class:`InputSpec`) replace ``config.inputs`` when given, as the
     command line does. ``as_of`` is the reference date of validation and eligibility rules
-    (``config.rules.as_of`` or today when not given). ``out_dir`` overrides ``config.out``.
+    (``config.rules.as_of`` or today when not given). The outputs are written into
+    ``out_dir`` (the command line passes ``config.out``); with None nothing is written.
     """
     config = config or RunConfig()
     started = time.perf_counter()
@@ -253,9 +272,7 @@ def run(
 
     if stages.validate_:
         step("validate")
-        result.validation = validate_frame(
-            frame, lang=config.lang, reference_date=as_of, mask=config.mask
-        )
+        result.validation = validate_frame(frame, lang=config.lang, as_of=as_of, mask=config.mask)
     if stages.dedup:
         step("dedup")
         result.dedup = dedup_frame(frame, config.dedup)
@@ -283,31 +300,33 @@ def run(
         )
 
     result.records = _combine(frame, result.validation, result.dedup, result.check)
-    result.summary = _summary(result, ingest)
+    result.summary = _summary(result, ingest, started)
+    if out_dir is None:
+        finish(result.summary, {}, started=started)
+        return result
     step("write")
-    out = Path(out_dir) if out_dir is not None else Path(config.out)
+    out = Path(out_dir)
     _write(result, ingest, out)
-    result.summary["duration_s"] = round(time.perf_counter() - started, 3)
-    result.outputs["summary"] = [write_json(result.summary, out / "summary.json")]
+    result.outputs["summary"] = [out / "summary.json"]
+    finish(result.summary, result.outputs, started=started)
+    write_json(result.summary, out / "summary.json")
     result.out_dir = out
     return result
 
 
-def _summary(result: RunResult, ingest: IngestResult) -> dict[str, Any]:
-    summary: dict[str, Any] = {
-        "command": "run",
-        "version": __version__,
+def _summary(result: RunResult, ingest: IngestResult, started: float) -> RunSummary:
+    summary: RunSummary = {
+        **envelope("run", result.sources, started=started),
         "as_of": result.as_of.isoformat(),
         "lang": result.config.lang,
         "masked": result.config.mask,
         "rows": result.records.height,
         "empty_rows": ingest.empty_rows,
-        "inputs": [s.summary() for s in result.sources],
         "failed_inputs": [{"path": f.path, "error": f.error} for f in result.failed],
         "per_file": _per_file(result.records, result.check),
     }
     if result.validation is not None:
-        summary["validate"] = result.validation.counts
+        summary["validate"] = cast(ValidationCounts, result.validation.counts)
     if result.dedup is not None:
         summary["dedup"] = result.dedup.summary()
     if result.check is not None:
@@ -326,9 +345,7 @@ def _write(result: RunResult, ingest: IngestResult, out: Path) -> None:
     sheets: list[ReportSheet] = []
     summary_rows: list[tuple[str, object]] = []
     if result.validation is None:  # the validation lines carry the reference date otherwise
-        summary_rows.append(
-            ("Tanggal acuan" if config.lang == "id" else "Reference date", result.as_of)
-        )
+        summary_rows.append((T("REPORT_REFERENCE_DATE", config.lang), result.as_of))
     if result.validation is not None:
         outputs["findings"] = write_table(result.validation.findings, out / "findings", formats)
         v_sheets, v_rows = validate_pipeline.report_sheets(
@@ -364,12 +381,10 @@ def _write(result: RunResult, ingest: IngestResult, out: Path) -> None:
     if result.validation is None:
         summary_rows += validate_pipeline.notice_rows(ingest.sources, config.lang)
     if config.report:
-        title = "Ringkasan" if config.lang == "id" else "Summary"
-        outputs["report"] = [write_report(
-                out / "report.xlsx", sheets, summary_rows, title=title, lang=config.lang
-            )]
-    result.summary["outputs"] = {k: [str(p) for p in v] for k, v in outputs.items()}
-    result.summary["outputs"]["summary"] = [str(out / "summary.json")]
+        title = T("REPORT_SUMMARY", config.lang)
+        outputs["report"] = [
+            write_report(out / "report.xlsx", sheets, summary_rows, title=title, lang=config.lang)
+        ]
 
 
 __all__ = ["STAGES", "FailedInput", "RunResult", "read_batch", "run"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +14,9 @@ import polars as pl
 
 from bansos_cli import __version__
 from bansos_cli.core.columns import ID_COLUMNS
+from bansos_cli.core.errors import OptionError
+from bansos_cli.core.messages import text as T
+from bansos_cli.core.privacy import mask_id_expr
 from bansos_cli.core.vocabulary import (
     COLUMN,
     ELIGIBILITY_PREFIX,
@@ -23,10 +26,9 @@ from bansos_cli.core.vocabulary import (
     SEVERITY,
     STATUS,
 )
-from bansos_cli.core.errors import OptionError
-from bansos_cli.core.privacy import mask_id_expr
 from bansos_cli.ingest import IngestResult, ReadOptions, SourceInfo, read_inputs
 from bansos_cli.output import TableWriter, write_json
+from bansos_cli.pipeline.summaries import ValidateSummary, envelope, finish
 from bansos_cli.report import ReportSheet, write_report
 from bansos_cli.validate import ValidationResult, check_frame, confirm, prepare
 
@@ -39,13 +41,21 @@ Progress = Callable[[str], None]
 class ValidateRun:
     """What :func:`run_validate` did: the summary dict, the findings and the written files."""
 
-    summary: dict[str, Any]
+    summary: ValidateSummary
     findings: pl.DataFrame
     records: pl.DataFrame
     outputs: dict[str, list[Path]] = field(default_factory=dict)
     out_dir: Path | None = None
     sources: list[SourceInfo] = field(default_factory=list)
     """What was learned about each input (sheet, header row, notices)."""
+    table: pl.DataFrame | None = None
+    """The records as written (``records_for_output``)."""
+
+    @property
+    def frames(self) -> dict[str, pl.DataFrame]:
+        """The tables, as written: ``records``, ``valid`` and ``findings``."""
+        records = self.table if self.table is not None else self.records
+        return {"records": records, "valid": valid_rows(records), "findings": self.findings}
 
     @property
     def errors(self) -> int:
@@ -62,6 +72,11 @@ class ValidateRun:
         if self.errors:
             return 1
         return 1 if fail_on == "warning" and self.warnings else 0
+
+
+def valid_rows(records: pl.DataFrame) -> pl.DataFrame:
+    """The records without an error (``valid.parquet``)."""
+    return records.filter(pl.col(STATUS) != "error")
 
 
 def default_out_dir(paths: Sequence[str | Path]) -> Path:
@@ -85,12 +100,14 @@ def records_for_output(records: pl.DataFrame, mask: bool) -> pl.DataFrame:
 
 
 def _original_sheet(
-    ingest_frame: pl.DataFrame, records: pl.DataFrame, findings: pl.DataFrame, mask: bool
+    ingest_frame: pl.DataFrame,
+    records: pl.DataFrame,
+    findings: pl.DataFrame,
+    mask: bool,
+    lang: str,
 ) -> ReportSheet:
     """The rows as read, with a status column and the cells that have findings highlighted."""
-    shown = records_for_output(
-        ingest_frame.with_columns(records.get_column(STATUS)), mask
-    )
+    shown = records_for_output(ingest_frame.with_columns(records.get_column(STATUS)), mask)
     key = list(ROW_KEY)
     index = shown.select(*key[:2], pl.col(ROW).cast(pl.Int64)).with_row_index("frame_row")
     cells = findings.select(*key, COLUMN, SEVERITY).with_columns(
@@ -106,37 +123,31 @@ def _original_sheet(
                 on="frame_row",
             )
             .filter(pl.col(STATUS) != "ok")
-            .select(
-                "frame_row", pl.lit(STATUS).alias(COLUMN), pl.col(STATUS).alias(SEVERITY)
-            ),
+            .select("frame_row", pl.lit(STATUS).alias(COLUMN), pl.col(STATUS).alias(SEVERITY)),
         ]
     )
-    return ReportSheet("Data", shown, title="Data asli dengan status", highlight=highlight)
+    return ReportSheet(
+        T("REPORT_DATA", lang), shown, title=T("REPORT_DATA_TITLE", lang), highlight=highlight
+    )
 
 
 def _summary_rows(
-    counts: dict[str, Any], summary: dict[str, Any], lang: str
+    counts: Mapping[str, Any], summary: Mapping[str, Any], lang: str
 ) -> list[tuple[str, object]]:
-    id_ = lang == "id"
     by_status = counts["by_status"]
     rows: list[tuple[str, object]] = []
     if summary.get("inputs"):
         files = ", ".join(str(i["path"]) for i in summary["inputs"])
-        rows.append(("Berkas" if id_ else "Inputs", files))
-    rows.append(("Baris dibaca" if id_ else "Rows read", counts["rows"]))
+        rows.append((T("REPORT_INPUTS", lang), files))
+    rows.append((T("REPORT_ROWS_READ", lang), counts["rows"]))
     if "empty_rows" in summary:
-        rows.append(
-            ("Baris kosong dilewati" if id_ else "Empty rows skipped", summary["empty_rows"])
-        )
+        rows.append((T("REPORT_EMPTY_ROWS", lang), summary["empty_rows"]))
     rows += [
-        ("Baris OK" if id_ else "Rows OK", by_status["ok"]),
-        ("Baris dengan peringatan" if id_ else "Rows with warnings", by_status["warning"]),
-        ("Baris dengan kesalahan" if id_ else "Rows with errors", by_status["error"]),
-        (
-            "Tanggal acuan pemeriksaan" if id_ else "Validation reference date",
-            counts["reference_date"],
-        ),
-        ("Versi bansos" if id_ else "bansos version", __version__),
+        (T("REPORT_ROWS_OK", lang), by_status["ok"]),
+        (T("REPORT_ROWS_WARNING", lang), by_status["warning"]),
+        (T("REPORT_ROWS_ERROR", lang), by_status["error"]),
+        (T("REPORT_VALIDATION_DATE", lang), counts["as_of"]),
+        (T("REPORT_VERSION", lang), __version__),
         ("", ""),
     ]
     for code, info in counts["by_code"].items():
@@ -146,7 +157,7 @@ def _summary_rows(
 
 def notice_rows(sources: Sequence[SourceInfo], lang: str) -> list[tuple[str, object]]:
     """Summary-sheet rows for the notices about the inputs (``Perhatian: file`` -> message)."""
-    label = "Perhatian" if lang == "id" else "Notice"
+    label = T("REPORT_NOTICE", lang)
     return [
         (f"{label}: {Path(info.path).name}", f"{notice.text(lang)} ({notice.code})")
         for info in sources
@@ -157,7 +168,7 @@ def notice_rows(sources: Sequence[SourceInfo], lang: str) -> list[tuple[str, obj
 def report_sheets(
     ingest_frame: pl.DataFrame,
     validation: ValidationResult,
-    summary: dict[str, Any],
+    summary: Mapping[str, Any],
     *,
     mask: bool,
     lang: str,
@@ -169,11 +180,11 @@ def report_sheets(
     follow the counts."""
     sheets = [
         ReportSheet(
-            "Temuan" if lang == "id" else "Findings",
+            T("REPORT_FINDINGS", lang),
             validation.findings,
-            title="Temuan per baris Excel" if lang == "id" else "Findings by Excel row",
+            title=T("REPORT_FINDINGS_TITLE", lang),
         ),
-        _original_sheet(ingest_frame, validation.records, validation.findings, mask),
+        _original_sheet(ingest_frame, validation.records, validation.findings, mask, lang),
     ]
     rows = _summary_rows(validation.counts, summary, lang)
     notices = notice_rows(sources, lang)
@@ -188,18 +199,20 @@ def run_validate(
     formats: Sequence[str] = ("parquet",),
     mask: bool = False,
     lang: str = "id",
-    reference_date: dt.date,
+    as_of: dt.date,
     report: bool = True,
     progress: Progress | None = None,
 ) -> ValidateRun:
-    """Read ``paths``, validate every row and write the outputs into ``out_dir``.
+    """Read ``paths``, validate every row at ``as_of`` and, given ``out_dir``, write there.
 
     Writes ``records``, ``valid`` and ``findings`` (Parquet and/or CSV), ``summary.json`` and,
     unless ``report`` is False, ``report.xlsx``. Every file is written atomically; nothing is
-    written when the input is unusable (a :class:`BansosError` is raised first).
+    written when the input is unusable (a :class:`BansosError` is raised first), nor when
+    ``out_dir`` is None (the tables are in the result's ``frames``).
     """
     if not formats or any(f not in ("parquet", "csv") for f in formats):
-        raise OptionError(f"unknown format {formats!r}", hint="use parquet, csv or both")
+        bad = next((f for f in formats if f not in ("parquet", "csv")), "")
+        raise OptionError.of("OUTPUT_FORMAT_UNKNOWN", format=bad)
     started = time.perf_counter()
     step = progress or (lambda _name: None)
     step("read")
@@ -209,49 +222,57 @@ def run_validate(
     # partly idle (the CSV read keeps both busy, so it is not done during the read)
     with ThreadPoolExecutor(max_workers=1) as pool:
         ready = pool.submit(prepare)
-        result: ValidationResult = check_frame(
-            ingest.frame, lang=lang, reference_date=reference_date, mask=mask
-        )
+        result: ValidationResult = check_frame(ingest.frame, lang=lang, as_of=as_of, mask=mask)
         ready.result()
-    out_dir = Path(out_dir) if out_dir is not None else default_out_dir(paths)
-    step("write")
     records_out = records_for_output(result.records, mask)
-    # the records are final: write them (and the valid rows, filtered in the writer thread)
-    # while they are checked against the schema and counted; nothing lands if that fails
-    with TableWriter(formats) as tables:
-        tables.submit("records", records_out, out_dir / "records")
-        tables.submit(
-            "valid", lambda: records_out.filter(pl.col(STATUS) != "error"), out_dir / "valid"
-        )
-        tables.submit("findings", result.findings, out_dir / "findings")
+    outputs: dict[str, list[Path]] = {}
+    if out_dir is None:
         confirm(result)
-    outputs: dict[str, list[Path]] = dict(tables.paths)
-    summary: dict[str, Any] = {
-        **result.counts,
+    else:
+        step("write")
+        # the records are final: write them (and the valid rows, filtered in the writer
+        # thread) while they are checked against the schema and counted; nothing lands if
+        # that fails
+        with TableWriter(formats) as tables:
+            tables.submit("records", records_out, Path(out_dir) / "records")
+            tables.submit("valid", lambda: valid_rows(records_out), Path(out_dir) / "valid")
+            tables.submit("findings", result.findings, Path(out_dir) / "findings")
+            confirm(result)
+        outputs = dict(tables.paths)
+    summary: ValidateSummary = {
+        **envelope("validate", ingest.sources, started=started),
+        **result.counts,  # type: ignore[typeddict-item]
         "empty_rows": ingest.empty_rows,
-        "inputs": [s.summary() for s in ingest.sources],
-        "version": __version__,
         "versions": {"bansos": __version__, "polars": pl.__version__},
         "lang": lang,
         "masked": mask,
     }
-    if report:
+    if report and out_dir is not None:
         step("report")
         sheets, rows = report_sheets(
             ingest.frame, result, summary, mask=mask, lang=lang, sources=ingest.sources
         )
         outputs["report"] = [
             write_report(
-                out_dir / "report.xlsx",
+                Path(out_dir) / "report.xlsx",
                 sheets,
                 summary=rows,
-                title="Ringkasan" if lang == "id" else "Summary",
+                title=T("REPORT_SUMMARY", lang),
                 lang=lang,
             )
         ]
-    summary["outputs"] = {k: [str(p) for p in v] for k, v in outputs.items()}
-    summary["duration_s"] = round(time.perf_counter() - started, 3)
-    outputs["summary"] = [write_json(summary, out_dir / "summary.json")]
+    if out_dir is not None:
+        outputs["summary"] = [Path(out_dir) / "summary.json"]
+        finish(summary, outputs, started=started)
+        write_json(summary, Path(out_dir) / "summary.json")
+    else:
+        finish(summary, outputs, started=started)
     return ValidateRun(
-        summary, result.findings, result.records, outputs, out_dir, list(ingest.sources)
+        summary,
+        result.findings,
+        result.records,
+        outputs,
+        Path(out_dir) if out_dir is not None else None,
+        list(ingest.sources),
+        records_out,
     )

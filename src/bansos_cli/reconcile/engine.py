@@ -9,6 +9,7 @@ import polars as pl
 
 from bansos_cli.core.columns import ID_COLUMNS, META_COLUMNS
 from bansos_cli.core.errors import OptionError
+from bansos_cli.core.messages import Text
 from bansos_cli.core.vocabulary import (
     CATEGORY,
     DIFFERENCE_RP,
@@ -68,13 +69,25 @@ def _data_columns(frame: pl.DataFrame) -> list[str]:
     return [c for c in frame.columns if not c.startswith("_") and c not in META_COLUMNS]
 
 
+_SIDES = {"left": Text("PART_SIDE_LEFT"), "right": Text("PART_SIDE_RIGHT")}
+_ROLES = {
+    "key": Text("PART_COLUMN_KEY"),
+    "compare": Text("PART_COLUMN_COMPARE"),
+    "renamed": Text("PART_COLUMN_RENAMED"),
+    "ignored": Text("PART_COLUMN_IGNORED"),
+}
+
+
 def _require(frame: pl.DataFrame, columns: Sequence[str], side: str, what: str) -> None:
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        available = ", ".join(_data_columns(frame)) or "(none)"
-        raise OptionError(
-            f"{what} column {missing[0]!r} is not in the {side} list (columns: {available})",
-            hint=f"choose another column or map a header to it with --{side}-mapping",
+        raise OptionError.of(
+            "RECONCILE_COLUMN_MISSING",
+            role=_ROLES[what],
+            column=missing[0],
+            side=_SIDES[side],
+            available=", ".join(_data_columns(frame)) or Text("PART_NONE"),
+            option=f"--{side}-mapping",
         )
 
 
@@ -256,7 +269,7 @@ def reconcile_frames(
     ``sheet``, ``row``). Every row of both sides appears in exactly one output row."""
     options = options or ReconcileOptions()
     if not options.keys:
-        raise OptionError("no key column given", hint="use --key nik (or another column)")
+        raise OptionError.of("RECONCILE_NO_KEY")
     missing_renames = [c for c in options.renames if c not in right.columns]
     if missing_renames:
         _require(right, missing_renames, "right", "renamed")

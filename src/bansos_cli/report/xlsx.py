@@ -20,8 +20,8 @@ from typing import Any
 import polars as pl
 import xlsxwriter
 
-from bansos_cli.core.messages import DEFAULT_LANG, column_label
 from bansos_cli.core.files import atomic_path
+from bansos_cli.core.messages import DEFAULT_LANG, column_label
 from bansos_cli.report.sheetxml import column_letter, rows_xml, text_ready
 
 EXCEL_MAX_ROWS = 1_048_576
@@ -243,8 +243,9 @@ def write_report(
     """Write an Excel report: a ``title`` key/value summary sheet, then one sheet per table.
 
     Column headers are the labels of bansos's own columns in ``lang`` (``row`` -> ``BARIS``),
-    the officer's columns as they are. Written atomically. A table longer than Excel's 1,048,576 rows is truncated with a notice
-    at the top of its sheet (the full data is in the Parquet/CSV outputs).
+    the officer's columns as they are. Written atomically. A table longer than Excel's
+    1,048,576 rows is truncated with a notice at the top of its sheet (the full data is in
+    the Parquet/CSV outputs).
     """
     path = Path(path)
     with atomic_path(path) as tmp:

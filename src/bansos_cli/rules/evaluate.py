@@ -142,10 +142,7 @@ def evaluate(
     missing = [n for n in ruleset.inputs if n not in present]
     required = [n for n in missing if not ruleset.inputs[n].nullable]
     if required:
-        raise InputFileError(
-            f"column {required[0]!r} needed by the rules of {program.name!r} is not in the data",
-            hint="add the column or map its header to this name",
-        )
+        raise InputFileError.of("RULES_COLUMN_MISSING", column=required[0], program=program.name)
     if cache is not None and cache.frame is frame:
         typed = cache.typed(ruleset.inputs, reference=program.as_of)
     else:

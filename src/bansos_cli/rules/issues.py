@@ -50,7 +50,9 @@ class RulesError(ConfigError):
         self.issues = list(issues)
         errors = [i for i in self.issues if i.severity == "error"] or self.issues
         more = len(errors) - 1
-        message = str(errors[0])
+        # the issue itself (file:line: key: message) is the linter's text, in English
+        params = {"problem": str(errors[0]), "more": more}
         if more:
-            message += f"; and {more} more problem(s)"
-        super().__init__(message, hint="run `bansos rules lint` on the file for the full list")
+            super().__init__(code="RULES_INVALID_MORE", params=params)
+        else:
+            super().__init__(code="RULES_INVALID", params=params)

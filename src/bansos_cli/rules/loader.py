@@ -375,11 +375,7 @@ def expand_rule_paths(paths: Iterable[str | Path]) -> list[Path]:
         elif p.exists():
             out.append(p)
         else:
-            raise ConfigError(
-                "no such rules file or folder",
-                path=str(p),
-                hint="check the path given with --rules (or rules.files in bansos.yaml)",
-            )
+            raise ConfigError.of("RULES_PATH_NOT_FOUND", path=str(p))
     if not out:
         raise RulesError(
             [

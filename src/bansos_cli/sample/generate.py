@@ -78,12 +78,12 @@ class SampleResult:
 
 def _check(rows: int, error_rate: float, duplicate_rate: float, layout: str) -> None:
     if layout not in LAYOUTS:
-        raise OptionError(f"unknown layout {layout!r}", hint=f"use one of {', '.join(LAYOUTS)}")
+        raise OptionError.of("SAMPLE_LAYOUT_UNKNOWN", layout=layout, layouts=", ".join(LAYOUTS))
     if not 1 <= rows <= MAX_ROWS:
-        raise OptionError(f"rows must be between 1 and {MAX_ROWS:,}, got {rows}")
-    for name, value in (("error rate", error_rate), ("duplicate rate", duplicate_rate)):
+        raise OptionError.of("SAMPLE_ROWS_RANGE", maximum=MAX_ROWS, rows=rows)
+    for name, value in (("error_rate", error_rate), ("duplicate_rate", duplicate_rate)):
         if not 0.0 <= value <= 0.9:
-            raise OptionError(f"{name} must be between 0 and 0.9, got {value}")
+            raise OptionError.of("SAMPLE_RATE_RANGE", name=name, maximum=0.9, value=value)
 
 
 def _one_village(rng: np.random.Generator, region: Region) -> Region:
@@ -118,7 +118,7 @@ def generate(
     mix = dict(error_mix) if error_mix is not None else dict(DEFAULT_ERROR_MIX)
     unknown = sorted(set(mix) - set(ERROR_CODES))
     if unknown:
-        raise OptionError(f"unknown error kinds {unknown}", hint="see docs/sample-data.md")
+        raise OptionError.of("SAMPLE_ERROR_KINDS_UNKNOWN", kinds=", ".join(unknown))
     rng = np.random.default_rng(seed)
     where = resolve_region(region)
     ref_days = (reference_date - EPOCH).days

@@ -91,16 +91,16 @@ def generate_reconciliation_pair(
 ) -> ReconciliationPair:
     """A decree of ``rows`` payees (family heads) and the report of its disbursement."""
     if not 1 <= rows <= MAX_ROWS:
-        raise OptionError(f"rows must be between 1 and {MAX_ROWS:,}, got {rows}")
+        raise OptionError.of("SAMPLE_ROWS_RANGE", maximum=MAX_ROWS, rows=rows)
     for name, value in (
-        ("missing rate", missing_rate),
-        ("extra rate", extra_rate),
-        ("amount change rate", amount_change_rate),
-        ("name variant rate", name_variant_rate),
-        ("NIK damage rate", nik_damage_rate),
+        ("missing_rate", missing_rate),
+        ("extra_rate", extra_rate),
+        ("amount_change_rate", amount_change_rate),
+        ("name_variant_rate", name_variant_rate),
+        ("nik_damage_rate", nik_damage_rate),
     ):
         if not 0.0 <= value <= 0.5:
-            raise OptionError(f"{name} must be between 0 and 0.5, got {value}")
+            raise OptionError.of("SAMPLE_RATE_RANGE", name=name, maximum=0.5, value=value)
     rng = np.random.default_rng(seed)
     where = resolve_region(region)
     n_extra = int(round(rows * extra_rate))

@@ -43,17 +43,10 @@ def resolve_region(region: str | None) -> Region:
     """Load the villages of a Kemendagri code of 2, 4, 6 or 10 digits (dots allowed)."""
     code = re.sub(r"[.\s-]", "", region or DEFAULT_REGION)
     if not re.fullmatch(r"\d{2}|\d{4}|\d{6}|\d{10}", code):
-        raise OptionError(
-            f"region {region!r} is not a Kemendagri code",
-            hint="give 2 (province), 4 (regency), 6 (kecamatan) or 10 (village) digits, "
-            "e.g. 3201 or 32.01.01",
-        )
+        raise OptionError.of("REGION_NOT_A_CODE", region=region)
     villages = wilayah.villages().filter(pl.col("kode").str.starts_with(code))
     if villages.is_empty():
-        raise OptionError(
-            f"region {region!r} has no village in the 2025 Kemendagri table",
-            hint="check the code against bansos_cli/data/wilayah",
-        )
+        raise OptionError.of("REGION_NO_VILLAGE", region=region)
     districts = wilayah.districts().select(
         pl.col("kode").alias("kode_kecamatan"),
         pl.col("nama").str.to_uppercase().alias("kecamatan"),

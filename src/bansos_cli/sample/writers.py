@@ -27,11 +27,9 @@ FIXED_CREATED = dt.datetime(2025, 7, 1, 8, 0, 0)
 def _suffix(path: Path) -> str:
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
-        raise OptionError(
-            f"cannot write {suffix or 'a file without extension'}",
-            path=str(path),
-            hint="use .xlsx, .csv or .parquet",
-        )
+        if not suffix:
+            raise OptionError.of("SAMPLE_NO_EXTENSION", path=str(path))
+        raise OptionError.of("SAMPLE_FORMAT_UNSUPPORTED", path=str(path), suffix=suffix)
     return suffix
 
 
@@ -153,7 +151,7 @@ def write_frame(frame: pl.DataFrame, path: Path) -> Path:
         elif suffix == ".parquet":
             frame.write_parquet(tmp, statistics=False)
         else:
-            raise OptionError("use write_workbook for xlsx", path=str(path))
+            raise OptionError.of("SAMPLE_XLSX_NEEDS_WORKBOOK", path=str(path))
     return path
 
 
@@ -161,7 +159,7 @@ def write_truth(truth: pl.DataFrame, path: Path) -> Path:
     """Write a truth frame: parquet keeps ``problems`` as a list, csv joins it with ``;``."""
     suffix = _suffix(path)
     if suffix == ".xlsx":
-        raise OptionError("the truth file must be .parquet or .csv", path=str(path))
+        raise OptionError.of("SAMPLE_TRUTH_FORMAT", path=str(path))
     if suffix == ".csv":
         list_cols = [c for c, t in truth.schema.items() if isinstance(t, pl.List)]
         truth = truth.with_columns(pl.col(c).list.join(";") for c in list_cols)

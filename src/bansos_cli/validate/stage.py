@@ -11,9 +11,9 @@ from typing import Any
 import polars as pl
 
 from bansos_cli.core import vocabulary
-from bansos_cli.core.vocabulary import ROW, ROW_KEY, SHEET, SOURCE, STATUS
 from bansos_cli.core.errors import InputFileError, OptionError
 from bansos_cli.core.privacy import mask_id_expr
+from bansos_cli.core.vocabulary import ROW, ROW_KEY, SHEET, SOURCE, STATUS
 from bansos_cli.validate import catalogue, regions
 from bansos_cli.validate.checks import collect_findings
 from bansos_cli.validate.schema import CanonicalRecords
@@ -40,7 +40,7 @@ class ValidationResult:
     ``sheet``, ``row`` and ``status`` (``ok``/``warning``/``error``)."""
     findings: pl.DataFrame
     """One row per finding: see :data:`FINDINGS_COLUMNS`."""
-    reference_date: dt.date
+    as_of: dt.date
     lang: str
     counts: dict[str, Any] = field(default_factory=dict)
     """Counts by status, by code (with severity), by kecamatan/desa (see :func:`summarise`)."""
@@ -92,19 +92,19 @@ def validate_frame(
     frame: pl.DataFrame,
     *,
     lang: str = "id",
-    reference_date: dt.date,
+    as_of: dt.date,
     max_age: int = DEFAULT_MAX_AGE,
     mask: bool = False,
 ) -> ValidationResult:
     """Check every row of an ingest frame (text columns + ``source``/``sheet``/``row``).
 
-    ``reference_date`` anchors ages, "future" dates and the two-digit-year pivot of NIKs
+    ``as_of`` anchors ages, "future" dates and the two-digit-year pivot of NIKs
     without a TANGGAL LAHIR; pass a fixed date for reproducible results. With ``mask``, NIK
     and KK values in the findings are masked (``3201**********01``). Bad data never raises:
     it becomes findings. Raises :class:`InputFileError` when there is no NIK column at all.
     """
     return confirm(
-        check_frame(frame, lang=lang, reference_date=reference_date, max_age=max_age, mask=mask)
+        check_frame(frame, lang=lang, as_of=as_of, max_age=max_age, mask=mask)
     )
 
 
@@ -134,7 +134,7 @@ def check_frame(
     frame: pl.DataFrame,
     *,
     lang: str = "id",
-    reference_date: dt.date,
+    as_of: dt.date,
     max_age: int = DEFAULT_MAX_AGE,
     mask: bool = False,
 ) -> ValidationResult:
@@ -143,23 +143,19 @@ def check_frame(
     pandera schema (:func:`confirm` does both). Lets a caller start writing the records
     while they are confirmed."""
     if lang not in ("id", "en"):
-        raise OptionError(f"unknown language {lang!r}", hint="use id or en")
+        raise OptionError.of("LANG_UNKNOWN", lang=lang)
     if "nik" not in frame.columns:
         sources = (
             ", ".join(frame.get_column(SOURCE).unique().sort().to_list())
             if (SOURCE in frame.columns)
-            else "input"
+            else ""
         )
-        raise InputFileError(
-            "no NIK column found",
-            path=sources or None,
-            hint="check the header row (--header-row) or map the column with --mapping",
-        )
+        raise InputFileError.of("NO_NIK_COLUMN", path=sources or None)
     # a CSV reader hands over ~100 chunks per column: one contiguous copy (cheap for string
     # views) makes every later filter, gather and Parquet write faster than it costs
     frame = _with_meta(frame).rechunk()
-    typed = typed_columns(frame, reference=reference_date)
-    raw = collect_findings(typed, reference=reference_date, max_age=max_age, lang=lang)
+    typed = typed_columns(frame, reference=as_of)
+    raw = collect_findings(typed, reference=as_of, max_age=max_age, lang=lang)
     findings = _finish_findings(raw, typed, lang=lang, mask=mask)
     worst = (
         findings.lazy()
@@ -175,7 +171,7 @@ def check_frame(
         .collect()
     )
     records = _typed_records(typed, worst, frame.columns)
-    return ValidationResult(records, findings.drop(RID), reference_date, lang)
+    return ValidationResult(records, findings.drop(RID), as_of, lang)
 
 
 def _with_meta(frame: pl.DataFrame) -> pl.DataFrame:
@@ -275,5 +271,5 @@ def summarise(result: ValidationResult) -> dict[str, Any]:
         "by_code": by_code,
         "by_area": by_area,
         "area_columns": areas,
-        "reference_date": result.reference_date.isoformat(),
+        "as_of": result.as_of.isoformat(),
     }

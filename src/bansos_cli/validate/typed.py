@@ -21,9 +21,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import polars as pl
 
-from bansos_cli.core import casts
+from bansos_cli.core import casts, names, vocabulary
 from bansos_cli.core import nik as N
-from bansos_cli.core import names, vocabulary
 from bansos_cli.core.columns import SOURCE
 from bansos_cli.validate import regions
 

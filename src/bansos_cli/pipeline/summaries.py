@@ -1,0 +1,177 @@
+"""The typed summaries: what ``summary.json`` and ``--json`` hold, per command.
+
+Every summary starts with the same envelope (:class:`Envelope`): the command, the bansos
+version, the inputs as read, the files written and the run time. The rest is the
+command's own. These are :class:`~typing.TypedDict` declarations of JSON documents: the
+keys here are the keys in the file (English ``snake_case``, like every machine-read name;
+see :mod:`bansos_cli.core.vocabulary`), and a test compares real summaries against them.
+
+``duration_s`` (the whole run) and ``timings_s`` (the steps of dedup) are the only values
+that differ between two runs on the same input.
+"""
+
+# no `from __future__ import annotations`: TypedDict reads NotRequired[] from real annotations
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, NotRequired, TypedDict
+
+from bansos_cli import __version__
+
+
+class InputSummary(TypedDict):
+    """One input file (one sheet of a workbook) as read."""
+
+    path: str
+    format: str
+    sheet: str | None
+    header_row: int | None
+    rows: int
+    empty_rows: int
+    notices: list[str]
+
+
+class Envelope(TypedDict):
+    """What every summary starts with."""
+
+    command: str
+    version: str
+    inputs: list[InputSummary]
+    outputs: dict[str, list[str]]
+    """Output kind (``records``, ``report``, ``summary``...) -> the files written (none when
+    nothing was written: ``out_dir=None`` in the Python API)."""
+    duration_s: float
+
+
+class CodeCount(TypedDict):
+    severity: str
+    count: int
+    rows: int
+
+
+class ValidationCounts(TypedDict):
+    """The counts of a validation (also the ``validate`` section of ``bansos run``)."""
+
+    as_of: str
+    rows: int
+    by_status: dict[str, int]
+    """``ok``/``warning``/``error`` -> rows."""
+    by_severity: dict[str, int]
+    """``error``/``warning``/``info`` -> findings."""
+    by_code: dict[str, CodeCount]
+    by_area: list[dict[str, Any]]
+    """Per kecamatan/desa: ``rows``, ``error``, ``warning``, ``error_rate``."""
+    area_columns: list[str]
+
+
+class ValidateSummary(Envelope, ValidationCounts):
+    lang: str
+    masked: bool
+    empty_rows: int
+    versions: dict[str, str]
+
+
+class DedupSummary(Envelope):
+    rows: int
+    candidate_pairs: int
+    pairs: int
+    classes: dict[str, int]
+    decisions: dict[str, int]
+    groups: dict[str, int]
+    blocking: list[dict[str, Any]]
+    model: dict[str, Any]
+    notices: list[str]
+    timings_s: dict[str, float]
+
+
+class CheckSummary(Envelope):
+    as_of: str
+    rows: int
+    programs: list[dict[str, Any]]
+
+
+class ReconcileSummary(Envelope):
+    options: dict[str, Any]
+    compared: list[str]
+    left: dict[str, Any]
+    right: dict[str, Any]
+    categories: dict[str, dict[str, Any]]
+    total: dict[str, int]
+    fail_on: list[str]
+    failing_rows: int
+
+
+class PseudonymiseSummary(Envelope):
+    rows: int
+    columns: dict[str, int]
+    method: str
+
+
+class InspectSummary(Envelope):
+    sources: list[dict[str, Any]]
+
+
+class RunSummary(Envelope):
+    as_of: str
+    lang: str
+    masked: bool
+    rows: int
+    empty_rows: int
+    failed_inputs: list[dict[str, str]]
+    per_file: list[dict[str, Any]]
+    validate: NotRequired[ValidationCounts]
+    dedup: NotRequired[dict[str, Any]]
+    check: NotRequired[dict[str, Any]]
+    reconcile: NotRequired[dict[str, Any]]
+
+
+SUMMARIES: dict[str, type] = {
+    "validate": ValidateSummary,
+    "dedup": DedupSummary,
+    "check": CheckSummary,
+    "reconcile": ReconcileSummary,
+    "pseudonymise": PseudonymiseSummary,
+    "inspect": InspectSummary,
+    "run": RunSummary,
+}
+"""Command -> the TypedDict of its summary."""
+
+
+def envelope(
+    command: str,
+    inputs: Sequence[Any],
+    outputs: Mapping[str, Sequence[Path]] | None = None,
+    *,
+    started: float,
+) -> Envelope:
+    """The envelope of a summary: ``inputs`` are SourceInfo objects (their ``summary()``)."""
+    return {
+        "command": command,
+        "version": __version__,
+        "inputs": [i.summary() for i in inputs],
+        "outputs": {k: [str(p) for p in v] for k, v in (outputs or {}).items()},
+        "duration_s": round(time.perf_counter() - started, 3),
+    }
+
+
+def finish(summary: Any, outputs: Mapping[str, Sequence[Path]], *, started: float) -> None:
+    """Record the written files and the run time in ``summary`` (just before it is written)."""
+    summary["outputs"] = {k: [str(p) for p in v] for k, v in outputs.items()}
+    summary["duration_s"] = round(time.perf_counter() - started, 3)
+
+
+__all__ = [
+    "SUMMARIES",
+    "CheckSummary",
+    "DedupSummary",
+    "Envelope",
+    "InputSummary",
+    "InspectSummary",
+    "PseudonymiseSummary",
+    "ReconcileSummary",
+    "RunSummary",
+    "ValidateSummary",
+    "ValidationCounts",
+    "envelope",
+    "finish",
+]
