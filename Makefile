@@ -65,7 +65,8 @@ contracts: $(DEV_STAMP)
 check: format-check lint typecheck contracts test
 
 docs-cli: $(DEV_STAMP)
-	$(PY) -m bansos_cli.cli.docgen > docs/cli.md
+	$(PY) -m bansos_cli.cli.docgen en > docs/cli.md
+	$(PY) -m bansos_cli.cli.docgen id > docs/cli.id.md
 
 # the generated part of docs/outputs.md (between its markers), from core/vocabulary.py
 docs-outputs: $(RUN_STAMP)

@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 from bansos_cli.cli import app
 from bansos_cli.pipeline.check import check_frame, load_programs
 from bansos_cli.rules import RuleFile, json_schema
+from conftest import invoke_assert_code
 
 runner = CliRunner()
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,13 +39,40 @@ def invoke(*args: str):
 def test_shipped_rules_pass_their_embedded_tests() -> None:
     result = invoke("rules", "test", str(RULES))
     assert result.exit_code == 0, result.output
-    assert re.search(r"(\d+)/\1 cases passed in 5 file\(s\)", result.stdout)
+    assert re.search(r"(\d+)/\1 kasus lolos dari 5 berkas", result.stdout)
+    english = invoke("rules", "test", str(RULES), "--lang", "en", "--quiet")
+    assert english.exit_code == 0 and english.stdout == ""
 
 
 def test_shipped_rules_lint_clean() -> None:
     result = invoke("rules", "lint", str(RULES), "--as-of", "2025-06-30", "--strict")
     assert result.exit_code == 0, result.output
-    assert "0 error(s), 0 warning(s)" in result.stdout
+    assert result.stdout == "5 berkas diperiksa per 2025-06-30: 0 kesalahan, 0 peringatan\n"
+    english = invoke("rules", "lint", str(RULES), "--as-of", "2025-06-30", "--lang", "en")
+    assert english.stdout == "5 file(s) checked at 2025-06-30: 0 error(s), 0 warning(s)\n"
+
+
+@pytest.mark.parametrize(
+    ("content", "code"),
+    [(None, "FILE"), ("rules: [\n", "YAML"), ("", "YAML")],
+    ids=["missing", "broken-yaml", "empty"],
+)
+def test_lint_and_test_exit_2_on_an_unusable_file(
+    tmp_path: Path, content: str | None, code: str
+) -> None:
+    """Exit 2 (unusable input), not 1 (the rules have errors), when a file cannot be read."""
+    path = tmp_path / "pkh.yaml"
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    for command in (
+        ["rules", "lint", str(path), "--as-of", "2025-06-30"],
+        ["rules", "test", str(path)],
+    ):
+        result = invoke_assert_code(command, 2)
+        if content is not None:  # the file's problem is listed with its code
+            assert f"({code})" in result.output
+        else:  # no such file: the one-line error
+            assert result.stderr.startswith("bansos: kesalahan: ") and str(path) in result.stderr
 
 
 def test_broken_copy_fails_naming_file_line_and_rule(tmp_path: Path) -> None:
@@ -82,7 +110,7 @@ def test_wrong_expectation_shows_a_diff(tmp_path: Path) -> None:
         ),
         encoding="utf-8",
     )
-    result = invoke("rules", "test", str(path))
+    result = invoke("rules", "test", str(path), "--lang", "en")
     assert result.exit_code == 1
     assert "FAIL" in result.stderr and "desil 5 layak sejak 2026" in result.stderr
     assert "row 1: status expected TIDAK_LAYAK, got LAYAK" in result.stderr
@@ -201,6 +229,16 @@ def test_check_cli_writes_outputs(tmp_path: Path) -> None:
         "--quiet",
     )
     assert never.exit_code == 0 and never.stdout == ""
+
+
+def test_check_defaults_to_the_shipped_rules_like_run(tmp_path: Path) -> None:
+    data = tmp_path / "daftar.csv"
+    data.write_text(CSV, encoding="utf-8")
+    result = invoke_assert_code(["check", str(data), "--as-of", "2025-06-30", "--json"], 1)
+    programs = [p["id"] for p in json.loads(result.stdout)["programs"]]
+    assert sorted(programs) == ["blt_dd", "pbi_jk", "pkh", "sembako"]
+    shown = invoke_assert_code(["check", str(data), "--as-of", "2025-06-30"], 1).stdout
+    assert "Program Keluarga Harapan (pkh," in shown and "Program Program" not in shown
 
 
 def test_check_cli_broken_rules_exit_2_one_line(tmp_path: Path) -> None:

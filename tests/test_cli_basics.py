@@ -5,6 +5,7 @@ from typer.testing import CliRunner
 
 from bansos_cli import __version__
 from bansos_cli.cli import app
+from conftest import invoke_assert_code
 
 runner = CliRunner()
 
@@ -58,7 +59,8 @@ def test_every_help_example_names_real_options() -> None:
         command = group.get_command(ctx, name)
         assert command is not None
         for line in (command.epilog or "").splitlines()[1:]:
-            words = shlex.split(line.split(">")[0])
+            # the bansos part of a shell line: after a pipe into it, before a redirection
+            words = shlex.split(line.split(" | ")[-1].split(" > ")[0])
             assert words[:2] == ["bansos", name], line
             command.make_context(name, words[2:], parent=ctx)  # raises on an unknown option
             seen += 1
@@ -68,22 +70,25 @@ def test_every_help_example_names_real_options() -> None:
 def test_an_internal_error_is_one_masked_line_with_exit_3(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from bansos_cli.cli import validate_cmd
+    from bansos_cli.pipeline import validate as validate_pipeline
 
     def broken(*args: object, **kwargs: object) -> None:
         raise ValueError("cannot compare 3201014102800001\nsecond line")
 
-    monkeypatch.setattr(validate_cmd, "run_validate", broken)
+    monkeypatch.setattr(validate_pipeline, "run_validate", broken)
     data = tmp_path / "daftar.csv"
     data.write_text("NIK,NAMA\n3201014102800001,SITI\n", encoding="utf-8")
-    result = runner.invoke(app, ["validate", str(data)])
-    assert result.exit_code == 3
-    assert "Traceback" not in result.output
-    assert "3201014102800001" not in result.output
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1
-    assert "internal error: ValueError: cannot compare 3201**********01" in lines[0]
-    assert "BANSOS_DEBUG=1" in lines[0]
+    for lang, line in (
+        ("en", "bansos: internal error: ValueError: cannot compare 3201**********01 (this is a "
+         "bug in bansos: please report it with the command you ran; BANSOS_DEBUG=1 shows the "
+         "traceback)"),
+        ("id", "bansos: kesalahan internal: ValueError: cannot compare 3201**********01 (ini bug "
+         "di bansos: laporkan bersama perintah yang dijalankan; BANSOS_DEBUG=1 menampilkan "
+         "traceback)"),
+    ):  # fmt: skip
+        result = invoke_assert_code(["validate", str(data), "--lang", lang], 3)
+        assert "3201014102800001" not in result.output
+        assert result.stderr == line + "\n"
     monkeypatch.setenv("BANSOS_DEBUG", "1")
     debug = runner.invoke(app, ["validate", str(data)])
     assert isinstance(debug.exception, ValueError)
@@ -106,7 +111,7 @@ def test_brackets_in_file_names_and_cells_are_shown_as_written(tmp_path: Path) -
     for path in (csv, parquet):
         out = tmp_path / f"out-{path.suffix[1:]}"
         result = runner.invoke(
-            app, ["validate", str(path), "--out", str(out), "--reference-date", "2025-07-01"]
+            app, ["validate", str(path), "--out", str(out), "--as-of", "2025-07-01"]
         )
         assert result.exit_code in (0, 1), result.output
         assert f"{path.name}" in result.stdout

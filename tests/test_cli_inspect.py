@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from bansos_cli.cli import app
+from conftest import invoke_assert_code
 from ingest_builders import ROWS, siks_like_xlsx
 
 runner = CliRunner()
@@ -59,7 +60,7 @@ def test_help_lists_every_command() -> None:
 )
 def test_bad_input_is_one_line_exit_2_no_traceback(tmp_path: Path, setup, message: str) -> None:  # type: ignore[no-untyped-def]
     path = setup(tmp_path)
-    result = runner.invoke(app, ["inspect", str(path)])
+    result = runner.invoke(app, ["inspect", str(path), "--lang", "en"])
     assert result.exit_code == 2
     assert message in result.stderr
     assert str(path) in result.stderr
@@ -70,6 +71,12 @@ def test_bad_input_is_one_line_exit_2_no_traceback(tmp_path: Path, setup, messag
 
 def test_bad_option_value_exit_2(tmp_path: Path) -> None:
     path = siks_like_xlsx(tmp_path / "export.xlsx")
-    result = runner.invoke(app, ["inspect", str(path), "--delimiter", ";;"])
-    assert result.exit_code == 2
-    assert "--delimiter must be one character" in result.stderr
+    for lang, message in (
+        (
+            "id",
+            "bansos: kesalahan: --delimiter harus satu karakter, bukan ';;' (pakai , ; tab atau |)",
+        ),
+        ("en", "bansos: error: --delimiter must be one character, not ';;' (use , ; tab or |)"),
+    ):
+        result = invoke_assert_code(["inspect", str(path), "--delimiter", ";;", "--lang", lang], 2)
+        assert result.stderr == message + "\n"

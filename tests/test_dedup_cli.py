@@ -86,7 +86,7 @@ def test_bad_config_is_one_line_and_exit_2(tmp_path: Path) -> None:
     config = tmp_path / "dedup.yaml"
     config.write_text("thresholds:\n  match: 0.9\n  nonsense: 1\n", encoding="utf-8")
     out = tmp_path / "out"
-    result = invoke(LIST_A, "--config", str(config), "--out", str(out))
+    result = invoke(LIST_A, "--config", str(config), "--out", str(out), "--lang", "en")
     assert result.exit_code == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1
@@ -98,7 +98,7 @@ def test_bad_config_is_one_line_and_exit_2(tmp_path: Path) -> None:
 def test_unordered_thresholds_are_rejected(tmp_path: Path) -> None:
     config = tmp_path / "dedup.yaml"
     config.write_text("thresholds: {match: 0.6, review: 0.8}\n", encoding="utf-8")
-    result = invoke(LIST_A, "--config", str(config))
+    result = invoke(LIST_A, "--config", str(config), "--lang", "en")
     assert result.exit_code == 2
     assert "review must not be above match" in result.stderr
 
@@ -112,5 +112,22 @@ def test_missing_file_exit_2() -> None:
 def test_help_names_outputs_and_exit_codes() -> None:
     result = runner.invoke(app, ["dedup", "--help"])
     assert result.exit_code == 0
-    assert "--config" in result.stdout
-    assert "Exit 0" in result.stdout
+    assert "--config" in result.stdout and "--fail-on" in result.stdout
+    assert "Kode keluar 0" in result.stdout
+    english = runner.invoke(app, ["dedup", "--help", "--lang", "en"])
+    assert "Exit code 0" in english.stdout
+
+
+def test_fail_on_chooses_the_classes_that_fail() -> None:
+    """Exit 1 on any duplicate by default; only on the named classes, or never."""
+    classes = json.loads(invoke(LIST_A, LIST_B, "--json").stdout)["classes"]
+    found = sorted(k for k, v in classes.items() if v)
+    absent = sorted(k for k, v in classes.items() if not v)
+    assert found and absent
+    assert invoke(LIST_A, LIST_B, "--quiet").exit_code == 1
+    assert invoke(LIST_A, LIST_B, "--quiet", "--fail-on", "never").exit_code == 0
+    assert invoke(LIST_A, LIST_B, "--quiet", "--fail-on", found[0]).exit_code == 1
+    assert invoke(LIST_A, LIST_B, "--quiet", "--fail-on", ",".join(absent)).exit_code == 0
+    bad = invoke(LIST_A, LIST_B, "--fail-on", "ganda")
+    assert bad.exit_code == 2
+    assert bad.stderr.startswith("bansos: kesalahan: --fail-on tidak menerima 'ganda' (pilih ")

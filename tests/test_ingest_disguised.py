@@ -31,8 +31,10 @@ def test_a_web_page_under_an_excel_name_is_a_clear_error(tmp_path: Path) -> None
         read_inputs([path])
     result = CliRunner().invoke(app, ["validate", str(path)])
     assert result.exit_code == 2
-    assert "save it as an Excel Workbook (.xlsx)" in result.stderr
+    assert "simpan sebagai Excel Workbook (.xlsx)" in result.stderr  # the default: Indonesian
     assert "Traceback" not in result.output
+    english = CliRunner().invoke(app, ["validate", str(path), "--lang", "en"])
+    assert "save it as an Excel Workbook (.xlsx)" in english.stderr
 
 
 def test_a_broken_binary_file_keeps_the_workbook_error(tmp_path: Path) -> None:

@@ -124,9 +124,7 @@ def test_validate_reads_a_two_row_header_export_cleanly(tmp_path: Path, fmt: str
         top = ["NO", "NIK", "NO KK", "NAMA", "KELAHIRAN", "", "ALAMAT", "", "JENIS KELAMIN"]
         sub = ["", "", "", "", "TEMPAT", "TANGGAL", "RT", "RW", ""]
         path = write_csv(tmp_path / "bpnt.csv", [top, sub, *DATA])
-    run = run_validate(
-        [path], out_dir=tmp_path / "out", as_of=dt.date(2025, 7, 1), report=False
-    )
+    run = run_validate([path], out_dir=tmp_path / "out", as_of=dt.date(2025, 7, 1), report=False)
     assert run.summary["rows"] == 2
     # NIK_B is a man's NIK (day 01) on a row marked L: the file is clean
     assert run.findings.height == 0, run.findings
@@ -158,9 +156,7 @@ def test_sex_tick_columns_under_jenis_kelamin_become_one_column(tmp_path: Path) 
     assert frame.get_column("row").to_list() == [3, 4, 5, 6]
     assert {"jenis_kelamin_l", "jenis_kelamin_p"} <= set(frame.columns)
     assert [n.code for n in result.sources[0].notices] == ["JUDUL_DUA_BARIS", "JK_CENTANG_DIGABUNG"]
-    run = run_validate(
-        [path], out_dir=tmp_path / "out", as_of=dt.date(2025, 7, 1), report=False
-    )
+    run = run_validate([path], out_dir=tmp_path / "out", as_of=dt.date(2025, 7, 1), report=False)
     found = run.findings.select("row", "column", "code").rows()
     assert (5, "jenis_kelamin", "JK_TIDAK_DIKENAL") in found
     assert not any(r == 3 for r, _c, _code in found)  # SITI: a woman's NIK, ticked P

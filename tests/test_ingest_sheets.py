@@ -114,7 +114,7 @@ def test_validate_points_at_sheet_and_row(duplicate_across_sheets: Path, tmp_pat
     data = pl.read_excel(
         tmp_path / "out" / "report.xlsx", sheet_name="Data", read_options={"header_row": 1}
     )
-    assert data.get_column("sheet").to_list() == ["DESA A", "DESA A", "DESA B", "DESA B", "DESA B"]
+    assert data.get_column("SHEET").to_list() == ["DESA A", "DESA A", "DESA B", "DESA B", "DESA B"]
 
 
 def test_inspect_previews_each_sheet_read(tmp_path: Path) -> None:

@@ -148,4 +148,5 @@ def test_cli_output_error_is_one_line_exit_2(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "Traceback" not in result.output
     lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1 and "is a file, not a folder" in lines[0]
+    # in the default language, Bahasa Indonesia
+    assert len(lines) == 1 and f"({data} adalah berkas, bukan folder)" in lines[0]

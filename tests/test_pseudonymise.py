@@ -111,7 +111,9 @@ def test_cli_new_key_then_pseudonymise(tmp_path: Path) -> None:
     summary = json.loads(result.stdout)
     assert summary["rows"] == 1 and set(summary["columns"]) == {"nik", "no_kk", "nama"}
     assert "3201014102800001" not in result.output
-    bad = runner.invoke(app, ["pseudonymise", str(data), "--key-file", str(key), "--columns", "x"])
+    bad = runner.invoke(
+        app, ["pseudonymise", str(data), "--key-file", str(key), "--columns", "x", "--lang", "en"]
+    )
     assert bad.exit_code == 2 and "cannot pseudonymise 'x'" in bad.stderr
     assert "Traceback" not in bad.output
     nokey = runner.invoke(app, ["pseudonymise", str(data)], env={"BANSOS_PSEUDONYM_KEY": ""})

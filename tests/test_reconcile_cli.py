@@ -30,7 +30,7 @@ def test_summary_exit_code_and_outputs(tmp_path: Path) -> None:
     result = invoke(SK, SALUR, "--out", str(tmp_path), "--lang", "en")
     assert result.exit_code == 1
     assert "hanya_kiri" in result.stdout
-    assert "Rp -600.000" in result.stdout  # EKO not paid
+    assert "-Rp 600,000" in result.stdout  # EKO not paid (English number format)
     assert "3201010101900001" not in result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "reconciliation.parquet",
@@ -91,7 +91,7 @@ def test_tolerance_ignore_and_mask(tmp_path: Path) -> None:
     ],
 )
 def test_bad_options_exit_2(args: list[str], message: str) -> None:
-    result = invoke(SK, SALUR, *args)
+    result = invoke(SK, SALUR, *args, "--lang", "en")
     assert result.exit_code == 2
     assert message in result.stderr
 

@@ -16,6 +16,7 @@ from bansos_cli import api as bansos_api
 from bansos_cli.cli import app
 from bansos_cli.core.errors import ConfigError
 from bansos_cli.pipeline.config import STARTER, RunConfig, parse_run_config, run_config_schema
+from conftest import invoke_assert_code
 from ingest_builders import HEADER, ROWS, plain_xlsx, write_csv
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -178,7 +179,7 @@ def test_config_file_is_discovered_and_options_override_it(
 def test_unknown_config_keys_are_rejected_with_their_path(tmp_path: Path) -> None:
     config = tmp_path / "bansos.yaml"
     config.write_text("inputs: [a.xlsx]\nstages:\n  validat: true\ndedup:\n  treshold: 1\n")
-    result = _cli("--config", str(config))
+    result = _cli("--config", str(config), "--lang", "en")
     assert result.exit_code == 2
     assert "stages.validat: unknown key" in result.stderr
     assert "dedup.treshold: unknown key" in result.stderr
@@ -193,7 +194,7 @@ def test_duplicate_keys_and_broken_yaml_in_config(tmp_path: Path) -> None:
 
         load_run_config(config)
     config.write_text("inputs: [a.xlsx\n")
-    result = _cli("--config", str(config))
+    result = _cli("--config", str(config), "--lang", "en")
     assert result.exit_code == 2 and "not valid YAML at line" in result.stderr
 
 
@@ -201,14 +202,57 @@ def test_init_writes_a_starter_config_that_validates(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    assert runner.invoke(app, ["init"]).exit_code == 0
+    assert invoke_assert_code(["init"], 0).stdout == "Konfigurasi awal ditulis ke bansos.yaml\n"
     text = (tmp_path / "bansos.yaml").read_text(encoding="utf-8")
     assert text == STARTER
     parsed = parse_run_config(yaml.safe_load(text))
-    assert parsed.inputs[0].path == "sample_data/siks_ng_export.xlsx"
-    again = runner.invoke(app, ["init", "--lang", "en"])
-    assert again.exit_code == 2 and "--force" in again.stderr
-    assert runner.invoke(app, ["init", "--force"]).exit_code == 0
+    assert [i.path for i in parsed.inputs] == ["."]  # every data file beside the config
+    again = invoke_assert_code(["init", "--lang", "en"], 2)
+    assert again.stderr == (
+        "bansos: error: bansos.yaml: the file already exists (use --force to overwrite)\n"
+    )
+    assert invoke_assert_code(["init", "--force"], 0).stdout.startswith("Konfigurasi awal")
+
+
+def test_init_then_run_works_in_an_empty_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`bansos init && bansos run` in a folder that holds one export: the starter runs."""
+    shutil.copy(SAMPLE, tmp_path / "daftar_penerima.xlsx")
+    monkeypatch.chdir(tmp_path)
+    invoke_assert_code(["init"], 0)
+    result = invoke_assert_code(["run", "--as-of", AS_OF, "--json"], 1)  # the sample has errors
+    summary = json.loads(result.stdout)
+    assert [f["path"] for f in summary["per_file"]] == ["daftar_penerima.xlsx"]
+    assert summary["rows"] == 3000
+    assert (tmp_path / "bansos-out" / "run" / "report.xlsx").is_file()
+
+
+def test_config_paths_are_relative_to_the_config_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`bansos run --config other/dir/bansos.yaml`: inputs, mappings, rules and out are
+    read relative to other/dir, not to the working directory."""
+    folder = tmp_path / "other" / "dir"
+    (folder / "data").mkdir(parents=True)
+    write_csv(folder / "data" / "desa.csv", [["NO", "KODE WARGA", *HEADER[2:]], *ROWS])
+    (folder / "map.yaml").write_text("KODE WARGA: nik\n", encoding="utf-8")
+    shutil.copytree(ROOT / "rules", folder / "aturan")
+    (folder / "bansos.yaml").write_text(
+        "inputs:\n  - path: data/*.csv\n    mapping: map.yaml\nout: hasil\n"
+        "rules:\n  files: [aturan/pkh.yaml]\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    # exit 0: read with the mapping (without it the file has no NIK column: exit 2)
+    result = invoke_assert_code(
+        ["run", "--config", "other/dir/bansos.yaml", "--as-of", AS_OF, "--json"], 0
+    )
+    summary = json.loads(result.stdout)
+    assert summary["rows"] == len(ROWS)
+    assert [p["id"] for p in summary["check"]["programs"]] == ["pkh"]
+    assert (folder / "hasil" / "summary.json").is_file()
+    assert not (tmp_path / "hasil").exists() and not (tmp_path / "bansos-out").exists()
 
 
 def test_config_json_schema() -> None:
@@ -240,9 +284,11 @@ def test_run_with_reconciliation(tmp_path: Path) -> None:
 
 
 def test_skip_rejects_unknown_stage() -> None:
-    result = _cli(str(SAMPLE), "--skip", "dedupe")
-    assert result.exit_code == 2
-    assert "--skip 'dedupe' is not a stage" in result.stderr
+    result = invoke_assert_code(["run", str(SAMPLE), "--skip", "dedupe"], 2)
+    assert result.stderr == (
+        "bansos: kesalahan: --skip 'dedupe' bukan tahap "
+        "(pilih salah satu: validate, dedup, check, reconcile)\n"
+    )
 
 
 def test_python_api_functions_share_keyword_names(tmp_path: Path) -> None:

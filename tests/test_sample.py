@@ -271,7 +271,7 @@ def test_blt_dd_lists_family_heads_of_one_village() -> None:
         ({"layout": "xls"}, "unknown layout"),
         ({"region": "99"}, "no village"),
         ({"region": "32a"}, "not a Kemendagri code"),
-        ({"error_rate": 1.5}, "error rate"),
+        ({"error_rate": 1.5}, "error_rate must be between 0 and 0.9, got 1.5"),
         ({"error_mix": {"nik_bogus": 1.0}}, "unknown error kinds"),
     ],
 )

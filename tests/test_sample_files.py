@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import openpyxl
@@ -12,6 +13,7 @@ from typer.testing import CliRunner
 from bansos_cli.cli import app
 from bansos_cli.sample import generate, write_sample
 from bansos_cli.sample.sample_data import build
+from conftest import invoke_assert_code
 
 ROOT = Path(__file__).resolve().parents[1]
 runner = CliRunner()
@@ -97,51 +99,45 @@ def test_sample_data_is_regenerated_byte_identically(tmp_path: Path) -> None:
     assert 2500 <= truth.height <= 4000
 
 
-def test_cli_sample_writes_file_and_truth(tmp_path: Path) -> None:
-    out = tmp_path / "s.xlsx"
-    result = runner.invoke(
-        app,
-        [
-            "sample",
-            "--rows",
-            "300",
-            "--seed",
-            "4",
-            "--layout",
-            "siks_ng",
-            "--out",
-            str(out),
-            "--truth",
-            str(tmp_path / "t.parquet"),
-        ],
-    )
-    assert result.exit_code == 0, result.output
-    assert "300 baris sintetis (siks_ng, seed 4)" in result.output
-    assert "Traceback" not in result.output
-    truth = pl.read_parquet(tmp_path / "t.parquet")
+def test_cli_sample_writes_file_and_truth_to_the_out_folder(tmp_path: Path) -> None:
+    out = tmp_path / "contoh"
+    args = ["sample", "--rows", "300", "--seed", "4", "--layout", "siks_ng", "--out", str(out)]
+    result = invoke_assert_code(args, 0)
+    assert result.stdout.splitlines()[:3] == [
+        "300 baris sintetis (siks_ng, seed 4) ditulis ke:",
+        f"  {out / 'contoh_siks_ng.xlsx'}",
+        f"  {out / 'contoh_siks_ng.truth.parquet'}",
+    ]
+    assert result.stderr == ""
+    truth = pl.read_parquet(out / "contoh_siks_ng.truth.parquet")
     assert truth.height == 300
+    named = invoke_assert_code([*args, "--name", "daftar.csv", "--json"], 0)
+    assert json.loads(named.stdout)["files"] == [
+        str(out / "daftar.csv"),
+        str(out / "daftar.truth.csv"),
+    ]
+
+
+def test_cli_sample_out_as_a_file_still_works_with_a_notice(tmp_path: Path) -> None:
+    """The file path of earlier releases (--out s.xlsx --truth t.parquet), for one release."""
+    out = tmp_path / "s.xlsx"
+    args = ["--rows", "300", "--seed", "4", "--layout", "siks_ng", "--out", str(out)]
+    result = invoke_assert_code(["sample", *args, "--truth", str(tmp_path / "t.parquet")], 0)
+    assert result.stderr.splitlines() == [
+        f"! --out sekarang sebuah folder; '{out}' dibaca sebagai nama berkas (usang): "
+        f"pakai --out {tmp_path} --name s.xlsx",
+        "! --truth sudah usang: berkas kebenaran selalu ditulis di folder --out",
+    ]
+    assert pl.read_parquet(tmp_path / "t.parquet").height == 300
     assert out.exists()
 
 
 def test_cli_sample_json_summary(tmp_path: Path) -> None:
-    import json
-
-    result = runner.invoke(
-        app,
-        [
-            "sample",
-            "--rows",
-            "100",
-            "--out",
-            str(tmp_path / "x.csv"),
-            "--json",
-            "--error-rate",
-            "0",
-            "--duplicate-rate",
-            "0",
-        ],
-    )
-    assert result.exit_code == 0
+    result = invoke_assert_code(
+        ["sample", "--rows", "100", "--out", str(tmp_path), "--name", "x.csv", "--json",
+         "--error-rate", "0", "--duplicate-rate", "0"],
+        0,
+    )  # fmt: skip
     data = json.loads(result.stdout)
     assert data["rows"] == 100
     assert not any(k.startswith(("nik_typo", "dup_")) for k in data["problems"])
@@ -150,19 +146,18 @@ def test_cli_sample_json_summary(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--out", "x.txt"], "cannot write .txt"),
-        (["--out", "x.csv", "--layout", "xls"], "unknown layout"),
-        (["--out", "x.csv", "--region", "12345"], "not a Kemendagri code"),
-        (["--out", "x.csv", "--layout", "rekonsiliasi"], "--paid-out"),
-        (["--out", "x.csv", "--rows", "0"], "rows must be"),
+        (["--name", "x.txt"], "cannot write .txt"),
+        (["--name", "sub/x.csv"], "--name is a file name inside the --out folder, not a path"),
+        (["--layout", "xls"], "unknown layout"),
+        (["--region", "12345"], "not a Kemendagri code"),
+        (["--rows", "0"], "rows must be"),
     ],
 )
 def test_cli_sample_bad_options_exit_2(tmp_path: Path, args: list[str], message: str) -> None:
-    args = [a if not a.startswith("x.") else str(tmp_path / a) for a in args]
-    result = runner.invoke(app, ["sample", *args])
-    assert result.exit_code == 2
-    assert message in result.output
-    assert "Traceback" not in result.output
+    out = tmp_path / "o"
+    result = invoke_assert_code(["sample", "--out", str(out), *args, "--lang", "en"], 2)
+    assert message in result.stderr
+    assert len(result.stderr.splitlines()) == 1
     assert not list(tmp_path.iterdir())
 
 
@@ -176,15 +171,16 @@ def test_cli_sample_reconciliation_pair(tmp_path: Path) -> None:
             "--rows",
             "200",
             "--out",
-            str(tmp_path / "sk.xlsx"),
+            str(tmp_path),
+            "--name",
+            "sk.xlsx",
             "--paid-out",
-            str(tmp_path / "lap.xlsx"),
-            "--truth",
-            str(tmp_path / "r.parquet"),
+            "lap.xlsx",
         ],
     )
     assert result.exit_code == 0, result.output
-    truth = pl.read_parquet(tmp_path / "r.parquet")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["lap.xlsx", "sk.truth.parquet", "sk.xlsx"]
+    truth = pl.read_parquet(tmp_path / "sk.truth.parquet")
     assert set(truth["status"]) == {"paid", "missing", "extra"}
     ws = openpyxl.load_workbook(tmp_path / "lap.xlsx")["LAPORAN"]
     paid = truth.filter(pl.col("status") != "missing")

@@ -7,6 +7,7 @@ import pytest
 from typer.testing import CliRunner
 
 from bansos_cli.cli import app
+from conftest import invoke_assert_code
 
 runner = CliRunner()
 HEADER = "NIK,NO KK,NAMA,JENIS KELAMIN,TANGGAL LAHIR,KECAMATAN,DESIL\n"
@@ -22,7 +23,7 @@ def _csv(tmp_path: Path, *lines: str, name: str = "daftar.csv") -> Path:
 
 
 def _invoke(*args: str):
-    result = runner.invoke(app, ["validate", *args, "--reference-date", "2025-07-01"])
+    result = runner.invoke(app, ["validate", *args, "--as-of", "2025-07-01"])
     assert "Traceback" not in result.output
     return result
 
@@ -153,17 +154,29 @@ def test_default_out_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--format", "xlsx"], "--format must be parquet, csv or both"),
-        (["--fail-on", "sometimes"], "--fail-on must be error, warning or never"),
-        (["--reference-date", "01-07-2025"], "--reference-date must be YYYY-MM-DD"),
+        (
+            ["--format", "xlsx"],
+            "--format tidak menerima 'xlsx' (pilih salah satu: parquet, csv, both)",
+        ),
+        (
+            ["--fail-on", "sometimes"],
+            "--fail-on tidak menerima 'sometimes' (pilih salah satu: error, warning, never)",
+        ),
+        (
+            ["--as-of", "01-07-2025"],
+            "--as-of harus berbentuk YYYY-MM-DD, bukan '01-07-2025' (mis. 2025-07-01)",
+        ),
+        (
+            ["--delimiter", "ab"],
+            "--delimiter harus satu karakter, bukan 'ab' (pakai , ; tab atau |)",
+        ),
     ],
 )
 def test_bad_options_exit_2(tmp_path: Path, args: list[str], message: str) -> None:
     src = _csv(tmp_path, CLEAN)
-    result = runner.invoke(app, ["validate", str(src), "--out", str(tmp_path / "o"), *args])
-    assert result.exit_code == 2
-    assert message in result.output
-    assert "Traceback" not in result.output
+    result = invoke_assert_code(["validate", str(src), "--out", str(tmp_path / "o"), *args], 2)
+    assert result.stderr == f"bansos: kesalahan: {message}\n"
+    assert result.stdout == ""
     assert not (tmp_path / "o").exists()
 
 
@@ -172,7 +185,7 @@ def test_missing_file_and_missing_nik_column_exit_2(tmp_path: Path) -> None:
     assert result.exit_code == 2
     no_nik = tmp_path / "x.csv"
     no_nik.write_text("NAMA,ALAMAT\nSITI,JL MAWAR\n", encoding="utf-8")
-    result = _invoke(str(no_nik), "--out", str(tmp_path / "o"))
+    result = _invoke(str(no_nik), "--out", str(tmp_path / "o"), "--lang", "en")
     assert result.exit_code == 2
     assert "no NIK column found" in result.output
     assert not (tmp_path / "o").exists()

@@ -267,11 +267,8 @@ def reconcile(
         mask=mask,
         fail_on=pipeline.DEFAULT_FAIL_ON if fail_on is None else tuple(fail_on),
     )
-    code = ExitCode.DATA_FAILED if run.failing else ExitCode.OK
     sources = [*run.left.sources, *run.right.sources]
-    return Result(
-        "reconcile", run.summary, run.frames, run.outputs_by_kind, int(code), sources, run
-    )
+    return Result("reconcile", run.summary, run.frames, run.outputs, run.exit_code(), sources, run)
 
 
 def run(

@@ -30,6 +30,12 @@ console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
 
 
+COMMAND_ORDER = (
+    "run", "init", "inspect", "validate", "dedup", "check", "rules", "reconcile",
+    "pseudonymise", "sample",
+)  # fmt: skip
+"""The commands in the order data flows through them (as ``--help`` lists them)."""
+
 DEBUG_ENV = "BANSOS_DEBUG"
 """Set to 1 to get the full traceback of an internal error instead of the one-line report."""
 
@@ -151,8 +157,9 @@ class BansosGroup(_Localised, TyperGroup):
         return name, command, rest
 
     def list_commands(self, ctx: Any) -> list[str]:
-        # Keep registration order (the order of the data-flow) in --help.
-        return list(self.commands)
+        # The order of the data flow in --help (then registration order, e.g. rules test|lint).
+        rank = {name: i for i, name in enumerate(COMMAND_ORDER)}
+        return sorted(self.commands, key=lambda name: rank.get(name, len(rank)))
 
 
 def _internal_error(exc: Exception, lang: str) -> None:

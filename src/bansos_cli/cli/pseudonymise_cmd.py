@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -105,7 +106,7 @@ def pseudonymise_command(
         _render(run.summary, language)
 
 
-def _render(summary: dict[str, Any], lang: str) -> None:
+def _render(summary: Mapping[str, Any], lang: str) -> None:
     def num(value: float) -> str:
         return format_number(value, lang)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -172,7 +173,7 @@ def _render(run: ReconcileRun, lang: str) -> None:
     def rp(value: float) -> str:
         return format_rupiah(value, lang)
 
-    summary: dict[str, Any] = run.summary
+    summary: Mapping[str, Any] = run.summary
     left, right = summary["left"], summary["right"]
     rows = label("LABEL_ROWS_LOWER")
     console.print(
@@ -224,7 +225,7 @@ def _render(run: ReconcileRun, lang: str) -> None:
             err_console.print(
                 f"[yellow]{label('LABEL_EMPTY_KEY')} ({name}):[/] {num(side['key_missing'])}"
             )
-    for path in run.outputs:
+    for path in [p for paths in run.outputs.values() for p in paths]:
         console.print(f"{label('LABEL_WRITTEN')}: {path}", markup=False, soft_wrap=True)
     if run.failing:
         console.print(

@@ -163,8 +163,10 @@ def lint_command(
 
 
 @rules_app.command("schema", cls=BansosCommand, help="CMD_RULES_SCHEMA")
-def schema_command() -> None:
+def schema_command(lang: LangOption = None) -> None:
     """``bansos rules schema``: help text ``CMD_RULES_SCHEMA`` of the message catalogue."""
     from bansos_cli.rules import json_schema_text
+
+    resolve_lang(lang)  # the schema is language-neutral; --lang sets help and errors
 
     typer.echo(json_schema_text())

@@ -245,7 +245,7 @@ def _render(result: RunResult, lang: str) -> None:
     if result.failed:
         console.print(f"[red]{label('LABEL_FAILED_INPUTS')}:[/]")
         for failed in result.failed:
-            console.print(f"  [red]✗[/] {escape(failed.error)}", soft_wrap=True)
+            console.print(f"  [red]✗[/] {escape(failed.render(lang))}", soft_wrap=True)
     if "validate" in summary:
         codes = sorted(summary["validate"]["by_code"].items(), key=lambda kv: -kv[1]["count"])[:8]
         if codes:

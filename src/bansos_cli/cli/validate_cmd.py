@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -145,7 +146,7 @@ def _examples(findings: pl.DataFrame) -> dict[str, tuple[str, str]]:
     }
 
 
-def _inputs_line(inputs: list[dict[str, Any]], shown: int = 3) -> str:
+def _inputs_line(inputs: Sequence[Mapping[str, Any]], shown: int = 3) -> str:
     """``a.xlsx [DATA], b.csv``; a workbook read on many sheets as ``a.xlsx [12 sheet: DESA A,
     DESA B, DESA C, ...]``."""
     sheets: dict[str, list[str]] = {}
@@ -226,10 +227,9 @@ def _render(run: ValidateRun, lang: str) -> None:
             )
         console.print(table)
     console.print(f"{label('LABEL_OUTPUTS')}:")
-    for paths in s["outputs"].values():
-        for p in paths:
-            console.print(f"  {p}", markup=False, soft_wrap=True)
-    console.print(
-        f"  {run.out_dir / 'summary.json' if run.out_dir else ''}", markup=False, soft_wrap=True
-    )
+    written = [str(p) for paths in s["outputs"].values() for p in paths]
+    if run.out_dir is not None and str(run.out_dir / "summary.json") not in written:
+        written.append(str(run.out_dir / "summary.json"))
+    for path in written:
+        console.print(f"  {path}", markup=False, soft_wrap=True)
     console.print(f"{label('LABEL_TIME')}: {num(s['duration_s'], 1)} s")

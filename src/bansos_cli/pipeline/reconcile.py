@@ -6,7 +6,8 @@ too, or call :func:`bansos_cli.reconcile.reconcile_frames` on frames they alread
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from typing import Any
 import polars as pl
 
 from bansos_cli.core.columns import ID_COLUMNS
-from bansos_cli.core.errors import OptionError
+from bansos_cli.core.errors import ExitCode, OptionError
 from bansos_cli.core.privacy import mask_id_expr
 from bansos_cli.core.vocabulary import (
     CATEGORY,
@@ -29,6 +30,7 @@ from bansos_cli.core.vocabulary import (
 )
 from bansos_cli.ingest import IngestResult, ReadOptions, read_inputs
 from bansos_cli.output import write_json, write_table
+from bansos_cli.pipeline.summaries import ReconcileSummary, envelope, finish
 from bansos_cli.reconcile import (
     CATEGORIES,
     LEFT_ONLY,
@@ -73,14 +75,27 @@ class ReconcileRun:
     result: ReconcileResult
     left: IngestResult
     right: IngestResult
-    summary: dict[str, Any]
-    outputs: list[Path] = field(default_factory=list)
+    summary: ReconcileSummary
+    outputs: dict[str, list[Path]] = field(default_factory=dict)
     fail_on: tuple[str, ...] = DEFAULT_FAIL_ON
+    mask: bool = False
 
     @property
     def failing(self) -> int:
         """Output rows in a ``fail_on`` category (non-zero -> exit code 1)."""
         return self.result.failing(self.fail_on)
+
+    def exit_code(self) -> int:
+        """1 when a row is in a ``fail_on`` category, else 0."""
+        return int(ExitCode.DATA_FAILED if self.failing else ExitCode.OK)
+
+    @property
+    def frames(self) -> dict[str, pl.DataFrame]:
+        """The tables, as written: ``reconciliation`` (identifiers masked under ``mask``)."""
+        frame = self.result.frame
+        if self.mask:
+            frame = masked(frame, self.result.options.keys)
+        return {TABLE_STEM: frame}
 
 
 def _side_summary(result: ReconcileResult, ingest: IngestResult, left: bool) -> dict[str, Any]:
@@ -163,7 +178,7 @@ def _highlights(frame: pl.DataFrame, compared: Sequence[str]) -> pl.DataFrame:
     return pl.concat(parts)
 
 
-def _report_summary(summary: dict[str, Any]) -> list[tuple[str, object]]:
+def _report_summary(summary: Mapping[str, Any]) -> list[tuple[str, object]]:
     left, right, total = summary["left"], summary["right"], summary["total"]
     rows: list[tuple[str, object]] = [
         ("Daftar kiri (file)", ", ".join(left["files"])),
@@ -193,26 +208,27 @@ def _report_summary(summary: dict[str, Any]) -> list[tuple[str, object]]:
 
 
 def write_outputs(
-    result: ReconcileResult,
-    summary: dict[str, Any],
+    run: ReconcileRun,
     out_dir: Path,
     *,
     formats: Sequence[str] = ("parquet",),
     report: bool = True,
-    mask: bool = False,
-) -> list[Path]:
-    """Write ``reconciliation.<fmt>``, ``summary.json`` and (optionally) ``report.xlsx``."""
-    frame = masked(result.frame, result.options.keys) if mask else result.frame
-    outputs = write_table(frame, out_dir / TABLE_STEM, formats)
-    outputs.append(write_json(summary, out_dir / SUMMARY_FILE))
+    started: float,
+) -> dict[str, list[Path]]:
+    """Write ``reconciliation.<fmt>``, (optionally) ``report.xlsx`` and ``summary.json``."""
+    result, summary = run.result, run.summary
+    outputs = {TABLE_STEM: write_table(run.frames[TABLE_STEM], out_dir / TABLE_STEM, formats)}
     if report:
-        sheets, rows = report_sheets(result, summary, mask=mask)
-        outputs.append(write_report(out_dir / REPORT_FILE, sheets, rows))
+        sheets, rows = report_sheets(result, summary, mask=run.mask)
+        outputs["report"] = [write_report(out_dir / REPORT_FILE, sheets, rows)]
+    outputs["summary"] = [out_dir / SUMMARY_FILE]
+    finish(summary, outputs, started=started)
+    write_json(summary, out_dir / SUMMARY_FILE)
     return outputs
 
 
 def report_sheets(
-    result: ReconcileResult, summary: dict[str, Any], *, mask: bool = False
+    result: ReconcileResult, summary: Mapping[str, Any], *, mask: bool = False
 ) -> tuple[list[ReportSheet], list[tuple[str, object]]]:
     """The reconciliation sheets of ``report.xlsx`` and their lines for the summary sheet."""
     frame = masked(result.frame, result.options.keys) if mask else result.frame
@@ -250,19 +266,27 @@ def reconcile(
     Raises a :class:`~bansos_cli.core.errors.BansosError` for unreadable inputs or unusable
     options before anything is written.
     """
+    started = time.perf_counter()
     left_ingest = read_inputs(left, left_read)
     right_ingest = read_inputs(right, right_read)
     result = reconcile_frames(left_ingest.frame, right_ingest.frame, options)
-    summary = build_summary(result, left_ingest, right_ingest, fail_on)
+    sources = [*left_ingest.sources, *right_ingest.sources]
+    summary: ReconcileSummary = {
+        **envelope("reconcile", sources, started=started),
+        **build_summary(result, left_ingest, right_ingest, fail_on),  # type: ignore[typeddict-item]
+    }
     run = ReconcileRun(
         result=result,
         left=left_ingest,
         right=right_ingest,
         summary=summary,
         fail_on=tuple(fail_on),
+        mask=mask,
     )
     if out_dir is not None:
         run.outputs = write_outputs(
-            result, summary, Path(out_dir), formats=formats, report=report, mask=mask
+            run, Path(out_dir), formats=formats, report=report, started=started
         )
+    else:
+        finish(summary, {}, started=started)
     return run

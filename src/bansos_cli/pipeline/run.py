@@ -64,6 +64,12 @@ class FailedInput:
 
     path: str
     error: str
+    """The problem in English (as in summary.json)."""
+    cause: BansosError | None = field(default=None, repr=False, compare=False)
+    """The error itself: ``cause.render(lang)`` is the message in any language."""
+
+    def render(self, lang: str) -> str:
+        return self.cause.render(lang) if self.cause is not None else self.error
 
 
 @dataclass
@@ -159,7 +165,7 @@ def read_batch(
             if strict:
                 raise
             first_error = first_error or exc
-            failed.append(FailedInput(spec.path, str(exc)))
+            failed.append(FailedInput(spec.path, str(exc), exc))
     # Files of the same name from different folders get distinct `_source` labels, so that
     # (source, sheet, row) names one record across the whole batch.
     labels = source_labels([path for _, path in planned])
@@ -170,7 +176,7 @@ def read_batch(
             if strict:
                 raise
             first_error = first_error or exc
-            failed.append(FailedInput(str(path), str(exc)))
+            failed.append(FailedInput(str(path), str(exc), exc))
             continue
         for info in part.sources:
             if info.source:

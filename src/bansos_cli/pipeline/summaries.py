@@ -96,7 +96,16 @@ class ReconcileSummary(Envelope):
     left: dict[str, Any]
     right: dict[str, Any]
     categories: dict[str, dict[str, Any]]
+    """Category -> ``rows``, ``rows_left``, ``rows_right``, ``rp_left``, ``rp_right``,
+    ``difference_rp``."""
+    fuzzy_pairs: int
+    fuzzy_skipped_blocks: int
+    field_differences: dict[str, int]
+    names: dict[str, int]
     total: dict[str, int]
+    explanation: list[dict[str, Any]]
+    by_region: list[dict[str, Any]]
+    by_program: list[dict[str, Any]]
     fail_on: list[str]
     failing_rows: int
 
