@@ -31,6 +31,7 @@ from bansos_cli.cli.options import (
     resolve_lang,
     stdin_inputs,
 )
+from bansos_cli.core import messages
 from bansos_cli.core.errors import ExitCode, OptionError
 from bansos_cli.core.messages import format_number, text
 
@@ -193,8 +194,10 @@ def _render(run: DedupRun, lang: str) -> None:
             examples = Table(
                 title=label("LABEL_EXAMPLES_MASKED"), title_justify="left", show_edge=False
             )
-            for column in result.examples.columns:
-                examples.add_column(column)
+            known = messages.catalogue()
+            for column in result.examples.columns:  # the output columns' report headers
+                code = f"COL_{column.upper()}"
+                examples.add_column(label(code) if code in known else column)
             for row in result.examples.rows():
                 examples.add_row(*["" if v is None else escape(str(v)) for v in row])
             console.print(examples)
