@@ -160,7 +160,7 @@ def _render(run: DedupRun, lang: str) -> None:
         f"{num(result.candidate_pairs)} {label('LABEL_CANDIDATE_PAIRS')}"
     )
     for notice in result.notices:
-        err_console.print(f"[yellow]![/] {escape(str(notice))}")
+        err_console.print(f"[yellow]![/] {escape(notice.render(lang))} [dim]({notice.code})[/]")
     if result.pairs.height == 0:
         console.print(f"[green]{label('LABEL_NO_DUPLICATES')}[/]")
     else:
