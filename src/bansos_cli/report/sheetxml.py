@@ -7,6 +7,8 @@ string expressions (escaping included) and streamed into the workbook's zip file
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import polars as pl
 
 from bansos_cli.core.columns import excel_column_letter as column_letter
@@ -50,12 +52,29 @@ def text_ready(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(exprs) if exprs else frame
 
 
+def escape_attr(expr: pl.Expr) -> pl.Expr:
+    """Text made safe inside a double-quoted XML attribute."""
+    return _escape(expr).str.replace_all('"', "&quot;", literal=True)
+
+
+def escape_text(expr: pl.Expr) -> pl.Expr:
+    """Text made safe as XML character data (cut to Excel's cell limit)."""
+    return _escape(expr)
+
+
 def rows_xml(
-    batch: pl.DataFrame, first_row: int, styles: pl.DataFrame | None, style_prefix: str
+    batch: pl.DataFrame,
+    first_row: int,
+    styles: pl.DataFrame | None,
+    style_prefix: str,
+    base_styles: Mapping[int, int] | None = None,
 ) -> str:
     """The ``<row>`` elements of ``batch``; its first row becomes Excel row ``first_row``
     (1-based). ``styles`` has a column ``<style_prefix><j>`` (xf index, may be null) for each
-    highlighted column index ``j``, aligned with ``batch``."""
+    highlighted column index ``j``, aligned with ``batch``; ``base_styles`` gives the xf index
+    of the other cells of a column (wrapped text, links). A blank cell is written only when
+    it is highlighted."""
+    base_styles = base_styles or {}
     n = batch.height
     if n == 0:
         return ""
@@ -68,15 +87,17 @@ def rows_xml(
         col = pl.col(name)
         ref = pl.concat_str([pl.lit(f'<c r="{column_letter(j)}'), pl.col("__r"), pl.lit('"')])
         style_col = f"{style_prefix}{j}"
+        base = base_styles.get(j)
+        base_attr = pl.lit(f' s="{base}"' if base is not None else "")
         if styles is not None and style_col in styles.columns:
             style = pl.concat_str(
                 [pl.lit(' s="'), pl.col(style_col).cast(pl.String), pl.lit('"')]
-            ).fill_null("")
+            ).fill_null(base_attr)
             blank: pl.Expr = pl.when(pl.col(style_col).is_not_null()).then(
                 pl.concat_str([ref, style, pl.lit("/>")])
             )
         else:
-            style = pl.lit("")
+            style = base_attr
             blank = pl.lit(None, dtype=pl.String)
         if dtype == pl.Boolean:
             value = pl.concat_str(
