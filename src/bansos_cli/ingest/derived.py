@@ -20,6 +20,19 @@ from bansos_cli.ingest.header import SEX_MARKS
 from bansos_cli.ingest.model import Notice, SourceInfo
 
 TTL = "tempat_tanggal_lahir"
+RT_RW = "rt_rw"
+_MARK_L, _MARK_P = passthrough_name(SEX_MARKS["L"]), passthrough_name(SEX_MARKS["P"])
+
+DERIVED_FROM: dict[str, tuple[str, ...]] = {
+    "tempat_lahir": (TTL,),
+    "tanggal_lahir": (TTL,),
+    "jenis_kelamin": (_MARK_L, _MARK_P),
+    "rt": (RT_RW,),
+    "rw": (RT_RW,),
+}
+"""The file's columns a column added here comes from (a finding on ``tanggal_lahir`` of a
+village list points at its TEMPAT, TANGGAL LAHIR cell); used only where the file has no
+column of that name itself."""
 
 
 def _after(frame: pl.DataFrame, anchor: str, added: list[pl.Expr]) -> pl.DataFrame:
@@ -66,7 +79,6 @@ def split_birth(frame: pl.DataFrame, info: SourceInfo) -> pl.DataFrame:
     return out
 
 
-_MARK_L, _MARK_P = passthrough_name(SEX_MARKS["L"]), passthrough_name(SEX_MARKS["P"])
 _NO_MARK = r"^\s*(?:0|-|TIDAK)?\s*$"
 
 
@@ -95,7 +107,6 @@ def join_sex_marks(frame: pl.DataFrame, info: SourceInfo) -> pl.DataFrame:
     return _after(frame, _MARK_P, [sex])
 
 
-RT_RW = "rt_rw"
 _RT_RW = r"^\D*?(\d{1,3})\s*\D+?\s*(\d{1,3})\D*$"
 
 

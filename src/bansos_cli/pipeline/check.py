@@ -22,6 +22,7 @@ from bansos_cli.core.messages import text as T
 from bansos_cli.core.privacy import mask_id_expr
 from bansos_cli.ingest import ReadOptions, SourceInfo, read_inputs
 from bansos_cli.output import write_json, write_table
+from bansos_cli.pipeline.report_eligibility import eligibility_sheets, summary_lines
 from bansos_cli.pipeline.summaries import CheckSummary, envelope, finish
 from bansos_cli.report import ReportSheet, write_report
 from bansos_cli.rules import (
@@ -256,85 +257,17 @@ def default_rules(rules: Sequence[str | Path] | None) -> list[str | Path]:
 
 def _write_xlsx(result: CheckResult, path: Path, lang: str) -> Path:
     sheets, summary = report_sheets(result, lang)
-    return write_report(path, sheets, summary, lang=lang)
+    files = ", ".join(Path(i.path).name for i in result.sources)
+    return write_report(path, sheets, summary, title=T("REPORT_SUMMARY", lang), lang=lang,
+                        footer=files)  # fmt: skip
 
 
 def report_sheets(
     result: CheckResult, lang: str = "id"
 ) -> tuple[list[ReportSheet], list[tuple[str, object]]]:
-    """The eligibility sheets of ``report.xlsx`` and their lines for the summary sheet."""
-    names = [
-        T(code, lang)
-        for code in (
-            "REPORT_ELIGIBILITY",
-            "REPORT_PER_RULE",
-            "REPORT_PER_REGION",
-            "REPORT_PARAMETERS",
-            "REPORT_REFERENCE_DATE",
-            "REPORT_DATA_ROWS",
-        )
-    ]
-    frame = result.frame
-    severity = {Status.TIDAK_LAYAK.value: "error", Status.PERLU_VERIFIKASI.value: "warning"}
-    highlight = (
-        frame.select(pl.col("status").cast(pl.String))
-        .with_row_index("frame_row")
-        .filter(pl.col("status") != Status.LAYAK.value)
-        .select(
-            pl.col("frame_row").cast(pl.Int64),
-            pl.lit("status").alias("column"),
-            pl.col("status").replace_strict(severity).alias("severity"),
-        )
-    )
-    rules = pl.DataFrame(
-        [
-            {"program": p.program.name, **{k: v for k, v in r.items()}}
-            for p in result.programs
-            for r in p.to_dict()["rules"]
-        ]
-    )
-    regions = [
-        p.regions.select(pl.lit(p.program.name).alias("program"), pl.all())
-        for p in result.programs
-        if p.regions.height
-    ]
-    params = pl.DataFrame(
-        [
-            {
-                "program": p.program.name,
-                "parameter": q["name"],
-                "value": str(q["value"]),
-                "from": q["from"],
-                "until": q["until"],
-                "source": q["source"],
-                "uncertain": q["uncertain"],
-            }
-            for p in result.programs
-            for q in p.to_dict()["parameters"]
-        ],
-        schema={
-            "program": pl.String,
-            "parameter": pl.String,
-            "value": pl.String,
-            "from": pl.Date,
-            "until": pl.Date,
-            "source": pl.String,
-            "uncertain": pl.Boolean,
-        },
-    )
-    sheets = [
-        ReportSheet(names[0], frame, highlight=highlight),
-        ReportSheet(names[1], rules),
-    ]
-    if regions:
-        sheets.append(ReportSheet(names[2], pl.concat(regions, how="diagonal")))
-    sheets.append(ReportSheet(names[3], params))
-    summary: list[tuple[str, object]] = [(names[4], result.as_of), (names[5], result.rows)]
-    for p in result.programs:
-        for status, n in p.counts.items():
-            label = T("REPORT_PROGRAM_STATUS", lang, program=p.program.name, status=status)
-            summary.append((label, n))
-    return sheets, summary
+    """The eligibility sheets of ``report.xlsx`` (Kelayakan per person, Per keluarga, Per
+    aturan, Per wilayah, Parameter) and their lines for the summary sheet."""
+    return eligibility_sheets(result, lang), summary_lines(result, lang)
 
 
 __all__ = [

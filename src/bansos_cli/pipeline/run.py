@@ -25,6 +25,7 @@ from bansos_cli.core.vocabulary import (
     KEEP,
     NEEDS_REVIEW,
     RID,
+    ROW,
     SHEET,
     SOURCE,
     STATUS,
@@ -46,9 +47,10 @@ from bansos_cli.pipeline import reconcile as reconcile_pipeline
 from bansos_cli.pipeline import validate as validate_pipeline
 from bansos_cli.pipeline.check import CheckResult, check_frame, load_programs
 from bansos_cli.pipeline.config import InputSpec, RunConfig
+from bansos_cli.pipeline.report_list import ExtraColumns
 from bansos_cli.pipeline.summaries import RunSummary, ValidationCounts, envelope, finish
 from bansos_cli.reconcile import ReconcileOptions, ReconcileResult, reconcile_frames
-from bansos_cli.report import ReportSheet, write_report
+from bansos_cli.report import ReportSheet, SummaryItem, write_report
 from bansos_cli.rules import shipped_rules
 from bansos_cli.validate import ValidationResult, validate_frame
 
@@ -342,6 +344,98 @@ def _summary(result: RunResult, ingest: IngestResult, started: float) -> RunSumm
     return summary
 
 
+def _duplicate_columns(records: pl.DataFrame, lang: str) -> tuple[pl.DataFrame, dict[str, str]]:
+    """``KELOMPOK GANDA`` (the group, for rows in a group of two or more) and ``GANDA DENGAN
+    BARIS`` (the other rows of the group; ``file:row`` when in another file)."""
+    group = pl.when(pl.col(CLUSTER_SIZE) > 1).then(pl.col(CLUSTER_ID))
+    rows = records.select(
+        pl.int_range(pl.len(), dtype=pl.Int64).alias("_pos"),
+        group.alias("_group"),
+        pl.col(SOURCE),
+        pl.col(ROW).cast(pl.Int64),
+    )
+    grouped = rows.filter(pl.col("_group").is_not_null())
+    # each group is small: pairing its rows costs (group size)^2 rows
+    pairs = grouped.join(grouped, on="_group", suffix="_o").filter(
+        pl.col("_pos") != pl.col("_pos_o")
+    )
+    label = (
+        pl.when(pl.col(SOURCE) == pl.col(f"{SOURCE}_o"))
+        .then(pl.col(f"{ROW}_o").cast(pl.String))
+        .otherwise(
+            pl.concat_str([pl.col(f"{SOURCE}_o"), pl.lit(":"), pl.col(f"{ROW}_o").cast(pl.String)])
+        )
+    )
+    others = (
+        pairs.sort("_pos", "_pos_o")
+        .group_by("_pos", maintain_order=True)
+        .agg(label.str.join(", ").alias(_SAME_AS))
+    )
+    frame = rows.join(others, on="_pos", how="left", maintain_order="left").select(
+        pl.col("_group").alias(_GROUP), _SAME_AS
+    )
+    return frame, {_GROUP: T("COL_CLUSTER_ID", lang), _SAME_AS: T("REPORT_COL_SAME_AS", lang)}
+
+
+_GROUP, _SAME_AS = "_r_group", "_r_same_as"
+
+
+def _data_extra(result: RunResult, lang: str) -> ExtraColumns | None:
+    """The columns ``bansos run`` adds to the Data sheets: the duplicate group, the rows it
+    shares with, and per program the status (coloured) and amount."""
+    from bansos_cli.pipeline.report_eligibility import STATUS_SEVERITY, program_label
+
+    parts: list[pl.DataFrame] = []
+    headers: dict[str, str] = {}
+    formats: dict[str, str] = {}
+    marks: list[pl.DataFrame] = []
+    if result.dedup is not None and CLUSTER_SIZE in result.records.columns:
+        frame, names = _duplicate_columns(result.records, lang)
+        parts.append(frame)
+        headers.update(names)
+        marks.append(
+            frame.with_row_index("frame_row")
+            .filter(pl.col(_GROUP).is_not_null())
+            .select(
+                pl.col("frame_row").cast(pl.Int64),
+                pl.lit(_GROUP).alias("column"),
+                pl.lit("warning").alias("severity"),
+            )  # fmt: skip
+        )
+    if result.check is not None:
+        check = result.check
+        for i, program in enumerate(check.programs):
+            part = check.frame.slice(i * check.rows, check.rows)
+            label = program_label(program)
+            status, amount = f"_r_{i}_status", f"_r_{i}_amount"
+            columns = [part.get_column(STATUS).cast(pl.String).alias(status)]
+            headers[status] = T("REPORT_COL_ELIGIBLE", lang, program=label)
+            total = part.get_column("component_amount").fill_null(0).sum()
+            if total and total > 0:
+                columns.append(part.get_column("component_amount").alias(amount))
+                headers[amount] = T("REPORT_ELIG_AMOUNT", lang, program=label)
+                formats[amount] = "rupiah"
+            parts.append(pl.DataFrame(columns))
+            marks.append(
+                part.select(
+                    pl.int_range(pl.len(), dtype=pl.Int64).alias("frame_row"),
+                    pl.lit(status).alias("column"),
+                    pl.col(STATUS)
+                    .cast(pl.String)
+                    .replace_strict(STATUS_SEVERITY)
+                    .alias("severity"),
+                )
+            )
+    if not parts:
+        return None
+    return ExtraColumns(
+        pl.concat(parts, how="horizontal"),
+        headers,
+        formats,
+        pl.concat(marks) if marks else None,
+    )
+
+
 def _write(result: RunResult, ingest: IngestResult, out: Path) -> None:
     config = result.config
     formats = config.formats
@@ -349,7 +443,7 @@ def _write(result: RunResult, ingest: IngestResult, out: Path) -> None:
     records = validate_pipeline.records_for_output(result.records, config.mask)
     outputs["records"] = write_table(records, out / "records", formats)
     sheets: list[ReportSheet] = []
-    summary_rows: list[tuple[str, object]] = []
+    summary_rows: list[SummaryItem] = []
     if result.validation is None:  # the validation lines carry the reference date otherwise
         summary_rows.append((T("REPORT_REFERENCE_DATE", config.lang), result.as_of))
     if result.validation is not None:
@@ -361,6 +455,7 @@ def _write(result: RunResult, ingest: IngestResult, out: Path) -> None:
             mask=config.mask,
             lang=config.lang,
             sources=ingest.sources,
+            extra=_data_extra(result, config.lang),
         )
         sheets += v_sheets
         summary_rows += v_rows
@@ -389,7 +484,14 @@ def _write(result: RunResult, ingest: IngestResult, out: Path) -> None:
     if config.report:
         title = T("REPORT_SUMMARY", config.lang)
         outputs["report"] = [
-            write_report(out / "report.xlsx", sheets, summary_rows, title=title, lang=config.lang)
+            write_report(
+                out / "report.xlsx",
+                sheets,
+                summary_rows,
+                title=title,
+                lang=config.lang,
+                footer=validate_pipeline.inputs_line(ingest.sources),
+            )
         ]
 
 

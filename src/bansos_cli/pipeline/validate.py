@@ -15,21 +15,28 @@ import polars as pl
 from bansos_cli import __version__
 from bansos_cli.core.columns import ID_COLUMNS
 from bansos_cli.core.errors import OptionError
+from bansos_cli.core.messages import format_number
 from bansos_cli.core.messages import text as T
 from bansos_cli.core.privacy import mask_id_expr
 from bansos_cli.core.vocabulary import (
-    COLUMN,
+    CODE,
     ELIGIBILITY_PREFIX,
-    ROW,
-    ROW_KEY,
+    HINT,
     RUN_RECORDS,
     SEVERITY,
     STATUS,
 )
 from bansos_cli.ingest import IngestResult, ReadOptions, SourceInfo, read_inputs
 from bansos_cli.output import TableWriter, write_json
+from bansos_cli.pipeline.report_list import ExtraColumns, data_sheets
 from bansos_cli.pipeline.summaries import ValidateSummary, envelope, finish
-from bansos_cli.report import ReportSheet, write_report
+from bansos_cli.report import (
+    ReportSheet,
+    SummaryChart,
+    SummaryItem,
+    SummaryTable,
+    write_report,
+)
 from bansos_cli.validate import ValidationResult, check_frame, confirm, prepare
 
 FAIL_ON = ("error", "warning", "never")
@@ -99,46 +106,96 @@ def records_for_output(records: pl.DataFrame, mask: bool) -> pl.DataFrame:
     return out.select([*front, *[c for c in out.columns if c not in front]])
 
 
-def _original_sheet(
-    ingest_frame: pl.DataFrame,
-    records: pl.DataFrame,
-    findings: pl.DataFrame,
-    mask: bool,
-    lang: str,
-) -> ReportSheet:
-    """The rows as read, with a status column and the cells that have findings highlighted."""
-    shown = records_for_output(ingest_frame.with_columns(records.get_column(STATUS)), mask)
-    key = list(ROW_KEY)
-    index = shown.select(*key[:2], pl.col(ROW).cast(pl.Int64)).with_row_index("frame_row")
-    cells = findings.select(*key, COLUMN, SEVERITY).with_columns(
-        pl.col(COLUMN).str.split("/").list.first()
+def inputs_line(sources: Sequence[SourceInfo]) -> str:
+    """The inputs by file name (sheet in brackets), as the summary sheet lists them."""
+    return ", ".join(
+        Path(info.path).name + (f" [{info.sheet}]" if info.sheet else "") for info in sources
     )
-    highlight = cells.join(index, on=key, how="inner").select("frame_row", COLUMN, SEVERITY)
-    status_cells = index.join(findings.group_by(*key).len(), on=key).select("frame_row")
-    highlight = pl.concat(
-        [
-            highlight,
-            status_cells.join(
-                records.with_row_index("frame_row").select("frame_row", pl.col(STATUS)),
-                on="frame_row",
-            )
-            .filter(pl.col(STATUS) != "ok")
-            .select("frame_row", pl.lit(STATUS).alias(COLUMN), pl.col(STATUS).alias(SEVERITY)),
-        ]
+
+
+_AREAS_SHOWN = 30
+"""Regions listed on the summary sheet (the worst first); summary.json has them all."""
+
+
+def _codes_table(counts: Mapping[str, Any], lang: str) -> SummaryTable | None:
+    by_code = counts["by_code"]
+    if not by_code:
+        return None
+    from bansos_cli.validate import CATALOGUE
+
+    codes = list(by_code)
+    frame = pl.DataFrame(
+        {
+            CODE: codes,
+            SEVERITY: [T(f"LABEL_SEVERITY_{by_code[c]['severity'].upper()}", lang) for c in codes],
+            "count": [int(by_code[c]["count"]) for c in codes],
+            "rows": [int(by_code[c]["rows"]) for c in codes],
+            "meaning": [CATALOGUE[c].meaning(lang) for c in codes],
+            HINT: [CATALOGUE[c].hint(lang) for c in codes],
+        }
     )
-    return ReportSheet(
-        T("REPORT_DATA", lang), shown, title=T("REPORT_DATA_TITLE", lang), highlight=highlight
+    highlight = pl.DataFrame(
+        {
+            "frame_row": list(range(len(codes))),
+            "column": [SEVERITY] * len(codes),
+            "severity": [by_code[c]["severity"] for c in codes],
+        }
+    )
+    return SummaryTable(
+        T("REPORT_CODES_TITLE", lang),
+        frame,
+        headers=[
+            T(f"REPORT_CODES_{h}", lang)
+            for h in ("CODE", "SEVERITY", "COUNT", "ROWS", "MEANING", "HINT")
+        ],  # fmt: skip
+        highlight=highlight,
+        formats={"meaning": "wrap", HINT: "wrap"},
+    )
+
+
+def _areas_table(counts: Mapping[str, Any], lang: str) -> SummaryTable | None:
+    areas, columns = counts.get("by_area") or [], counts.get("area_columns") or []
+    flagged = [a for a in areas if a["error"] or a["warning"]]
+    if not flagged or not columns:
+        return None
+    flagged.sort(key=lambda a: (-a["error"], -a["warning"], -a["rows"],
+                                *[str(a[c] or "") for c in columns]))  # fmt: skip
+    shown = flagged[:_AREAS_SHOWN]
+    frame = pl.DataFrame(
+        {
+            "area": [" / ".join(str(a[c] or "-") for c in columns) for a in shown],
+            "rows": [int(a["rows"]) for a in shown],
+            "error": [int(a["error"]) for a in shown],
+            "warning": [int(a["warning"]) for a in shown],
+            "rate": [format_number(100 * a["error_rate"], lang, 1) + " %" for a in shown],
+        }
+    )
+    where = " / ".join(c.upper() for c in columns)
+    title = T("REPORT_AREAS_TITLE", lang, areas=where)
+    if len(flagged) > len(shown):
+        title += " " + T("REPORT_AREAS_MORE", lang, shown=len(shown), total=len(flagged))
+    return SummaryTable(
+        title,
+        frame,
+        headers=[
+            where,
+            *[T(f"REPORT_AREAS_{h}", lang) for h in ("ROWS", "ERROR", "WARNING", "RATE")],
+        ],  # fmt: skip
+        chart=SummaryChart(
+            T("REPORT_AREAS_CHART", lang),
+            "area",
+            [("error", "error"), ("warning", "warning")],
+        ),
     )
 
 
 def _summary_rows(
-    counts: Mapping[str, Any], summary: Mapping[str, Any], lang: str
-) -> list[tuple[str, object]]:
+    counts: Mapping[str, Any], summary: Mapping[str, Any], lang: str, sources: Sequence[SourceInfo]
+) -> list[SummaryItem]:
     by_status = counts["by_status"]
-    rows: list[tuple[str, object]] = []
-    if summary.get("inputs"):
-        files = ", ".join(str(i["path"]) for i in summary["inputs"])
-        rows.append((T("REPORT_INPUTS", lang), files))
+    rows: list[SummaryItem] = []
+    if sources:
+        rows.append((T("REPORT_INPUTS", lang), inputs_line(sources)))
     rows.append((T("REPORT_ROWS_READ", lang), counts["rows"]))
     if "empty_rows" in summary:
         rows.append((T("REPORT_EMPTY_ROWS", lang), summary["empty_rows"]))
@@ -148,14 +205,12 @@ def _summary_rows(
         (T("REPORT_ROWS_ERROR", lang), by_status["error"]),
         (T("REPORT_VALIDATION_DATE", lang), counts["as_of"]),
         (T("REPORT_VERSION", lang), __version__),
-        ("", ""),
     ]
-    for code, info in counts["by_code"].items():
-        rows.append((f"{code} ({info['severity']})", info["count"]))
+    rows += [t for t in (_codes_table(counts, lang), _areas_table(counts, lang)) if t]
     return rows
 
 
-def notice_rows(sources: Sequence[SourceInfo], lang: str) -> list[tuple[str, object]]:
+def notice_rows(sources: Sequence[SourceInfo], lang: str) -> list[SummaryItem]:
     """Summary-sheet rows for the notices about the inputs (``Perhatian: file`` -> message)."""
     label = T("REPORT_NOTICE", lang)
     return [
@@ -173,22 +228,28 @@ def report_sheets(
     mask: bool,
     lang: str,
     sources: Sequence[SourceInfo] = (),
-) -> tuple[list[ReportSheet], list[tuple[str, object]]]:
-    """The report.xlsx sheets of a validation (findings, original rows with highlighted cells)
-    and its key/value rows for the summary sheet. ``summary`` may add ``inputs`` and
-    ``empty_rows``; the counts come from ``validation.counts``; the notices of ``sources``
-    follow the counts."""
-    sheets = [
-        ReportSheet(
-            T("REPORT_FINDINGS", lang),
-            validation.findings,
-            title=T("REPORT_FINDINGS_TITLE", lang),
-        ),
-        _original_sheet(ingest_frame, validation.records, validation.findings, mask, lang),
-    ]
-    rows = _summary_rows(validation.counts, summary, lang)
+    extra: ExtraColumns | None = None,
+) -> tuple[list[ReportSheet], list[SummaryItem]]:
+    """The report.xlsx sheets of a validation (Temuan, then the officer's list on Data with
+    its findings on the rows and cells) and its items for the summary sheet: the counts,
+    the codes with their meaning, the regions with the most errors (table and chart), then
+    the notices of ``sources``. ``summary`` may add ``empty_rows``; ``extra`` adds columns
+    to the Data sheets (``bansos run``)."""
+    data, findings = data_sheets(
+        ingest_frame,
+        validation.records.get_column(STATUS),
+        validation.findings,
+        sources,
+        mask=mask,
+        lang=lang,
+        extra=extra.frame if extra else None,
+        extra_headers=extra.headers if extra else None,
+        extra_formats=extra.formats if extra else None,
+        extra_highlight=extra.highlight if extra else None,
+    )
+    rows = _summary_rows(validation.counts, summary, lang, sources)
     notices = notice_rows(sources, lang)
-    return sheets, rows + ([("", ""), *notices] if notices else [])
+    return [findings, *data], rows + notices
 
 
 def run_validate(
@@ -259,6 +320,7 @@ def run_validate(
                 summary=rows,
                 title=T("REPORT_SUMMARY", lang),
                 lang=lang,
+                footer=inputs_line(ingest.sources),
             )
         ]
     if out_dir is not None:

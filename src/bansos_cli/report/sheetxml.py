@@ -62,18 +62,33 @@ def escape_text(expr: pl.Expr) -> pl.Expr:
     return _escape(expr)
 
 
+def wrapped_lines(expr: pl.Expr, width: int) -> pl.Expr:
+    """Lines a text takes wrapped in a column ``width`` characters wide (an estimate: Excel
+    and LibreOffice do not grow rows written this way by themselves)."""
+    per_line = max(int(width * 1.2) - 1, 1)  # a width unit is a digit; letters are narrower
+    return (
+        expr.cast(pl.String)
+        .fill_null("")
+        .str.split("\n")
+        .list.eval((pl.element().str.len_chars() / per_line).ceil().clip(lower_bound=1))
+        .list.sum()
+        .cast(pl.Int64)
+    )
+
+
 def rows_xml(
     batch: pl.DataFrame,
     first_row: int,
     styles: pl.DataFrame | None,
     style_prefix: str,
     base_styles: Mapping[int, int] | None = None,
+    heights: pl.Series | None = None,
 ) -> str:
     """The ``<row>`` elements of ``batch``; its first row becomes Excel row ``first_row``
     (1-based). ``styles`` has a column ``<style_prefix><j>`` (xf index, may be null) for each
     highlighted column index ``j``, aligned with ``batch``; ``base_styles`` gives the xf index
     of the other cells of a column (wrapped text, links). A blank cell is written only when
-    it is highlighted."""
+    it is highlighted. ``heights`` (points, null: automatic) sets the height of each row."""
     base_styles = base_styles or {}
     n = batch.height
     if n == 0:
@@ -124,5 +139,19 @@ def rows_xml(
                 ]
             )
         cells.append(pl.when(col.is_null()).then(blank).otherwise(value).fill_null(""))
-    row = pl.concat_str([pl.lit('<row r="'), pl.col("__r"), pl.lit('">'), *cells, pl.lit("</row>")])
+    height: pl.Expr = pl.lit("")
+    if heights is not None:
+        frame = frame.with_columns(heights.alias("__h"))
+        height = (
+            pl.when(pl.col("__h").is_not_null())
+            .then(
+                pl.concat_str(
+                    [pl.lit('" ht="'), pl.col("__h").cast(pl.String), pl.lit('" customHeight="1')]
+                )
+            )
+            .otherwise(pl.lit(""))
+        )
+    row = pl.concat_str(
+        [pl.lit('<row r="'), pl.col("__r"), height, pl.lit('">'), *cells, pl.lit("</row>")]
+    )
     return frame.select(row.str.join("")).item()

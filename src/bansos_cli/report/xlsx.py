@@ -36,7 +36,7 @@ from bansos_cli.report.cellparts import (
     sheet_ref,
     vml_xml,
 )
-from bansos_cli.report.sheetxml import column_letter, rows_xml, text_ready
+from bansos_cli.report.sheetxml import column_letter, rows_xml, text_ready, wrapped_lines
 
 EXCEL_MAX_ROWS = 1_048_576
 """Rows in an Excel sheet (header and title rows included)."""
@@ -58,7 +58,7 @@ _BASE_FORMATS: dict[str, dict[str, Any]] = {
     "int": {"num_format": "#,##0", "valign": "top"},
     "rupiah": {"num_format": '"Rp "#,##0', "valign": "top"},
 }
-_SUMMARY_WIDTHS = (34, 16, 16, 50, 50)
+_SUMMARY_WIDTHS = (34, 14, 12, 11, 50, 50)
 """Column widths of the summary sheet (label, value, and the columns of its tables)."""
 _LINE_HEIGHT = 15.0
 
@@ -136,6 +136,7 @@ class _Planned:
     """``frame_row``, ``col_idx``, ``severity`` of highlighted cells (worst per cell)."""
     base: dict[int, str]
     """Column index -> base format name."""
+    widths: list[int]
 
 
 def _sheet_name(name: str, taken: set[str]) -> str:
@@ -249,14 +250,21 @@ def _footer(label: str | None, lang: str) -> str:
 
 
 def _layout_table_sheet(
-    book: xlsxwriter.Workbook, sheet: ReportSheet, name: str, styles: _Styles, lang: str, footer: str
+    book: xlsxwriter.Workbook,
+    sheet: ReportSheet,
+    name: str,
+    styles: _Styles,
+    lang: str,
+    footer: str,
 ) -> _Planned:
     ws = book.add_worksheet(name)
     frame = text_ready(sheet.frame)
     columns = frame.columns
-    headers = list(sheet.headers) if sheet.headers is not None else [
-        column_label(c, lang) for c in columns
-    ]
+    headers = (
+        list(sheet.headers)
+        if sheet.headers is not None
+        else [column_label(c, lang) for c in columns]
+    )
     if len(headers) != len(columns):
         raise ValueError(f"sheet {name!r}: {len(headers)} headers for {len(columns)} columns")
     row = 0
@@ -300,7 +308,8 @@ def _layout_table_sheet(
         if chosen not in _BASE_FORMATS:
             raise ValueError(f"unknown cell format {chosen!r}")
         base[j] = chosen
-    for j, width in enumerate(_widths(frame, headers, sheet.widths)):
+    widths = _widths(frame, headers, sheet.widths)
+    for j, width in enumerate(widths):
         ws.set_column(j, j, width)
     if columns:
         ws.freeze_panes(header_row + 1, sheet.freeze_columns)
@@ -320,6 +329,7 @@ def _layout_table_sheet(
         shown=shown,
         cells=_highlight_cells(sheet.highlight, columns, shown),
         base=base,
+        widths=widths,
     )
 
 
@@ -357,9 +367,11 @@ def _write_summary_table(
     ws.write_string(row, 0, table.title, styles.section)
     row += 1
     frame = table.frame
-    headers = list(table.headers) if table.headers is not None else [
-        column_label(c, lang) for c in frame.columns
-    ]
+    headers = (
+        list(table.headers)
+        if table.headers is not None
+        else [column_label(c, lang) for c in frame.columns]
+    )
     for j, header in enumerate(headers):
         ws.write_string(row, j, header, styles.header)
     header_row = row
@@ -374,10 +386,14 @@ def _write_summary_table(
             base = table.formats.get(frame.columns[j], "plain")
             if isinstance(value, int) and base == "plain":
                 base = "int"
-            if isinstance(value, str) and base == "plain" and len(value) > widths[min(j, 4)]:
+            if (
+                isinstance(value, str)
+                and base == "plain"
+                and len(value) > widths[min(j, len(widths) - 1)]
+            ):
                 base = "wrap"
             if base == "wrap" and isinstance(value, str):
-                height = max(height, _text_lines(value, widths[min(j, 4)]))
+                height = max(height, _text_lines(value, widths[min(j, len(widths) - 1)]))
             _write_value(ws, row + 1 + i, j, value, styles.cell(base, marks.get((i, j))))
         if height > 1:
             ws.set_row(row + 1 + i, _LINE_HEIGHT * height)
@@ -553,6 +569,27 @@ def _insert_links(tail: str, links: str) -> str:
     return tail + links
 
 
+_MAX_LINES = 12
+"""A wrapped cell grows its row up to this many lines (the rest shows when selected)."""
+
+
+def _heights(plan: _Planned, batch: pl.DataFrame) -> pl.Series | None:
+    """Row heights for the wrapped columns of a batch (null where one line is enough)."""
+    wrapped = [
+        wrapped_lines(pl.col(batch.columns[j]), plan.widths[j])
+        for j, base in plan.base.items()
+        if base == "wrap"
+    ]
+    if not wrapped:
+        return None
+    lines = batch.select(pl.max_horizontal(wrapped).clip(1, _MAX_LINES).alias("n")).to_series()
+    return (
+        pl.select(pl.when(lines > 1).then(lines * _LINE_HEIGHT).otherwise(None).alias("h"))
+        .to_series()
+        .cast(pl.Float64)
+    )
+
+
 def _fill_sheet(
     out: zipfile.ZipFile,
     xml: str,
@@ -570,7 +607,7 @@ def _fill_sheet(
         head,
         count=1,
     )
-    base = {j: xf[(b, None)] for j, b in plan.base.items() if b != "plain"}
+    base = {j: xf[(b, None)] for j, b in plan.base.items()}
     info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
     info.compress_type = zipfile.ZIP_DEFLATED
     with out.open(info, "w", force_zip64=True) as stream:
@@ -579,9 +616,9 @@ def _fill_sheet(
             stop = min(start + _BATCH, plan.shown)
             styles = _styles_for(plan, start, stop, xf)
             batch = plan.frame.slice(start, stop - start)
-            stream.write(
-                rows_xml(batch, plan.first_row + start, styles, _STYLE, base).encode("utf-8")
-            )
+            heights = _heights(plan, batch)
+            xml = rows_xml(batch, plan.first_row + start, styles, _STYLE, base, heights)
+            stream.write(xml.encode("utf-8"))
         stream.write(_insert_links(tail, links).encode("utf-8"))
 
 

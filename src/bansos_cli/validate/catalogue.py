@@ -16,6 +16,9 @@ import polars as pl
 from bansos_cli.core import messages
 
 SEVERITIES = ("error", "warning", "info")
+MEANING_PREFIX = "MEANING_"
+"""``MEANING_<CODE>`` (labels.yaml): the general meaning of a code whose message has a
+``{detail}`` filled per finding."""
 SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3}
 
 
@@ -33,6 +36,14 @@ class FindingSpec:
     def message(self, lang: str) -> str:
         """The message template in ``lang``, ``{detail}`` unfilled (from the catalogue)."""
         return messages.message(self.code).texts[lang]
+
+    def meaning(self, lang: str) -> str:
+        """What the code means in general, in ``lang``: the message itself, or for a message
+        filled per finding its ``MEANING_<CODE>`` text (a summary never shows a hole)."""
+        general = MEANING_PREFIX + self.code
+        if general in messages.catalogue():
+            return messages.text(general, lang)
+        return messages.text(self.code, lang)
 
     def hint(self, lang: str) -> str:
         """How to fix it, in ``lang`` (from the catalogue)."""
