@@ -112,7 +112,7 @@ def test_validate_points_at_sheet_and_row(duplicate_across_sheets: Path, tmp_pat
     assert records.select("sheet", "row").height == 5
     # the report's data sheet keeps the sheet of every row
     data = pl.read_excel(
-        tmp_path / "out" / "report.xlsx", sheet_name="Data", read_options={"header_row": 1}
+        tmp_path / "out" / "report.xlsx", sheet_name="Data", read_options={"header_row": 2}
     )
     assert data.get_column("SHEET").to_list() == ["DESA A", "DESA A", "DESA B", "DESA B", "DESA B"]
 

@@ -42,7 +42,8 @@ def test_report_summary_sheet_and_table(tmp_path: Path) -> None:
     assert summary.cell(5, 2).value == "ya"
     ws = book["Data_asli_ _1_"]
     assert ws.cell(1, 1).value == "Data asli"
-    assert [c.value for c in ws[2]] == ["baris", "nama", "tgl", "STATUS"]  # bansos column: label
+    # bansos's columns and the canonical ones: their label; others as named
+    assert [c.value for c in ws[2]] == ["baris", "NAMA", "tgl", "STATUS"]
     # formulas are never evaluated: the text is kept as text
     assert ws.cell(3, 2).value == '=HYPERLINK("x")'
     assert ws.cell(3, 2).data_type == "s"

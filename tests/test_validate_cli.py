@@ -76,13 +76,13 @@ def test_report_xlsx_highlights_bad_cells(tmp_path: Path) -> None:
     book = openpyxl.load_workbook(out / "report.xlsx")
     assert book.sheetnames == ["Ringkasan", "Temuan", "Data"]
     data = book["Data"]
-    header = [c.value for c in data[2]]
-    assert header[:4] == ["BERKAS", "SHEET", "BARIS", "STATUS"]
-    bad_row = [c for c in data[4]]
-    assert bad_row[2].value == 3 and bad_row[3].value == "error"
-    nik_cell = bad_row[header.index("nik")]
+    header = [c.value for c in data[3]]  # under the title and the file's column letters
+    assert header[:5] == ["BARIS", "STATUS", "NIK", "NAMA", "MASALAH"]
+    bad_row = [c for c in data[5]]
+    assert bad_row[0].value == 3 and bad_row[1].value == "kesalahan"
+    nik_cell = bad_row[header.index("NIK", 5)]  # the file's own NIK column
     assert nik_cell.fill.fgColor.rgb.endswith("FFC7CE")
-    name_cell = bad_row[header.index("nama")]
+    name_cell = bad_row[header.index("NAMA", 5)]
     assert name_cell.fill.fgColor.rgb.endswith("FFEB9C")
     findings = book["Temuan"]
     assert [c.value for c in findings[2]][:6] == [

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
 from bansos_cli.cli.app import command, console, err_console
 from bansos_cli.cli.options import (
@@ -34,6 +33,7 @@ from bansos_cli.cli.options import (
     resolve_lang,
     stdin_inputs,
 )
+from bansos_cli.cli.tables import table as new_table
 from bansos_cli.core.errors import OptionError
 from bansos_cli.core.messages import format_number, text
 
@@ -125,12 +125,8 @@ def _render(result: CheckResult, lang: str, defaulted: bool) -> None:
     for p in result.programs:
         data = p.to_dict()
         # The program's name says what it is ("Program Keluarga Harapan"): no label before it.
-        table = Table(
-            title=f"{data['name']} ({data['id']}, {data['rules_version']})",
-            title_justify="left",
-            show_edge=False,
-        )
-        table.add_column(label("LABEL_RULE"))
+        table = new_table(f"{data['name']} ({data['id']}, {data['rules_version']})")
+        table.add_column(label("LABEL_RULE"), no_wrap=True)
         table.add_column(label("LABEL_KIND"))
         for code in ("LABEL_PASS", "LABEL_FAIL", "LABEL_UNDECIDED"):
             table.add_column(label(code), justify="right")

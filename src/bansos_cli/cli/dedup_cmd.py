@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
 from bansos_cli.cli.app import command, console, err_console
 from bansos_cli.cli.options import (
@@ -30,10 +29,12 @@ from bansos_cli.cli.options import (
     resolve_lang,
     stdin_inputs,
 )
-from bansos_cli.core import messages
+from bansos_cli.cli.tables import table as new_table
 from bansos_cli.core.messages import format_number, text
 
 if TYPE_CHECKING:
+    import polars as pl
+
     from bansos_cli.pipeline.dedup import DedupRun
 
 STEPS = {
@@ -137,9 +138,9 @@ def _render(run: DedupRun, lang: str) -> None:
     if result.pairs.height == 0:
         console.print(f"[green]{label('LABEL_NO_DUPLICATES')}[/]")
     else:
-        table = Table(show_edge=False, title_justify="left")
-        table.add_column(label("LABEL_CLASS"))
-        table.add_column(label("LABEL_PAIRS"), justify="right")
+        table = new_table()
+        table.add_column(label("LABEL_CLASS"), no_wrap=True)
+        table.add_column(label("LABEL_PAIRS"), justify="right", no_wrap=True)
         counts = result.class_counts()
         for kelas in CLASSES:
             table.add_row(kelas, num(counts[kelas]))
@@ -152,27 +153,49 @@ def _render(run: DedupRun, lang: str) -> None:
         biggest = (
             result.clusters.filter(result.clusters["cluster_size"] > 1)
             .unique("cluster_id")
-            .sort("cluster_size", descending=True)
+            .sort(["cluster_size", "cluster_id"], descending=[True, False])  # stable order
             .head(5)
         )
         if biggest.height:
             shown = ", ".join(
-                f"#{cid} ({size})"
+                f"#{cid} ({num(size)})"
                 for cid, size in zip(
                     biggest["cluster_id"].to_list(), biggest["cluster_size"].to_list(), strict=True
                 )
             )
             console.print(f"{label('LABEL_LARGEST_GROUPS')}: {shown}")
         if result.examples is not None and result.examples.height:
-            examples = Table(
-                title=label("LABEL_EXAMPLES_MASKED"), title_justify="left", show_edge=False
-            )
-            known = messages.catalogue()
-            for column in result.examples.columns:  # the output columns' report headers
-                code = f"COL_{column.upper()}"
-                examples.add_column(label(code) if code in known else column)
-            for row in result.examples.rows():
-                examples.add_row(*["" if v is None else escape(str(v)) for v in row])
-            console.print(examples)
+            _print_examples(result.examples, lang)
     for path in [p for paths in run.outputs.values() for p in paths]:
         console.print(f"{label('LABEL_WRITTEN')}: {path}", markup=False, soft_wrap=True)
+
+
+def _print_examples(examples: pl.DataFrame, lang: str) -> None:
+    """Example pairs: class and decision, score, then each side's row and masked NIK, each on
+    its own line (the file is named only when the pairs come from several files)."""
+    ordered = examples.sort(
+        ["class", "score", "row_a", "row_b"], descending=[False, True, False, False]
+    )
+    sides = ordered.get_column("row_a").to_list() + ordered.get_column("row_b").to_list()
+    files = {str(s).rpartition(":")[0] for s in sides if s}
+    several = len(files) > 1
+
+    def where(value: object) -> str:
+        # the row on a line of its own: a long file name may wrap, the row number never
+        file, _, row = str(value or "").rpartition(":")
+        shown = f"{text('LABEL_ROW_LOWER', lang)} {row}"
+        return f"{file}\n{shown}" if several else shown
+
+    table = new_table(text("LABEL_EXAMPLES_MASKED", lang))
+    table.add_column(f"{text('COL_CLASS', lang)} / {text('COL_DECISION', lang)}", no_wrap=True)
+    table.add_column(text("COL_SCORE", lang), justify="right", no_wrap=True)
+    for side in ("A", "B"):
+        table.add_column(f"{text('LABEL_RECORD', lang)} {side}", min_width=17)
+    for row in ordered.iter_rows(named=True):  # a handful of example pairs
+        table.add_row(
+            f"{escape(str(row['class']))}\n[dim]{escape(str(row['decision']))}[/]",
+            format_number(float(row["score"] or 0), lang, 2),
+            f"{escape(where(row['row_a']))}\n{escape(str(row['nik_a'] or '-'))}",
+            f"{escape(where(row['row_b']))}\n{escape(str(row['nik_b'] or '-'))}",
+        )
+    console.print(table)

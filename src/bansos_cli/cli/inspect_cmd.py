@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
 from bansos_cli.cli.app import command, console
 from bansos_cli.cli.notices import reason
@@ -25,6 +24,7 @@ from bansos_cli.cli.options import (
     resolve_lang,
     stdin_inputs,
 )
+from bansos_cli.cli.tables import table as new_table
 from bansos_cli.core.messages import format_number, text
 
 if TYPE_CHECKING:
@@ -75,7 +75,7 @@ def _render(info: SourceInfo, preview: pl.DataFrame, lang: str, read: list[str |
 
     console.rule(f"[bold]{label('LABEL_FILE')}: {escape(Path(info.path).name)}[/] ({info.format})")
     if info.sheets:
-        table = Table(title=label("LABEL_SHEETS"), title_justify="left", show_edge=False)
+        table = new_table(label("LABEL_SHEETS"))
         for name in (
             "#",
             label("LABEL_SHEET"),
@@ -105,7 +105,7 @@ def _render(info: SourceInfo, preview: pl.DataFrame, lang: str, read: list[str |
     if info.header_row is not None:
         why = reason(info.header_reason, lang)
         console.print(f"{label('LABEL_HEADER_ROW')}: [bold]{info.header_row}[/] ({why})")
-    mapping = Table(title=label("LABEL_COLUMN_MAPPING"), title_justify="left", show_edge=False)
+    mapping = new_table(label("LABEL_COLUMN_MAPPING"))
     for name in (
         "",
         label("LABEL_HEADER_IN_FILE"),
@@ -141,7 +141,7 @@ def _render(info: SourceInfo, preview: pl.DataFrame, lang: str, read: list[str |
             console.print(f"  [yellow]![/] {escape(notice.text(lang))} [dim]({notice.code})[/]")
     if preview.height:
         # Exports are wide: one line per column, one value column per record.
-        table = Table(title=label("LABEL_PREVIEW"), title_justify="left", show_edge=False)
+        table = new_table(label("LABEL_PREVIEW"))
         labels = preview.columns[1:]
         table.add_column("", style="dim", no_wrap=True, min_width=max(map(len, labels), default=0))
         rows = preview.rows()  # a handful of preview rows, not a hot path

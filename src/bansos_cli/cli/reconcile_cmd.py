@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
 
 from bansos_cli.cli.app import command, console, err_console
 from bansos_cli.cli.options import (
@@ -28,6 +27,7 @@ from bansos_cli.cli.options import (
     resolve_lang,
     stdin_inputs,
 )
+from bansos_cli.cli.tables import table as new_table
 from bansos_cli.core.errors import OptionError
 from bansos_cli.core.messages import format_number, format_rupiah, text
 
@@ -183,8 +183,8 @@ def _render(run: ReconcileRun, lang: str) -> None:
     )
     colours = {"cocok": "green", "cocok_beda": "yellow", "ambigu": "magenta",
                "hanya_kiri": "red", "hanya_kanan": "red"}  # fmt: skip
-    table = Table(title=label("LABEL_DIFFERENCE_EXPLAINED"), title_justify="left", show_edge=False)
-    table.add_column(label("LABEL_CATEGORY"))
+    table = new_table(label("LABEL_DIFFERENCE_EXPLAINED"))
+    table.add_column(label("LABEL_CATEGORY"), no_wrap=True)
     for column in ("LABEL_LEFT", "LABEL_RIGHT", "LABEL_RP_LEFT", "LABEL_RP_RIGHT",
                    "LABEL_DIFFERENCE_RP"):  # fmt: skip
         table.add_column(label(column), justify="right")

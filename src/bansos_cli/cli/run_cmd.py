@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
 from bansos_cli.cli.app import command, console, err_console
 from bansos_cli.cli.i18n import HELP_VALUES, set_lang
@@ -39,6 +38,7 @@ from bansos_cli.cli.options import (
     stdin_inputs,
 )
 from bansos_cli.cli.progress import step_labels, step_progress
+from bansos_cli.cli.tables import table as new_table
 from bansos_cli.core.errors import OptionError
 from bansos_cli.core.messages import LANG_ENV, format_number, format_rupiah, text
 
@@ -228,7 +228,7 @@ def _render(result: RunResult, lang: str) -> None:
 
     summary = result.summary
     console.print(f"{label('LABEL_AS_OF')}: [bold]{result.as_of.isoformat()}[/]")
-    files = Table(title=label("LABEL_PER_FILE"), title_justify="left", show_edge=False)
+    files = new_table(label("LABEL_PER_FILE"))
     for code in ("LABEL_FILE", "LABEL_ROWS", "LABEL_HEAD_OK", "LABEL_HEAD_WARNING",
                  "LABEL_HEAD_ERROR", "LABEL_IN_DUPLICATE_GROUPS"):  # fmt: skip
         files.add_column(label(code), justify="left" if code == "LABEL_FILE" else "right")
@@ -247,11 +247,15 @@ def _render(result: RunResult, lang: str) -> None:
         for failed in result.failed:
             console.print(f"  [red]✗[/] {escape(failed.render(lang))}", soft_wrap=True)
     if "validate" in summary:
-        codes = sorted(summary["validate"]["by_code"].items(), key=lambda kv: -kv[1]["count"])[:8]
+        # by_code is ordered by count, then code: the same order on every run
+        codes = list(summary["validate"]["by_code"].items())[:8]
         if codes:
-            table = Table(title=label("LABEL_TOP_FINDINGS"), title_justify="left", show_edge=False)
-            for name in ("LABEL_CODE", "LABEL_SEVERITY", "LABEL_COUNT"):
-                table.add_column(label(name), justify="right" if name == "LABEL_COUNT" else "left")
+            table = new_table(label("LABEL_TOP_FINDINGS"))
+            table.add_column(
+                label("LABEL_CODE"), no_wrap=True, min_width=max(len(c) for c, _ in codes)
+            )
+            table.add_column(label("LABEL_SEVERITY"))
+            table.add_column(label("LABEL_COUNT"), justify="right", no_wrap=True)
             colour = {"error": "red", "warning": "yellow", "info": "blue"}
             for code, info in codes:
                 sev = info["severity"]
@@ -268,7 +272,7 @@ def _render(result: RunResult, lang: str) -> None:
             + (f" ({classes})" if classes else "")
         )
     if result.check is not None:
-        table = Table(title=label("LABEL_ELIGIBILITY"), title_justify="left", show_edge=False)
+        table = new_table(label("LABEL_ELIGIBILITY"))
         table.add_column(label("LABEL_PROGRAM"))
         statuses = ("LAYAK", "TIDAK_LAYAK", "PERLU_VERIFIKASI")
         for status in statuses:
@@ -285,7 +289,7 @@ def _render(result: RunResult, lang: str) -> None:
         console.print(table)
     if result.reconcile_summary is not None:
         rec = result.reconcile_summary
-        table = Table(title=label("LABEL_RECONCILIATION"), title_justify="left", show_edge=False)
+        table = new_table(label("LABEL_RECONCILIATION"))
         table.add_column(label("LABEL_CATEGORY"))
         table.add_column(label("LABEL_ROWS"), justify="right")
         for category, row in rec["categories"].items():

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
 from bansos_cli.cli.app import command, console, err_console
 from bansos_cli.cli.notices import print_notices
@@ -39,6 +37,7 @@ from bansos_cli.cli.options import (
     stdin_inputs,
 )
 from bansos_cli.cli.progress import step_labels, step_progress
+from bansos_cli.cli.tables import table as new_table
 from bansos_cli.core.messages import format_number, text
 
 if TYPE_CHECKING:
@@ -188,37 +187,33 @@ def _render(run: ValidateRun, lang: str) -> None:
         from bansos_cli.validate import CATALOGUE
 
         examples = _examples(run.findings)
-        table = Table(title=label("LABEL_TOP_FINDINGS"), title_justify="left", show_edge=False)
-        for col in (
-            "LABEL_CODE",
-            "LABEL_SEVERITY",
-            "LABEL_COUNT",
-            "LABEL_EXAMPLE",
-            "LABEL_MEANING",
-        ):
-            table.add_column(label(col))
-        for code, info in list(s["by_code"].items())[:10]:
+        shown = list(s["by_code"].items())[:10]
+        table = new_table(label("LABEL_TOP_FINDINGS"))
+        # the code and the count never fold; the meaning and the example wrap beside them
+        table.add_column(label("LABEL_CODE"), no_wrap=True, min_width=max(len(c) for c, _ in shown))
+        table.add_column(label("LABEL_SEVERITY"))
+        table.add_column(label("LABEL_COUNT"), justify="right", no_wrap=True)
+        table.add_column(label("LABEL_MEANING_EXAMPLE"), ratio=1)
+        for code, info in shown:
             where, value = examples.get(code, ("", ""))
-            spec = CATALOGUE[code]
-            message = spec.message(lang)
             colour = _COLOUR.get(info["severity"], "")
+            example = text("LABEL_EXAMPLE_AT", lang, row=where, value=value)
             table.add_row(
                 f"[{colour}]{code}[/]",
                 label(f"LABEL_SEVERITY_{info['severity'].upper()}"),
                 num(info["count"]),
-                escape(f"{where}: {value}"),
-                re.sub(r"\s*\(\{detail\}\)", "", message).replace("{detail}", "…"),
+                escape(CATALOGUE[code].meaning(lang)) + f"\n[dim]{escape(example)}[/]",
             )
         console.print(table)
     else:
         console.print(f"[green]{label('LABEL_NO_FINDINGS')}[/]")
     areas = [a for a in s.get("by_area", []) if a["error"] > 0][:5]
     if areas:
-        table = Table(title=label("LABEL_TOP_AREAS"), title_justify="left", show_edge=False)
+        table = new_table(label("LABEL_TOP_AREAS"))
         for col in s["area_columns"]:
             table.add_column(col)
-        table.add_column(label("LABEL_ERROR_RATE"))
-        table.add_column(label("LABEL_STATUS_ERROR"))
+        table.add_column(label("LABEL_ERROR_RATE"), justify="right", no_wrap=True)
+        table.add_column(label("LABEL_STATUS_ERROR"), justify="right", no_wrap=True)
         for a in areas:
             table.add_row(
                 *[escape(str(a[c] or "-")) for c in s["area_columns"]],

@@ -34,7 +34,6 @@ from bansos_cli.core.vocabulary import (
     SEVERITY,
     SHEET,
     SOURCE,
-    STATUS,
     VALUE,
     is_internal,
 )
@@ -142,8 +141,8 @@ def _where(layout_list: Sequence[Layout], sources: Sequence[SourceInfo]) -> pl.D
         layout = by_pair.get(pair)
         if layout is None:
             continue
-        spots = {c: (h, letter, i) for i, (c, h, letter) in
-                 enumerate(zip(layout.columns, layout.headers, layout.letters, strict=True))}  # fmt: skip
+        named = zip(layout.columns, layout.headers, layout.letters, strict=True)
+        spots = {c: (h, letter, i) for i, (c, h, letter) in enumerate(named)}
         for column, (header, letter, position) in spots.items():
             rows.append((*pair, column, column, header, letter, position))
         for column, origins in DERIVED_FROM.items():
