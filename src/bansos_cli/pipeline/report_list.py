@@ -380,8 +380,8 @@ def _findings_sheet(located: pl.DataFrame, layout_list: Sequence[Layout], lang: 
         pl.col("frame_row").cast(pl.Int64), pl.lit(F_SEVERITY).alias("column"), SEVERITY
     )
     names = pl.DataFrame(
-        {"_layout": list(range(len(layout_list))), "sheet": [lay.name for lay in layout_list]},
-        schema={"_layout": pl.Int64, "sheet": pl.String},
+        {"_layout": list(range(len(layout_list))), "_to": [lay.name for lay in layout_list]},
+        schema={"_layout": pl.Int64, "_to": pl.String},
     )
     links = (
         indexed.filter(pl.col("_frame_row").is_not_null())
@@ -389,7 +389,7 @@ def _findings_sheet(located: pl.DataFrame, layout_list: Sequence[Layout], lang: 
         .select(
             pl.col("frame_row").cast(pl.Int64),
             pl.lit(ROW).alias("column"),
-            "sheet",
+            pl.col("_to").alias("sheet"),
             pl.col("_frame_row").alias("target_row"),
             pl.coalesce(pl.col("_w_target"), pl.lit(D_PROBLEMS)).alias("target_column"),
         )
