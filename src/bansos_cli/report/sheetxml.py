@@ -16,6 +16,8 @@ from bansos_cli.core.columns import excel_column_letter as column_letter
 MAX_CELL_CHARS = 32_767
 """Excel's limit on the text of one cell."""
 _CONTROL = r"[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]"
+_CARE = r"[&<>\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|^\s|\s$"
+"""A text cell that needs escaping, or ``xml:space="preserve"`` for a space at an end."""
 
 
 def _escape(expr: pl.Expr) -> pl.Expr:
@@ -97,48 +99,62 @@ def rows_xml(
     frame = batch.with_columns(rownum.alias("__r"))
     if styles is not None:
         frame = frame.hstack(styles)
+    # Most text columns (NIK, dates, codes) hold nothing to escape and no space at an end:
+    # they are written in one pass; only the columns that need it are escaped.
+    texts = [name for name, dtype in batch.schema.items() if dtype == pl.String]
+    careful: set[str] = set()
+    if texts:
+        flags = batch.select(
+            [
+                (
+                    pl.col(c).str.contains(_CARE).any()
+                    | (pl.col(c).str.len_bytes().max() > MAX_CELL_CHARS)
+                ).alias(c)
+                for c in texts
+            ]
+        ).row(0)
+        careful = {c for c, flag in zip(texts, flags, strict=True) if flag}
     cells = []
     for j, (name, dtype) in enumerate(batch.schema.items()):
         col = pl.col(name)
-        ref = pl.concat_str([pl.lit(f'<c r="{column_letter(j)}'), pl.col("__r"), pl.lit('"')])
+        letter = column_letter(j)
         style_col = f"{style_prefix}{j}"
         base = base_styles.get(j)
-        base_attr = pl.lit(f' s="{base}"' if base is not None else "")
+        base_attr = f' s="{base}"' if base is not None else ""
         if styles is not None and style_col in styles.columns:
-            style = pl.concat_str(
+            style: pl.Expr | None = pl.concat_str(
                 [pl.lit(' s="'), pl.col(style_col).cast(pl.String), pl.lit('"')]
             ).fill_null(base_attr)
             blank: pl.Expr = pl.when(pl.col(style_col).is_not_null()).then(
-                pl.concat_str([ref, style, pl.lit("/>")])
+                pl.concat_str([pl.lit(f'<c r="{letter}'), pl.col("__r"), pl.lit('"'), style,
+                               pl.lit("/>")])  # fmt: skip
             )
         else:
-            style = base_attr
+            style = None
             blank = pl.lit(None, dtype=pl.String)
+
+        def cell(kind: str, body: pl.Expr, close: str, style: pl.Expr | None = style) -> pl.Expr:
+            # concat_str gives null for a null value: that cell is left out (or blank-styled)
+            if style is None:
+                head = [pl.lit(f'<c r="{letter}'), pl.col("__r"), pl.lit(f'"{base_attr}{kind}')]
+            else:
+                head = [pl.lit(f'<c r="{letter}'), pl.col("__r"), pl.lit('"'), style,
+                        pl.lit(kind)]  # fmt: skip
+            return pl.concat_str([*head, body, pl.lit(close)])
+
         if dtype == pl.Boolean:
-            value = pl.concat_str(
-                [
-                    ref,
-                    style,
-                    pl.lit(' t="b"><v>'),
-                    col.cast(pl.Int8).cast(pl.String),
-                    pl.lit("</v></c>"),
-                ]
-            )
+            value = cell(' t="b"><v>', col.cast(pl.Int8).cast(pl.String), "</v></c>")
         elif dtype.is_numeric():
-            value = pl.concat_str(
-                [ref, style, pl.lit("><v>"), col.cast(pl.String), pl.lit("</v></c>")]
-            )
+            value = cell("><v>", col.cast(pl.String), "</v></c>")
+        elif name in careful:
+            # xml:space="preserve" only where a space at an end must survive
+            plain = cell(' t="inlineStr"><is><t>', _escape(col), "</t></is></c>")
+            kept = cell(' t="inlineStr"><is><t xml:space="preserve">', _escape(col),
+                        "</t></is></c>")  # fmt: skip
+            value = pl.when(col.str.contains(r"^\s|\s$")).then(kept).otherwise(plain)
         else:
-            value = pl.concat_str(
-                [
-                    ref,
-                    style,
-                    pl.lit(' t="inlineStr"><is><t xml:space="preserve">'),
-                    _escape(col),
-                    pl.lit("</t></is></c>"),
-                ]
-            )
-        cells.append(pl.when(col.is_null()).then(blank).otherwise(value).fill_null(""))
+            value = cell(' t="inlineStr"><is><t>', col, "</t></is></c>")
+        cells.append(value.fill_null(blank).fill_null(""))
     height: pl.Expr = pl.lit("")
     if heights is not None:
         frame = frame.with_columns(heights.alias("__h"))

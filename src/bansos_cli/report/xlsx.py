@@ -18,6 +18,7 @@ import datetime as dt
 import math
 import re
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -607,18 +608,31 @@ def _fill_sheet(
         head,
         count=1,
     )
-    base = {j: xf[(b, None)] for j, b in plan.base.items()}
+    # plain cells need no style: the workbook's default format is the plain one
+    base = {j: xf[(b, None)] for j, b in plan.base.items() if b != "plain"}
     info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
     info.compress_type = zipfile.ZIP_DEFLATED
-    with out.open(info, "w", force_zip64=True) as stream:
-        stream.write(head.encode("utf-8"))
+    # a ZipInfo of our own is compressed at its own level, zlib's default 6 unless set: level 1
+    # is 3x faster on sheet XML for a file a few per cent larger
+    level = "compress_level" if hasattr(info, "compress_level") else "_compresslevel"  # 3.13
+    setattr(info, level, 1)
+    with (
+        out.open(info, "w", force_zip64=True) as stream,
+        ThreadPoolExecutor(max_workers=1) as writer,
+    ):
+        # zlib (in the writer thread, without the GIL) compresses a batch while polars
+        # builds the next one
+        pending = writer.submit(stream.write, head.encode("utf-8"))
         for start in range(0, plan.shown, _BATCH):
             stop = min(start + _BATCH, plan.shown)
             styles = _styles_for(plan, start, stop, xf)
             batch = plan.frame.slice(start, stop - start)
             heights = _heights(plan, batch)
             xml = rows_xml(batch, plan.first_row + start, styles, _STYLE, base, heights)
-            stream.write(xml.encode("utf-8"))
+            data = xml.encode("utf-8")
+            pending.result()
+            pending = writer.submit(stream.write, data)
+        pending.result()
         stream.write(_insert_links(tail, links).encode("utf-8"))
 
 
@@ -672,6 +686,7 @@ def write_report(
                     "strings_to_numbers": False,
                     "strings_to_formulas": False,
                     "strings_to_urls": False,
+                    "default_format_properties": {"font_name": "Calibri", "font_size": 11, "valign": "top"},
                 },
             )
             styles = _Styles(book)
