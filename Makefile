@@ -14,7 +14,7 @@ BENCH_STAMP := $(VENV)/.stamp-bench
 OUT    ?= bansos-out
 
 .PHONY: help install install-dev demo test check fmt format-check lint typecheck contracts \
-        bench bench-dedup sample-data docs-cli docs-outputs clean
+        bench bench-dedup sample-data docs-cli docs-outputs docs-report-pages clean
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -85,3 +85,7 @@ bench-dedup: $(BENCH_STAMP)
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache .hypothesis .bench
+
+# PNG pages of the sample reports for the guides (needs LibreOffice Calc and poppler-utils)
+docs-report-pages: $(RUN_STAMP)
+	$(PY) docs/examples/render_report_pages.py

@@ -20,28 +20,292 @@ EMPTY_ROW = 16
 KK1, KK2, KK3 = "3201010101100001", "3201011505120002", "3201010203150003"
 # (NIK, NO KK, NAMA, TMP LAHIR, TGL LAHIR, JK, ALAMAT, RT, RW, DESA, DESIL)
 _PEOPLE: list[tuple[object, ...]] = [
-    ("3201014101850001", KK1, "SITI AMINAH", "BOGOR", "01-01-1985", "P", "KP. PONDOK", "001", "002", "PAKANSARI", "2"),  # noqa: E501
-    ("3201011203800002", KK1, "BUDI SANTOSO", "BOGOR", "12-03-1980", "L", "KP. PONDOK", "001", "002", "PAKANSARI", "2"),  # noqa: E501
-    ("3.20102E+15", KK1, "RINA MARLINA", "BOGOR", "15-06-2010", "P", "KP. PONDOK", "001", "002", "PAKANSARI", "2"),  # noqa: E501
-    ("320101120380003", KK2, "AHMAD FAUZI", "JAKARTA", "12-03-1980", "L", "JL. RAYA 5", "003", "001", "CIRIMEKAR", "3"),  # noqa: E501
-    ("3201012505750004", KK2, "DEDI KURNIAWAN", "BOGOR", "25-06-1975", "P", "JL. RAYA 5", "003", "001", "CIRIMEKAR", "3"),  # noqa: E501
-    ("3201014101850001", KK3, "SITI AMINAH", "BOGOR", "01-01-1985", "P", "GG. MAWAR", "002", "004", "SUKAHATI", "1"),  # noqa: E501
-    ("3201014708900006", KK3, "NUR HASANAH", "CIANJUR", "07-08-1990", "P", "GG. MAWAR", "002", "004", "SUKAHATI", "11"),  # noqa: E501
-    ("3201011502800005", KK3, "JOKO SUSILO", "BOGOR", "31-02-1980", "L", "GG. MAWAR", "002", "004", "SUKAHATI", "1"),  # noqa: E501
-    ("3201010107600007", "3201010606180004", "ALM. SLAMET", "BOGOR", "01-07-1960", "L", "KP. BARU", "005", "003", "PAKANSARI", "4"),  # noqa: E501
-    ("3201015003650008", "3201010606180004", "SUMIATI", "SOLO", "10-03-1965", "P", "KP. BARU", "005", "003", "PAKANSARI", "4"),  # noqa: E501
-    ("3201010909990009", "3201010606180004", "EKO PRASETYO", "BOGOR", "09-09-1999", "L", "KP. BARU", "005", "003", "PAKANSARI", "4"),  # noqa: E501
-    ("3201016112020010", "3201011212190005", "DEWI LESTARI", "BOGOR", "21-12-2002", "P", "JL. MELATI 2", "004", "002", "CIRIMEKAR", "2"),  # noqa: E501
-    ("3201010404980011", "3201011212190005", "RUDI HARTONO", "BOGOR", "04-04-1998", "L", "JL. MELATI 2", "004", "002", "CIRIMEKAR", "2"),  # noqa: E501
-    ("3201014405010012", "3201011212190005", "AYU WULANDARI", "BOGOR", "04-05-2001", "P", "JL. MELATI 2", "004", "002", "CIRIMEKAR", "2"),  # noqa: E501
-    ("3201011010700013", "3201012001110006", "HENDRA GUNAWAN", "DEPOK", "10-10-1970", "L", "KP. SAWAH", "006", "001", "SUKAHATI", "3"),  # noqa: E501
-    ("3201015511720014", "3201012001110006", "YULIANA", "DEPOK", "15-11-1972", "P", "KP. SAWAH", "006", "001", "SUKAHATI", "3"),  # noqa: E501
-    ("3201010203050015", "3201012001110006", "FAJAR NUGROHO", "BOGOR", "02-03-2005", "L", "KP. SAWAH", "006", "001", "SUKAHATI", "3"),  # noqa: E501
-    ("3201016208080016", "3201012001110006", "INDAH PERMATA", "BOGOR", "22-08-2008", "P", "KP. SAWAH", "006", "001", "SUKAHATI", "3"),  # noqa: E501
-    ("3201011705550017", "3201010303090007", "SUPARMAN", "BOGOR", "17-05-1955", "L", "KP. KEBON", "007", "005", "PAKANSARI", "1"),  # noqa: E501
-    ("3201015909580018", "3201010303090007", "SUKARSIH", "BOGOR", "19-09-1958", "P", "KP. KEBON", "007", "005", "PAKANSARI", "1"),  # noqa: E501
-    ("3201012806880019", "3201010707130008", "AGUS SETIAWAN", "BOGOR", "28-06-1988", "L", "JL. KENANGA 9", "001", "006", "CIRIMEKAR", "5"),  # noqa: E501
-    (3201016902920020, "3201010707130008", "LINA MARLIANI", "BOGOR", "29-02-1992", "P", "JL. KENANGA 9", "001", "006", "CIRIMEKAR", "5"),  # noqa: E501
+    (
+        "3201014101850001",
+        KK1,
+        "SITI AMINAH",
+        "BOGOR",
+        "01-01-1985",
+        "P",
+        "KP. PONDOK",
+        "001",
+        "002",
+        "PAKANSARI",
+        "2",
+    ),  # noqa: E501
+    (
+        "3201011203800002",
+        KK1,
+        "BUDI SANTOSO",
+        "BOGOR",
+        "12-03-1980",
+        "L",
+        "KP. PONDOK",
+        "001",
+        "002",
+        "PAKANSARI",
+        "2",
+    ),  # noqa: E501
+    (
+        "3.20102E+15",
+        KK1,
+        "RINA MARLINA",
+        "BOGOR",
+        "15-06-2010",
+        "P",
+        "KP. PONDOK",
+        "001",
+        "002",
+        "PAKANSARI",
+        "2",
+    ),  # noqa: E501
+    (
+        "320101120380003",
+        KK2,
+        "AHMAD FAUZI",
+        "JAKARTA",
+        "12-03-1980",
+        "L",
+        "JL. RAYA 5",
+        "003",
+        "001",
+        "CIRIMEKAR",
+        "3",
+    ),  # noqa: E501
+    (
+        "3201012505750004",
+        KK2,
+        "DEDI KURNIAWAN",
+        "BOGOR",
+        "25-06-1975",
+        "P",
+        "JL. RAYA 5",
+        "003",
+        "001",
+        "CIRIMEKAR",
+        "3",
+    ),  # noqa: E501
+    (
+        "3201014101850001",
+        KK3,
+        "SITI AMINAH",
+        "BOGOR",
+        "01-01-1985",
+        "P",
+        "GG. MAWAR",
+        "002",
+        "004",
+        "SUKAHATI",
+        "1",
+    ),  # noqa: E501
+    (
+        "3201014708900006",
+        KK3,
+        "NUR HASANAH",
+        "CIANJUR",
+        "07-08-1990",
+        "P",
+        "GG. MAWAR",
+        "002",
+        "004",
+        "SUKAHATI",
+        "11",
+    ),  # noqa: E501
+    (
+        "3201011502800005",
+        KK3,
+        "JOKO SUSILO",
+        "BOGOR",
+        "31-02-1980",
+        "L",
+        "GG. MAWAR",
+        "002",
+        "004",
+        "SUKAHATI",
+        "1",
+    ),  # noqa: E501
+    (
+        "3201010107600007",
+        "3201010606180004",
+        "ALM. SLAMET",
+        "BOGOR",
+        "01-07-1960",
+        "L",
+        "KP. BARU",
+        "005",
+        "003",
+        "PAKANSARI",
+        "4",
+    ),  # noqa: E501
+    (
+        "3201015003650008",
+        "3201010606180004",
+        "SUMIATI",
+        "SOLO",
+        "10-03-1965",
+        "P",
+        "KP. BARU",
+        "005",
+        "003",
+        "PAKANSARI",
+        "4",
+    ),  # noqa: E501
+    (
+        "3201010909990009",
+        "3201010606180004",
+        "EKO PRASETYO",
+        "BOGOR",
+        "09-09-1999",
+        "L",
+        "KP. BARU",
+        "005",
+        "003",
+        "PAKANSARI",
+        "4",
+    ),  # noqa: E501
+    (
+        "3201016112020010",
+        "3201011212190005",
+        "DEWI LESTARI",
+        "BOGOR",
+        "21-12-2002",
+        "P",
+        "JL. MELATI 2",
+        "004",
+        "002",
+        "CIRIMEKAR",
+        "2",
+    ),  # noqa: E501
+    (
+        "3201010404980011",
+        "3201011212190005",
+        "RUDI HARTONO",
+        "BOGOR",
+        "04-04-1998",
+        "L",
+        "JL. MELATI 2",
+        "004",
+        "002",
+        "CIRIMEKAR",
+        "2",
+    ),  # noqa: E501
+    (
+        "3201014405010012",
+        "3201011212190005",
+        "AYU WULANDARI",
+        "BOGOR",
+        "04-05-2001",
+        "P",
+        "JL. MELATI 2",
+        "004",
+        "002",
+        "CIRIMEKAR",
+        "2",
+    ),  # noqa: E501
+    (
+        "3201011010700013",
+        "3201012001110006",
+        "HENDRA GUNAWAN",
+        "DEPOK",
+        "10-10-1970",
+        "L",
+        "KP. SAWAH",
+        "006",
+        "001",
+        "SUKAHATI",
+        "3",
+    ),  # noqa: E501
+    (
+        "3201015511720014",
+        "3201012001110006",
+        "YULIANA",
+        "DEPOK",
+        "15-11-1972",
+        "P",
+        "KP. SAWAH",
+        "006",
+        "001",
+        "SUKAHATI",
+        "3",
+    ),  # noqa: E501
+    (
+        "3201010203050015",
+        "3201012001110006",
+        "FAJAR NUGROHO",
+        "BOGOR",
+        "02-03-2005",
+        "L",
+        "KP. SAWAH",
+        "006",
+        "001",
+        "SUKAHATI",
+        "3",
+    ),  # noqa: E501
+    (
+        "3201016208080016",
+        "3201012001110006",
+        "INDAH PERMATA",
+        "BOGOR",
+        "22-08-2008",
+        "P",
+        "KP. SAWAH",
+        "006",
+        "001",
+        "SUKAHATI",
+        "3",
+    ),  # noqa: E501
+    (
+        "3201011705550017",
+        "3201010303090007",
+        "SUPARMAN",
+        "BOGOR",
+        "17-05-1955",
+        "L",
+        "KP. KEBON",
+        "007",
+        "005",
+        "PAKANSARI",
+        "1",
+    ),  # noqa: E501
+    (
+        "3201015909580018",
+        "3201010303090007",
+        "SUKARSIH",
+        "BOGOR",
+        "19-09-1958",
+        "P",
+        "KP. KEBON",
+        "007",
+        "005",
+        "PAKANSARI",
+        "1",
+    ),  # noqa: E501
+    (
+        "3201012806880019",
+        "3201010707130008",
+        "AGUS SETIAWAN",
+        "BOGOR",
+        "28-06-1988",
+        "L",
+        "JL. KENANGA 9",
+        "001",
+        "006",
+        "CIRIMEKAR",
+        "5",
+    ),  # noqa: E501
+    (
+        3201016902920020,
+        "3201010707130008",
+        "LINA MARLIANI",
+        "BOGOR",
+        "29-02-1992",
+        "P",
+        "JL. KENANGA 9",
+        "001",
+        "006",
+        "CIRIMEKAR",
+        "5",
+    ),  # noqa: E501
 ]
 ROWS = [r for r in range(HEADER_ROW + 1, HEADER_ROW + 1 + len(_PEOPLE) + 1) if r != EMPTY_ROW]
 """The Excel rows of the 22 people (row 16 is left empty)."""

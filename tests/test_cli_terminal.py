@@ -25,7 +25,9 @@ MASKED = re.compile(r"\b\d{4}\*{6,10}\d{2}\b")
 def _bansos(*args: str, lang: str = "id") -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "COLUMNS": "80", "BANSOS_LANG": lang, "NO_COLOR": "1"}
     env.pop("BANSOS_DEBUG", None)
-    code = "import sys; from bansos_cli.cli import main; sys.argv = ['bansos', *sys.argv[1:]]; main()"
+    code = (
+        "import sys; from bansos_cli.cli import main; sys.argv = ['bansos', *sys.argv[1:]]; main()"
+    )
     result = subprocess.run(
         [sys.executable, "-c", code, *args], capture_output=True, text=True, env=env, timeout=300
     )

@@ -40,9 +40,7 @@ def validated(tmp_path_factory: pytest.TempPathFactory):
 
 def _data_rows(ws) -> dict[int, list]:
     """File row -> the Data sheet row's cells."""
-    return {
-        row[0].value: list(row) for row in ws.iter_rows(min_row=HEADER_ROW + 1) if row[0].value
-    }
+    return {row[0].value: list(row) for row in ws.iter_rows(min_row=HEADER_ROW + 1) if row[0].value}
 
 
 def test_the_data_sheet_is_the_officers_list(validated) -> None:

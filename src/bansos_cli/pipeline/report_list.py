@@ -234,8 +234,15 @@ def data_sheets(
         },
         schema={SOURCE: pl.String, SHEET: pl.String, "_layout": pl.Int64, "_src_order": pl.Int64},
     )
-    base = base.join(order, on=[SOURCE, SHEET], how="left", maintain_order="left")
-    base = base.with_columns(pl.col("_layout").fill_null(len(layout_list) - 1))
+    # joins on the key columns only, their results put beside the frame: a join of the
+    # whole frame would copy every column of the list
+    placed = base.select(SOURCE, SHEET).join(
+        order, on=[SOURCE, SHEET], how="left", maintain_order="left"
+    )
+    base = base.with_columns(
+        placed.get_column("_layout").fill_null(len(layout_list) - 1),
+        placed.get_column("_src_order"),
+    )
     base = base.with_columns(
         pl.int_range(pl.len(), dtype=pl.Int64).over("_layout").alias("_frame_row")
     )
@@ -255,7 +262,11 @@ def data_sheets(
             .alias(D_PROBLEMS)
         )
     )
-    base = base.join(problems, on=_KEY, how="left", maintain_order="left")
+    base = base.with_columns(
+        base.select(SOURCE, SHEET, pl.col(ROW).cast(pl.Int64))
+        .join(problems, on=_KEY, how="left", maintain_order="left")
+        .get_column(D_PROBLEMS)
+    )
     note_text = pl.concat_str(
         [
             pl.col(MESSAGE),
@@ -277,7 +288,7 @@ def data_sheets(
     extra_cols = [] if extra is None else list(extra.columns)
     sheets: list[ReportSheet] = []
     for index, layout in enumerate(layout_list):
-        rows = base.filter(pl.col("_layout") == index)
+        rows = base if len(layout_list) == 1 else base.filter(pl.col("_layout") == index)
         several = len(layout.sources) > 1
         sheets_named = len({s for _, s in layout.sources if s}) > 1
         front: list[tuple[str, pl.Expr, str]] = []

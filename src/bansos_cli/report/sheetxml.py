@@ -78,6 +78,18 @@ def wrapped_lines(expr: pl.Expr, width: int) -> pl.Expr:
     )
 
 
+def _cell(
+    letter: str, base_attr: str, style: pl.Expr | None, kind: str, body: pl.Expr, close: str
+) -> pl.Expr:
+    """One ``<c>`` element per row; null where ``body`` is null (concat_str propagates it),
+    so that an empty cell is left out (or written blank with its highlight)."""
+    if style is None:
+        head = [pl.lit(f'<c r="{letter}'), pl.col("__r"), pl.lit(f'"{base_attr}{kind}')]
+    else:
+        head = [pl.lit(f'<c r="{letter}'), pl.col("__r"), pl.lit('"'), style, pl.lit(kind)]
+    return pl.concat_str([*head, body, pl.lit(close)])
+
+
 def rows_xml(
     batch: pl.DataFrame,
     first_row: int,
@@ -126,21 +138,16 @@ def rows_xml(
                 [pl.lit(' s="'), pl.col(style_col).cast(pl.String), pl.lit('"')]
             ).fill_null(base_attr)
             blank: pl.Expr = pl.when(pl.col(style_col).is_not_null()).then(
-                pl.concat_str([pl.lit(f'<c r="{letter}'), pl.col("__r"), pl.lit('"'), style,
-                               pl.lit("/>")])  # fmt: skip
+                pl.concat_str(
+                    [pl.lit(f'<c r="{letter}'), pl.col("__r"), pl.lit('"'), style, pl.lit("/>")]
+                )  # fmt: skip
             )
         else:
             style = None
             blank = pl.lit(None, dtype=pl.String)
 
-        def cell(kind: str, body: pl.Expr, close: str, style: pl.Expr | None = style) -> pl.Expr:
-            # concat_str gives null for a null value: that cell is left out (or blank-styled)
-            if style is None:
-                head = [pl.lit(f'<c r="{letter}'), pl.col("__r"), pl.lit(f'"{base_attr}{kind}')]
-            else:
-                head = [pl.lit(f'<c r="{letter}'), pl.col("__r"), pl.lit('"'), style,
-                        pl.lit(kind)]  # fmt: skip
-            return pl.concat_str([*head, body, pl.lit(close)])
+        def cell(kind: str, body: pl.Expr, close: str) -> pl.Expr:
+            return _cell(letter, base_attr, style, kind, body, close)  # noqa: B023 (used here)
 
         if dtype == pl.Boolean:
             value = cell(' t="b"><v>', col.cast(pl.Int8).cast(pl.String), "</v></c>")

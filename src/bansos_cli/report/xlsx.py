@@ -18,8 +18,8 @@ import datetime as dt
 import math
 import re
 import zipfile
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -686,7 +686,11 @@ def write_report(
                     "strings_to_numbers": False,
                     "strings_to_formulas": False,
                     "strings_to_urls": False,
-                    "default_format_properties": {"font_name": "Calibri", "font_size": 11, "valign": "top"},
+                    "default_format_properties": {
+                        "font_name": "Calibri",
+                        "font_size": 11,
+                        "valign": "top",
+                    },
                 },
             )
             styles = _Styles(book)
@@ -709,10 +713,11 @@ def write_report(
                 replaced = _generated_notes(src, plans)
                 with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
                     for info in src.infolist():
-                        plan = by_xml.get(info.filename)
-                        if plan is not None:
+                        sheet_plan = by_xml.get(info.filename)
+                        if sheet_plan is not None:
                             data = src.read(info.filename).decode("utf-8")
-                            _fill_sheet(out, data, plan, xf, info.filename, links[plan.xml_name])
+                            xml_links = links[sheet_plan.xml_name]
+                            _fill_sheet(out, data, sheet_plan, xf, info.filename, xml_links)
                         elif info.filename in replaced:
                             out.writestr(info, replaced[info.filename])
                         else:
