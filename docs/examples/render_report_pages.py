@@ -29,6 +29,8 @@ from bansos_cli.pipeline.run import run  # noqa: E402
 
 AS_OF = dt.date(2025, 7, 1)
 DPI = 60
+ZOOM_DPI = 96
+"""Resolution of a page cut to its top part (a short list on a wide page)."""
 
 
 def _page_of(pdf: Path, text: str) -> int:
@@ -54,8 +56,9 @@ def _page_of(pdf: Path, text: str) -> int:
     raise SystemExit(f"no page of {pdf.name} shows {text!r}")
 
 
-def _pages(report: Path, work: Path, pages: dict[str, str]) -> None:
-    """``pages``: PNG name -> a text its page shows (the sheet's title)."""
+def _pages(report: Path, work: Path, pages: dict[str, str | tuple[str, float]]) -> None:
+    """``pages``: PNG name -> a text its page shows (the sheet's title), optionally with the
+    share of the page's height kept (from the top)."""
     subprocess.run(
         ["libreoffice", "--headless", "--convert-to", "pdf", "--outdir", str(work), str(report)],
         check=True,
@@ -63,12 +66,15 @@ def _pages(report: Path, work: Path, pages: dict[str, str]) -> None:
         timeout=600,
     )
     pdf = work / (report.stem + ".pdf")
-    for name, title in pages.items():
+    for name, wanted in pages.items():
+        title, share = wanted if isinstance(wanted, tuple) else (wanted, 1.0)
         page = _page_of(pdf, title)
         stem = work / name
+        dpi = DPI if share == 1.0 else ZOOM_DPI
+        crop = ["-W", str(round(11.69 * dpi)), "-H", str(round(8.27 * dpi * share))]
         subprocess.run(
-            ["pdftoppm", "-png", "-r", str(DPI), "-f", str(page), "-l", str(page),
-             "-singlefile", str(pdf), str(stem)],
+            ["pdftoppm", "-png", "-r", str(dpi), "-f", str(page), "-l", str(page),
+             "-singlefile", *(crop if share < 1 else []), str(pdf), str(stem)],
             check=True,
         )  # fmt: skip
         shutil.copy(stem.with_suffix(".png"), IMG / f"{name}.png")
@@ -86,7 +92,7 @@ def main() -> None:
             {
                 "laporan-ringkasan": "Temuan per kode",
                 "laporan-temuan": "Temuan per baris",
-                "laporan-data": "Daftar Anda apa adanya",
+                "laporan-data": ("Daftar Anda apa adanya", 0.45),
             },
         )
         api.run([source], as_of=AS_OF, out_dir=work / "run")
@@ -94,7 +100,10 @@ def main() -> None:
         _pages(
             work / "run.xlsx",
             work,
-            {"laporan-run-data": "Daftar Anda apa adanya", "laporan-kelayakan": "Kelayakan per"},
+            {
+                "laporan-run-data": ("Daftar Anda apa adanya", 0.45),
+                "laporan-kelayakan": ("Kelayakan per", 0.5),
+            },
         )
         config = load_run_config(ROOT / "docs" / "examples" / "bansos.yaml")
         run(None, config, out_dir=work / "demo")

@@ -59,7 +59,7 @@ _BASE_FORMATS: dict[str, dict[str, Any]] = {
     "int": {"num_format": "#,##0", "valign": "top"},
     "rupiah": {"num_format": '"Rp "#,##0', "valign": "top"},
 }
-_SUMMARY_WIDTHS = (34, 14, 12, 11, 50, 50)
+_SUMMARY_WIDTHS = (34, 14, 12, 13, 50, 50)
 """Column widths of the summary sheet (label, value, and the columns of its tables)."""
 _LINE_HEIGHT = 15.0
 
@@ -418,6 +418,14 @@ def _write_summary_table(
                 }
             )
         kind.set_title({"name": chart.title, "name_font": {"size": 11}})
+        biggest = (
+            frame.head(plotted)
+            .select(pl.sum_horizontal([pl.col(c) for c, _ in chart.values]).max())
+            .item()
+        )
+        # whole rows only: a unit of 1 or more, about eight gridlines
+        step = max(1, math.ceil(float(biggest or 1) / 8))
+        kind.set_x_axis({"min": 0, "major_unit": step, "num_format": "#,##0"})
         kind.set_y_axis({"reverse": True})  # the category axis of a bar chart: first on top
         kind.set_legend({"position": "bottom"})
         height = max(220, 60 + 22 * plotted)
