@@ -206,6 +206,12 @@ RUN_RECORDS = Table(
     open=True,
     variable=(ELIGIBILITY_PREFIX + ".+",),
 )
+PSEUDONYMISED = Table(
+    "records",
+    "bansos pseudonymise: every input row, NIK, KK, names replaced by keyed pseudonyms",
+    _KEY,
+    open=True,
+)
 FINDINGS = Table(
     "findings",
     "one row per problem found in a cell or row",
@@ -343,6 +349,7 @@ TABLES: dict[str, tuple[Table, ...]] = {
     "check": (ELIGIBILITY,),
     "reconcile": (RECONCILIATION,),
     "run": (RUN_RECORDS, FINDINGS, PAIRS, CLUSTERS, ELIGIBILITY),
+    "pseudonymise": (PSEUDONYMISED,),
 }
 """The tables each command writes (file stem = ``Table.name``)."""
 
@@ -417,6 +424,7 @@ __all__ = [
     "MESSAGE",
     "NEEDS_REVIEW",
     "PAIRS",
+    "PSEUDONYMISED",
     "RECONCILIATION",
     "RECORDS",
     "RESERVED",
