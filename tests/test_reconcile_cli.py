@@ -51,7 +51,8 @@ def test_summary_exit_code_and_outputs(tmp_path: Path) -> None:
     }  # fmt: skip
     assert summary["explanation"][3] == {"category": "hanya_kiri", "difference_rp": -600_000}
     book = load_workbook(tmp_path / "report.xlsx", read_only=True)
-    assert book.sheetnames == ["Ringkasan", "Rekonsiliasi", "Per kategori", "Per wilayah",
+    # --lang en: the report follows the language
+    assert book.sheetnames == ["Summary", "Reconciliation", "Per category", "Per region",
                                "Per program"]  # fmt: skip
 
 

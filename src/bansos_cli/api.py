@@ -250,6 +250,7 @@ def reconcile(
     mask: bool = False,
     report: bool = True,
     fail_on: Sequence[str] | None = None,
+    lang: str = "id",
 ) -> Result[ReconcileSummary]:
     """Decree list (left) vs. disbursement report (right): every person and rupiah
     accounted for (``bansos reconcile``).
@@ -270,6 +271,7 @@ def reconcile(
         report=report,
         mask=mask,
         fail_on=pipeline.DEFAULT_FAIL_ON if fail_on is None else tuple(fail_on),
+        lang=lang,
     )
     sources = [*run.left.sources, *run.right.sources]
     return Result("reconcile", run.summary, run.frames, run.outputs, run.exit_code(), sources, run)

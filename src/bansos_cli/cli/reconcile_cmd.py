@@ -155,6 +155,7 @@ def reconcile_command(
             report=not no_report,
             mask=mask,
             fail_on=failing_categories,
+            lang=language,
         )
     if as_json:
         typer.echo(json.dumps(run.summary, ensure_ascii=False, indent=2, default=str))

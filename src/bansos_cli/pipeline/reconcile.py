@@ -16,6 +16,7 @@ import polars as pl
 
 from bansos_cli.core.columns import ID_COLUMNS
 from bansos_cli.core.errors import ExitCode, OptionError
+from bansos_cli.core.messages import text as T
 from bansos_cli.core.privacy import mask_id_expr
 from bansos_cli.core.vocabulary import (
     CATEGORY,
@@ -79,6 +80,8 @@ class ReconcileRun:
     outputs: dict[str, list[Path]] = field(default_factory=dict)
     fail_on: tuple[str, ...] = DEFAULT_FAIL_ON
     mask: bool = False
+    lang: str = "id"
+    """The language of report.xlsx."""
 
     @property
     def failing(self) -> int:
@@ -178,31 +181,36 @@ def _highlights(frame: pl.DataFrame, compared: Sequence[str]) -> pl.DataFrame:
     return pl.concat(parts)
 
 
-def _report_summary(summary: Mapping[str, Any]) -> list[tuple[str, object]]:
+def _report_summary(summary: Mapping[str, Any], lang: str) -> list[tuple[str, object]]:
     left, right, total = summary["left"], summary["right"], summary["total"]
+
+    def files(side: Mapping[str, Any]) -> str:
+        return ", ".join(Path(f).name for f in side["files"])
+
     rows: list[tuple[str, object]] = [
-        ("Daftar kiri (file)", ", ".join(left["files"])),
-        ("Daftar kanan (file)", ", ".join(right["files"])),
-        ("Kunci pencocokan", ", ".join(summary["options"]["keys"])),
-        ("Kolom dibandingkan", ", ".join(summary["compared"])),
-        ("Baris kiri", left["rows"]),
-        ("Baris kanan", right["rows"]),
+        (T("REPORT_REC_LEFT_FILES", lang), files(left)),
+        (T("REPORT_REC_RIGHT_FILES", lang), files(right)),
+        (T("REPORT_REC_KEYS", lang), ", ".join(summary["options"]["keys"])),
+        (T("REPORT_REC_COMPARED", lang), ", ".join(summary["compared"])),
+        (T("REPORT_REC_LEFT_ROWS", lang), left["rows"]),
+        (T("REPORT_REC_RIGHT_ROWS", lang), right["rows"]),
     ]
     for category, row in summary["categories"].items():
-        rows.append((f"Baris {category}", row[ROWS]))
+        rows.append((T("REPORT_REC_CATEGORY_ROWS", lang, category=category), row[ROWS]))
     rows += [
-        ("Pasangan fuzzy (perlu diperiksa)", summary["fuzzy_pairs"]),
-        ("Total Rp kiri", total[sided(RP, LEFT)]),
-        ("Total Rp kanan", total[sided(RP, RIGHT)]),
-        ("Selisih Rp (kanan - kiri)", total[DIFFERENCE_RP]),
+        (T("REPORT_REC_FUZZY", lang), summary["fuzzy_pairs"]),
+        (T("REPORT_REC_RP_LEFT", lang), total[sided(RP, LEFT)]),
+        (T("REPORT_REC_RP_RIGHT", lang), total[sided(RP, RIGHT)]),
+        (T("REPORT_REC_DIFFERENCE", lang), total[DIFFERENCE_RP]),
     ]
     for item in summary["explanation"]:
-        rows.append((f"Selisih Rp dari {item[CATEGORY]}", item[DIFFERENCE_RP]))
+        label = T("REPORT_REC_DIFFERENCE_FROM", lang, category=item[CATEGORY])
+        rows.append((label, item[DIFFERENCE_RP]))
     rows += [
-        ("Nominal tidak terbaca (kiri)", left["amount_unreadable"]),
-        ("Nominal tidak terbaca (kanan)", right["amount_unreadable"]),
-        ("Kunci kosong/tidak valid (kiri)", left["key_missing"]),
-        ("Kunci kosong/tidak valid (kanan)", right["key_missing"]),
+        (T("REPORT_REC_UNREADABLE_LEFT", lang), left["amount_unreadable"]),
+        (T("REPORT_REC_UNREADABLE_RIGHT", lang), right["amount_unreadable"]),
+        (T("REPORT_REC_KEY_MISSING_LEFT", lang), left["key_missing"]),
+        (T("REPORT_REC_KEY_MISSING_RIGHT", lang), right["key_missing"]),
     ]
     return rows
 
@@ -219,8 +227,18 @@ def write_outputs(
     result, summary = run.result, run.summary
     outputs = {TABLE_STEM: write_table(run.frames[TABLE_STEM], out_dir / TABLE_STEM, formats)}
     if report:
-        sheets, rows = report_sheets(result, summary, mask=run.mask)
-        outputs["report"] = [write_report(out_dir / REPORT_FILE, sheets, rows)]
+        sheets, rows = report_sheets(result, summary, mask=run.mask, lang=run.lang)
+        files = [Path(f).name for side in ("left", "right") for f in summary[side]["files"]]
+        outputs["report"] = [
+            write_report(
+                out_dir / REPORT_FILE,
+                sheets,
+                rows,
+                title=T("REPORT_SUMMARY", run.lang),
+                lang=run.lang,
+                footer=", ".join(files),
+            )
+        ]
     outputs["summary"] = [out_dir / SUMMARY_FILE]
     finish(summary, outputs, started=started)
     write_json(summary, out_dir / SUMMARY_FILE)
@@ -228,24 +246,36 @@ def write_outputs(
 
 
 def report_sheets(
-    result: ReconcileResult, summary: Mapping[str, Any], *, mask: bool = False
+    result: ReconcileResult, summary: Mapping[str, Any], *, mask: bool = False, lang: str = "id"
 ) -> tuple[list[ReportSheet], list[tuple[str, object]]]:
     """The reconciliation sheets of ``report.xlsx`` and their lines for the summary sheet."""
     frame = masked(result.frame, result.options.keys) if mask else result.frame
+    rupiah = {c: "rupiah" for c in (sided(RP, LEFT), sided(RP, RIGHT), DIFFERENCE_RP)}
     sheets = [
         ReportSheet(
-            name="Rekonsiliasi",
+            name=T("REPORT_REC_SHEET", lang),
             frame=frame,
-            title="Rekonsiliasi: satu baris per pasangan atau baris tanpa pasangan",
+            title=T("REPORT_REC_TITLE", lang),
             highlight=_highlights(frame, result.compared),
+            formats={c: f for c, f in rupiah.items() if c in frame.columns},
         ),
-        ReportSheet(name="Per kategori", frame=result.by_category),
+        ReportSheet(
+            name=T("REPORT_REC_PER_CATEGORY", lang),
+            frame=result.by_category,
+            formats={c: f for c, f in rupiah.items() if c in result.by_category.columns},
+        ),
     ]
-    if result.by_region is not None:
-        sheets.append(ReportSheet(name="Per wilayah", frame=result.by_region))
-    if result.by_program is not None:
-        sheets.append(ReportSheet(name="Per program", frame=result.by_program))
-    return sheets, _report_summary(summary)
+    for name, table in (("REPORT_PER_REGION", result.by_region),
+                        ("REPORT_REC_PER_PROGRAM", result.by_program)):  # fmt: skip
+        if table is not None:
+            sheets.append(
+                ReportSheet(
+                    name=T(name, lang),
+                    frame=table,
+                    formats={c: f for c, f in rupiah.items() if c in table.columns},
+                )
+            )
+    return sheets, _report_summary(summary, lang)
 
 
 def reconcile(
@@ -260,6 +290,7 @@ def reconcile(
     report: bool = True,
     mask: bool = False,
     fail_on: Sequence[str] = DEFAULT_FAIL_ON,
+    lang: str = "id",
 ) -> ReconcileRun:
     """Read LEFT and RIGHT, reconcile them and (when ``out_dir`` is given) write the outputs.
 
@@ -282,6 +313,7 @@ def reconcile(
         summary=summary,
         fail_on=tuple(fail_on),
         mask=mask,
+        lang=lang,
     )
     if out_dir is not None:
         run.outputs = write_outputs(

@@ -475,7 +475,7 @@ def _write(result: RunResult, ingest: IngestResult, out: Path) -> None:
             frame = reconcile_pipeline.masked(frame, result.reconciliation.options.keys)
         outputs["reconciliation"] = write_table(frame, out / "reconciliation", formats)
         r_sheets, r_rows = reconcile_pipeline.report_sheets(
-            result.reconciliation, result.reconcile_summary, mask=config.mask
+            result.reconciliation, result.reconcile_summary, mask=config.mask, lang=config.lang
         )
         sheets += r_sheets
         summary_rows += r_rows
