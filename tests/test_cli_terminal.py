@@ -66,6 +66,17 @@ def test_nothing_is_cut_at_80_columns(outputs, name: str) -> None:
     assert max(len(line) for line in text.splitlines()) <= 80 or name == "run_text"
 
 
+def test_the_per_file_table_keeps_every_column(outputs) -> None:
+    """rich crops a table wider than the terminal silently: every cell must still show."""
+    text = outputs["run_text"].stdout
+    for item in json.loads(outputs["run"].stdout)["per_file"]:
+        line = next(x for x in text.splitlines() if x.lstrip().startswith(item["path"]))
+        cells = [c.strip() for c in line.split("│")]
+        assert cells[0] == item["path"]
+        counts = ("rows", "ok", "warning", "error", "rows_in_duplicate_groups")
+        assert cells[1:] == [f"{item[k]:,}".replace(",", ".") for k in counts]
+
+
 def test_codes_meanings_and_masked_niks_stay_whole(outputs, tmp_path: Path) -> None:
     text = outputs["validate"].stdout
     summary = json.loads(outputs["run"].stdout)

@@ -229,12 +229,16 @@ def _render(result: RunResult, lang: str) -> None:
     summary = result.summary
     console.print(f"{label('LABEL_AS_OF')}: [bold]{result.as_of.isoformat()}[/]")
     files = new_table(label("LABEL_PER_FILE"))
-    for code in ("LABEL_FILE", "LABEL_ROWS", "LABEL_HEAD_OK", "LABEL_HEAD_WARNING",
-                 "LABEL_HEAD_ERROR", "LABEL_IN_DUPLICATE_GROUPS"):  # fmt: skip
-        files.add_column(label(code), justify="left" if code == "LABEL_FILE" else "right")
+    # the file name on a line of its own (wide enough not to fold), its sheet below it
+    longest = max((len(str(i["path"])) for i in summary["per_file"]), default=6)
+    files.add_column(label("LABEL_FILE"), min_width=min(longest, 20))
+    for code in ("LABEL_ROWS", "LABEL_HEAD_OK", "LABEL_HEAD_WARNING", "LABEL_HEAD_ERROR",
+                 "LABEL_IN_DUPLICATE_GROUPS"):  # fmt: skip
+        # a long header wraps over two lines rather than squeezing the file names
+        files.add_column(label(code), justify="right", max_width=12)
     for item in summary["per_file"]:
         files.add_row(
-            escape(f"{item['path']}" + (f" [{item['sheet']}]" if item["sheet"] else "")),
+            escape(f"{item['path']}" + (f"\n[{item['sheet']}]" if item["sheet"] else "")),
             num(item["rows"]),
             num(item.get("ok", 0)),
             f"[yellow]{num(item.get('warning', 0))}[/]",
