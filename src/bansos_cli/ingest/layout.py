@@ -1,0 +1,558 @@
+"""Rows inside the data area that are not records, as village and office books draw them.
+
+Below the header of a real export there are, besides the records (one person a row):
+
+- **family lines** of a family book (Buku Induk Penduduk): ``No. KK : 5202... | Alamat :
+  ..., RT/RW : -/-`` above each family's members (BIP 2016), a ``NO.KK | NAMA.KK | ALAMAT``
+  label line with its values on the next line (BIP 2012), or the bare family number in the
+  first column (BIP e-KTP); and **section lines** (``DUSUN KRAJAN``, ``RT 001 / RW 002``)
+  above the records of a dusun or RT. Their values belong to the records below them;
+- **copies of the header** (a report printed page by page and turned back into a sheet; the
+  member header repeated for every family) and **rows of column numbers** (``(1) (2) (3)``,
+  ``-1 -2 -3``) under each copy;
+- **notes**: ``###``, ``Catatan:``, numbered instructions, a signature block, ``JUMLAH`` rows,
+  under the data (or a page or subtotal line between the records).
+
+None of these is a person: they are taken out of the records, get no finding, and each kind
+is reported in one notice naming its rows, so that every row of the sheet is accounted for.
+The values of family and section lines are given to the records below them (only where a
+record's own cell is empty) and the Excel row of every record stays the one the officer sees.
+
+Speed: a record is a row with an identifier in its NIK column, tested by one expression over
+the column. Only the other rows, a handful in a normal export and the family and section
+lines in a family book, are looked at one by one (Python), with a fall-back to the
+vectorised checks alone when a sheet has very many of them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import polars as pl
+
+from bansos_cli.core.columns import ROW, SYNONYMS, canonical_for
+from bansos_cli.ingest.header import cell_text, id_like, is_column_number_row, is_header_cell
+from bansos_cli.ingest.model import ColumnMap, Notice, SourceInfo
+
+GROUP = "group"
+"""A family or section line: its values go to the records below it."""
+GROUP_LABEL = "group_label"
+"""The label line of a family line (``NO.KK | NAMA.KK | ALAMAT``, BIP 2012)."""
+HEADER_COPY = "header_copy"
+COLUMN_NUMBERS = "column_numbers"
+NOTE = "note"
+ROLES = (GROUP_LABEL, GROUP, HEADER_COPY, COLUMN_NUMBERS, NOTE)
+
+LEVELS: tuple[str, ...] = (
+    "provinsi",
+    "kabupaten",
+    "kecamatan",
+    "desa",
+    "dusun",
+    "rw",
+    "rt",
+    "no_kk",
+    "alamat",
+)
+"""Columns a family or section line carries, from the widest area to the family itself.
+A line that sets one level clears the narrower ones set by the lines above it (a new dusun
+has new RTs; a new family has its own NO KK and address)."""
+
+MAX_CANDIDATES = 50_000
+"""Rows without an identifier looked at one by one; beyond this (a sheet whose NIK column is
+empty) only the vectorised checks run: header copies and notes under the data."""
+TAIL_ROWS = 60
+"""Rows at the end of a sheet without a NIK column searched for notes."""
+_NO_LABELS = ("KODE POS", "KODEPOS", "NAMA KK", "NAMA KEPALA KELUARGA", "KEPALA KELUARGA")
+"""Labels of family-line values that are not given to the members (the post code, the head
+of the family's name: each member has a name of their own)."""
+
+
+def _label_pattern(text: str) -> str:
+    words = [w for w in re.split(r"[\s_.]+", text) if w]
+    parts = [r"\s*/\s*".join(re.escape(p) for p in word.split("/")) for word in words]
+    return r"[\s._]*".join(parts)
+
+
+def _label_regex() -> re.Pattern[str]:
+    labels = {s for c in (*LEVELS, "rt_rw") for s in (c.replace("_", " "), *SYNONYMS[c])}
+    labels.update(_NO_LABELS)
+    # longest first, so that RT/RW wins over RT and NAMA DUSUN over DUSUN
+    alternation = "|".join(_label_pattern(s) for s in sorted(labels, key=lambda s: (-len(s), s)))
+    return re.compile(
+        rf"(?<![A-Za-z0-9])(?P<label>{alternation})(?![A-Za-z0-9])\s*(?P<colon>[:=])?",
+        re.IGNORECASE,
+    )
+
+
+_LABEL = _label_regex()
+_KK_LABEL = re.compile(
+    r"(?<![A-Za-z0-9])(?:NO|NOMOR|NMR)?[\s._]*(?:KK|KARTU[\s._]*KELUARGA)\s*[:=]", re.IGNORECASE
+)
+_DIGITS = re.compile(r"[\s.\-'`]")
+_RT_RW = re.compile(r"^\s*([^/\s]+)\s*/\s*([^/\s]+)\s*$")
+
+
+def parse_labelled(text: str) -> tuple[str, list[tuple[str | None, str]]]:
+    """The text before the first label, and every ``(canonical column, value)`` of a family
+    or section line cell: ``Alamat : X, Nama Dusun : Y, RT/RW : -/-``, ``No. KK : 5202...``,
+    ``DESA X RT/RW : 002/000 DUSUN : -``, ``DUSUN X, RT:001, RW:001``, ``RT 001 / RW 002``.
+
+    A label followed by ``:`` counts anywhere; a bare label only at the start of the text or
+    after ``,`` ``;`` ``/`` ``|``. Labels of values that belong to nobody (``Kodepos``) give
+    ``None``; ``RT/RW`` is split into ``rt`` and ``rw``.
+    """
+    found = []
+    for match in _LABEL.finditer(text):
+        before = text[: match.start()].rstrip()
+        if match.group("colon") or not before or before[-1] in ",;/|":
+            found.append(match)
+    lead = text[: found[0].start()] if found else text
+    pairs: list[tuple[str | None, str]] = []
+    for i, match in enumerate(found):
+        end = found[i + 1].start() if i + 1 < len(found) else len(text)
+        value = text[match.end() : end].strip(" \t,;|/")
+        name = canonical_for(match.group("label"))
+        if name == "rt_rw":
+            parts = _RT_RW.match(value)
+            if parts:
+                pairs += [("rt", parts.group(1)), ("rw", parts.group(2))]
+            else:
+                pairs.append(("rt", value))
+            continue
+        pairs.append((name if name in LEVELS else None, value))
+    return lead.strip(" \t,;|"), pairs
+
+
+@dataclass
+class _Row:
+    row: int
+    cells: list[str]
+    """Every cell as clean text, in frame column order (``""`` when blank)."""
+    role: str | None = None
+    values: dict[str, str] = field(default_factory=dict)
+    tentative: bool = False
+    """A group that is one only when records follow it (a section line, a bare number)."""
+
+    @property
+    def filled(self) -> list[tuple[int, str]]:
+        return [(i, t) for i, t in enumerate(self.cells) if t]
+
+
+_STRONG_MARK = re.compile(
+    r"^(?:#|\*{2,}|={3,}|-{3,}|CATATAN\b|KETERANGAN\s*:|KET\s*:|N\.?\s?B\b|HALAMAN\b|PAGE\b|"
+    r"JUMLAH\b|TOTAL\b|SUB\s*-?\s*TOTAL\b|GRAND\s+TOTAL\b)",
+    re.IGNORECASE,
+)
+_NOTE_MARK = re.compile(
+    r"^(?:KETERANGAN\b|PERHATIAN\b|PETUNJUK\b|SUMBER\b|MENGETAHUI\b|DIKETAHUI\b|DISETUJUI\b|"
+    r"MENYETUJUI\b|DIBUAT\b|DISAHKAN\b|YANG\s+MEMBUAT\b|KEPALA\b|KADES\b|LURAH\b|CAMAT\b|"
+    r"SEKRETARIS\b|SEKDES\b|BENDAHARA\b|KETUA\b|PETUGAS\b|OPERATOR\b|PENDAMPING\b|TTD\b|"
+    r"NIP\b|\(\s*\.{3,}|\.{4,}|\d{1,2}\s*[.)]\s+\S+\s+\S+)",
+    re.IGNORECASE,
+)
+# "Cibinong, 1 Juli 2026": the place and date line of a signature block
+_DATE_LINE = re.compile(r"^[^\d,]{2,40},\s*(?:\d{1,2}\s+\S+|\.{2,}|_{2,})\s+\d{4}\s*$")
+
+
+def _prose(text: str) -> bool:
+    """A sentence of instructions, not a cell of a record."""
+    words = text.split()
+    if len(words) >= 12:
+        return True
+    letters = [c for c in text if c.isalpha()]
+    lower = sum(1 for c in letters if c.islower())
+    return len(words) >= 5 and lower * 2 >= len(letters)
+
+
+def _marked(first: str) -> bool:
+    return bool(_STRONG_MARK.match(first) or _NOTE_MARK.match(first) or _DATE_LINE.match(first))
+
+
+class _Classifier:
+    def __init__(
+        self,
+        names: list[str],
+        id_column: str,
+        header_rows: Sequence[Sequence[str]],
+        id_rows: np.ndarray,
+    ):
+        self.names = names
+        self.id_pos = names.index(id_column)
+        self.protected = {i for i, n in enumerate(names) if n in ("nik", "no_kk")}
+        self.no_pos = names.index("no") if "no" in names else None
+        self.id_rows = id_rows
+        """Sorted Excel rows of the records that have an identifier."""
+        self.header_sets: list[set[str]] = [set() for _ in names]
+        joined = [t.upper() for t in header_rows[0]] if header_rows else []
+        self.joined = joined
+        self.needed = max(2, (sum(1 for t in joined if t) + 1) // 2)
+        for texts in header_rows:
+            for i, t in enumerate(texts):
+                if t:
+                    self.header_sets[i].add(t.upper())
+
+    def record_between(self, first: int, last: int) -> bool:
+        """Is there a record with an identifier on a row in ``(first, last)``?"""
+        at = int(np.searchsorted(self.id_rows, first, side="right"))
+        return at < len(self.id_rows) and int(self.id_rows[at]) < last
+
+    def header_copy(self, row: _Row) -> bool:
+        filled = row.filled
+        equal = sum(1 for i, t in filled if self.joined and t.upper() == self.joined[i])
+        if equal >= self.needed:
+            return True
+        return len(filled) >= 2 and all(t.upper() in self.header_sets[i] for i, t in filled)
+
+    def labels(self, row: _Row) -> dict[int, str] | None:
+        """Positions -> columns of a family label line (``NO.KK | NAMA.KK | ALAMAT``)."""
+        filled = row.filled
+        if len(filled) < 2 or not all(is_header_cell(t) and not id_like(t) for _, t in filled):
+            return None
+        known = {i: canonical_for(t) for i, t in filled}
+        named = {i: n for i, n in known.items() if n is not None}
+        if len(named) < 2 or "no_kk" not in named.values():
+            return None
+        return named
+
+    def group_values(self, row: _Row, labels: dict[int, str] | None) -> tuple[dict[str, str], str]:
+        """The family values of a line and how it was recognised (``labelled``: a NO KK
+        label or a label line above; ``bare``: a family number alone; ``section``)."""
+        values: dict[str, str] = {}
+        kind = "labelled" if labels else ""
+        leads: list[bool] = []
+        for i, text in row.filled:
+            lead, pairs = parse_labelled(text)
+            leads.append(not lead)
+            if labels and i in labels and labels[i] in LEVELS:
+                values.setdefault(labels[i], text)
+            for name, value in pairs:
+                if name is not None and value:
+                    values.setdefault(name, value)
+            if _KK_LABEL.search(text):
+                kind = "labelled"
+        if "no_kk" not in values and row.filled:
+            # BIP e-KTP: the family number alone in the line's first cell
+            i, text = row.filled[0]
+            digits = _DIGITS.sub("", text)
+            if i not in self.protected and len(digits) == 16 and digits.isdigit():
+                values["no_kk"] = text
+                kind = kind or "bare"
+        if not kind and values and len(leads) <= 2 and all(leads):
+            kind = "section"
+        return values, kind
+
+    def numbered(self, row: _Row) -> bool:
+        """A record numbered in the NO column (a person without a NIK, not a note)."""
+        if self.no_pos is None or len(row.filled) < 2:
+            return False
+        return row.cells[self.no_pos].isdigit()
+
+
+def _row_list(rows: Sequence[int], limit: int = 12) -> str:
+    """``7-9, 12, 15`` (ranges of consecutive rows; ``...`` after ``limit`` parts)."""
+    parts: list[str] = []
+    start = prev = None
+    for r in sorted(rows):
+        if prev is not None and r == prev + 1:
+            prev = r
+            continue
+        if start is not None:
+            parts.append(str(start) if start == prev else f"{start}-{prev}")
+        start = prev = r
+    if start is not None:
+        parts.append(str(start) if start == prev else f"{start}-{prev}")
+    shown = ", ".join(parts[:limit])
+    return shown + (", ..." if len(parts) > limit else "")
+
+
+def _blank(expr: pl.Expr) -> pl.Expr:
+    return expr.is_null() | expr.str.contains(r"^\s*$")
+
+
+def _id_expr(column: str) -> pl.Expr:
+    """Vectorised :func:`bansos_cli.ingest.header.id_like`."""
+    col = pl.col(column)
+    digits = col.str.replace_all(r"[\s.\-'`]", "").str.contains(r"\d{10}")
+    scientific = col.str.contains(r"^\s*\d[.,]\d+\s*[eE]\s*\+?\s*\d{1,2}\s*$")
+    return (digits | scientific).fill_null(False)
+
+
+@dataclass
+class Preamble:
+    """Rows just above the header (the first family line of a BIP 2012 book sits there)."""
+
+    rows: list[tuple[int, list[str]]]
+    """``(Excel row, cells in frame column order)``, top to bottom."""
+
+
+def apply_layout(
+    data: pl.DataFrame,
+    columns: list[ColumnMap],
+    header_rows: Sequence[Sequence[str]],
+    preamble: Preamble | None,
+    info: SourceInfo,
+) -> pl.DataFrame:
+    """``data`` (``row`` + the named columns, blank rows already dropped) without the rows
+    that are not records, the values of family and section lines given to the records below
+    them; ``info.layout_rows`` lists the rows taken out, by kind, and notices report them.
+
+    ``header_rows`` are the header texts in frame column order (the joined header first,
+    then the header rows as written), to recognise copies of the header.
+    """
+    names = [m.column for m in columns]
+    id_column = next((c for c in ("nik", "no_kk") if c in names), None)
+    if data.is_empty() or not names:
+        return data
+    if id_column is None:
+        return _without_identifiers(data, names, header_rows, info)
+    quick = data.get_column(id_column).str.contains(r"^\d{10}").fill_null(False)
+    if bool(quick.all()):
+        return data
+    rest = data.filter(~quick)
+    is_id = rest.select(_id_expr(id_column)).to_series()
+    candidates = rest.filter(~is_id)
+    if candidates.is_empty():
+        return data
+    if candidates.height > MAX_CANDIDATES:
+        return _without_identifiers(data, names, header_rows, info)
+    id_rows = (
+        pl.concat([data.filter(quick).get_column(ROW), rest.filter(is_id).get_column(ROW)])
+        .sort()
+        .to_numpy()
+    )
+    classifier = _Classifier(names, id_column, header_rows, id_rows)
+    # one Python object per row without an identifier: the handful of layout lines (see the
+    # module docstring); records with an identifier never reach Python
+    rows = [
+        _Row(int(r[0]), [cell_text(v) for v in r[1:]])
+        for r in candidates.select(ROW, *names).iter_rows()
+    ]
+    _classify(rows, classifier)
+    groups = _preamble_groups(preamble, classifier, info)
+    groups += [r for r in rows if r.role == GROUP]
+    _notes(rows, classifier)
+    skipped = {r.row for r in rows if r.role is not None}
+    for row in rows:
+        if row.role is not None:
+            info.layout_rows.setdefault(row.role, []).append(row.row)
+    out = data.filter(~pl.col(ROW).is_in(pl.Series(sorted(skipped), dtype=pl.Int64).implode()))
+    return _give_values(out, groups, names, info)
+
+
+def _classify(rows: list[_Row], c: _Classifier) -> None:
+    """Header copies, column numbers, family label lines and family/section lines."""
+    labels: dict[int, str] | None = None
+    label_row = -1
+    for index, row in enumerate(rows):
+        pending, labels = labels, None
+        if c.header_copy(row):
+            row.role = HEADER_COPY
+            continue
+        if is_column_number_row(row.cells):
+            row.role = COLUMN_NUMBERS
+            continue
+        found = c.labels(row)
+        if found is not None:
+            row.role, labels, label_row = GROUP_LABEL, found, row.row
+            continue
+        # the values of a label line are on the very next row (no record in between)
+        given = None
+        if pending is not None and not c.record_between(label_row, row.row):
+            given = pending
+        values, kind = c.group_values(row, given)
+        if not kind or not values:
+            if given is not None and index > 0:
+                rows[index - 1].role = None  # a label line without values is not one
+            continue
+        row.role, row.values, row.tentative = GROUP, values, kind in ("bare", "section")
+    # a section line or a bare number is a group only when records follow it before the
+    # next line of the same or a wider area (DUSUN I, RT 01, records: DUSUN I is kept)
+    groups = [r for r in rows if r.role == GROUP]
+    for i, row in enumerate(groups):
+        if not row.tentative:
+            continue
+        level = _level(row)
+        end = next((g.row for g in groups[i + 1 :] if _level(g) <= level), 2**62)
+        if not c.record_between(row.row, end):
+            row.role, row.values = None, {}
+
+
+def _level(row: _Row) -> int:
+    return min(LEVELS.index(n) for n in row.values)
+
+
+def _notes(rows: list[_Row], c: _Classifier) -> None:
+    """Notes under the last record, and marked notes (``JUMLAH``, ``Halaman 2``) between."""
+    last = int(c.id_rows[-1]) if len(c.id_rows) else 0
+    trailing = [r for r in rows if r.row > last and r.role in (None, NOTE)]
+    run: list[_Row] = []
+    for row in reversed(trailing):
+        first = row.filled[0][1] if row.filled else ""
+        texts = [t for _, t in row.filled]
+        marked = _marked(first) or any(_prose(t) for t in texts)
+        if not (marked or (len(texts) <= 3 and not c.numbered(row))):
+            break
+        run.append(row)
+    run.reverse()
+    start = next(
+        (
+            i
+            for i, row in enumerate(run)
+            if row.filled and (_marked(row.filled[0][1]) or any(_prose(t) for _, t in row.filled))
+        ),
+        None,
+    )
+    if start is not None:
+        for row in run[start:]:
+            row.role = NOTE
+    for row in rows:
+        if row.role is None and row.row < last and row.filled and len(row.filled) <= 3:
+            if _STRONG_MARK.match(row.filled[0][1]) and not c.numbered(row):
+                row.role = NOTE
+
+
+def _preamble_groups(preamble: Preamble | None, c: _Classifier, info: SourceInfo) -> list[_Row]:
+    """A family line just above the header (BIP 2012: label line, values, member header)."""
+    if preamble is None:
+        return []
+    lines = [_Row(r, cells) for r, cells in preamble.rows if any(cells)][-2:]
+    if not lines:
+        return []
+    if len(lines) == 2 and (labels := c.labels(lines[0])) is not None:
+        values, kind = c.group_values(lines[1], labels)
+        marked = [(GROUP_LABEL, lines[0].row), (GROUP, lines[1].row)]
+    else:
+        values, kind = c.group_values(lines[-1], None)
+        marked = [(GROUP, lines[-1].row)]
+        if kind != "labelled":
+            return []
+    if not values:
+        return []
+    for role, row in marked:
+        info.layout_rows.setdefault(role, []).append(row)
+    return [_Row(lines[-1].row, [], GROUP, values)]
+
+
+def _give_values(
+    data: pl.DataFrame, groups: list[_Row], names: list[str], info: SourceInfo
+) -> pl.DataFrame:
+    """Give every record the values of the family or section line above it."""
+    if not groups:
+        return data
+    current: dict[str, str] = {}
+    table: list[dict[str, object]] = []
+    for group in sorted(groups, key=lambda g: g.row):
+        top = _level(group)
+        current = {k: v for k, v in current.items() if LEVELS.index(k) < top}
+        current.update(group.values)
+        table.append({ROW: group.row, **current})
+    given = [n for n in LEVELS if any(n in t for t in table)]
+    frame = pl.DataFrame(
+        table, schema={ROW: pl.Int64, **{n: pl.String for n in given}}, orient="row"
+    )
+    joined = data.select(pl.col(ROW).cast(pl.Int64)).join_asof(
+        frame.sort(ROW), on=ROW, strategy="backward"
+    )
+    updates = []
+    added = []
+    for name in given:
+        value = joined.get_column(name)
+        if name in data.columns:
+            updates.append(
+                pl.when(_blank(pl.col(name)))
+                .then(pl.lit(value))
+                .otherwise(pl.col(name))
+                .alias(name)
+            )
+        else:
+            updates.append(pl.lit(value).alias(name))
+            added.append(name)
+    out = data.with_columns(updates)
+    if added:
+        anchor = next((c for c in ("nik", "no_kk", "nama") if c in names), names[0])
+        order = [c for c in out.columns if c not in added]
+        at = order.index(anchor) + 1
+        out = out.select([*order[:at], *added, *order[at:]])
+    members = int(joined.select(pl.any_horizontal(pl.col(given).is_not_null()).sum()).item())
+    rows = sorted([*info.layout_rows.get(GROUP, []), *info.layout_rows.get(GROUP_LABEL, [])])
+    info.notices.append(
+        Notice(
+            "BARIS_KELUARGA",
+            {
+                "count": len(rows),
+                "rows": _row_list(rows),
+                "columns": ", ".join(given),
+                "members": members,
+            },
+        )
+    )
+    return out
+
+
+def report_layout(info: SourceInfo) -> None:
+    """One notice per kind of row taken out of the data (the family lines are reported
+    with their values when they are given to the records)."""
+
+    def rows(role: str) -> dict[str, object] | None:
+        found = sorted(info.layout_rows.get(role, []))
+        return {"count": len(found), "rows": _row_list(found)} if found else None
+
+    if (copies := rows(HEADER_COPY)) is not None:
+        info.notices.append(Notice("JUDUL_BERULANG_DILEWATI", copies))
+    if (numbers := rows(COLUMN_NUMBERS)) is not None:
+        info.notices.append(Notice("BARIS_NOMOR_KOLOM_DILEWATI", numbers))
+    if (notes := rows(NOTE)) is not None:
+        info.notices.append(Notice("BLOK_PENUTUP_DILEWATI", notes))
+    info.footer_rows = sorted(info.layout_rows.get(NOTE, []))
+
+
+def _without_identifiers(
+    data: pl.DataFrame, names: list[str], header_rows: Sequence[Sequence[str]], info: SourceInfo
+) -> pl.DataFrame:
+    """A sheet without a NIK or KK column (or with too many rows lacking one): copies of the
+    header and notes under the data only, looked for with expressions and in the last rows."""
+    joined = [t.upper() for t in header_rows[0]] if header_rows else []
+    pairs = [(n, t) for n, t in zip(names, joined, strict=False) if t]
+    skipped: set[int] = set()
+    if len(pairs) >= 2:
+        same = [
+            (pl.col(n).str.strip_chars().str.to_uppercase() == t).fill_null(False) for n, t in pairs
+        ]
+        needed = max(2, (len(pairs) + 1) // 2)
+        copies = data.filter(pl.sum_horizontal(same) >= needed).get_column(ROW).to_list()
+        if copies:
+            info.layout_rows.setdefault(HEADER_COPY, []).extend(copies)
+            skipped.update(copies)
+    tail = data.tail(TAIL_ROWS).filter(~pl.col(ROW).is_in(pl.Series(sorted(skipped)).implode()))
+    rows = [_Row(int(r[0]), [cell_text(v) for v in r[1:]]) for r in tail.select(ROW, *names).rows()]
+    if rows:
+        classifier = _Classifier(names, names[0], header_rows, np.asarray([], dtype=np.int64))
+        classifier.protected = set()
+        _notes_at_tail(rows, classifier)
+        for row in rows:
+            if row.role == NOTE:
+                info.layout_rows.setdefault(NOTE, []).append(row.row)
+                skipped.add(row.row)
+    if not skipped:
+        return data
+    return data.filter(~pl.col(ROW).is_in(pl.Series(sorted(skipped), dtype=pl.Int64).implode()))
+
+
+def _notes_at_tail(rows: list[_Row], c: _Classifier) -> None:
+    """:func:`_notes` for the last rows of a sheet without identifiers. A record cannot be
+    told by its NIK there, so the notes must be set apart from the rows above them by a blank
+    row, or begin with a JUMLAH/TOTAL/``###`` line."""
+    c.id_rows = np.asarray([rows[0].row - 1], dtype=np.int64)
+    _notes(rows, c)
+    notes = [r for r in rows if r.role == NOTE]
+    if not notes:
+        return
+    above = [r for r in rows if r.row < notes[0].row]
+    joined = bool(above) and above[-1].row == notes[0].row - 1
+    if joined and not _STRONG_MARK.match(notes[0].filled[0][1]):
+        for r in notes:
+            r.role = None
