@@ -335,17 +335,17 @@ def add_parsed_date(
     resolve_ambiguity: bool = True,
 ) -> pl.LazyFrame:
     """Read ``column`` in every date format of DOMAIN.md §4 into ``date_name`` and
-        ``state_name``.
+    ``state_name``.
 
-        The state is ``ok``, ``swapped`` (only readable as month/day), ``ambiguous`` (day and
-        month both <= 12 in a column where swapped values occur; read as day/month),
-        ``serial`` (an Excel serial number), ``unreadable``, or null for an empty cell.
-        ``reference`` is the pivot of two-digit years (None: two-digit years are unreadable).
-        ``group`` names a column (the source file) within which "this column uses both orders"
-        is decided. Without ``resolve_ambiguity`` the state is never ``ambiguous`` and a Boolean
-        ``<state_name>_both`` column (day and month could swap) is kept for
-        :func:`resolve_ambiguous`; that form is row-wise, so it can run in :func:`per_distinct`.
-        Work happens in temporary columns (``_t_...``) so that each step is a small expression.
+    The state is ``ok``, ``swapped`` (only readable as month/day), ``ambiguous`` (day and
+    month both <= 12 in a column where swapped values occur; read as day/month),
+    ``serial`` (an Excel serial number), ``unreadable``, or null for an empty cell.
+    ``reference`` is the pivot of two-digit years (None: two-digit years are unreadable).
+    ``group`` names a column (the source file) within which "this column uses both orders"
+    is decided. Without ``resolve_ambiguity`` the state is never ``ambiguous`` and a Boolean
+    ``<state_name>_both`` column (day and month could swap) is kept for
+    :func:`resolve_ambiguous`; that form is row-wise, so it can run in :func:`per_distinct`.
+    Work happens in temporary columns (``_t_...``) so that each step is a small expression.
     """
     t = f"_t_{column}_"
 

@@ -39,6 +39,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "NIK PENDUDUK",
         "NIK WARGA",
         "NIK PESERTA",
+        "KARTU NIK",
     ),
     "no_kk": (
         "NO KK",
@@ -74,6 +75,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "NAMA PENDUDUK",
         "NAMA WARGA",
         "NAMA PESERTA",
+        "KARTU NAMA",
         "NAMA LGKP",
         "NAMA KK",
     ),
@@ -99,6 +101,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "TEMPAT_LHR",
         "TMPT_LHR",
         "TMP LHR",
+        "KARTU TEMPAT LAHIR",
     ),
     "tanggal_lahir": (
         "TANGGAL LAHIR",
@@ -111,6 +114,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "TANGGAL LHR",
         "TGL/BLN/TH LAHIR",
         "TGL/BLN/THN LAHIR",
+        "KARTU TANGGAL LAHIR",
     ),
     # one cell "BOGOR, 01-02-1980": ingest splits it into tempat_lahir and tanggal_lahir
     "tempat_tanggal_lahir": (
@@ -204,7 +208,14 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "NAMA KELURAHAN",
     ),
     "dusun": ("DUSUN", "DUKUH", "LINGKUNGAN", "BANJAR", "JORONG", "NAMA DUSUN"),
-    "alamat": ("ALAMAT", "ALAMAT LENGKAP", "ALAMAT RUMAH", "ALAMAT_KTP", "ALAMAT KTP"),
+    "alamat": (
+        "ALAMAT",
+        "ALAMAT LENGKAP",
+        "ALAMAT RUMAH",
+        "ALAMAT_KTP",
+        "ALAMAT KTP",
+        "KARTU ALAMAT",
+    ),
     "rt": ("RT", "NO RT"),
     "rw": ("RW", "NO RW"),
     # one cell "001/002": ingest splits it into rt and rw

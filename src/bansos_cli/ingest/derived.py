@@ -138,7 +138,10 @@ def mark_life_status(frame: pl.DataFrame, info: SourceInfo) -> pl.DataFrame:
         if values.is_empty():
             continue
         known = values.to_frame().select(
-            parse_life_status(pl.col(column)).is_in(list(set(LIFE_STATUS.values()))).all()
+            parse_life_status(pl.col(column))
+            .is_in(sorted(set(LIFE_STATUS.values())))
+            .fill_null(False)
+            .all()
         )
         if not bool(known.item()):
             continue

@@ -61,6 +61,19 @@ LEVELS: tuple[str, ...] = (
 A line that sets one level clears the narrower ones set by the lines above it (a new dusun
 has new RTs; a new family has its own NO KK and address)."""
 
+_GIVEN_ORDER = (
+    "no_kk",
+    "alamat",
+    "provinsi",
+    "kabupaten",
+    "kecamatan",
+    "desa",
+    "dusun",
+    "rt",
+    "rw",
+)
+"""The order of the columns added from family and section lines (after the NIK)."""
+
 MAX_CANDIDATES = 50_000
 """Rows without an identifier looked at one by one; beyond this (a sheet whose NIK column is
 empty) only the vectorised checks run: header copies and notes under the data."""
@@ -94,6 +107,11 @@ _KK_LABEL = re.compile(
 )
 _DIGITS = re.compile(r"[\s.\-'`]")
 _RT_RW = re.compile(r"^\s*([^/\s]+)\s*/\s*([^/\s]+)\s*$")
+
+
+def _has_value(text: str) -> bool:
+    """``-`` (or ``-/-``) in a family line means "none": nothing to give the members."""
+    return bool(text.strip(" -/"))
 
 
 def parse_labelled(text: str) -> tuple[str, list[tuple[str | None, str]]]:
@@ -151,7 +169,7 @@ _NOTE_MARK = re.compile(
     r"^(?:KETERANGAN\b|PERHATIAN\b|PETUNJUK\b|SUMBER\b|MENGETAHUI\b|DIKETAHUI\b|DISETUJUI\b|"
     r"MENYETUJUI\b|DIBUAT\b|DISAHKAN\b|YANG\s+MEMBUAT\b|KEPALA\b|KADES\b|LURAH\b|CAMAT\b|"
     r"SEKRETARIS\b|SEKDES\b|BENDAHARA\b|KETUA\b|PETUGAS\b|OPERATOR\b|PENDAMPING\b|TTD\b|"
-    r"NIP\b|\(\s*\.{3,}|\.{4,}|\d{1,2}\s*[.)]\s+\S+\s+\S+)",
+    r"NIP\b|\(\s*\.{3,}|\.{4,}|\d{1,2}\s*[.)]\s+\S+\s+\S+|\(\s*[A-Z][A-Za-z .,']+\s*\)$)",
     re.IGNORECASE,
 )
 # "Cibinong, 1 Juli 2026": the place and date line of a signature block
@@ -227,13 +245,17 @@ class _Classifier:
         for i, text in row.filled:
             lead, pairs = parse_labelled(text)
             leads.append(not lead)
-            if labels and i in labels and labels[i] in LEVELS:
+            if labels and i in labels and labels[i] in LEVELS and _has_value(text):
                 values.setdefault(labels[i], text)
             for name, value in pairs:
-                if name is not None and value:
+                if name is not None and _has_value(value):
                     values.setdefault(name, value)
             if _KK_LABEL.search(text):
                 kind = "labelled"
+        if "no_kk" in values and not id_like(values["no_kk"]):
+            # "No. KK : diisi 16 angka" is an instruction, not a family line
+            del values["no_kk"]
+            kind = "labelled" if labels else ""
         if "no_kk" not in values and row.filled:
             # BIP e-KTP: the family number alone in the line's first cell
             i, text = row.filled[0]
@@ -311,19 +333,20 @@ def apply_layout(
         return _without_identifiers(data, names, header_rows, info)
     quick = data.get_column(id_column).str.contains(r"^\d{10}").fill_null(False)
     if bool(quick.all()):
-        return data
-    rest = data.filter(~quick)
-    is_id = rest.select(_id_expr(id_column)).to_series()
-    candidates = rest.filter(~is_id)
-    if candidates.is_empty():
-        return data
-    if candidates.height > MAX_CANDIDATES:
-        return _without_identifiers(data, names, header_rows, info)
-    id_rows = (
-        pl.concat([data.filter(quick).get_column(ROW), rest.filter(is_id).get_column(ROW)])
-        .sort()
-        .to_numpy()
-    )
+        # every row a record: only a family line above the header may still apply
+        candidates = data.clear()
+        id_rows = data.get_column(ROW).to_numpy()
+    else:
+        rest = data.filter(~quick)
+        is_id = rest.select(_id_expr(id_column)).to_series()
+        candidates = rest.filter(~is_id)
+        if candidates.height > MAX_CANDIDATES:
+            return _without_identifiers(data, names, header_rows, info)
+        id_rows = (
+            pl.concat([data.filter(quick).get_column(ROW), rest.filter(is_id).get_column(ROW)])
+            .sort()
+            .to_numpy()
+        )
     classifier = _Classifier(names, id_column, header_rows, id_rows)
     # one Python object per row without an identifier: the handful of layout lines (see the
     # module docstring); records with an identifier never reach Python
@@ -336,6 +359,8 @@ def apply_layout(
     groups += [r for r in rows if r.role == GROUP]
     _notes(rows, classifier)
     skipped = {r.row for r in rows if r.role is not None}
+    if not skipped and not groups:
+        return data
     for row in rows:
         if row.role is not None:
             info.layout_rows.setdefault(row.role, []).append(row.row)
@@ -450,7 +475,7 @@ def _give_values(
         current = {k: v for k, v in current.items() if LEVELS.index(k) < top}
         current.update(group.values)
         table.append({ROW: group.row, **current})
-    given = [n for n in LEVELS if any(n in t for t in table)]
+    given = [n for n in _GIVEN_ORDER if any(n in t for t in table)]
     frame = pl.DataFrame(
         table, schema={ROW: pl.Int64, **{n: pl.String for n in given}}, orient="row"
     )
