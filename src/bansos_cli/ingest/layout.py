@@ -260,7 +260,8 @@ class _Classifier:
             # BIP e-KTP: the family number alone in the line's first cell
             i, text = row.filled[0]
             digits = _DIGITS.sub("", text)
-            if i not in self.protected and len(digits) == 16 and digits.isdigit():
+            sparse = len(row.filled) <= max(3, len(self.names) // 3)
+            if i not in self.protected and sparse and len(digits) == 16 and digits.isdigit():
                 values["no_kk"] = text
                 kind = kind or "bare"
         if not kind and values and len(leads) <= 2 and all(leads):
