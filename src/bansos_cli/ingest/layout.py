@@ -33,8 +33,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
-from bansos_cli.core.columns import ROW, SYNONYMS, canonical_for
-from bansos_cli.ingest.header import cell_text, id_like, is_column_number_row, is_header_cell
+from bansos_cli.core.columns import ROW, SYNONYMS, canonical_for, header_key
+from bansos_cli.ingest.header import (
+    cell_text,
+    id_like,
+    is_column_number_row,
+    is_header_cell,
+)
 from bansos_cli.ingest.model import ColumnMap, Notice, SourceInfo
 
 GROUP = "group"
@@ -199,7 +204,6 @@ class _Classifier:
         id_rows: np.ndarray,
     ):
         self.names = names
-        self.id_pos = names.index(id_column)
         self.protected = {i for i, n in enumerate(names) if n in ("nik", "no_kk")}
         self.no_pos = names.index("no") if "no" in names else None
         self.id_rows = id_rows
@@ -241,8 +245,17 @@ class _Classifier:
         label or a label line above; ``bare``: a family number alone; ``section``)."""
         values: dict[str, str] = {}
         kind = "labelled" if labels else ""
+        filled = row.filled
+        first = _DIGITS.sub("", filled[0][1]) if filled else ""
+        if not (
+            labels
+            or len(filled) <= 2
+            or (len(first) == 16 and first.isdigit())
+            or any(_KK_LABEL.search(t) for _, t in filled)
+        ):
+            return values, kind  # a record without a NIK: none of the kinds of line
         leads: list[bool] = []
-        for i, text in row.filled:
+        for i, text in filled:
             lead, pairs = parse_labelled(text)
             leads.append(not lead)
             if labels and i in labels and labels[i] in LEVELS and _has_value(text):
@@ -332,22 +345,28 @@ def apply_layout(
         return data
     if id_column is None:
         return _without_identifiers(data, names, header_rows, info)
-    quick = data.get_column(id_column).str.contains(r"^\d{10}").fill_null(False)
-    if bool(quick.all()):
+    # positions of the rows that may lack an identifier: ten digits or more that cast to an
+    # integer are one (a cast is much cheaper than a regular expression), and only the few
+    # other rows are gathered and tested in full (never the whole frame)
+    ids = data.get_column(id_column)
+    quick = (
+        (ids.str.len_bytes() >= 10) & ids.cast(pl.UInt64, strict=False).is_not_null()
+    ).fill_null(False)
+    maybe = (~quick).arg_true()
+    every = data.get_column(ROW).to_numpy()
+    if maybe.is_empty():
         # every row a record: only a family line above the header may still apply
         candidates = data.clear()
-        id_rows = data.get_column(ROW).to_numpy()
+        id_rows = every
     else:
-        rest = data.filter(~quick)
-        is_id = rest.select(_id_expr(id_column)).to_series()
-        candidates = rest.filter(~is_id)
+        rest = ids.gather(maybe).to_frame(id_column)
+        lacking = maybe.filter(~rest.select(_id_expr(id_column)).to_series())
+        candidates = data[lacking]
+        id_rows = np.delete(every, lacking.to_numpy())
+        last = int(id_rows[-1]) if len(id_rows) else 0
+        candidates = candidates.filter(_worth_a_look(names, header_rows, last))
         if candidates.height > MAX_CANDIDATES:
             return _without_identifiers(data, names, header_rows, info)
-        id_rows = (
-            pl.concat([data.filter(quick).get_column(ROW), rest.filter(is_id).get_column(ROW)])
-            .sort()
-            .to_numpy()
-        )
     classifier = _Classifier(names, id_column, header_rows, id_rows)
     # one Python object per row without an identifier: the handful of layout lines (see the
     # module docstring); records with an identifier never reach Python
@@ -367,6 +386,58 @@ def apply_layout(
             info.layout_rows.setdefault(row.role, []).append(row.row)
     out = data.filter(~pl.col(ROW).is_in(pl.Series(sorted(skipped), dtype=pl.Int64).implode()))
     return _give_values(out, groups, names, info)
+
+
+def _kk_word(key: str) -> str:
+    """A cell that folds to ``key`` (``NO.KK``, ``No KK``, ``NOKK``), between separators."""
+    gap = r"[^0-9A-Za-z\x1f]*"
+    return gap + gap.join(re.escape(ch) for ch in key) + gap
+
+
+_KK_CELL = (
+    r"(?i)(?:^|\x1f)(?:"
+    + "|".join(
+        _kk_word(k) for k in sorted({header_key(s) for s in ("no_kk", *SYNONYMS["no_kk"])} - {""})
+    )
+    + r")(?:\x1f|$)"
+)
+_KK_LABELLED = r"(?i)(?:KK|KARTU[\s._]*KELUARGA)\s*[:=]"
+_FIRST_ID = r"^'?[0-9][0-9 .\-']{14,30}$"
+_NUMBER_CELL = r"\s*(?:[\(\[]?\s*-?\s*\d{1,3}\s*[\)\]]?\.?|KOLOM\.?|KOL\.?)?\s*"
+_NUMBERS_ONLY = rf"(?i)^{_NUMBER_CELL}(?:\x1f{_NUMBER_CELL})*$"
+
+
+def _worth_a_look(names: list[str], header_rows: Sequence[Sequence[str]], last: int) -> pl.Expr:
+    """True for a row without an identifier that may be a layout line: few cells, under the
+    last record, a NO KK label, a number in the first cell, a mark (``JUMLAH``, ``###``), a
+    cell equal to a header cell, or only column numbers. Any other such row is a record
+    (a person whose NIK is missing) and never reaches the per-row checks. The cells are
+    joined once, so that each pattern is one regular expression over the row."""
+    cells = [pl.col(n) for n in names]
+    stripped = [c.str.strip_chars() for c in cells]
+    filled = [s.str.len_bytes().fill_null(0) > 0 for s in stripped]
+    first = pl.coalesce([pl.when(f).then(s) for s, f in zip(stripped, filled, strict=True)])
+    joined = pl.concat_str([s.fill_null("") for s in stripped], separator="\x1f")
+    texts: list[set[str]] = [set() for _ in names]
+    for row in header_rows:
+        for i, t in enumerate(row[: len(names)]):
+            if t:
+                texts[i].add(t.upper())
+    copies = [
+        s.str.to_uppercase().is_in(sorted(t)) for s, t in zip(stripped, texts, strict=True) if t
+    ]
+    look = (
+        (pl.sum_horizontal([f.cast(pl.UInt16) for f in filled]) <= 3)
+        | (pl.col(ROW) > last)
+        | joined.str.contains(_KK_LABELLED)
+        | joined.str.contains(_KK_CELL)
+        | joined.str.contains(_NUMBERS_ONLY)
+        | first.str.contains(_FIRST_ID)
+        | first.str.contains("(?i)" + _STRONG_MARK.pattern)
+    )
+    if copies:
+        look = look | pl.any_horizontal(copies)
+    return look.fill_null(False)
 
 
 def _classify(rows: list[_Row], c: _Classifier) -> None:

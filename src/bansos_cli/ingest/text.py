@@ -163,8 +163,8 @@ def read_text(
     if guess is None:
         found = best_candidate(rows, mapping)
         if found is None:
-            first = next((i for i, r in enumerate(rows) if any(c.strip() for c in r)), 0)
-            found = (first, rows[first] if rows else [])
+            line = next((i for i, r in enumerate(rows) if any(c.strip() for c in r)), 0)
+            found = (line, rows[line] if rows else [])
         raise InputFileError.of(
             "TEXT_NO_HEADER",
             path=str(path),
