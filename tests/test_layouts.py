@@ -84,6 +84,8 @@ def test_layout_is_read_as_expected(case: Path, tmp_path: Path) -> None:
 
     ingest = read_inputs([path], _options(spec))
     assert _comparable(_people(ingest.frame), spec) == _expected(spec)
+    missing = [c for c in spec["columns"] if c not in ingest.frame.columns]
+    assert not missing, (missing, ingest.frame.columns)
     codes = {n.code for info in ingest.sources for n in info.notices}
     assert set(spec["notices"]) <= codes, codes
 

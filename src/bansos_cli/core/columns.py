@@ -6,6 +6,7 @@ Headers are compared after :func:`header_key` folds case, spaces and punctuation
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -410,7 +411,19 @@ def canonical_for(header: object, extra: dict[str, str] | None = None) -> str | 
     """
     if header is None:
         return None
-    text = str(header)
+    if not extra:
+        return _builtin(str(header))
+    return _canonical(str(header), extra)
+
+
+@functools.lru_cache(maxsize=65_536)
+def _builtin(text: str) -> str | None:
+    """:func:`canonical_for` without a user mapping (header search asks about the same
+    cells of every scanned row again and again)."""
+    return _canonical(text, None)
+
+
+def _canonical(text: str, extra: dict[str, str] | None) -> str | None:
     known = _known(text, extra)
     if known is not None:
         return known
