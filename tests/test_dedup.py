@@ -85,7 +85,9 @@ def test_groups_cover_every_row_once_and_exclude_conflicts() -> None:
 def test_pairs_name_both_sources_and_excel_rows_across_files() -> None:
     both = pl.concat([frame(ROWS[:2], "desa_a.xlsx"), frame(ROWS[2:], "desa_b.csv")])
     result = dedup_frame(both)
-    row = result.pairs.filter(pl.col("class") == "nik_salah_ketik").sort("_rid_a").row(0, named=True)
+    row = (
+        result.pairs.filter(pl.col("class") == "nik_salah_ketik").sort("_rid_a").row(0, named=True)
+    )
     assert (row["source_a"], row["row_a"]) == ("desa_a.xlsx", 2)
     assert (row["source_b"], row["row_b"]) == ("desa_b.csv", 3)
     assert row["level_nik"] == "satu_digit"
@@ -162,7 +164,10 @@ def test_oversized_blocks_are_capped_with_a_notice() -> None:
     stats = {b.key: b for b in result.blocks}
     assert stats["token_lahir"].capped_blocks == 2  # ORANG|1980..., NOMOR|1980...
     assert stats["token_lahir"].capped_rows == 80
-    assert any("token_lahir" in n and "above 10 rows" in n for n in result.notices)
+    capped = [n for n in result.notices if n.code == "DEDUP_BLOK_BESAR"]
+    assert [n.params["key"] for n in capped] == ["token_lahir"]
+    assert "above 10 rows" in capped[0].render("en")
+    assert "lebih dari 10 baris" in capped[0].render("id")
     # Sorted neighbourhood: each row meets its 2 nearest neighbours in each capped block.
     assert stats["token_lahir"].pairs == 39 + 38
 

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from bansos_cli.core.messages import Notice
 from bansos_cli.core.privacy import mask_id_expr
 from bansos_cli.core.vocabulary import (
     CLASS,
@@ -63,7 +64,9 @@ class DedupResult:
     blocks: list[BlockStats]
     model: FittedModel
     candidate_pairs: int
-    notices: list[str] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+    """What the officer should know about the run (big blocks, split groups); codes and texts
+    in the message catalogue."""
     timings: dict[str, float] = field(default_factory=dict)
     examples: pl.DataFrame | None = None
     """A few pairs per class with masked NIKs (safe to print)."""
@@ -108,7 +111,7 @@ class DedupResult:
             "groups": self.group_stats(),
             "blocking": [vars(b) for b in self.blocks],
             "model": self.model.as_dict(),
-            "notices": list(self.notices),
+            "notices": [n.code for n in self.notices],
             "timings_s": {k: round(v, 3) for k, v in self.timings.items()},
         }
 
@@ -212,7 +215,7 @@ def dedup_frame(
     ``_source``/``_sheet``/``_row``); every input row ends up in exactly one group."""
     config = config or DedupConfig()
     timings: dict[str, float] = {}
-    notices: list[str] = []
+    notices: list[Notice] = []
     clock = time.perf_counter()
 
     current: list[str] = []
@@ -237,10 +240,17 @@ def dedup_frame(
     for b in blocks:
         if b.capped_blocks:
             notices.append(
-                f"blocking key {b.key}: {b.capped_blocks} block(s) above "
-                f"{config.blocking.max_block_size} rows ({b.capped_rows} rows, largest "
-                f"{b.largest}) compared only with their {config.blocking.window} nearest "
-                "neighbours by name"
+                Notice(
+                    "DEDUP_BLOK_BESAR",
+                    {
+                        "key": b.key,
+                        "blocks": b.capped_blocks,
+                        "max": config.blocking.max_block_size,
+                        "rows": b.capped_rows,
+                        "largest": b.largest,
+                        "window": config.blocking.window,
+                    },
+                )
             )
 
     step("banding")
@@ -249,7 +259,6 @@ def dedup_frame(
     step("model")
     u = estimate_u(prepared, config.model.u_sample_pairs, config.model.seed)
     model = fit(levels, u, rows=n, iterations=config.model.em_iterations, prior=config.model.prior)
-    notices.extend(model.notes)
     name_freq = dob_freq = mother_freq = place_freq = None
     if config.model.term_frequency and levels.height:
         name_freq = _frequency(prepared, levels, "name_key", model.u["nama"][-1])
@@ -296,8 +305,10 @@ def dedup_frame(
     )
     if split:
         notices.append(
-            f"{split} group(s) above {config.cluster.max_size} rows were split at their "
-            f"weakest links ({int((~kept).sum())} pair(s) not used for grouping)"
+            Notice(
+                "DEDUP_KELOMPOK_DIPECAH",
+                {"groups": split, "max": config.cluster.max_size, "pairs": int((~kept).sum())},
+            )
         )
     review = np.zeros(n, dtype=bool)
     review_edges = (person["keputusan"] == "tinjau").to_numpy() & kept
