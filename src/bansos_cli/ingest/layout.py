@@ -26,14 +26,24 @@ vectorised checks alone when a sheet has very many of them.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import polars as pl
 
-from bansos_cli.core.columns import ROW, SYNONYMS, canonical_for, header_key
+from bansos_cli.core.columns import ROW, canonical_for
+from bansos_cli.ingest.family_lines import (
+    FIRST_ID,
+    KK_CELL,
+    KK_LABEL,
+    KK_LABELLED,
+    LEVELS,
+    NUMBERS_ONLY,
+    SEPARATORS,
+    has_value,
+    parse_labelled,
+)
 from bansos_cli.ingest.header import (
     cell_text,
     id_like,
@@ -41,6 +51,7 @@ from bansos_cli.ingest.header import (
     is_header_cell,
 )
 from bansos_cli.ingest.model import ColumnMap, Notice, SourceInfo
+from bansos_cli.ingest.notes import STRONG_MARK, marked, prose
 
 GROUP = "group"
 """A family or section line: its values go to the records below it."""
@@ -50,21 +61,6 @@ HEADER_COPY = "header_copy"
 COLUMN_NUMBERS = "column_numbers"
 NOTE = "note"
 ROLES = (GROUP_LABEL, GROUP, HEADER_COPY, COLUMN_NUMBERS, NOTE)
-
-LEVELS: tuple[str, ...] = (
-    "provinsi",
-    "kabupaten",
-    "kecamatan",
-    "desa",
-    "dusun",
-    "rw",
-    "rt",
-    "no_kk",
-    "alamat",
-)
-"""Columns a family or section line carries, from the widest area to the family itself.
-A line that sets one level clears the narrower ones set by the lines above it (a new dusun
-has new RTs; a new family has its own NO KK and address)."""
 
 _GIVEN_ORDER = (
     "no_kk",
@@ -84,70 +80,6 @@ MAX_CANDIDATES = 50_000
 empty) only the vectorised checks run: header copies and notes under the data."""
 TAIL_ROWS = 60
 """Rows at the end of a sheet without a NIK column searched for notes."""
-_NO_LABELS = ("KODE POS", "KODEPOS", "NAMA KK", "NAMA KEPALA KELUARGA", "KEPALA KELUARGA")
-"""Labels of family-line values that are not given to the members (the post code, the head
-of the family's name: each member has a name of their own)."""
-
-
-def _label_pattern(text: str) -> str:
-    words = [w for w in re.split(r"[\s_.]+", text) if w]
-    parts = [r"\s*/\s*".join(re.escape(p) for p in word.split("/")) for word in words]
-    return r"[\s._]*".join(parts)
-
-
-def _label_regex() -> re.Pattern[str]:
-    labels = {s for c in (*LEVELS, "rt_rw") for s in (c.replace("_", " "), *SYNONYMS[c])}
-    labels.update(_NO_LABELS)
-    # longest first, so that RT/RW wins over RT and NAMA DUSUN over DUSUN
-    alternation = "|".join(_label_pattern(s) for s in sorted(labels, key=lambda s: (-len(s), s)))
-    return re.compile(
-        rf"(?<![A-Za-z0-9])(?P<label>{alternation})(?![A-Za-z0-9])\s*(?P<colon>[:=])?",
-        re.IGNORECASE,
-    )
-
-
-_LABEL = _label_regex()
-_KK_LABEL = re.compile(
-    r"(?<![A-Za-z0-9])(?:NO|NOMOR|NMR)?[\s._]*(?:KK|KARTU[\s._]*KELUARGA)\s*[:=]", re.IGNORECASE
-)
-_DIGITS = re.compile(r"[\s.\-'`]")
-_RT_RW = re.compile(r"^\s*([^/\s]+)\s*/\s*([^/\s]+)\s*$")
-
-
-def _has_value(text: str) -> bool:
-    """``-`` (or ``-/-``) in a family line means "none": nothing to give the members."""
-    return bool(text.strip(" -/"))
-
-
-def parse_labelled(text: str) -> tuple[str, list[tuple[str | None, str]]]:
-    """The text before the first label, and every ``(canonical column, value)`` of a family
-    or section line cell: ``Alamat : X, Nama Dusun : Y, RT/RW : -/-``, ``No. KK : 5202...``,
-    ``DESA X RT/RW : 002/000 DUSUN : -``, ``DUSUN X, RT:001, RW:001``, ``RT 001 / RW 002``.
-
-    A label followed by ``:`` counts anywhere; a bare label only at the start of the text or
-    after ``,`` ``;`` ``/`` ``|``. Labels of values that belong to nobody (``Kodepos``) give
-    ``None``; ``RT/RW`` is split into ``rt`` and ``rw``.
-    """
-    found = []
-    for match in _LABEL.finditer(text):
-        before = text[: match.start()].rstrip()
-        if match.group("colon") or not before or before[-1] in ",;/|":
-            found.append(match)
-    lead = text[: found[0].start()] if found else text
-    pairs: list[tuple[str | None, str]] = []
-    for i, match in enumerate(found):
-        end = found[i + 1].start() if i + 1 < len(found) else len(text)
-        value = text[match.end() : end].strip(" \t,;|/")
-        name = canonical_for(match.group("label"))
-        if name == "rt_rw":
-            parts = _RT_RW.match(value)
-            if parts:
-                pairs += [("rt", parts.group(1)), ("rw", parts.group(2))]
-            else:
-                pairs.append(("rt", value))
-            continue
-        pairs.append((name if name in LEVELS else None, value))
-    return lead.strip(" \t,;|"), pairs
 
 
 @dataclass
@@ -163,36 +95,6 @@ class _Row:
     @property
     def filled(self) -> list[tuple[int, str]]:
         return [(i, t) for i, t in enumerate(self.cells) if t]
-
-
-_STRONG_MARK = re.compile(
-    r"^(?:#|\*{2,}|={3,}|-{3,}|CATATAN\b|KETERANGAN\s*:|KET\s*:|N\.?\s?B\b|HALAMAN\b|PAGE\b|"
-    r"JUMLAH\b|TOTAL\b|SUB\s*-?\s*TOTAL\b|GRAND\s+TOTAL\b)",
-    re.IGNORECASE,
-)
-_NOTE_MARK = re.compile(
-    r"^(?:KETERANGAN\b|PERHATIAN\b|PETUNJUK\b|SUMBER\b|MENGETAHUI\b|DIKETAHUI\b|DISETUJUI\b|"
-    r"MENYETUJUI\b|DIBUAT\b|DISAHKAN\b|YANG\s+MEMBUAT\b|KEPALA\b|KADES\b|LURAH\b|CAMAT\b|"
-    r"SEKRETARIS\b|SEKDES\b|BENDAHARA\b|KETUA\b|PETUGAS\b|OPERATOR\b|PENDAMPING\b|TTD\b|"
-    r"NIP\b|\(\s*\.{3,}|\.{4,}|\d{1,2}\s*[.)]\s+\S+\s+\S+|\(\s*[A-Z][A-Za-z .,']+\s*\)$)",
-    re.IGNORECASE,
-)
-# "Cibinong, 1 Juli 2026": the place and date line of a signature block
-_DATE_LINE = re.compile(r"^[^\d,]{2,40},\s*(?:\d{1,2}\s+\S+|\.{2,}|_{2,})\s+\d{4}\s*$")
-
-
-def _prose(text: str) -> bool:
-    """A sentence of instructions, not a cell of a record."""
-    words = text.split()
-    if len(words) >= 12:
-        return True
-    letters = [c for c in text if c.isalpha()]
-    lower = sum(1 for c in letters if c.islower())
-    return len(words) >= 5 and lower * 2 >= len(letters)
-
-
-def _marked(first: str) -> bool:
-    return bool(_STRONG_MARK.match(first) or _NOTE_MARK.match(first) or _DATE_LINE.match(first))
 
 
 class _Classifier:
@@ -246,24 +148,24 @@ class _Classifier:
         values: dict[str, str] = {}
         kind = "labelled" if labels else ""
         filled = row.filled
-        first = _DIGITS.sub("", filled[0][1]) if filled else ""
+        first = SEPARATORS.sub("", filled[0][1]) if filled else ""
         if not (
             labels
             or len(filled) <= 2
             or (len(first) == 16 and first.isdigit())
-            or any(_KK_LABEL.search(t) for _, t in filled)
+            or any(KK_LABEL.search(t) for _, t in filled)
         ):
             return values, kind  # a record without a NIK: none of the kinds of line
         leads: list[bool] = []
         for i, text in filled:
             lead, pairs = parse_labelled(text)
             leads.append(not lead)
-            if labels and i in labels and labels[i] in LEVELS and _has_value(text):
+            if labels and i in labels and labels[i] in LEVELS and has_value(text):
                 values.setdefault(labels[i], text)
             for name, value in pairs:
-                if name is not None and _has_value(value):
+                if name is not None and has_value(value):
                     values.setdefault(name, value)
-            if _KK_LABEL.search(text):
+            if KK_LABEL.search(text):
                 kind = "labelled"
         if "no_kk" in values and not id_like(values["no_kk"]):
             # "No. KK : diisi 16 angka" is an instruction, not a family line
@@ -272,7 +174,7 @@ class _Classifier:
         if "no_kk" not in values and row.filled:
             # BIP e-KTP: the family number alone in the line's first cell
             i, text = row.filled[0]
-            digits = _DIGITS.sub("", text)
+            digits = SEPARATORS.sub("", text)
             sparse = len(row.filled) <= max(3, len(self.names) // 3)
             if i not in self.protected and sparse and len(digits) == 16 and digits.isdigit():
                 values["no_kk"] = text
@@ -388,25 +290,6 @@ def apply_layout(
     return _give_values(out, groups, names, info)
 
 
-def _kk_word(key: str) -> str:
-    """A cell that folds to ``key`` (``NO.KK``, ``No KK``, ``NOKK``), between separators."""
-    gap = r"[^0-9A-Za-z\x1f]*"
-    return gap + gap.join(re.escape(ch) for ch in key) + gap
-
-
-_KK_CELL = (
-    r"(?i)(?:^|\x1f)(?:"
-    + "|".join(
-        _kk_word(k) for k in sorted({header_key(s) for s in ("no_kk", *SYNONYMS["no_kk"])} - {""})
-    )
-    + r")(?:\x1f|$)"
-)
-_KK_LABELLED = r"(?i)(?:KK|KARTU[\s._]*KELUARGA)\s*[:=]"
-_FIRST_ID = r"^'?[0-9][0-9 .\-']{14,30}$"
-_NUMBER_CELL = r"\s*(?:[\(\[]?\s*-?\s*\d{1,3}\s*[\)\]]?\.?|KOLOM\.?|KOL\.?)?\s*"
-_NUMBERS_ONLY = rf"(?i)^{_NUMBER_CELL}(?:\x1f{_NUMBER_CELL})*$"
-
-
 def _worth_a_look(names: list[str], header_rows: Sequence[Sequence[str]], last: int) -> pl.Expr:
     """True for a row without an identifier that may be a layout line: few cells, under the
     last record, a NO KK label, a number in the first cell, a mark (``JUMLAH``, ``###``), a
@@ -429,11 +312,11 @@ def _worth_a_look(names: list[str], header_rows: Sequence[Sequence[str]], last: 
     look = (
         (pl.sum_horizontal([f.cast(pl.UInt16) for f in filled]) <= 3)
         | (pl.col(ROW) > last)
-        | joined.str.contains(_KK_LABELLED)
-        | joined.str.contains(_KK_CELL)
-        | joined.str.contains(_NUMBERS_ONLY)
-        | first.str.contains(_FIRST_ID)
-        | first.str.contains("(?i)" + _STRONG_MARK.pattern)
+        | joined.str.contains(KK_LABELLED)
+        | joined.str.contains(KK_CELL)
+        | joined.str.contains(NUMBERS_ONLY)
+        | first.str.contains(FIRST_ID)
+        | first.str.contains("(?i)" + STRONG_MARK.pattern)
     )
     if copies:
         look = look | pl.any_horizontal(copies)
@@ -490,8 +373,8 @@ def _notes(rows: list[_Row], c: _Classifier) -> None:
     for row in reversed(trailing):
         first = row.filled[0][1] if row.filled else ""
         texts = [t for _, t in row.filled]
-        marked = _marked(first) or any(_prose(t) for t in texts)
-        if not (marked or (len(texts) <= 3 and not c.numbered(row))):
+        noted = marked(first) or any(prose(t) for t in texts)
+        if not (noted or (len(texts) <= 3 and not c.numbered(row))):
             break
         run.append(row)
     run.reverse()
@@ -499,7 +382,7 @@ def _notes(rows: list[_Row], c: _Classifier) -> None:
         (
             i
             for i, row in enumerate(run)
-            if row.filled and (_marked(row.filled[0][1]) or any(_prose(t) for _, t in row.filled))
+            if row.filled and (marked(row.filled[0][1]) or any(prose(t) for _, t in row.filled))
         ),
         None,
     )
@@ -508,7 +391,7 @@ def _notes(rows: list[_Row], c: _Classifier) -> None:
             row.role = NOTE
     for row in rows:
         if row.role is None and row.row < last and row.filled and len(row.filled) <= 3:
-            if _STRONG_MARK.match(row.filled[0][1]) and not c.numbered(row):
+            if STRONG_MARK.match(row.filled[0][1]) and not c.numbered(row):
                 row.role = NOTE
 
 
@@ -650,6 +533,6 @@ def _notes_at_tail(rows: list[_Row], c: _Classifier) -> None:
         return
     above = [r for r in rows if r.row < notes[0].row]
     joined = bool(above) and above[-1].row == notes[0].row - 1
-    if joined and not _STRONG_MARK.match(notes[0].filled[0][1]):
+    if joined and not STRONG_MARK.match(notes[0].filled[0][1]):
         for r in notes:
             r.role = None
