@@ -71,11 +71,19 @@ def test_notices_are_shown_in_the_chosen_language() -> None:
     from bansos_cli.ingest import Notice, SourceInfo
 
     info = SourceInfo(path="data/daftar.xlsx", format="xlsx")
-    info.notices.append(Notice("BARIS_NOMOR_KOLOM_DILEWATI", {"row": 5}))
+    info.notices.append(Notice("BARIS_NOMOR_KOLOM_DILEWATI", {"count": 1, "rows": "5"}))
     info.notices.append(Notice("JUDUL_BERULANG_DILEWATI", {"count": 1200, "rows": "7, 9"}))
     for lang, expected, copies in (
-        ("id", "baris 5 berisi nomor kolom dan dilewati", "1.200 salinan baris judul kolom"),
-        ("en", "row 5 holds column numbers and was skipped", "1,200 copies of the header row"),
+        (
+            "id",
+            "1 baris berisi nomor kolom (1, 2, 3 ...) dan dilewati (baris 5)",
+            "1.200 salinan baris judul kolom",
+        ),
+        (
+            "en",
+            "1 row(s) of column numbers (1, 2, 3 ...) were skipped (rows 5)",
+            "1,200 copies of the header row",
+        ),
     ):
         buffer = io.StringIO()
         print_notices(Console(file=buffer, width=200, color_system=None), [info], lang)

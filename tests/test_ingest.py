@@ -303,8 +303,11 @@ def test_workbook_without_data(tmp_path: Path) -> None:
 def test_no_recognisable_header_lists_what_it_saw(tmp_path: Path) -> None:
     path = plain_xlsx(tmp_path / "h.xlsx", [["LAPORAN"], ["KOLOM SATU", "KOLOM DUA"], ["1", "2"]])
     message = _error([path])
-    assert "no recognisable header row in the first 30 rows; saw: KOLOM SATU | KOLOM DUA" in message
-    assert "--header-row" in message and "--mapping" in message
+    assert (
+        "sheet 'Sheet1': no recognisable header row in the first 100 rows (sheets examined: "
+        "Sheet1); the row most like a header is row 2: KOLOM SATU | KOLOM DUA"
+    ) in message
+    assert "run with --sheet Sheet1 --header-row 2" in message and "--mapping" in message
 
 
 def test_broken_mapping_yaml(tmp_path: Path) -> None:
@@ -393,7 +396,7 @@ def test_no_header_message_never_shows_a_full_nik(tmp_path: Path) -> None:
     path.write_text("3201010101800001;SITI AMINAH;3201010202100003\n", encoding="utf-8")
     message = _error([path])
     assert "3201010101800001" not in message and "3201010202100003" not in message
-    assert "saw: 3201**********01 | SITI AMINAH | 3201**********03" in message
+    assert "line 1: 3201**********01 | SITI AMINAH | 3201**********03" in message
 
 
 def test_number_cell_scan_reads_every_attribute_order(tmp_path: Path) -> None:

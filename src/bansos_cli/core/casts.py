@@ -14,7 +14,7 @@ to the rows with an integer gather. Formats read (DOMAIN.md §4-5):
   origin 1899-12-30, serials >= 61), two-digit years pivoted on an explicit reference date,
   and ``mm/dd/yyyy`` when that is the only possible reading (state ``swapped``);
 - sex codes: ``L/P``, ``LK/PR``, ``1/2``, ``LAKI-LAKI/PEREMPUAN``, ``PRIA/WANITA`` ...;
-- flags: ``YA/TIDAK``, ``Y/N``, ``1/0``, ``PADAN/TIDAK PADAN`` ...;
+- flags: ``YA/TIDAK``, ``Y/N``, ``1/0``, ``1/2`` (BPS: 1 = ya), ``PADAN/TIDAK PADAN`` ...;
 - integers (``001``, ``RT 03``, ``3.0``) and deciles (``3``, ``DESIL 3``).
 """
 
@@ -51,7 +51,9 @@ for _number, _names in enumerate(
 MALE = ("L", "LK", "LAKI", "LAKILAKI", "LELAKI", "PRIA", "1", "M", "MALE", "COWOK")
 FEMALE = ("P", "PR", "PEREMPUAN", "WANITA", "2", "F", "W", "FEMALE", "CEWEK")
 TRUE_WORDS = ("YA", "Y", "YES", "1", "TRUE", "BENAR", "ADA", "PADAN", "V")
+# BPS questionnaires and OpenSID code yes/no as 1/2 (1 = ya, 2 = tidak)
 FALSE_WORDS = (
+    "2",
     "TIDAK",
     "T",
     "TDK",
@@ -69,6 +71,9 @@ DATE_OK = "ok"
 DATE_SWAPPED = "swapped"
 DATE_AMBIGUOUS = "ambiguous"
 DATE_UNREADABLE = "unreadable"
+DATE_SERIAL = "serial"
+"""Read from an Excel serial number (``22647`` -> 1962-01-01): a date column that was
+typed or pasted as numbers; the date is right, but the officer sees a number."""
 
 TWENTIETH_CENTURY = dt.date(1999, 12, 31)
 """A ``reference`` that reads every two-digit year as 19yy (``22-JAN-87`` -> 1987, but also
@@ -212,6 +217,32 @@ def parse_flag(text: pl.Expr, *, dash_is_false: bool = True) -> pl.Expr:
     return key.replace_strict(mapping, default=None, return_dtype=pl.Boolean)
 
 
+LIFE_STATUS: dict[str, str] = {
+    "HIDUP": "HIDUP",
+    "MATI": "MATI",
+    "MENINGGAL": "MATI",
+    "MENINGGALDUNIA": "MATI",
+    "SUDAHMENINGGAL": "MATI",
+    "WAFAT": "MATI",
+    "PINDAH": "PINDAH",
+    "PINDAHDALAMNEGERI": "PINDAH",
+    "PINDAHLUARNEGERI": "PINDAH",
+    "HILANG": "HILANG",
+    "PERGI": "PERGI",
+}
+"""The life status of a population register (SIAK ``Status``, OpenSID ``status_dasar``)."""
+LIFE_STATUS_CODES = {"1": "HIDUP", "2": "MATI", "3": "PINDAH", "4": "HILANG", "6": "PERGI"}
+"""OpenSID's numeric ``status_dasar`` codes."""
+
+
+def parse_life_status(text: pl.Expr) -> pl.Expr:
+    """``HIDUP``/``MATI``/``PINDAH``/``HILANG``/``PERGI`` from the words or OpenSID codes;
+    null when empty or unknown."""
+    return _key(text).replace_strict(
+        LIFE_STATUS | LIFE_STATUS_CODES, default=None, return_dtype=pl.String
+    )
+
+
 def parse_int(
     text: pl.Expr,
     *,
@@ -304,17 +335,17 @@ def add_parsed_date(
     resolve_ambiguity: bool = True,
 ) -> pl.LazyFrame:
     """Read ``column`` in every date format of DOMAIN.md §4 into ``date_name`` and
-        ``state_name``.
+    ``state_name``.
 
-        The state is ``ok``, ``swapped`` (only readable as month/day), ``ambiguous`` (day and
-        month both <= 12 in a column where swapped values occur; read as day/month),
-        ``unreadable``, or null for an empty cell. ``reference`` is the pivot of two-digit years
-    (None: two-digit years are unreadable).
-        ``group`` names a column (the source file) within which "this column uses both orders"
-        is decided. Without ``resolve_ambiguity`` the state is never ``ambiguous`` and a Boolean
-        ``<state_name>_both`` column (day and month could swap) is kept for
-        :func:`resolve_ambiguous`; that form is row-wise, so it can run in :func:`per_distinct`.
-        Work happens in temporary columns (``_t_...``) so that each step is a small expression.
+    The state is ``ok``, ``swapped`` (only readable as month/day), ``ambiguous`` (day and
+    month both <= 12 in a column where swapped values occur; read as day/month),
+    ``serial`` (an Excel serial number), ``unreadable``, or null for an empty cell.
+    ``reference`` is the pivot of two-digit years (None: two-digit years are unreadable).
+    ``group`` names a column (the source file) within which "this column uses both orders"
+    is decided. Without ``resolve_ambiguity`` the state is never ``ambiguous`` and a Boolean
+    ``<state_name>_both`` column (day and month could swap) is kept for
+    :func:`resolve_ambiguous`; that form is row-wise, so it can run in :func:`per_distinct`.
+    Work happens in temporary columns (``_t_...``) so that each step is a small expression.
     """
     t = f"_t_{column}_"
 
@@ -372,17 +403,18 @@ def add_parsed_date(
     )
     swapped = c("dm").is_null() & c("md").is_not_null()
     both = c("dm").is_not_null() & c("md").is_not_null() & (c("a") != c("b"))
+    written = pl.coalesce(
+        c("iso"),
+        c("dm"),
+        c("md"),
+        c("named"),
+        pl.when(c("p1").is_between(19, 20)).then(c("ymd")),
+        c("dmy8"),
+        c("ymd"),
+    )
+    frame = frame.with_columns(written.alias(t + "written"))
     frame = frame.with_columns(
-        pl.coalesce(
-            c("iso"),
-            c("dm"),
-            c("md"),
-            c("named"),
-            pl.when(c("p1").is_between(19, 20)).then(c("ymd")),
-            c("dmy8"),
-            c("ymd"),
-            serial_date,
-        ).alias(date_name),
+        pl.coalesce(c("written"), serial_date).alias(date_name),
         swapped.fill_null(False).alias(t + "swapped"),
         both.fill_null(False).alias(t + "both"),
     )
@@ -393,6 +425,8 @@ def add_parsed_date(
         .then(pl.lit(DATE_UNREADABLE))
         .when(c("swapped"))
         .then(pl.lit(DATE_SWAPPED))
+        .when(c("written").is_null())
+        .then(pl.lit(DATE_SERIAL))
         .otherwise(pl.lit(DATE_OK))
     )
     frame = frame.with_columns(state.alias(state_name), c("both").alias(f"{state_name}_both"))

@@ -6,6 +6,7 @@ Headers are compared after :func:`header_key` folds case, spaces and punctuation
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -34,6 +35,12 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "NOMOR INDUK KEPENDUDUKAN",
         "NIK ANGGOTA",
         "NIK ANGGOTA KELUARGA",
+        "NO KTP",
+        "NOMOR KTP",
+        "NIK PENDUDUK",
+        "NIK WARGA",
+        "NIK PESERTA",
+        "KARTU NIK",
     ),
     "no_kk": (
         "NO KK",
@@ -47,6 +54,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "NO KARTU KELUARGA",
         "KK",
         "NO. KK",
+        "NO KARTU KK",
     ),
     "nama": (
         "NAMA",
@@ -65,6 +73,12 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "NAMA_KPM",
         "NAMA PENGURUS",
         "NAMA SESUAI KTP",
+        "NAMA PENDUDUK",
+        "NAMA WARGA",
+        "NAMA PESERTA",
+        "KARTU NAMA",
+        "NAMA LGKP",
+        "NAMA KK",
     ),
     "nama_ibu_kandung": (
         "NAMA IBU KANDUNG",
@@ -72,8 +86,24 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "NAMA_IBU",
         "namagadis_ibukandung",
         "NAMA IBU",
+        "NAMA_LGKP_IBU",
+        "NAMA LENGKAP IBU",
     ),
-    "tempat_lahir": ("TEMPAT LAHIR", "TMP LAHIR", "TmpLahir", "TMPT LAHIR", "TEMPAT_LHR"),
+    "nama_ayah": ("NAMA AYAH", "NAMA_LGKP_AYAH", "NAMA LENGKAP AYAH", "NAMA AYAH KANDUNG"),
+    # the parents' NIKs of a population register (OpenSID ayah_nik/ibu_nik): never the
+    # person's own NIK
+    "nik_ayah": ("NIK AYAH", "ayah_nik", "NIK_AYAH"),
+    "nik_ibu": ("NIK IBU", "ibu_nik", "NIK_IBU", "NIK IBU KANDUNG"),
+    "tempat_lahir": (
+        "TEMPAT LAHIR",
+        "TMP LAHIR",
+        "TmpLahir",
+        "TMPT LAHIR",
+        "TEMPAT_LHR",
+        "TMPT_LHR",
+        "TMP LHR",
+        "KARTU TEMPAT LAHIR",
+    ),
     "tanggal_lahir": (
         "TANGGAL LAHIR",
         "TGL LAHIR",
@@ -83,6 +113,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "TGL LHR",
         "TGLLAHIR",
         "TANGGAL LHR",
+        "TGL/BLN/TH LAHIR",
+        "TGL/BLN/THN LAHIR",
+        "KARTU TANGGAL LAHIR",
     ),
     # one cell "BOGOR, 01-02-1980": ingest splits it into tempat_lahir and tanggal_lahir
     "tempat_tanggal_lahir": (
@@ -106,6 +139,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "SEX",
         "KELAMIN",
         "JENIS KEL",
+        "JENIS_KLMIN",
+        "JNS KLMIN",
     ),
     "hubungan_keluarga": (
         "HUB KELUARGA",
@@ -122,8 +157,29 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "HUB DGN KK",
         "HUBUNGAN DGN KK",
         "HUBUNGAN DENGAN KK",
+        "STAT_HBKEL",
+        "STAT HBKEL",
+        "HUB KEL",
+        "HUBUNGAN DALAM KELUARGA",
+        "kk_level",
     ),
-    "provinsi": ("PROVINSI", "NMPROP", "NAMA PROVINSI", "PROV", "PROPINSI"),
+    # relationship to the head of the *household* (BPS/DTKS scheme, DOMAIN.md §5), not of the
+    # family card: the two schemes clash, so they are kept apart
+    "hubungan_rumah_tangga": (
+        "STATUS HUBUNGAN DALAM RUMAH TANGGA",
+        "HUBUNGAN DENGAN KEPALA RUMAH TANGGA",
+        "HUBUNGAN DALAM RUMAH TANGGA",
+        "rtm_level",
+    ),
+    "provinsi": (
+        "PROVINSI",
+        "NMPROP",
+        "NAMA PROVINSI",
+        "PROV",
+        "PROPINSI",
+        "PROP_NAME",
+        "NAMA PROP",
+    ),
     "kabupaten": (
         "KABUPATEN/KOTA",
         "KABUPATEN",
@@ -133,8 +189,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "KAB",
         "NAMA KABUPATEN",
         "KABKOTA",
+        "KAB_NAME",
+        "NAMA KAB",
     ),
-    "kecamatan": ("KECAMATAN", "NMKEC", "KEC", "NAMA KECAMATAN"),
+    "kecamatan": ("KECAMATAN", "NMKEC", "KEC", "NAMA KECAMATAN", "KEC_NAME", "NAMA KEC"),
     "desa": (
         "DESA/KELURAHAN",
         "DESA",
@@ -146,9 +204,19 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "KELURAHAN/DESA",
         "NAMA DESA",
         "DESA KELURAHAN",
+        "KEL_NAME",
+        "NAMA KEL",
+        "NAMA KELURAHAN",
     ),
-    "dusun": ("DUSUN", "DUKUH", "LINGKUNGAN", "BANJAR", "JORONG"),
-    "alamat": ("ALAMAT", "ALAMAT LENGKAP", "ALAMAT RUMAH", "ALAMAT_KTP", "ALAMAT KTP"),
+    "dusun": ("DUSUN", "DUKUH", "LINGKUNGAN", "BANJAR", "JORONG", "NAMA DUSUN"),
+    "alamat": (
+        "ALAMAT",
+        "ALAMAT LENGKAP",
+        "ALAMAT RUMAH",
+        "ALAMAT_KTP",
+        "ALAMAT KTP",
+        "KARTU ALAMAT",
+    ),
     "rt": ("RT", "NO RT"),
     "rw": ("RW", "NO RW"),
     # one cell "001/002": ingest splits it into rt and rw
@@ -161,6 +229,15 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "id_dtks": ("ID DTKS", "IDDTKS", "ID_DTKS", "IDBDT", "ID DTSEN", "ID_DTSEN"),
     "id_art": ("IDARTBDT", "ID ART", "ID INDIVIDU", "ID_ART"),
     "id_keluarga": ("ID KELUARGA", "ID KELUARGA P3KE", "ID_KELUARGA"),
+    "id_rumah_tangga": (
+        "NOMOR RUMAH TANGGA",
+        "NO RUMAH TANGGA",
+        "ID RUMAH TANGGA",
+        "ID RTM",
+        "id_rtm",
+        "NO RTM",
+        "NOMOR RTM",
+    ),
     "no_kks": ("NOMOR_KARTU", "NO KKS", "NOMOR KKS", "NO KARTU KKS"),
     "no_peserta_pkh": ("NoPesertaPKH", "NO PESERTA PKH", "NOMOR PESERTA PKH"),
     "pekerjaan": (
@@ -169,6 +246,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "PEKERJAAN UTAMA",
         "JNS PEKERJAAN",
         "PEKERJAAN/PROFESI",
+        "JENIS_PKRJN",
+        "JENIS PKRJN",
     ),
     "status_padan": (
         "KETERANGAN PADAN",
@@ -185,7 +264,18 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "MENINGGAL",
         "KET MENINGGAL",
     ),
-    "status_kawin": ("STATUS KAWIN", "STATUS PERKAWINAN", "STS KAWIN", "STATUS PERNIKAHAN"),
+    # life status of a population register: SIAK "Status" (Hidup/Mati/Pindah), OpenSID
+    # status_dasar (1 hidup, 2 mati, 3 pindah, 4 hilang, ...)
+    "status_dasar": ("STATUS DASAR", "status_dasar", "STATUS PENDUDUK", "STATUS HIDUP"),
+    "status_kawin": (
+        "STATUS KAWIN",
+        "STATUS PERKAWINAN",
+        "STS KAWIN",
+        "STATUS PERNIKAHAN",
+        "STATUS NIKAH",
+        "STAT_KWN",
+        "STAT KWN",
+    ),
     "jumlah_anggota_keluarga": (
         "JUMLAH ANGGOTA KELUARGA",
         "JML ANGGOTA KELUARGA",
@@ -283,14 +373,16 @@ def _build_lookup() -> dict[str, str]:
 
 HEADER_LOOKUP: dict[str, str] = _build_lookup()
 
+# Spellings around a known header seen in real templates: a questionnaire number in front
+# ("403 NIK", "402. Nama"), a column number or a note in brackets behind ("NIK (5)",
+# "Jenis Kelamin (L/P)", "NIK [16 digit]"), alternatives ("NIK / Nomor KTP").
+_LEADING_NUMBER = re.compile(r"^\s*[\(\[]?\s*\d{1,4}[a-zA-Z]?\s*[\)\]]?\s*[.):\-]?\s*(?=[^\W\d_])")
+_TRAILING_NOTE = re.compile(r"\s*[\(\[][^()\[\]]{1,30}[\)\]]\s*[*:.]?\s*$")
+_ALTERNATIVES = re.compile(r"\s*(?:/|\||\bATAU\b|\bOR\b)\s*", re.IGNORECASE)
 
-def canonical_for(header: object, extra: dict[str, str] | None = None) -> str | None:
-    """The canonical column a header maps to, or ``None`` when it is not known.
 
-    ``extra`` maps folded headers (see :func:`header_key`) to canonical names and wins over
-    the built-in table (user mapping files).
-    """
-    key = header_key(header)
+def _known(text: str, extra: dict[str, str] | None) -> str | None:
+    key = header_key(text)
     if not key:
         return None
     if extra and key in extra:
@@ -298,10 +390,63 @@ def canonical_for(header: object, extra: dict[str, str] | None = None) -> str | 
     return HEADER_LOOKUP.get(key)
 
 
+def _unnumbered(text: str) -> str:
+    """``text`` without a leading questionnaire number or a trailing bracketed note."""
+    previous = None
+    while previous != text:
+        previous = text
+        text = _TRAILING_NOTE.sub("", _LEADING_NUMBER.sub("", text, count=1), count=1)
+    return text
+
+
+def canonical_for(header: object, extra: dict[str, str] | None = None) -> str | None:
+    """The canonical column a header maps to, or ``None`` when it is not known.
+
+    ``extra`` maps folded headers (see :func:`header_key`) to canonical names and wins over
+    the built-in table (user mapping files). A header is also known when it is a known one
+    with a questionnaire number in front (``403 NIK``) or a bracketed number or note behind
+    (``NIK (5)``, ``Jenis Kelamin (L/P)``), or when it offers alternatives that all name the
+    same column (``NIK / Nomor KTP``). camelCase and run-together spellings (``namaLengkap``,
+    ``tanggallahir``) fold to the same key as the spaced ones.
+    """
+    if header is None:
+        return None
+    if not extra:
+        return _builtin(str(header))
+    return _canonical(str(header), extra)
+
+
+@functools.lru_cache(maxsize=65_536)
+def _builtin(text: str) -> str | None:
+    """:func:`canonical_for` without a user mapping (header search asks about the same
+    cells of every scanned row again and again)."""
+    return _canonical(text, None)
+
+
+def _canonical(text: str, extra: dict[str, str] | None) -> str | None:
+    known = _known(text, extra)
+    if known is not None:
+        return known
+    bare = _unnumbered(text)
+    if bare != text and (known := _known(bare, extra)) is not None:
+        return known
+    if not _ALTERNATIVES.search(bare):
+        return None
+    names = {_known(_unnumbered(part), extra) for part in _ALTERNATIVES.split(bare) if part}
+    names.discard(None)
+    return names.pop() if len(names) == 1 else None
+
+
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
 def passthrough_name(header: object) -> str:
-    """A snake_case column name for an unmapped header (kept, never dropped)."""
-    folded = unicodedata.normalize("NFKC", str(header)).strip().lower()
-    name = re.sub(r"[^0-9a-z]+", "_", folded).strip("_")
+    """A snake_case column name for an unmapped header (kept, never dropped); camelCase is
+    split (``statusNikah`` -> ``status_nikah``)."""
+    text = unicodedata.normalize("NFKC", str(header)).strip()
+    if not text.isupper():
+        text = _CAMEL.sub("_", text)
+    name = re.sub(r"[^0-9a-z]+", "_", text.lower()).strip("_")
     return name or "kolom"
 
 

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from bansos_cli.core.columns import passthrough_name
+from bansos_cli.core.casts import LIFE_STATUS, parse_life_status
+from bansos_cli.core.columns import header_key, passthrough_name
 from bansos_cli.ingest.header import SEX_MARKS
 from bansos_cli.ingest.model import Notice, SourceInfo
 
@@ -126,3 +127,35 @@ def split_rt_rw(frame: pl.DataFrame, info: SourceInfo) -> pl.DataFrame:
         rw.alias("rw"),
     ]
     return _after(frame, RT_RW, added)
+
+
+LIFE_STATUS_COLUMN = "status_dasar"
+_SAMPLE = 10_000
+
+
+def mark_life_status(frame: pl.DataFrame, info: SourceInfo) -> pl.DataFrame:
+    """Add ``status_dasar`` from a bare ``STATUS`` column (a SIAK export: ``Hidup``,
+    ``Mati``, ``Pindah``) when every value is a life status; the column itself is kept
+    (as ``status_2``: ``status`` names bansos's own column). Validation reports ``MATI``
+    as a deceased marker, like ALM/ALMH in a name."""
+    if LIFE_STATUS_COLUMN in frame.columns:
+        return frame
+    bare = [c.column for c in info.columns if header_key(c.source_header) == "STATUS"]
+    for column in bare:
+        if column not in frame.columns:
+            continue
+        values = frame.get_column(column).head(_SAMPLE).drop_nulls()
+        values = values.filter(values.str.strip_chars() != "")
+        if values.is_empty():
+            continue
+        known = values.to_frame().select(
+            parse_life_status(pl.col(column))
+            .is_in(sorted(set(LIFE_STATUS.values())))
+            .fill_null(False)
+            .all()
+        )
+        if not bool(known.item()):
+            continue
+        info.notices.append(Notice("STATUS_DASAR_DIKENALI", {"column": column}))
+        return _after(frame, column, [pl.col(column).alias(LIFE_STATUS_COLUMN)])
+    return frame

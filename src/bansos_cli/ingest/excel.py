@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,7 +17,15 @@ from bansos_cli.core.messages import Text
 from bansos_cli.core.privacy import mask_digit_runs
 from bansos_cli.ingest import excel_cells
 from bansos_cli.ingest.cell_fixes import fill_errors, fill_merged
-from bansos_cli.ingest.header import SCAN_ROWS, HeaderGuess, find_header, shown_cells
+from bansos_cli.ingest.header import (
+    CONFIRM_ROWS,
+    SCAN_ROWS,
+    HeaderGuess,
+    best_candidate,
+    find_header,
+    score_row,
+    shown_cells,
+)
 from bansos_cli.ingest.model import Notice, SheetInfo, SourceInfo
 from bansos_cli.ingest.table import RawTable, finish_table
 
@@ -33,6 +43,8 @@ class _Candidate:
     rows: int | None
     top: list[tuple[object, ...]] | None = None
     scan: excel_cells.XlsxNumberScan | None = None
+    content: bool = False
+    """The sheet has at least one filled cell (read sheets only)."""
 
 
 def _open(path: Path) -> fastexcel.ExcelReader:
@@ -67,7 +79,12 @@ def _load(reader: fastexcel.ExcelReader, path: Path, name: str) -> tuple[pl.Data
 
 
 def _top_rows(frame: pl.DataFrame) -> list[tuple[object, ...]]:
-    return frame.head(SCAN_ROWS).rows()
+    """The rows searched for the header, and the rows below them that may confirm it."""
+    return frame.head(SCAN_ROWS + CONFIRM_ROWS).rows()
+
+
+def _has_content(frame: pl.DataFrame) -> bool:
+    return frame.height > 0 and any(s.null_count() < frame.height for s in frame.get_columns())
 
 
 def _select_sheet(name: str | int, names: list[str], path: Path) -> str:
@@ -126,10 +143,19 @@ def read_excel(
         target = _select_sheet(sheet, names, path)
         scan = _start_scan(path, target, parts)
         frame, positions = _load(reader, path, target)
-        guess = _guess(frame, header_row, mapping)
+        guess = _guess(frame, header_row, mapping, path, target)
         visible = parts.get(target, ("", True))[1]
         chosen = _Candidate(
-            target, names.index(target), visible, frame, positions, guess, frame.height, None, scan
+            target,
+            names.index(target),
+            visible,
+            frame,
+            positions,
+            guess,
+            frame.height,
+            _top_rows(frame),
+            scan,
+            _has_content(frame),
         )
         candidates = [chosen]
         reason = "chosen with --sheet"
@@ -144,9 +170,18 @@ def read_excel(
                 continue
             scan = _start_scan(path, name, parts)
             frame, positions = _load(reader, path, name)
-            guess = _guess(frame, header_row, mapping)
+            guess = _guess(frame, header_row, mapping, path, name if len(names) == 1 else None)
             candidate = _Candidate(
-                name, i, visible, frame, positions, guess, frame.height, _top_rows(frame), scan
+                name,
+                i,
+                visible,
+                frame,
+                positions,
+                guess,
+                frame.height,
+                _top_rows(frame),
+                scan,
+                _has_content(frame),
             )
             candidates.append(candidate)
             if guess is None:
@@ -154,7 +189,7 @@ def read_excel(
             elif chosen is None or _better(candidate, chosen):
                 chosen = candidate
         if chosen is None:
-            _no_header(path, candidates, reader)
+            _no_header(path, candidates, mapping, header_row)
         assert chosen is not None
         usable = [c for c in candidates if c.guess is not None]
         if len(names) == 1:
@@ -167,7 +202,7 @@ def read_excel(
             reason += " (hidden sheet: no visible sheet had a usable header)"
     assert chosen is not None and chosen.frame is not None
     if chosen.guess is None:
-        _no_header(path, [chosen], reader)
+        _no_header(path, [chosen], mapping, header_row)
     assert chosen.guess is not None
 
     selected = [chosen, *_same_layout(chosen, candidates)] if sheet is None else [chosen]
@@ -198,7 +233,35 @@ def read_excel(
             0,
             Notice("SHEET_BANYAK", {"count": len(selected), "sheets": shown}),
         )
+    elif sheet is None and (notice := _choice_notice(chosen, candidates)) is not None:
+        out[0][1].notices.insert(0, notice)
     return out
+
+
+def _choice_notice(chosen: _Candidate, candidates: list[_Candidate]) -> Notice | None:
+    """Why this sheet and not the other visible sheets that have a header too (a
+    questionnaire whose first sheets describe the place and the household)."""
+    others = [c for c in candidates if c is not chosen and c.visible and c.guess is not None]
+    if chosen.guess is None:
+        return None
+    # a recap sheet (KECAMATAN | JUMLAH KPM) is not worth a word; a sheet of three or more
+    # known columns, or one that scores as well, is a table the officer may have meant
+    others = [
+        c
+        for c in others
+        if c.guess is not None
+        and (len(c.guess.matches) >= 3 or c.guess.score >= chosen.guess.score)
+    ]
+    if not others:
+        return None
+    lists_people = "nik" in chosen.guess.matches and all(
+        "nik" not in c.guess.matches for c in others if c.guess is not None
+    )
+    why = Text("PART_SHEET_HAS_NIK" if lists_people else "PART_SHEET_BEST_HEADER")
+    return Notice(
+        "SHEET_DIPILIH",
+        {"sheet": chosen.name, "reason": why, "others": ", ".join(c.name for c in others)},
+    )
 
 
 def _same_layout(chosen: _Candidate, candidates: list[_Candidate]) -> list[_Candidate]:
@@ -251,43 +314,93 @@ def _finish_sheet(
 
 
 def _guess(
-    frame: pl.DataFrame, header_row: int | None, mapping: dict[str, str]
+    frame: pl.DataFrame,
+    header_row: int | None,
+    mapping: dict[str, str],
+    path: Path,
+    sheet: str | None,
 ) -> HeaderGuess | None:
+    """The header of a sheet: found, or the row given with ``--header-row`` (an error when
+    that row is past the end of ``sheet``; for other sheets it just disqualifies them)."""
     if header_row is None:
         return find_header(_top_rows(frame), mapping)
     index = header_row - 1
     if index >= frame.height:
+        if sheet is not None:
+            raise InputFileError.of(
+                "HEADER_ROW_PAST_END",
+                path=str(path),
+                sheet=sheet,
+                count=frame.height,
+                row=header_row,
+            )
         return None
-    row = frame.row(index)
-    from bansos_cli.ingest.header import score_row
-
-    scored = score_row(row, mapping)
+    scored = score_row(frame.row(index), mapping)
     return HeaderGuess(index, scored.score, scored.matches)
 
 
 def _better(a: _Candidate, b: _Candidate) -> bool:
-    """Is sheet ``a`` a better data sheet than ``b``? Visible, header score, then size."""
+    """Is sheet ``a`` a better data sheet than ``b``? Visible, a list of people (a NIK
+    column), header score, then size."""
     assert a.guess is not None and b.guess is not None
-    return (a.visible, a.guess.score, a.rows or 0) > (b.visible, b.guess.score, b.rows or 0)
+    return _rank(a) > _rank(b)
 
 
-def _no_header(path: Path, candidates: list[_Candidate], reader: fastexcel.ExcelReader) -> None:
-    seen: list[object] = []
-    empty = True
-    for c in candidates:
-        for row in c.top or []:
-            cells = [v for v in row if v is not None and str(v).strip()]
-            if cells:
-                empty = False
-                if len(cells) >= 2 and not seen:
-                    seen = cells
-    if empty:
+def _rank(c: _Candidate) -> tuple[bool, bool, float, int]:
+    assert c.guess is not None
+    return (c.visible, "nik" in c.guess.matches, c.guess.score, c.rows or 0)
+
+
+def _sheet_option(name: str) -> str:
+    return name if re.fullmatch(r"[\w.\-]+", name) else f'"{name}"'
+
+
+def _no_header(
+    path: Path, candidates: list[_Candidate], mapping: dict[str, str], header_row: int | None
+) -> None:
+    """Raise the error for a workbook without a usable header: empty only when every sheet
+    read is empty; else name the sheets examined, the row most like a header and the fix."""
+    read = [c for c in candidates if c.top is not None]
+    filled = [c for c in read if c.content]
+    if not filled:
         raise InputFileError.of("WORKBOOK_EMPTY", path=str(path))
+    if header_row is not None and all(header_row > (c.rows or 0) for c in filled):
+        first = filled[0]
+        raise InputFileError.of(
+            "HEADER_ROW_PAST_END",
+            path=str(path),
+            sheet=first.name,
+            count=first.rows or 0,
+            row=header_row,
+        )
+    best: tuple[float, _Candidate, int, Sequence[object]] | None = None
+    for c in filled:
+        assert c.top is not None
+        found = best_candidate(c.top, mapping)
+        if found is None:
+            continue
+        score = score_row(found[1], mapping).score
+        if best is None or score > best[0]:
+            best = (score, c, found[0], found[1])
+    examined = ", ".join(c.name for c in read)
+    if best is None:
+        raise InputFileError.of(
+            "SHEET_NO_HEADER_SPARSE",
+            path=str(path),
+            sheet=filled[0].name,
+            rows=SCAN_ROWS,
+            sheets=examined,
+        )
+    _, sheet, index, cells = best
     raise InputFileError.of(
         "SHEET_NO_HEADER",
         path=str(path),
+        sheet=sheet.name,
+        option=_sheet_option(sheet.name),
         rows=SCAN_ROWS,
-        seen=shown_cells(seen) if seen else Text("PART_NO_FILLED_ROW"),
+        sheets=examined,
+        row=index + 1,
+        seen=shown_cells(cells),
     )
 
 

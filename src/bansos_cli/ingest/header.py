@@ -22,10 +22,19 @@ from bansos_cli.core.columns import (
 from bansos_cli.core.privacy import mask_digit_runs
 from bansos_cli.ingest.model import ColumnMap
 
-SCAN_ROWS = 30
+SCAN_ROWS = 100
+"""Rows searched for the header: forms put it below 20 or more rows of instructions."""
+CONFIRM_ROWS = 12
+"""Rows below a candidate header searched for identifiers that confirm it."""
+CONFIRM_BONUS = 2.0
 MIN_MATCHES = 2
 MIN_SCORE = 4.0
-_COLUMN_NUMBER = re.compile(r"^\(?\s*\d{1,3}\s*\)?\.?$")
+HEADER_CELL_WORDS = 8
+HEADER_CELL_CHARS = 60
+_COLUMN_NUMBER = re.compile(r"^[\(\[]?\s*-?\s*\d{1,3}\s*[\)\]]?\.?$")
+_COLUMN_WORD = re.compile(r"^(?:KOLOM|KOL|NO\.?\s*KOLOM)\.?$", re.IGNORECASE)
+_SEPARATORS = re.compile(r"[\s.\-'`]")
+_SCIENTIFIC = re.compile(r"^\s*\d[.,]\d+\s*[eE]\s*\+?\s*\d{1,2}\s*$")
 
 
 @dataclass(frozen=True)
@@ -45,13 +54,32 @@ def cell_text(value: object) -> str:
     return re.sub(r"\s+", " ", text)
 
 
+def id_like(text: str) -> bool:
+    """Does a cell hold an identifier (a NIK or KK number, whole or damaged): ten digits or
+    more once spaces, dots, dashes and apostrophes are removed, or ``3,20101E+15``?"""
+    return bool(re.search(r"\d{10}", _SEPARATORS.sub("", text))) or bool(_SCIENTIFIC.match(text))
+
+
+def is_header_cell(text: str) -> bool:
+    """A header names a column in a few words; a longer cell is a sentence (instructions)."""
+    return len(text) <= HEADER_CELL_CHARS and len(text.split()) <= HEADER_CELL_WORDS
+
+
 def score_row(cells: Sequence[object], mapping: dict[str, str]) -> HeaderGuess:
-    """How much a row looks like a beneficiary-list header (index left as -1)."""
+    """How much a row looks like a beneficiary-list header (index left as -1).
+
+    A row holding an identifier is data and scores nothing; cells that are sentences
+    (instructions mentioning "NIK / Nomor KTP") are not header cells and are ignored.
+    """
     matches: list[str] = []
     score = 0.0
     for cell in cells:
         text = cell_text(cell)
         if not text:
+            continue
+        if id_like(text):
+            return HeaderGuess(-1, 0.0, ())
+        if not is_header_cell(text):
             continue
         name = canonical_for(text, mapping)
         if name is None or name in matches:
@@ -66,21 +94,77 @@ def score_row(cells: Sequence[object], mapping: dict[str, str]) -> HeaderGuess:
     return HeaderGuess(-1, score, tuple(matches))
 
 
+def _nik_position(cells: Sequence[object], mapping: dict[str, str]) -> int | None:
+    for i, cell in enumerate(cells):
+        text = cell_text(cell)
+        if text and is_header_cell(text) and canonical_for(text, mapping) == "nik":
+            return i
+    return None
+
+
+def confirmed_by_data(
+    rows: Sequence[Sequence[object]], index: int, mapping: dict[str, str]
+) -> bool:
+    """Do the rows just below row ``index`` hold identifiers under its NIK cell?"""
+    position = _nik_position(rows[index], mapping)
+    if position is None:
+        return False
+    for below in rows[index + 1 : index + 1 + CONFIRM_ROWS]:
+        if position < len(below) and id_like(cell_text(below[position])):
+            return True
+    return False
+
+
+def _header_cells(cells: Sequence[object]) -> int:
+    return sum(1 for cell in cells if (text := cell_text(cell)) and is_header_cell(text))
+
+
 def find_header(rows: Sequence[Sequence[object]], mapping: dict[str, str]) -> HeaderGuess | None:
-    """The best header row among ``rows`` (the first :data:`SCAN_ROWS` of a sheet), if any."""
+    """The best header row among the first :data:`SCAN_ROWS` of ``rows``, if any.
+
+    ``rows`` may run :data:`CONFIRM_ROWS` further: a row whose NIK cell has identifiers
+    below it is confirmed by the data. A confirmed row scores a bonus and is a header even
+    when it names a single other column (``NIK | TANGGAL VAKSIN 1``); any other row needs
+    :data:`MIN_MATCHES` known columns and :data:`MIN_SCORE`.
+    """
     best: HeaderGuess | None = None
     for index, cells in enumerate(rows[:SCAN_ROWS]):
         guess = score_row(cells, mapping)
-        if len(guess.matches) < MIN_MATCHES or guess.score < MIN_SCORE:
+        if not guess.matches:
             continue
-        if best is None or guess.score > best.score:
-            best = HeaderGuess(index, guess.score, guess.matches)
+        confirmed = "nik" in guess.matches and confirmed_by_data(rows, index, mapping)
+        enough = len(guess.matches) >= MIN_MATCHES and guess.score >= MIN_SCORE
+        if not (enough or (confirmed and _header_cells(cells) >= 2)):
+            continue
+        score = guess.score + (CONFIRM_BONUS if confirmed else 0.0)
+        if best is None or score > best.score:
+            best = HeaderGuess(index, score, guess.matches)
     return best
+
+
+def best_candidate(
+    rows: Sequence[Sequence[object]], mapping: dict[str, str]
+) -> tuple[int, Sequence[object]] | None:
+    """The row that looks most like a header when none qualifies (for the error message):
+    the best-scoring row, else the first with two short text cells, else the first with two
+    filled cells. ``(0-based index, cells)``."""
+    best: tuple[float, int] | None = None
+    for index, cells in enumerate(rows[:SCAN_ROWS]):
+        guess = score_row(cells, mapping)
+        if guess.score > 0 and (best is None or guess.score > best[0]):
+            best = (guess.score, index)
+    if best is not None:
+        return best[1], rows[best[1]]
+    for test in (_header_cells, lambda cells: sum(1 for c in cells if cell_text(c))):
+        for index, cells in enumerate(rows[:SCAN_ROWS]):
+            if test(cells) >= 2:
+                return index, cells
+    return None
 
 
 # a cell that holds a value, not a header word: a long digit run (NIK, KK, a year) or a
 # column number such as "(3)"
-_VALUE_CELL = re.compile(r"\d{3,}|^\(?\s*\d{1,3}\s*\)?\.?$")
+_VALUE_CELL = re.compile(r"\d{3,}|^[\(\[]?\s*-?\s*\d{1,3}\s*[\)\]]?\.?$")
 
 
 def two_row_header(
@@ -169,12 +253,14 @@ def is_annotation_row(cells: Sequence[object]) -> bool:
 
 
 def is_column_number_row(cells: Sequence[object]) -> bool:
-    """True for the "(1) (2) (3) ..." row that government templates put under the header."""
+    """True for the row of column numbers government templates put under the header:
+    ``1 2 3``, ``(1) (2) (3)``, or ``-1 -2 -3`` (Excel shows a number typed as ``(1)`` as
+    minus one), optionally after a ``KOLOM`` cell; at least three, increasing."""
     numbers = []
-    for cell in cells:
-        text = cell_text(cell)
-        if not text:
-            continue
+    filled = [text for cell in cells if (text := cell_text(cell))]
+    if filled and _COLUMN_WORD.match(filled[0]):
+        filled = filled[1:]
+    for text in filled:
         if not _COLUMN_NUMBER.match(text):
             return False
         numbers.append(int(re.sub(r"\D", "", text)))

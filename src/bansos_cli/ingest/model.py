@@ -66,10 +66,20 @@ class SourceInfo:
     empty_rows: int = 0
     """Blank data rows below the header that were skipped (counted, never silently lost)."""
     footer_rows: list[int] = field(default_factory=list)
-    """Rows under the data that hold a signature or totals block (skipped, with a notice)."""
+    """Rows of notes under (or between) the data: a signature or totals block, instructions
+    (skipped, with a notice); the same as ``layout_rows["note"]``."""
+    layout_rows: dict[str, list[int]] = field(default_factory=dict)
+    """Rows below the header that are not records, by kind (``group``: family and section
+    lines, ``group_label``, ``header_copy``, ``column_numbers``, ``note``; see
+    :mod:`bansos_cli.ingest.layout`); each kind is reported in a notice."""
     number_cells: dict[str, int] = field(default_factory=dict)
     """For identifier columns: how many cells were stored as numbers in the workbook."""
     notices: list[Notice] = field(default_factory=list)
+
+    @property
+    def skipped_rows(self) -> list[int]:
+        """Every row below the header left out of the records (blank rows aside)."""
+        return sorted({r for rows in self.layout_rows.values() for r in rows})
 
     @property
     def unmapped(self) -> list[str]:

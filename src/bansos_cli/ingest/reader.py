@@ -9,7 +9,7 @@ from pathlib import Path
 import polars as pl
 
 from bansos_cli.core.columns import ID_COLUMNS, ROW, SHEET, SOURCE
-from bansos_cli.ingest.derived import join_sex_marks, split_birth, split_rt_rw
+from bansos_cli.ingest.derived import join_sex_marks, mark_life_status, split_birth, split_rt_rw
 from bansos_cli.ingest.excel import read_excel
 from bansos_cli.ingest.mapping import load_mapping
 from bansos_cli.ingest.model import IngestResult, Notice, SourceInfo
@@ -105,6 +105,7 @@ def read_inputs(
             progress(path.name, index, len(files))
         for frame, info in read_file(path, options, mapping):
             frame = split_rt_rw(join_sex_marks(split_birth(frame, info), info), info)
+            frame = mark_life_status(frame, info)
             meta = []
             if SOURCE not in frame.columns:
                 info.source = labels[index]

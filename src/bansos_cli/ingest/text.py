@@ -14,8 +14,10 @@ from bansos_cli.core.errors import InputFileError
 from bansos_cli.core.messages import Text
 from bansos_cli.core.privacy import mask_digit_runs
 from bansos_cli.ingest.header import (
+    CONFIRM_ROWS,
     SCAN_ROWS,
     HeaderGuess,
+    best_candidate,
     find_header,
     score_row,
     shown_cells,
@@ -156,18 +158,20 @@ def read_text(
     if sep is None:
         sep = ","
     info.delimiter = sep
-    rows, starts = split_records(lines[:SCAN_ROWS], sep)
+    rows, starts = split_records(lines[: SCAN_ROWS + CONFIRM_ROWS], sep)
     guess = _guess(rows, header_row, mapping)
     if guess is None:
-        seen = next((r for r in rows if sum(1 for c in r if c.strip()) >= 2), None) or next(
-            (r for r in rows if r), []
-        )
+        found = best_candidate(rows, mapping)
+        if found is None:
+            line = next((i for i, r in enumerate(rows) if any(c.strip() for c in r)), 0)
+            found = (line, rows[line] if rows else [])
         raise InputFileError.of(
             "TEXT_NO_HEADER",
             path=str(path),
             lines=SCAN_ROWS,
             delimiter=_NAMES.get(sep, sep),
-            seen=shown_cells(seen) or Text("PART_NOTHING"),
+            row=found[0] + 1,
+            seen=shown_cells(found[1]) or Text("PART_NOTHING"),
         )
     try:
         skip = starts[guess.index]
@@ -193,6 +197,7 @@ def read_text(
         first_row_number=guess.index + 1,
         excel=False,
         above=rows[guess.index - 1] if guess.index > 0 else None,
+        preamble=[(i + 1, rows[i]) for i in range(max(0, guess.index - 3), guess.index)],
     )
     return finish_table(raw_table, info, mapping, header_forced=header_row is not None), info
 

@@ -134,6 +134,7 @@ def build_rules(frame: pl.DataFrame, *, reference: dt.date, max_age: int, lang: 
             Rule("TGL_LAHIR_FORMAT", "tanggal_lahir", state == casts.DATE_UNREADABLE),
             Rule("TGL_LAHIR_TERTUKAR", "tanggal_lahir", state == casts.DATE_SWAPPED, shown),
             Rule("TGL_LAHIR_AMBIGU", "tanggal_lahir", state == casts.DATE_AMBIGUOUS, shown),
+            Rule("TGL_LAHIR_SERIAL", "tanggal_lahir", state == casts.DATE_SERIAL, shown),
             Rule(
                 "TGL_LAHIR_MASA_DEPAN",
                 "tanggal_lahir",
@@ -177,6 +178,16 @@ def build_rules(frame: pl.DataFrame, *, reference: dt.date, max_age: int, lang: 
                 pl.col("_s_tanggal_salur") == casts.DATE_UNREADABLE,
             )
         )
+        rules.append(
+            Rule(
+                "TANGGAL_SERIAL",
+                "tanggal_salur",
+                pl.col("_s_tanggal_salur") == casts.DATE_SERIAL,
+                pl.col("_v_tanggal_salur").dt.strftime("%d-%m-%Y"),
+            )
+        )
+    if "status_dasar" in cols:
+        rules.append(Rule("STATUS_MENINGGAL", "status_dasar", pl.col("_v_status_dasar") == "MATI"))
 
     if "nama" in cols:
         rules += [

@@ -38,6 +38,9 @@ FLAG_COLUMNS = (
 )
 NAME_COLUMNS = ("nama", "nama_ibu_kandung", "tempat_lahir")
 INT_COLUMNS = {"rt": "RT", "rw": "RW", "jumlah_anggota_keluarga": ""}
+AREA_COLUMNS = ("rt", "rw")
+"""RT and RW: ``-`` or ``0`` means "none" (a village without RW), not a bad value."""
+_NO_AREA = r"^\s*(?:-+|0+|\.|/)\s*$"
 ID_COLUMNS = ("nik", "no_kk")
 
 RID = vocabulary.RID
@@ -170,6 +173,20 @@ def _parse_build(col: str, parse: Callable[[pl.Expr], pl.Expr]) -> casts.Build:
     return build
 
 
+def _area_build(col: str, prefix: str) -> casts.Build:
+    """RT/RW as a number; ``-``/``0`` is no RT/RW (null, and blank for the checks)."""
+
+    def build(lf: pl.LazyFrame) -> pl.LazyFrame:
+        none = pl.col(col).str.contains(_NO_AREA).fill_null(False)
+        value = casts.parse_int(pl.col(col), prefix=prefix)
+        return lf.with_columns(
+            pl.when(~none).then(value).alias(f"_v_{col}"),
+            (casts.is_blank(pl.col(col)) | none).alias(f"_b_{col}"),
+        )
+
+    return build
+
+
 def typed_columns(frame: pl.DataFrame, *, reference: dt.date) -> pl.DataFrame:
     """Add helper columns holding the typed value of every known column, and check flags."""
     cols = set(frame.columns)
@@ -184,7 +201,12 @@ def typed_columns(frame: pl.DataFrame, *, reference: dt.date) -> pl.DataFrame:
         builds["desil"] = _parse_build("desil", casts.parse_desil)
     for col, prefix in INT_COLUMNS.items():
         if col in cols:
-            builds[col] = _parse_build(col, functools.partial(casts.parse_int, prefix=prefix))
+            if col in AREA_COLUMNS:
+                builds[col] = _area_build(col, prefix)
+            else:
+                builds[col] = _parse_build(col, functools.partial(casts.parse_int, prefix=prefix))
+    if "status_dasar" in cols:
+        builds["status_dasar"] = _parse_build("status_dasar", casts.parse_life_status)
     for col in FLAG_COLUMNS:
         if col in cols:
             builds[col] = _parse_build(col, casts.parse_flag)
