@@ -225,3 +225,17 @@ def _csv(tmp_path: Path) -> Path:
     path = tmp_path / "daftar.csv"
     path.write_text(f"NIK,NAMA KPM\n{NIK},SITI\n", encoding="utf-8")
     return path
+
+
+def test_every_finding_filled_per_row_has_a_general_meaning() -> None:
+    """Summaries show a code's meaning without a row's details: a finding whose message has a
+    placeholder needs its MEANING_<CODE> text (else the summary would crash or show a hole)."""
+    from bansos_cli.validate.catalogue import MEANING_PREFIX
+
+    catalogue = messages.catalogue()
+    missing = [
+        code
+        for code, entry in catalogue.items()
+        if entry.domain == "findings" and entry.params and MEANING_PREFIX + code not in catalogue
+    ]
+    assert missing == []
