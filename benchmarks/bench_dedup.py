@@ -73,8 +73,8 @@ def evaluate_families(truth, pairs):
     fam = truth.select(pl.int_range(pl.len()).alias("r"), "family_id", "no_kk")
     twice = fam.group_by("family_id").agg(pl.col("no_kk").n_unique().alias("kk"))
     truth_fams = twice.filter(pl.col("kk") > 1).height
-    got = pairs.filter(pl.col("kelas") == "keluarga_ganda").select(
-        pl.col("rid_a").cast(pl.Int64).alias("a"), pl.col("rid_b").cast(pl.Int64).alias("b"))
+    got = pairs.filter(pl.col("classes").list.contains("keluarga_ganda")).select(
+        pl.col("_rid_a").cast(pl.Int64).alias("a"), pl.col("_rid_b").cast(pl.Int64).alias("b"))
     got = got.join(fam.select(pl.col("r").alias("a"), pl.col("family_id").alias("fa")), on="a")
     got = got.join(fam.select(pl.col("r").alias("b"), pl.col("family_id").alias("fb")), on="b")
     right = got.filter(pl.col("fa") == pl.col("fb"))

@@ -9,6 +9,7 @@ many rows were in capped blocks.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import polars as pl
@@ -17,19 +18,176 @@ from bansos_cli.core import names
 from bansos_cli.dedup.config import Blocking
 from bansos_cli.dedup.fields import RID
 
-KEY_DESCRIPTIONS: dict[str, str] = {
-    "nik": "same NIK",
-    "nik_prefix_lahir": "same NIK region (first 6 digits) and birth date",
-    "nama_lahir": "same name key and birth date",
-    "token_lahir": "one informative name token in common and same birth date",
-    "nama_tahun": "same name key and birth year",
-    "no_kk": "same KK number",
-    "nama_kecamatan": "same name key and kecamatan (or NIK region when no kecamatan)",
-    "ibu_lahir": "same mother's name key and birth date",
-    "nama_kk": "same name key and KK number",
-    "kepala_kk": "same KK number, both heads of family",
-}
-KEY_BITS: dict[str, int] = {name: 1 << i for i, name in enumerate(KEY_DESCRIPTIONS)}
+@dataclass(frozen=True)
+class BlockingKey:
+    """One blocking key: records with the same value of it are compared."""
+
+    name: str
+    description: str
+    exact: tuple[str, ...]
+    """The fields the key needs exactly equal: a pair with any other field wrong is still
+    found by it. No default key needs every field."""
+    values: Callable[[pl.DataFrame], pl.DataFrame]
+    """``prepared -> (_rid, block)``: the key value(s) of each record (several for the
+    token and region keys); records without a value are left out."""
+
+
+def _dob() -> pl.Expr:
+    return pl.col("dob").dt.strftime("%Y%m%d")
+
+
+def _joined(*parts: pl.Expr) -> pl.Expr:
+    """Parts joined with ``|``; null when any part is null (no key without every part)."""
+    return pl.concat_str(list(parts), separator="|")
+
+
+def _single(expr: Callable[[], pl.Expr]) -> Callable[[pl.DataFrame], pl.DataFrame]:
+    def values(prepared: pl.DataFrame) -> pl.DataFrame:
+        return prepared.select(RID, expr().alias("block")).filter(pl.col("block").is_not_null())
+
+    return values
+
+
+def _exploded(
+    many: Callable[[], pl.Expr], other: Callable[[], pl.Expr]
+) -> Callable[[pl.DataFrame], pl.DataFrame]:
+    """One key value per element of the list ``many()``, joined with ``other()``."""
+
+    def values(prepared: pl.DataFrame) -> pl.DataFrame:
+        return (
+            prepared.select(RID, many().alias("v"), other().alias("o"))
+            .filter(pl.col("o").is_not_null())
+            .explode("v")
+            .filter(pl.col("v").is_not_null())
+            .select(RID, _joined(pl.col("v"), pl.col("o")).alias("block"))
+        )
+
+    return values
+
+
+def _informative_tokens() -> pl.Expr:
+    """The name tokens that say something about a person (no SITI, no initials)."""
+    low = list(names.low_information_tokens())
+    token = pl.element()
+    return pl.col("tokens").list.eval(
+        token.filter(token.is_in(low).not_() & (token.str.len_chars() > 1))
+    )
+
+
+def _places() -> pl.Expr:
+    """Where a record lives, as up to two values: the village (with its kecamatan and
+    kabupaten) and the postcode; one wrong leaves the other."""
+    village = pl.when(pl.col("desa_key").is_not_null()).then(
+        pl.concat_str(
+            [pl.lit("D"), pl.col("kab_key"), pl.col("kec_key"), pl.col("desa_key")],
+            separator="|",
+            ignore_nulls=True,
+        )
+    )
+    postcode = pl.lit("P") + pl.col("pos_key")
+    return pl.concat_list([village, postcode]).list.drop_nulls()
+
+
+def _token_places(prepared: pl.DataFrame) -> pl.DataFrame:
+    """One key per informative name token and place of a record (tokens x places)."""
+    return (
+        prepared.select(RID, _informative_tokens().alias("t"), _places().alias("p"))
+        .explode("t")
+        .explode("p")
+        .filter(pl.col("t").is_not_null() & pl.col("p").is_not_null())
+        .select(RID, _joined(pl.col("t"), pl.col("p")).alias("block"))
+    )
+
+
+def _id_halves() -> pl.Expr:
+    """The identifier's first and last halves: a one-character typo leaves one intact."""
+    key = pl.col("id_key")
+    half = key.str.len_chars() // 2
+    return pl.when(key.str.len_chars() >= 6).then(
+        pl.concat_list(
+            [pl.lit("A") + key.str.slice(0, half), pl.lit("B") + key.str.slice(half)]
+        )
+    )
+
+
+def _nik_region() -> pl.Expr:
+    """Kabupaten and kecamatan, else the NIK's region digits (where the NIK was issued)."""
+    return pl.coalesce(
+        pl.concat_str([pl.col("kab_key"), pl.col("kec_key")], separator="|"),
+        pl.col("nik").str.slice(0, 6),
+    )
+
+
+_KEYS: tuple[BlockingKey, ...] = (
+    BlockingKey("nik", "same NIK", ("nik",), _single(lambda: pl.col("nik"))),
+    BlockingKey(
+        "no_identitas", "same identifier (NO IDENTITAS)", ("no_identitas",),
+        _single(lambda: pl.col("id_key")),
+    ),
+    BlockingKey(
+        "identitas_sebagian",
+        "same first or last half of the identifier (one typo leaves a half intact)",
+        ("no_identitas",),
+        _exploded(_id_halves, lambda: pl.lit("")),
+    ),
+    BlockingKey(
+        "nik_prefix_lahir", "same NIK region (first 6 digits) and birth date", ("nik", "dob"),
+        _single(lambda: _joined(pl.col("nik").str.slice(0, 6), _dob())),
+    ),
+    BlockingKey(
+        "nama_lahir", "same name key and birth date", ("nama", "tanggal_lahir"),
+        _single(lambda: _joined(pl.col("name_key"), _dob())),
+    ),
+    BlockingKey(
+        "token_lahir", "one informative name token in common and same birth date",
+        ("tanggal_lahir",), _exploded(_informative_tokens, _dob),
+    ),
+    BlockingKey(
+        "lahir_wilayah", "same birth date and village or postcode (any name)",
+        ("tanggal_lahir", "wilayah"), _exploded(_places, _dob),
+    ),
+    BlockingKey(
+        "nama_wilayah", "same name key and village or postcode (any birth date)",
+        ("nama", "wilayah"), _exploded(_places, lambda: pl.col("name_key")),
+    ),
+    BlockingKey(
+        "token_wilayah",
+        "one informative name token in common and same village or postcode",
+        ("wilayah",),
+        lambda prepared: _token_places(prepared),
+    ),
+    BlockingKey(
+        "token_tahun", "one informative name token in common and same birth year",
+        ("tanggal_lahir",),
+        _exploded(_informative_tokens, lambda: pl.col("dob").dt.year().cast(pl.String)),
+    ),
+    BlockingKey(
+        "nama_tahun", "same name key and birth year", ("nama",),
+        _single(lambda: _joined(pl.col("name_key"), pl.col("dob").dt.year().cast(pl.String))),
+    ),
+    BlockingKey("no_kk", "same KK number", ("no_kk",), _single(lambda: pl.col("kk"))),
+    BlockingKey(
+        "nama_kecamatan", "same name key and kecamatan (or NIK region when no kecamatan)",
+        ("nama",), _single(lambda: _joined(pl.col("name_key"), _nik_region())),
+    ),
+    BlockingKey(
+        "ibu_lahir", "same mother's name key and birth date", ("nama_ibu", "tanggal_lahir"),
+        _single(lambda: _joined(pl.col("mother_key"), _dob())),
+    ),
+    BlockingKey(
+        "nama_kk", "same name key and KK number", ("nama", "no_kk"),
+        _single(lambda: _joined(pl.col("name_key"), pl.col("kk"))),
+    ),
+    # Two heads on one KK: the family is listed twice (keluarga_ganda).
+    BlockingKey(
+        "kepala_kk", "same KK number, both heads of family", ("no_kk",),
+        _single(lambda: pl.when(pl.col("is_head")).then(pl.col("kk"))),
+    ),
+)  # fmt: skip
+KEYS: dict[str, BlockingKey] = {k.name: k for k in _KEYS}
+"""The blocking-key registry, by name (``blocking.keys`` in dedup.yaml)."""
+KEY_DESCRIPTIONS: dict[str, str] = {k.name: k.description for k in _KEYS}
+KEY_BITS: dict[str, int] = {name: 1 << i for i, name in enumerate(KEYS)}
 
 
 @dataclass(frozen=True)
@@ -44,7 +202,7 @@ class BlockStats:
     """Records in those blocks."""
     largest: int
     capped_blocks: int
-    """Blocks above ``max_block_size`` paired by sorted neighbourhood only."""
+    """Blocks above ``max_block_size`` split by sorted neighbourhood (nothing dropped)."""
     capped_rows: int
     pairs: int
     """Distinct pairs this key proposed."""
@@ -52,41 +210,9 @@ class BlockStats:
 
 def _key_frame(prepared: pl.DataFrame, key: str) -> pl.DataFrame:
     """``(_rid, block, sort)`` rows for one blocking key; null keys are left out."""
-    dob = pl.col("dob").dt.strftime("%Y%m%d")
-    region = pl.coalesce(
-        pl.concat_str([pl.col("kab_key"), pl.col("kec_key")], separator="|"),
-        pl.col("nik").str.slice(0, 6),
-    )
-    exprs: dict[str, pl.Expr] = {
-        "nik": pl.col("nik"),
-        "nik_prefix_lahir": pl.concat_str([pl.col("nik").str.slice(0, 6), dob], separator="|"),
-        "nama_lahir": pl.concat_str([pl.col("name_key"), dob], separator="|"),
-        "nama_tahun": pl.concat_str(
-            [pl.col("name_key"), pl.col("dob").dt.year().cast(pl.String)], separator="|"
-        ),
-        "no_kk": pl.col("kk"),
-        "nama_kecamatan": pl.concat_str([pl.col("name_key"), region], separator="|"),
-        "ibu_lahir": pl.concat_str([pl.col("mother_key"), dob], separator="|"),
-        "nama_kk": pl.concat_str([pl.col("name_key"), pl.col("kk")], separator="|"),
-        # Two heads on one KK: the family is listed twice (keluarga_ganda).
-        "kepala_kk": pl.when(pl.col("is_head")).then(pl.col("kk")),
-    }
-    if key == "token_lahir":
-        low = list(names.low_information_tokens())
-        return (
-            prepared.select(RID, pl.col("tokens"), dob.alias("d"), pl.col("name_key").alias("sort"))
-            .explode("tokens")
-            .filter(
-                pl.col("tokens").is_not_null()
-                & pl.col("d").is_not_null()
-                & pl.col("tokens").is_in(low).not_()
-                & (pl.col("tokens").str.len_chars() > 1)
-            )
-            .select(RID, pl.concat_str(["tokens", "d"], separator="|").alias("block"), "sort")
-        )
-    return prepared.select(RID, exprs[key].alias("block"), pl.col("name_key").alias("sort")).filter(
-        pl.col("block").is_not_null()
-    )
+    values = KEYS[key].values(prepared)
+    sort = prepared.select(RID, pl.col("name_key").alias("sort"))
+    return values.join(sort, on=RID, how="left")
 
 
 def _pairs_for_key(keyed: pl.DataFrame, settings: Blocking) -> tuple[pl.DataFrame, dict[str, int]]:
@@ -126,25 +252,31 @@ def _pairs_for_key(keyed: pl.DataFrame, settings: Blocking) -> tuple[pl.DataFram
 
 
 def candidate_pairs(
-    prepared: pl.DataFrame, settings: Blocking
+    prepared: pl.DataFrame, settings: Blocking, *, across_only: bool = False
 ) -> tuple[pl.DataFrame, list[BlockStats]]:
-    """Distinct candidate pairs ``(i, j)`` with ``i < j`` and ``keys`` (bitmask of KEY_BITS)."""
-    unknown = [k for k in settings.keys if k not in KEY_DESCRIPTIONS]
+    """Distinct candidate pairs ``(i, j)`` with ``i < j`` and ``keys`` (bitmask of KEY_BITS).
+
+    ``across_only`` (linkage mode): only pairs of records from different input files.
+    """
+    unknown = [k for k in settings.keys if k not in KEYS]
     if unknown:
         # Config validation lists allowed keys; this guards library callers.
         raise ValueError(f"unknown blocking keys: {unknown}")
+    source = prepared["source"].cast(pl.Categorical).to_physical() if across_only else None
     parts = []
     report = []
     for key in settings.keys:
         pairs, stats = _pairs_for_key(_key_frame(prepared, key), settings)
+        if source is not None:
+            pairs = pairs.filter(source.gather(pairs["i"]) != source.gather(pairs["j"]))
         report.append(
             BlockStats(key=key, description=KEY_DESCRIPTIONS[key], pairs=pairs.height, **stats)
         )
-        parts.append(pairs.with_columns(pl.lit(KEY_BITS[key], pl.UInt16).alias("keys")))
+        parts.append(pairs.with_columns(pl.lit(KEY_BITS[key], pl.UInt32).alias("keys")))
     if not parts:
-        empty = pl.DataFrame(schema={"i": pl.UInt32, "j": pl.UInt32, "keys": pl.UInt16})
+        empty = pl.DataFrame(schema={"i": pl.UInt32, "j": pl.UInt32, "keys": pl.UInt32})
         return empty, report
     combined = (
-        pl.concat(parts).group_by("i", "j").agg(pl.col("keys").sum().cast(pl.UInt16)).sort("i", "j")
+        pl.concat(parts).group_by("i", "j").agg(pl.col("keys").sum().cast(pl.UInt32)).sort("i", "j")
     )
     return combined, report
