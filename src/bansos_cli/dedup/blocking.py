@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from bansos_cli.core import names
+from bansos_cli.dedup.compare import IDENTITY_FIELDS
 from bansos_cli.dedup.config import Blocking
 from bansos_cli.dedup.fields import RID
 
@@ -30,6 +31,9 @@ class BlockingKey:
     values: Callable[[pl.DataFrame], pl.DataFrame]
     """``prepared -> (_rid, block)``: the key value(s) of each record (several for the
     token and region keys); records without a value are left out."""
+    without_nik: bool = False
+    """Only pairs where a row has no NIK: between two rows with NIKs the ``nik`` key (a
+    wrong birth date) and ``nama_lahir`` (a wrong NIK digit) already find the pair."""
 
 
 def _dob() -> pl.Expr:
@@ -88,12 +92,11 @@ def _places() -> pl.Expr:
     return pl.concat_list([village, postcode]).list.drop_nulls()
 
 
-def _token_places(prepared: pl.DataFrame) -> pl.DataFrame:
-    """One key per informative name token and place of a record (tokens x places)."""
+def _token_postcodes(prepared: pl.DataFrame) -> pl.DataFrame:
+    """One key per informative name token of a record, with its postcode."""
     return (
-        prepared.select(RID, _informative_tokens().alias("t"), _places().alias("p"))
+        prepared.select(RID, _informative_tokens().alias("t"), pl.col("pos_key").alias("p"))
         .explode("t")
-        .explode("p")
         .filter(pl.col("t").is_not_null() & pl.col("p").is_not_null())
         .select(RID, _joined(pl.col("t"), pl.col("p")).alias("block"))
     )
@@ -118,7 +121,17 @@ def _nik_region() -> pl.Expr:
     )
 
 
+def _identical() -> pl.Expr:
+    """One value per distinct set of identity fields (blanks included): copied rows."""
+    fields = pl.struct([pl.col(c) for c in IDENTITY_FIELDS]).hash(seed=0).cast(pl.String)
+    return pl.when(pl.col("name_key").is_not_null()).then(fields)
+
+
 _KEYS: tuple[BlockingKey, ...] = (
+    BlockingKey(
+        "baris_sama", "identical in every identity field, blanks included (copied rows)",
+        ("*",), _single(_identical),
+    ),
     BlockingKey("nik", "same NIK", ("nik",), _single(lambda: pl.col("nik"))),
     BlockingKey(
         "no_identitas", "same identifier (NO IDENTITAS)", ("no_identitas",),
@@ -147,14 +160,14 @@ _KEYS: tuple[BlockingKey, ...] = (
         ("tanggal_lahir", "wilayah"), _exploded(_places, _dob),
     ),
     BlockingKey(
-        "nama_wilayah", "same name key and village or postcode (any birth date)",
+        "nama_wilayah",
+        "same name key and village or postcode (any birth date), a row without NIK",
         ("nama", "wilayah"), _exploded(_places, lambda: pl.col("name_key")),
+        without_nik=True,
     ),
     BlockingKey(
-        "token_wilayah",
-        "one informative name token in common and same village or postcode",
-        ("wilayah",),
-        lambda prepared: _token_places(prepared),
+        "token_kodepos", "one informative name token in common and same postcode",
+        ("kode_pos",), lambda prepared: _token_postcodes(prepared),
     ),
     BlockingKey(
         "token_tahun", "one informative name token in common and same birth year",
@@ -265,10 +278,13 @@ def candidate_pairs(
     source = prepared["source"].cast(pl.Categorical).to_physical() if across_only else None
     parts = []
     report = []
+    no_nik = prepared["nik"].is_null()
     for key in settings.keys:
         pairs, stats = _pairs_for_key(_key_frame(prepared, key), settings)
         if source is not None:
             pairs = pairs.filter(source.gather(pairs["i"]) != source.gather(pairs["j"]))
+        if KEYS[key].without_nik:
+            pairs = pairs.filter(no_nik.gather(pairs["i"]) | no_nik.gather(pairs["j"]))
         report.append(
             BlockStats(key=key, description=KEY_DESCRIPTIONS[key], pairs=pairs.height, **stats)
         )

@@ -39,7 +39,7 @@ _COMPARED = [
 ]  # fmt: skip
 
 
-_IDENTITY = [
+IDENTITY_FIELDS = [
     "nik", "kk", "name_key", "dob", "sex", "mother_key", "place_key", "kab_key", "kec_key",
     "desa_key", "addr_key", "pos_key", "id_key",
 ]  # fmt: skip
@@ -294,7 +294,7 @@ def compare_pairs(
         c("place_key_l"),
         # Every identity field the same, blanks included: a copied row (ganda identik).
         pl.all_horizontal(
-            [c(f"{a}_l").eq_missing(c(f"{a}_r")) for a in _IDENTITY]
+            [c(f"{a}_l").eq_missing(c(f"{a}_r")) for a in IDENTITY_FIELDS]
             + [c("name_key_l").is_not_null()]
         ).alias("identik"),
     )

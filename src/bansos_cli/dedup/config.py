@@ -49,6 +49,7 @@ class FieldMap(_Strict):
 
 
 KeyName = Literal[
+    "baris_sama",
     "nik",
     "no_identitas",
     "identitas_sebagian",
@@ -57,7 +58,7 @@ KeyName = Literal[
     "token_lahir",
     "lahir_wilayah",
     "nama_wilayah",
-    "token_wilayah",
+    "token_kodepos",
     "token_tahun",
     "nama_tahun",
     "no_kk",
@@ -73,6 +74,7 @@ class Blocking(_Strict):
     """Candidate generation: which keys pair records, and how big a block may get."""
 
     keys: tuple[KeyName, ...] = (
+        "baris_sama",
         "nik",
         "no_identitas",
         "identitas_sebagian",
@@ -80,7 +82,7 @@ class Blocking(_Strict):
         "token_lahir",
         "lahir_wilayah",
         "nama_wilayah",
-        "token_wilayah",
+        "token_kodepos",
         "ibu_lahir",
         "nama_kk",
         "kepala_kk",

@@ -288,37 +288,20 @@ def dedup_frame(
         m_prior_pairs=config.model.m_prior_pairs,
     )
     notices.extend(model.notes)
-    frequencies = None
-    if config.model.term_frequency and levels.height:
-        frequencies = {
-            name: _frequency(prepared, levels, key, model.u[name][-1])
-            for name, key in TF_COMPARISONS.items()
-        }
-    scored = score(levels, model, frequencies)
+    scored = score_pairs(prepared, levels, model, config)
 
     step("kelas")
     classified = classify_pairs(scored, config.thresholds)
-    person = classified.filter(
-        pl.col("kelas").is_in(PERSON_CLASSES)
-        & (
-            (pl.col("keputusan") == "ganda")
-            | (
-                # A NIK one digit off is always for review; with enough other evidence the
-                # pair still joins a group, flagged for review.
-                NIK.is_("satu_digit")
-                & ((pl.col("skor") >= config.thresholds.match) | identity_rule(config.thresholds))
-                & pl.lit(config.cluster.include_review)
-            )
-        )
-    )
+    person = grouping_pairs(classified, config)
     families = family_pairs(prepared, person, scored, config.thresholds.family_min_members)
     reported = _merge_families(classified, families, scored, pairs)
     if sources > 1:
-        cross = int((prepared["source"].gather(reported["i"]) != prepared["source"].gather(
-            reported["j"])).sum()) if reported.height else 0
+        source = prepared["source"]
+        cross = int((source.gather(reported["i"]) != source.gather(reported["j"])).sum())
+        scope = "pairs across files only" if across_only else "within and across files"
         notices.append(
-            f"{sources} input files ({'linkage mode: pairs across files only' if across_only else 'duplicates within and across files'}): "
-            f"{cross} of {reported.height} reported pairs link rows of two files"
+            f"{sources} input files, mode {config.mode} ({scope}): {cross} of "
+            f"{reported.height} reported pairs link rows of two files"
         )
 
     step("kelompok")
@@ -355,6 +338,36 @@ def dedup_frame(
         examples=_examples(out_pairs, prepared),
         mode=config.mode,
         sources=sources,
+    )
+
+
+def score_pairs(
+    prepared: pl.DataFrame, levels: pl.DataFrame, model: FittedModel, config: DedupConfig
+) -> pl.DataFrame:
+    """Weights and match probability of compared pairs, with term frequencies."""
+    frequencies = None
+    if config.model.term_frequency and levels.height:
+        frequencies = {
+            name: _frequency(prepared, levels, key, model.u[name][-1])
+            for name, key in TF_COMPARISONS.items()
+        }
+    return score(levels, model, frequencies)
+
+
+def grouping_pairs(classified: pl.DataFrame, config: DedupConfig) -> pl.DataFrame:
+    """The classified pairs that join two rows in one group: person duplicates, and NIKs
+    one digit apart with enough other evidence (those groups are flagged for review)."""
+    thresholds = config.thresholds
+    return classified.filter(
+        pl.col("kelas").is_in(PERSON_CLASSES)
+        & (
+            (pl.col("keputusan") == "ganda")
+            | (
+                NIK.is_("satu_digit")
+                & ((pl.col("skor") >= thresholds.match) | identity_rule(thresholds))
+                & pl.lit(config.cluster.include_review)
+            )
+        )
     )
 
 
