@@ -38,7 +38,8 @@ def _raw(name: str) -> pl.DataFrame:
     frame = pl.read_csv(path, infer_schema=False)
     frame = frame.rename({c: c.strip() for c in frame.columns})
     text = {c: pl.col(c).str.strip_chars() for c in frame.columns}
-    return frame.with_columns(pl.when(t == "").then(None).otherwise(t).alias(c) for c, t in text.items())
+    blanks = [pl.when(t == "").then(None).otherwise(t).alias(c) for c, t in text.items()]
+    return frame.with_columns(blanks)
 
 
 def _join(*columns: str) -> pl.Expr:

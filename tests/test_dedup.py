@@ -85,7 +85,9 @@ def test_groups_cover_every_row_once_and_exclude_conflicts() -> None:
 def test_pairs_name_both_sources_and_excel_rows_across_files() -> None:
     both = pl.concat([frame(ROWS[:2], "desa_a.xlsx"), frame(ROWS[2:], "desa_b.csv")])
     result = dedup_frame(both)
-    row = result.pairs.filter(pl.col("class") == "nik_salah_ketik").sort("_rid_a").row(0, named=True)
+    row = (
+        result.pairs.filter(pl.col("class") == "nik_salah_ketik").sort("_rid_a").row(0, named=True)
+    )
     assert (row["source_a"], row["row_a"]) == ("desa_a.xlsx", 2)
     assert (row["source_b"], row["row_b"]) == ("desa_b.csv", 3)
     assert row["level_nik"] == "satu_digit"

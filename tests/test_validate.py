@@ -39,9 +39,7 @@ def test_findings_table_columns_and_messages() -> None:
         "message": CATALOGUE["NIK_NOTASI_ILMIAH"].message_id,
         "hint": CATALOGUE["NIK_NOTASI_ILMIAH"].hint_id,
     }
-    english = validate_frame(
-        frame([{"nik": "3.20101E+15", "nama": "BUDI"}]), as_of=REF, lang="en"
-    )
+    english = validate_frame(frame([{"nik": "3.20101E+15", "nama": "BUDI"}]), as_of=REF, lang="en")
     assert english.findings["message"].item() == CATALOGUE["NIK_NOTASI_ILMIAH"].message_en
 
 

@@ -19,6 +19,7 @@ from bansos_cli.dedup.compare import IDENTITY_FIELDS
 from bansos_cli.dedup.config import Blocking
 from bansos_cli.dedup.fields import RID
 
+
 @dataclass(frozen=True)
 class BlockingKey:
     """One blocking key: records with the same value of it are compared."""
@@ -107,9 +108,7 @@ def _id_halves() -> pl.Expr:
     key = pl.col("id_key")
     half = key.str.len_chars() // 2
     return pl.when(key.str.len_chars() >= 6).then(
-        pl.concat_list(
-            [pl.lit("A") + key.str.slice(0, half), pl.lit("B") + key.str.slice(half)]
-        )
+        pl.concat_list([pl.lit("A") + key.str.slice(0, half), pl.lit("B") + key.str.slice(half)])
     )
 
 

@@ -31,7 +31,6 @@ from bansos_cli.dedup.levels import (
     Comparison,
 )
 
-
 _COMPARED = [
     "nik", "kk", "name_key", "given_key", "name_info", "initials", "has_initial", "full_key",
     "tokens", "dob", "dob_default", "sex", "mother_key", "place_key", "kab_key", "kec_key",
@@ -138,7 +137,9 @@ def compare_pairs(
     (nik_edit,) = _similarities(both["nik_l"], both["nik_r"], [_OSA])
     (id_edit,) = _similarities(both["id_key_l"], both["id_key_r"], [_OSA])
     (pos_edit,) = _similarities(both["pos_key_l"], both["pos_key_r"], [_OSA], distinct=True)
-    tsr_alamat, sim_alamat = _similarities(both["addr_key_l"], both["addr_key_r"], [_TOKEN_SET, _JW])
+    tsr_alamat, sim_alamat = _similarities(
+        both["addr_key_l"], both["addr_key_r"], [_TOKEN_SET, _JW]
+    )
     sims = pl.DataFrame(
         {
             "sim_nama": sim_nama,
@@ -185,10 +186,11 @@ def compare_pairs(
         & (c("tsr_penuh") >= 100)
     )
     # One informative token in common (a replaced or missing other name part).
+    token = pl.element()
     shared = (
         c("tokens_l")
         .list.set_intersection(c("tokens_r"))
-        .list.eval(pl.element().filter(pl.element().is_in(low).not_() & (pl.element().str.len_chars() > 1)))
+        .list.eval(token.filter(token.is_in(low).not_() & (token.str.len_chars() > 1)))
         .list.len()
         > 0
     )

@@ -132,9 +132,7 @@ def prepare(frame: pl.DataFrame, config: DedupConfig) -> pl.DataFrame:
         _address(frame, col).alias("_alamat"),
         _text(frame, col["kode_pos"]).alias("_pos"),
         _text(frame, col["no_identitas"]).alias("_id"),
-        (pl.col(SOURCE).cast(pl.String) if SOURCE in frame.columns else pl.lit("")).alias(
-            "source"
-        ),
+        (pl.col(SOURCE).cast(pl.String) if SOURCE in frame.columns else pl.lit("")).alias("source"),
     )
     # Dates, codes and places repeat a lot: each distinct value is read once.
     keys = casts.per_distinct(

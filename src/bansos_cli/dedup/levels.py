@@ -134,7 +134,7 @@ TANGGAL_LAHIR = Comparison(
         _l("tahun_beda_satu", 0.02, 0.002, "same day and month, year one apart"),
         _l("dua_digit", 0.02, 0.03, "two digits different"),
         _l("hampir_sama", 0.08, 0.008, "one digit different, or day and month swapped"),
-        _l("sama_tanggal_default", 0.08, 0.0006, "same date, a default date (1 July, 31 Dec, 15th)"),
+        _l("sama_tanggal_default", 0.08, 0.0006, "same date, a default one (1 Jul, 31 Dec, 15th)"),
         _l("sama", 0.8, 0.0001, "same real date"),
     ),
     "birth date",

@@ -199,7 +199,8 @@ def _pattern_weights(
     one_household = g[NO_KK.name] == NO_KK.code("sama")
     for spec in COMPARISONS:
         if spec.household:
-            out[spec.name] = np.where(one_household, np.minimum(out[spec.name], 0.0), out[spec.name])
+            capped = np.minimum(out[spec.name], 0.0)
+            out[spec.name] = np.where(one_household, capped, out[spec.name])
     gn, gd = g[NIK.name], g[TANGGAL_LAHIR.name]
     near = (gn == NIK.code("wilayah_sama")) | (gn == NIK.code("satu_digit"))
     same_dob = gd >= TANGGAL_LAHIR.code("sama_tanggal_default")
@@ -255,8 +256,10 @@ def fit(
         logit = np.log2(lam) - np.log2(1 - lam) + log_ratio
         p = 1.0 / (1.0 + np.exp2(-np.clip(logit, -1000, 1000)))
         expected = p * counts
-        new_lam = lam if prior is not None else float(
-            np.clip(expected.sum() / total_pairs, 1e-12, MAX_PRIOR)
+        new_lam = (
+            lam
+            if prior is not None
+            else float(np.clip(expected.sum() / total_pairs, 1e-12, MAX_PRIOR))
         )
         delta = abs(np.log(new_lam) - np.log(lam))
         for spec in COMPARISONS:
@@ -300,7 +303,7 @@ def score(
     weights = _pattern_weights(g, m, model.u)
     for name, freq in (frequencies or {}).items():
         spec = next(s for s in COMPARISONS if s.name == name)
-        exact = (spec.top,)
+        exact: tuple[str, ...] = (spec.top,)
         if spec is TANGGAL_LAHIR:
             exact = ("sama_tanggal_default", "sama")
         codes = [spec.code(level) for level in exact]

@@ -103,9 +103,7 @@ def validate_frame(
     and KK values in the findings are masked (``3201**********01``). Bad data never raises:
     it becomes findings. Raises :class:`InputFileError` when there is no NIK column at all.
     """
-    return confirm(
-        check_frame(frame, lang=lang, as_of=as_of, max_age=max_age, mask=mask)
-    )
+    return confirm(check_frame(frame, lang=lang, as_of=as_of, max_age=max_age, mask=mask))
 
 
 def prepare() -> None:
