@@ -30,171 +30,155 @@ class BlockingKey:
     """The fields the key needs exactly equal: a pair with any other field wrong is still
     found by it. No default key needs every field."""
     values: Callable[[pl.DataFrame], pl.DataFrame]
-    """``prepared -> (_rid, block)``: the key value(s) of each record (several for the
-    token and region keys); records without a value are left out."""
+    """``base -> (_rid, block)``: the key value(s) of each record (several for the token
+    and place keys) from the hashed fields of :func:`_base`; records without a value are
+    left out."""
     without_nik: bool = False
     """Only pairs where a row has no NIK: between two rows with NIKs the ``nik`` key (a
     wrong birth date) and ``nama_lahir`` (a wrong NIK digit) already find the pair."""
 
 
-def _dob() -> pl.Expr:
-    return pl.col("dob").dt.strftime("%Y%m%d")
+def _hash(expr: pl.Expr) -> pl.Expr:
+    return pl.when(expr.is_not_null()).then(expr.hash(seed=0))
 
 
-def _joined(*parts: pl.Expr) -> pl.Expr:
-    """Parts joined with ``|``; null when any part is null (no key without every part)."""
-    return pl.concat_str(list(parts), separator="|")
-
-
-def _single(expr: Callable[[], pl.Expr]) -> Callable[[pl.DataFrame], pl.DataFrame]:
-    def values(prepared: pl.DataFrame) -> pl.DataFrame:
-        return prepared.select(RID, expr().alias("block")).filter(pl.col("block").is_not_null())
-
-    return values
-
-
-def _exploded(
-    many: Callable[[], pl.Expr], other: Callable[[], pl.Expr]
-) -> Callable[[pl.DataFrame], pl.DataFrame]:
-    """One key value per element of the list ``many()``, joined with ``other()``."""
-
-    def values(prepared: pl.DataFrame) -> pl.DataFrame:
-        return (
-            prepared.select(RID, many().alias("v"), other().alias("o"))
-            .filter(pl.col("o").is_not_null())
-            .explode("v")
-            .filter(pl.col("v").is_not_null())
-            .select(RID, _joined(pl.col("v"), pl.col("o")).alias("block"))
-        )
-
-    return values
-
-
-def _informative_tokens() -> pl.Expr:
-    """The name tokens that say something about a person (no SITI, no initials)."""
+def _base(prepared: pl.DataFrame) -> pl.DataFrame:
+    """The fields the keys are made of, each once, as 64-bit hashes (equal values, equal
+    hashes; a collision only proposes a pair that comparison then rejects)."""
     low = list(names.low_information_tokens())
     token = pl.element()
-    return pl.col("tokens").list.eval(
-        token.filter(token.is_in(low).not_() & (token.str.len_chars() > 1))
+    informative = pl.col("tokens").list.eval(
+        token.filter(token.is_in(low).not_() & (token.str.len_chars() > 1)).hash(seed=0)
     )
-
-
-def _places() -> pl.Expr:
-    """Where a record lives, as up to two values: the village (with its kecamatan and
-    kabupaten) and the postcode; one wrong leaves the other."""
+    id_key = pl.col("id_key")
+    half = id_key.str.len_chars() // 2
+    halves = pl.when(id_key.str.len_chars() >= 6).then(
+        pl.concat_list(
+            [(pl.lit("A") + id_key.str.slice(0, half)), (pl.lit("B") + id_key.str.slice(half))]
+        ).list.eval(token.hash(seed=0))
+    )
     village = pl.when(pl.col("desa_key").is_not_null()).then(
-        pl.concat_str(
-            [pl.lit("D"), pl.col("kab_key"), pl.col("kec_key"), pl.col("desa_key")],
-            separator="|",
-            ignore_nulls=True,
+        pl.struct("kab_key", "kec_key", "desa_key").hash(seed=0)
+    )
+    region = pl.coalesce(
+        pl.when(pl.col("kab_key").is_not_null() & pl.col("kec_key").is_not_null()).then(
+            pl.struct("kab_key", "kec_key").hash(seed=1)
+        ),
+        _hash(pl.col("nik").str.slice(0, 6)),
+    )
+    identical = pl.when(pl.col("name_key").is_not_null()).then(
+        pl.struct([pl.col(c) for c in IDENTITY_FIELDS]).hash(seed=0)
+    )
+    return prepared.select(
+        RID,
+        identical.alias("identical"),
+        _hash(pl.col("nik")).alias("nik"),
+        _hash(pl.col("nik").str.slice(0, 6)).alias("nik6"),
+        _hash(id_key).alias("id"),
+        halves.alias("id_halves"),
+        _hash(pl.col("name_key")).alias("name"),
+        _hash(pl.col("mother_key")).alias("mother"),
+        _hash(pl.col("kk")).alias("kk"),
+        pl.col("dob").cast(pl.Int32).alias("dob"),
+        pl.col("dob").dt.year().cast(pl.Int32).alias("year"),
+        pl.concat_list([village, _hash(pl.col("pos_key")) + 1]).list.drop_nulls().alias("places"),
+        _hash(pl.col("pos_key")).alias("postcode"),
+        region.alias("region"),
+        informative.alias("tokens"),
+        pl.col("is_head"),
+    )
+
+
+def _joined(*columns: str) -> pl.Expr:
+    """One value for the combination of ``columns``; null when any is null."""
+    present = pl.all_horizontal([pl.col(c).is_not_null() for c in columns])
+    return pl.when(present).then(pl.struct(list(columns)).hash(seed=7))
+
+
+def _single(*columns: str) -> Callable[[pl.DataFrame], pl.DataFrame]:
+    """A key made of one value per record: the combination of ``columns``."""
+    expr = pl.col(columns[0]) if len(columns) == 1 else _joined(*columns)
+
+    def values(base: pl.DataFrame) -> pl.DataFrame:
+        return base.select(RID, expr.alias("block")).filter(pl.col("block").is_not_null())
+
+    return values
+
+
+def _exploded(many: str, *other: str) -> Callable[[pl.DataFrame], pl.DataFrame]:
+    """One key value per element of the list column ``many``, combined with ``other``."""
+
+    def values(base: pl.DataFrame) -> pl.DataFrame:
+        keyed = base.select(RID, many, *other).explode(many).filter(pl.col(many).is_not_null())
+        return keyed.select(RID, _joined(many, *other).alias("block")).filter(
+            pl.col("block").is_not_null()
         )
-    )
-    postcode = pl.lit("P") + pl.col("pos_key")
-    return pl.concat_list([village, postcode]).list.drop_nulls()
+
+    return values
 
 
-def _token_postcodes(prepared: pl.DataFrame) -> pl.DataFrame:
-    """One key per informative name token of a record, with its postcode."""
-    return (
-        prepared.select(RID, _informative_tokens().alias("t"), pl.col("pos_key").alias("p"))
-        .explode("t")
-        .filter(pl.col("t").is_not_null() & pl.col("p").is_not_null())
-        .select(RID, _joined(pl.col("t"), pl.col("p")).alias("block"))
-    )
-
-
-def _id_halves() -> pl.Expr:
-    """The identifier's first and last halves: a one-character typo leaves one intact."""
-    key = pl.col("id_key")
-    half = key.str.len_chars() // 2
-    return pl.when(key.str.len_chars() >= 6).then(
-        pl.concat_list([pl.lit("A") + key.str.slice(0, half), pl.lit("B") + key.str.slice(half)])
-    )
-
-
-def _nik_region() -> pl.Expr:
-    """Kabupaten and kecamatan, else the NIK's region digits (where the NIK was issued)."""
-    return pl.coalesce(
-        pl.concat_str([pl.col("kab_key"), pl.col("kec_key")], separator="|"),
-        pl.col("nik").str.slice(0, 6),
-    )
-
-
-def _identical() -> pl.Expr:
-    """One value per distinct set of identity fields (blanks included): copied rows."""
-    fields = pl.struct([pl.col(c) for c in IDENTITY_FIELDS]).hash(seed=0).cast(pl.String)
-    return pl.when(pl.col("name_key").is_not_null()).then(fields)
+def _heads(base: pl.DataFrame) -> pl.DataFrame:
+    return base.filter(pl.col("is_head")).select(RID, pl.col("kk").alias("block")).drop_nulls()
 
 
 _KEYS: tuple[BlockingKey, ...] = (
     BlockingKey(
         "baris_sama", "identical in every identity field, blanks included (copied rows)",
-        ("*",), _single(_identical),
+        ("*",), _single("identical"),
     ),
-    BlockingKey("nik", "same NIK", ("nik",), _single(lambda: pl.col("nik"))),
+    BlockingKey("nik", "same NIK", ("nik",), _single("nik")),
     BlockingKey(
-        "no_identitas", "same identifier (NO IDENTITAS)", ("no_identitas",),
-        _single(lambda: pl.col("id_key")),
+        "no_identitas", "same identifier (NO IDENTITAS)", ("no_identitas",), _single("id"),
     ),
     BlockingKey(
         "identitas_sebagian",
         "same first or last half of the identifier (one typo leaves a half intact)",
-        ("no_identitas",),
-        _exploded(_id_halves, lambda: pl.lit("")),
+        ("no_identitas",), _exploded("id_halves"),
     ),
     BlockingKey(
-        "nik_prefix_lahir", "same NIK region (first 6 digits) and birth date", ("nik", "dob"),
-        _single(lambda: _joined(pl.col("nik").str.slice(0, 6), _dob())),
+        "nik_prefix_lahir", "same NIK region (first 6 digits) and birth date",
+        ("nik", "tanggal_lahir"), _single("nik6", "dob"),
     ),
     BlockingKey(
         "nama_lahir", "same name key and birth date", ("nama", "tanggal_lahir"),
-        _single(lambda: _joined(pl.col("name_key"), _dob())),
+        _single("name", "dob"),
     ),
     BlockingKey(
         "token_lahir", "one informative name token in common and same birth date",
-        ("tanggal_lahir",), _exploded(_informative_tokens, _dob),
+        ("tanggal_lahir",), _exploded("tokens", "dob"),
     ),
     BlockingKey(
         "lahir_wilayah", "same birth date and village or postcode (any name)",
-        ("tanggal_lahir", "wilayah"), _exploded(_places, _dob),
+        ("tanggal_lahir", "wilayah"), _exploded("places", "dob"),
     ),
     BlockingKey(
         "nama_wilayah",
         "same name key and village or postcode (any birth date), a row without NIK",
-        ("nama", "wilayah"), _exploded(_places, lambda: pl.col("name_key")),
-        without_nik=True,
+        ("nama", "wilayah"), _exploded("places", "name"), without_nik=True,
     ),
     BlockingKey(
         "token_kodepos", "one informative name token in common and same postcode",
-        ("kode_pos",), lambda prepared: _token_postcodes(prepared),
+        ("kode_pos",), _exploded("tokens", "postcode"),
     ),
     BlockingKey(
         "token_tahun", "one informative name token in common and same birth year",
-        ("tanggal_lahir",),
-        _exploded(_informative_tokens, lambda: pl.col("dob").dt.year().cast(pl.String)),
+        ("tanggal_lahir",), _exploded("tokens", "year"),
     ),
-    BlockingKey(
-        "nama_tahun", "same name key and birth year", ("nama",),
-        _single(lambda: _joined(pl.col("name_key"), pl.col("dob").dt.year().cast(pl.String))),
-    ),
-    BlockingKey("no_kk", "same KK number", ("no_kk",), _single(lambda: pl.col("kk"))),
+    BlockingKey("nama_tahun", "same name key and birth year", ("nama",), _single("name", "year")),
+    BlockingKey("no_kk", "same KK number", ("no_kk",), _single("kk")),
     BlockingKey(
         "nama_kecamatan", "same name key and kecamatan (or NIK region when no kecamatan)",
-        ("nama",), _single(lambda: _joined(pl.col("name_key"), _nik_region())),
+        ("nama",), _single("name", "region"),
     ),
     BlockingKey(
         "ibu_lahir", "same mother's name key and birth date", ("nama_ibu", "tanggal_lahir"),
-        _single(lambda: _joined(pl.col("mother_key"), _dob())),
+        _single("mother", "dob"),
     ),
     BlockingKey(
-        "nama_kk", "same name key and KK number", ("nama", "no_kk"),
-        _single(lambda: _joined(pl.col("name_key"), pl.col("kk"))),
+        "nama_kk", "same name key and KK number", ("nama", "no_kk"), _single("name", "kk"),
     ),
     # Two heads on one KK: the family is listed twice (keluarga_ganda).
-    BlockingKey(
-        "kepala_kk", "same KK number, both heads of family", ("no_kk",),
-        _single(lambda: pl.when(pl.col("is_head")).then(pl.col("kk"))),
-    ),
+    BlockingKey("kepala_kk", "same KK number, both heads of family", ("no_kk",), _heads),
 )  # fmt: skip
 KEYS: dict[str, BlockingKey] = {k.name: k for k in _KEYS}
 """The blocking-key registry, by name (``blocking.keys`` in dedup.yaml)."""
@@ -220,23 +204,19 @@ class BlockStats:
     """Distinct pairs this key proposed."""
 
 
-def _key_frame(prepared: pl.DataFrame, key: str) -> pl.DataFrame:
-    """``(_rid, block, sort)`` rows for one blocking key; null keys are left out."""
-    values = KEYS[key].values(prepared)
-    sort = prepared.select(RID, pl.col("name_key").alias("sort"))
-    return values.join(sort, on=RID, how="left")
-
-
-def _pairs_for_key(keyed: pl.DataFrame, settings: Blocking) -> tuple[pl.DataFrame, dict[str, int]]:
-    sizes = keyed.group_by("block").agg(pl.len().alias("size")).filter(pl.col("size") > 1)
-    keyed = keyed.join(sizes, on="block", how="inner")
+def _pairs_for_key(
+    keyed: pl.DataFrame, sort_keys: pl.Series, settings: Blocking
+) -> tuple[pl.DataFrame, dict[str, int]]:
+    keyed = keyed.with_columns(pl.len().over("block").alias("size")).filter(pl.col("size") > 1)
+    sizes = keyed.group_by("block").agg(pl.len().alias("size"))
     small = keyed.filter(pl.col("size") <= settings.max_block_size).select(RID, "block")
     joined = (
         small.join(small, on="block", suffix="_r")
         .filter(pl.col(RID) < pl.col(f"{RID}_r"))
         .select(pl.col(RID).alias("i"), pl.col(f"{RID}_r").alias("j"))
     )
-    big = keyed.filter(pl.col("size") > settings.max_block_size).sort("block", "sort", RID)
+    big = keyed.filter(pl.col("size") > settings.max_block_size)
+    big = big.with_columns(sort_keys.gather(big[RID]).alias("sort")).sort("block", "sort", RID)
     windowed = [
         big.select(
             pl.col(RID).alias("a"), pl.col(RID).shift(-step).over("block").alias("b")
@@ -278,8 +258,10 @@ def candidate_pairs(
     parts = []
     report = []
     no_nik = prepared["nik"].is_null()
+    base = _base(prepared)
+    sort_keys = prepared["name_key"]
     for key in settings.keys:
-        pairs, stats = _pairs_for_key(_key_frame(prepared, key), settings)
+        pairs, stats = _pairs_for_key(KEYS[key].values(base), sort_keys, settings)
         if source is not None:
             pairs = pairs.filter(source.gather(pairs["i"]) != source.gather(pairs["j"]))
         if KEYS[key].without_nik:
