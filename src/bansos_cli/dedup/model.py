@@ -98,33 +98,40 @@ def _smoothed(counts: np.ndarray, prior: np.ndarray, pseudo: float) -> np.ndarra
     return (counts + pseudo * prior) / (total + pseudo)
 
 
+_CONTENT = (
+    "nik", "kk", "name_key", "dob", "sex", "mother_key", "place_key", "kab_key", "kec_key",
+    "desa_key", "job_key", "addr_key", "pos_key", "id_key",
+)  # fmt: skip
+"""The fields whose hash orders the records for sampling (content, not position)."""
+
+
 def estimate_u(prepared: pl.DataFrame, samples: int, seed: int) -> dict[str, list[float]]:
     """u per level from random record pairs (with the priors as pseudo-counts)."""
     n = prepared.height
     u: dict[str, list[float]] = {}
     if n < 2:
         return {spec.name: _u_prior(spec).tolist() for spec in COMPARISONS}
-    # Sample on a content order, so that shuffling the input rows does not change u.
-    prepared = (
-        prepared.sort(
-            pl.struct(pl.all().exclude("_rid")).hash(seed=0), "name_key", "nik", nulls_last=True
-        )
-        .drop("_rid")
-        .with_row_index("_rid")
-    )
+    # Sample on a content order, so that shuffling the input rows does not change u: the
+    # random positions are positions in that order (the frame itself is not reordered).
+    content = prepared.select(
+        pl.struct([c for c in _CONTENT if c in prepared.columns]).hash(seed=0).alias("h")
+    )["h"]
+    order = content.arg_sort().to_numpy()
     rng = np.random.default_rng(seed)
     size = int(min(samples, n * (n - 1) // 2 * 2))
     a = rng.integers(0, n, size=size, dtype=np.int64)
     b = rng.integers(0, n, size=size, dtype=np.int64)
     keep = a != b
-    pairs = pl.DataFrame({"i": a[keep].astype(np.uint32), "j": b[keep].astype(np.uint32)})
+    pairs = pl.DataFrame(
+        {"i": order[a[keep]].astype(np.uint32), "j": order[b[keep]].astype(np.uint32)}
+    )
     levels = compare_pairs(prepared, pairs)
     for spec in COMPARISONS:
         g = levels[spec.column].to_numpy()
         counts = np.bincount(g[g >= 0], minlength=len(spec.levels)).astype(float)
         u[spec.name] = _smoothed(counts, _u_prior(spec), U_PSEUDO_COUNT).tolist()
     for comparison, by in ((NIK, ("dob",)), (PEKERJAAN, ("dob", "sex"))):
-        same_day = _same_day_levels(prepared, rng, samples, comparison, by)
+        same_day = _same_day_levels(prepared, content, rng, samples, comparison, by)
         if same_day is not None:
             u[comparison.name] = same_day
     return u
@@ -132,6 +139,7 @@ def estimate_u(prepared: pl.DataFrame, samples: int, seed: int) -> dict[str, lis
 
 def _same_day_levels(
     prepared: pl.DataFrame,
+    content: pl.Series,
     rng: np.random.Generator,
     samples: int,
     spec: Comparison,
@@ -148,12 +156,13 @@ def _same_day_levels(
       old; the pairs that reach the review band already agree on the birth date and (by
       the name) the sex, so chance agreement on the occupation is measured there.
 
-    Neighbours in random order within each ``by`` group (at most ``samples`` pairs),
-    leaving out pairs with the same name or mother (likely the same person).
+    Neighbours in a random order within each ``by`` group (at most ``samples`` pairs),
+    leaving out pairs with the same name or mother (likely the same person). The order is
+    a hash of each record's content, so that shuffling the rows does not change it.
     """
     keyed = (
         prepared.select("_rid", *by)
-        .with_columns(pl.Series("r", rng.random(prepared.height)))
+        .with_columns(content.hash(seed=int(rng.integers(2**31))).alias("r"))
         .drop_nulls(list(by))
     )
     if keyed.height < 2:
