@@ -48,13 +48,16 @@ STEPS = {
 
 
 def failing_classes(value: str, classes: tuple[str, ...]) -> tuple[str, ...]:
-    """``--fail-on``: ``any`` (every class), ``never`` (none), or a comma list of classes."""
+    """``--fail-on``: ``any`` (every class), ``never`` (none), or a comma list of classes
+    (the names of earlier versions, ``orang_sama_nik_beda``, still accepted)."""
+    from bansos_cli.dedup.classify import RENAMED_CLASSES
+
     chosen = value.strip().lower()
     if chosen == "any":
         return classes
     if chosen == "never":
         return ()
-    named = parse_list([chosen])
+    named = tuple(RENAMED_CLASSES.get(c, c) for c in parse_list([chosen]))
     unknown = [c for c in named if c not in classes]
     if unknown or not named:
         raise OptionError.of(
