@@ -1,7 +1,8 @@
 """Dedup at 10 million rows (``make bench-scale``; not part of ``make bench``).
 
-A province-sized list: ten generated kabupaten lists of 1,000,000 rows (seed 7, the
-kabupaten 3201..3210 of Jawa Barat, so that NIKs never collide across them) read as one
+A province-sized list: ten generated kabupaten lists of 1,000,000 rows (seeds 7..16, one
+per kabupaten 3201..3210 of Jawa Barat, so that NIKs never collide across them and each
+kabupaten has its own people: one seed for all would list the same people ten times) read as one
 frame, deduplicated at the defaults in a fresh process. Time excludes reading the parquet
 files; peak memory is the child's maximum RSS. Accuracy against the generator's truth, as in
 ``bench_dedup.py``. The section is stored in ``benchmarks/results/dedup_scale.md`` and
@@ -33,13 +34,14 @@ def _prepare() -> list[Path]:
     folder = bench_dedup.BENCH / "dedup_scale"
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
-    for region in REGIONS:
-        path = folder / f"{region}.parquet"
+    for k, region in enumerate(REGIONS):
+        path = folder / f"{region}_{bench_dedup.SEED + k}.parquet"
         if not path.exists():
             from bansos_cli.sample import generate
 
             print(f"  generating {CHUNK:,} rows of kabupaten {region}", flush=True)
-            sample = generate(CHUNK, bench_dedup.SEED, layout="canonical", region=region)
+            seed = bench_dedup.SEED + k
+            sample = generate(CHUNK, seed, layout="canonical", region=region)
             sample.frame.select(COLUMNS).write_parquet(path)
             sample.truth.select("person_id").write_parquet(path.with_suffix(".truth.parquet"))
         paths.append(path)
@@ -82,7 +84,7 @@ def main() -> str:
     lines = [
         "## Dedup at 10 million rows (`make bench-scale`)",
         "",
-        "Ten generated kabupaten lists of 1,000,000 rows (seed 7, kabupaten 3201..3210) as "
+        "Ten generated kabupaten lists of 1,000,000 rows (seeds 7..16, kabupaten 3201..3210) as "
         "one frame, defaults, fresh process; time excludes reading the files.",
         "",
         "| rows | precision | recall | F1 | candidate pairs | time (s) | peak MB |",

@@ -30,13 +30,6 @@ CASES = [
         "bansos: error: missing argument FILE (see 'bansos validate -h')",
     ),
     (
-        ["validate", "a.csv", "--reference"],
-        "bansos: kesalahan: opsi --reference tidak dikenal "
-        "(maksud Anda: --reference-date?; lihat 'bansos validate -h')",
-        "bansos: error: no such option --reference "
-        "(did you mean --reference-date?; see 'bansos validate -h')",
-    ),
-    (
         ["validate", "a.csv", "--bogus"],
         "bansos: kesalahan: opsi --bogus tidak dikenal (maksud Anda: --out?; "
         "lihat 'bansos validate -h')",
@@ -97,13 +90,18 @@ def test_errors_are_one_line_in_the_language_of_the_run(
         (["--lang", "id"], {"BANSOS_LANG": "en"}, indonesian),  # --lang wins over the env
         (["--lang", "en"], {}, english),
         ([], {"BANSOS_LANG": "en"}, english),
-        (["--lang", "xx"], {"BANSOS_LANG": "en"}, english),  # unknown --lang: the env decides
     ):
-        if extra[1:] == ["xx"] and args[0] == "validate" and len(args) > 1 and "." in args[1]:
-            continue  # a valid command with --lang xx fails on the language itself
-        result = invoke_assert_code([*args, *extra], 2, env=env)
+        # --lang right after the command name, so that it is never taken as a value
+        result = invoke_assert_code([*args[:1], *extra, *args[1:]], 2, env=env)
         assert result.stderr == expected + "\n"
         assert result.stdout == ""
+
+
+def test_an_unusable_lang_leaves_the_parser_error_to_the_environment() -> None:
+    result = invoke_assert_code(
+        ["validate", "--lang", "xx", "--bogus"], 2, env={"BANSOS_LANG": "en"}
+    )
+    assert result.stderr.startswith("bansos: error: no such option --bogus")
 
 
 def test_an_unknown_language_is_named_in_the_default_language(tmp_path: Path) -> None:
@@ -129,7 +127,8 @@ def test_a_missing_required_option_is_named(tmp_path: Path) -> None:
 
     runner = CliRunner()
     for env, expected in (
-        ({"BANSOS_LANG": None}, "bansos: kesalahan: opsi --kolom wajib diisi (lihat 'demo hitung -h')"),
+        ({"BANSOS_LANG": None}, "bansos: kesalahan: opsi --kolom wajib diisi "
+                                "(lihat 'demo hitung -h')"),
         ({"BANSOS_LANG": "en"}, "bansos: error: missing option --kolom (see 'demo hitung -h')"),
     ):  # fmt: skip
         result = runner.invoke(demo, ["hitung"], prog_name="demo", env=env)
@@ -142,8 +141,8 @@ def test_help_follows_the_language() -> None:
     indonesian = invoke_assert_code(["validate", "--help"], 0).stdout
     english = invoke_assert_code(["validate", "--help", "--lang", "en"], 0).stdout
     assert "Pemakaian: bansos validate [OPSI] {BERKAS}..." in indonesian
-    assert "Folder hasil (dibuat bila belum ada)." in indonesian
+    assert "Folder hasil (dibuat bila" in indonesian
     assert "Contoh:" in indonesian and "[bawaan: parquet]" in indonesian
     assert "Usage: bansos validate [OPTIONS] {FILE}..." in english
-    assert "Output folder (created when missing)." in english
+    assert "Output folder (created" in english
     assert "Examples:" in english and "[default: parquet]" in english

@@ -95,3 +95,10 @@ def test_the_console_script_itself_starts_without_polars() -> None:
     assert proc.returncode == 0 and proc.stdout == f"bansos {__version__}\n"
     imported = {line.rsplit("|", 1)[-1].strip() for line in proc.stderr.splitlines() if "|" in line}
     assert not {m for m in imported if m.split(".")[0] in HEAVY}
+
+
+def test_the_version_is_the_installed_one() -> None:
+    """__init__.py holds the version (pyproject.toml reads it from there at build time)."""
+    from importlib.metadata import version
+
+    assert version("bansos-cli") == __version__

@@ -169,7 +169,10 @@ def test_oversized_blocks_are_capped_with_a_notice() -> None:
     stats = {b.key: b for b in result.blocks}
     assert stats["token_lahir"].capped_blocks == 2  # ORANG|1980..., NOMOR|1980...
     assert stats["token_lahir"].capped_rows == 80
-    assert any("token_lahir" in n and "above 10 rows" in n for n in result.notices)
+    capped = [n for n in result.notices if n.code == "DEDUP_BLOK_BESAR"]
+    assert [n.params["key"] for n in capped] == ["token_lahir"]
+    assert "above 10 rows" in capped[0].render("en")
+    assert "lebih dari 10 baris" in capped[0].render("id")
     # Sorted neighbourhood: each row meets its 2 nearest neighbours in each capped block.
     assert stats["token_lahir"].pairs == 39 + 38
 

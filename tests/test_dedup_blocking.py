@@ -116,7 +116,12 @@ def test_linkage_mode_reports_only_pairs_across_files_and_says_so() -> None:
     assert linked.pairs.height == 12
     assert linked.summary()["mode"] == "link"
     assert linked.summary()["cross_source_pairs"] == 12
-    assert any("mode link" in n and "12 of 12" in n for n in linked.notices)
+    (notice,) = [n for n in linked.notices if n.code == "DEDUP_ANTAR_BERKAS_TAUTAN"]
+    assert "12 of 12 reported pairs" in notice.render("en")
+    assert "12 dari 12 pasangan" in notice.render("id")
+    alone = dedup_frame(left, parse_config({"mode": "link"}))
+    assert [n.code for n in alone.notices] == ["DEDUP_TAUTAN_SATU_BERKAS"]
+    assert alone.pairs.height == 0
     deduped = dedup_frame(both)
     assert deduped.summary()["cross_source_pairs"] == 12
     assert deduped.pairs.height == 13

@@ -116,9 +116,11 @@ def test_every_notice_code_used_in_the_source_has_its_texts() -> None:
 
 
 def test_every_notice_code_is_documented() -> None:
-    doc = (ROOT / "docs" / "reading-files.md").read_text(encoding="utf-8")
+    """Reading notices in docs/reading-files.md, duplicate-search notices in docs/dedup.md."""
     for code in _by_domain("notices"):
-        assert f"| `{code}` |" in doc, f"{code} missing from docs/reading-files.md"
+        page = "dedup.md" if code.startswith("DEDUP_") else "reading-files.md"
+        doc = (ROOT / "docs" / page).read_text(encoding="utf-8")
+        assert f"| `{code}` |" in doc, f"{code} missing from docs/{page}"
 
 
 def test_every_error_code_used_in_the_source_has_its_texts() -> None:

@@ -223,7 +223,8 @@ def test_parameter_cap_used_by_lint_and_fragment_cap_refused(tmp_path: Path) -> 
         "family_cap:\n  key: kk\n  max_members: batas\n"
         "  message: {id: 'Lebih dari {batas}', en: 'More than {batas}'}\n",
     )
-    result = runner.invoke(app, ["rules", "lint", str(path), "--as-of", "2025-06-30", "--strict"])
+    args = ["rules", "lint", str(path), "--as-of", "2025-06-30", "--strict", "--lang", "en"]
+    result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     assert "0 error(s), 0 warning(s)" in result.stdout
     program = compile_rules(load_rules(path), AS_OF)

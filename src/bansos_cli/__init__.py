@@ -13,11 +13,7 @@ Importing the package loads no data library (start-up stays fast for the command
 the stage packages (``bansos_cli.validate``, ``.dedup``, ...) keep their names.
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("bansos-cli")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
-    __version__ = "0.0.0+unknown"
+__version__ = "0.1.0"
+"""The package version; pyproject.toml reads it from here (``[tool.hatch.version]``)."""
 
 __all__ = ["__version__"]

@@ -170,14 +170,17 @@ def dedup(
     formats: Sequence[str] = ("parquet",),
     mask: bool = False,
     lang: str = "id",
+    fail_on: str = "any",
 ) -> Result[DedupSummary]:
     """Find duplicate people and families across and within the inputs (``bansos dedup``).
 
     Frames: ``pairs`` (one row per pair, with its class and the evidence) and ``clusters``
-    (one row per record: its duplicate group). Exit code 1 when a pair was reported.
+    (one row per record: its duplicate group). Exit code 1 when a pair of a ``fail_on``
+    class was reported: ``any`` (default), ``never`` or a comma list of classes.
     """
-    from bansos_cli.pipeline.dedup import run_dedup
+    from bansos_cli.pipeline.dedup import failing_classes, run_dedup
 
+    failing_classes(fail_on)  # a bad fail_on fails before anything is read
     run = run_dedup(
         _paths(inputs),
         config=config,
@@ -187,7 +190,8 @@ def dedup(
         mask=mask,
         formats=formats,
     )
-    return Result("dedup", run.summary, run.frames, run.outputs, run.exit_code(), run.sources, run)
+    code = run.exit_code(fail_on)
+    return Result("dedup", run.summary, run.frames, run.outputs, code, run.sources, run)
 
 
 def check(

@@ -92,19 +92,21 @@ class BansosGroup(_Localised, TyperGroup):
         prog_name: str | None = None,
         complete_var: str | None = None,
         standalone_mode: bool = True,
+        windows_expand_args: bool = True,
         **extra: Any,
     ) -> Any:
         argv = list(sys.argv[1:] if args is None else args)
         lang = early_lang(argv)
         with run_language(lang):
-            if any(k.endswith("_COMPLETE") for k in os.environ):
-                localise(self, lang)  # completion shows help texts
+            if os.environ.get(complete_var or "_BANSOS_COMPLETE"):
+                localise(self, lang)  # shell completion shows the help texts
             try:
                 code = super().main(
                     args=argv,
                     prog_name=prog_name,
                     complete_var=complete_var,
                     standalone_mode=False,
+                    windows_expand_args=windows_expand_args,
                     **extra,
                 )
             except typer.Abort:

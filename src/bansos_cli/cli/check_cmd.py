@@ -34,7 +34,7 @@ from bansos_cli.cli.options import (
     resolve_lang,
     stdin_inputs,
 )
-from bansos_cli.core.errors import ExitCode, OptionError
+from bansos_cli.core.errors import OptionError
 from bansos_cli.core.messages import format_number, text
 
 if TYPE_CHECKING:
@@ -104,17 +104,7 @@ def check_command(
         typer.echo(json.dumps(result.summary, ensure_ascii=False, indent=2, default=str))
     elif not quiet:
         _render(result, language, as_of is None)
-    raise typer.Exit(code=int(exit_code(result, level)))
-
-
-def exit_code(result: CheckResult, fail_on: str) -> ExitCode:
-    """Exit 1 when any row has the ``--fail-on`` status (or a worse one)."""
-    if fail_on == "never":
-        return ExitCode.OK
-    bad = result.count("TIDAK_LAYAK")
-    if fail_on == "PERLU_VERIFIKASI":
-        bad += result.count("PERLU_VERIFIKASI")
-    return ExitCode.DATA_FAILED if bad else ExitCode.OK
+    raise typer.Exit(code=result.exit_code(level))
 
 
 def _render(result: CheckResult, lang: str, defaulted: bool) -> None:

@@ -26,12 +26,11 @@ from bansos_cli.cli.options import (
     QuietOption,
     SheetOption,
     parse_formats,
-    parse_list,
     read_options,
     resolve_lang,
     stdin_inputs,
 )
-from bansos_cli.core.errors import ExitCode, OptionError
+from bansos_cli.core import messages
 from bansos_cli.core.messages import format_number, text
 
 if TYPE_CHECKING:
@@ -45,28 +44,6 @@ STEPS = {
     "kelas": "LABEL_STEP_DEDUP_CLASSIFY",
     "kelompok": "LABEL_STEP_DEDUP_GROUP",
 }
-
-
-def failing_classes(value: str, classes: tuple[str, ...]) -> tuple[str, ...]:
-    """``--fail-on``: ``any`` (every class), ``never`` (none), or a comma list of classes
-    (the names of earlier versions, ``orang_sama_nik_beda``, still accepted)."""
-    from bansos_cli.dedup.classify import RENAMED_CLASSES
-
-    chosen = value.strip().lower()
-    if chosen == "any":
-        return classes
-    if chosen == "never":
-        return ()
-    named = tuple(RENAMED_CLASSES.get(c, c) for c in parse_list([chosen]))
-    unknown = [c for c in named if c not in classes]
-    if unknown or not named:
-        raise OptionError.of(
-            "CLI_BAD_CHOICE",
-            option="--fail-on",
-            value=(unknown or [value])[0],
-            allowed=", ".join(("any", "never", *classes)),
-        )
-    return named
 
 
 @command(
@@ -100,11 +77,10 @@ def dedup_command(
     """``bansos dedup``: help text ``CMD_DEDUP`` of the message catalogue."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from bansos_cli.dedup import CLASSES
-    from bansos_cli.pipeline.dedup import run_dedup
+    from bansos_cli.pipeline.dedup import failing_classes, run_dedup
 
     language = resolve_lang(lang)
-    failing = failing_classes(fail_on, CLASSES)
+    failing_classes(fail_on)  # a bad --fail-on fails before anything is read
     formats = parse_formats(fmt)
     options = read_options(sheet, header_row, mapping, encoding, delimiter)
     steps = {name: text(code, language) for name, code in STEPS.items()}
@@ -139,12 +115,7 @@ def dedup_command(
         typer.echo(json.dumps(run.to_dict(), ensure_ascii=False, indent=2, default=str))
     elif not quiet:
         _render(run, language)
-    if failing == CLASSES:  # any pair at all
-        found = run.result.pairs.height > 0
-    else:
-        counts = run.result.class_counts()
-        found = any(counts.get(kelas, 0) for kelas in failing)
-    raise typer.Exit(code=int(ExitCode.DATA_FAILED if found else ExitCode.OK))
+    raise typer.Exit(code=run.exit_code(fail_on))
 
 
 def _render(run: DedupRun, lang: str) -> None:
@@ -162,7 +133,7 @@ def _render(run: DedupRun, lang: str) -> None:
         f"{num(result.candidate_pairs)} {label('LABEL_CANDIDATE_PAIRS')}"
     )
     for notice in result.notices:
-        err_console.print(f"[yellow]![/] {escape(str(notice))}")
+        err_console.print(f"[yellow]![/] {escape(notice.render(lang))} [dim]({notice.code})[/]")
     if result.pairs.height == 0:
         console.print(f"[green]{label('LABEL_NO_DUPLICATES')}[/]")
     else:
@@ -196,8 +167,10 @@ def _render(run: DedupRun, lang: str) -> None:
             examples = Table(
                 title=label("LABEL_EXAMPLES_MASKED"), title_justify="left", show_edge=False
             )
-            for column in result.examples.columns:
-                examples.add_column(column)
+            known = messages.catalogue()
+            for column in result.examples.columns:  # the output columns' report headers
+                code = f"COL_{column.upper()}"
+                examples.add_column(label(code) if code in known else column)
             for row in result.examples.rows():
                 examples.add_row(*["" if v is None else escape(str(v)) for v in row])
             console.print(examples)

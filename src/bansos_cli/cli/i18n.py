@@ -182,9 +182,8 @@ def _param_name(param: Any, lang: str) -> str:
         return "?"
     if getattr(param, "param_type_name", "") == "argument":
         name = str(param.metavar or param.name or "?").upper()
-        return (
-            _render(f"METAVAR_{name}", lang) if f"METAVAR_{name}" in messages.catalogue() else name
-        )
+        code = f"METAVAR_{name}"
+        return messages.text(code, lang) if code in messages.catalogue() else name
     return str(max(param.opts, key=len)) if param.opts else str(param.name)
 
 

@@ -28,7 +28,7 @@ from bansos_cli.cli.options import (
     resolve_lang,
     stdin_inputs,
 )
-from bansos_cli.core.errors import ExitCode, OptionError
+from bansos_cli.core.errors import OptionError
 from bansos_cli.core.messages import format_number, format_rupiah, text
 
 if TYPE_CHECKING:
@@ -160,7 +160,7 @@ def reconcile_command(
         typer.echo(json.dumps(run.summary, ensure_ascii=False, indent=2, default=str))
     elif not quiet:
         _render(run, language)
-    raise typer.Exit(code=int(ExitCode.DATA_FAILED if run.failing else ExitCode.OK))
+    raise typer.Exit(code=run.exit_code())
 
 
 def _render(run: ReconcileRun, lang: str) -> None:

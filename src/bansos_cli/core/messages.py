@@ -208,6 +208,17 @@ def column_label(name: str, lang: str = DEFAULT_LANG) -> str:
     return text(code, lang) if code in catalogue() else name
 
 
+@dataclass(frozen=True)
+class Notice(Text):
+    """Something the user should know that is not a data finding (how a file was read, a
+    block of candidates cut short): a code of ``data/messages/notices.yaml`` and its
+    parameters. docs/reading-files.md and docs/dedup.md list every code."""
+
+    def text(self, lang: str) -> str:
+        """The message in ``lang`` (``id`` or ``en``)."""
+        return self.render(lang)
+
+
 def labels(prefix: str, lang: str) -> Iterator[tuple[str, str]]:
     """``(code, text)`` for every parameterless code starting with ``prefix`` (table headers)."""
     for code, entry in catalogue().items():
@@ -221,6 +232,7 @@ __all__ = [
     "LANGS",
     "LANG_ENV",
     "Message",
+    "Notice",
     "Text",
     "catalogue",
     "column_label",

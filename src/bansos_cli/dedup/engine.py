@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from bansos_cli.core.messages import Notice
 from bansos_cli.core.privacy import mask_id_expr
 from bansos_cli.core.vocabulary import (
     CLASS,
@@ -72,7 +73,9 @@ class DedupResult:
     blocks: list[BlockStats]
     model: FittedModel
     candidate_pairs: int
-    notices: list[str] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+    """What the officer should know about the run (big blocks, split groups); codes and texts
+    in the message catalogue."""
     timings: dict[str, float] = field(default_factory=dict)
     examples: pl.DataFrame | None = None
     """A few pairs per class with masked NIKs (safe to print)."""
@@ -132,7 +135,7 @@ class DedupResult:
             "groups": self.group_stats(),
             "blocking": [vars(b) for b in self.blocks],
             "model": self.model.as_dict(),
-            "notices": list(self.notices),
+            "notices": [n.code for n in self.notices],
             "timings_s": {k: round(v, 3) for k, v in self.timings.items()},
         }
 
@@ -239,7 +242,7 @@ def dedup_frame(
     ``_source``/``_sheet``/``_row``); every input row ends up in exactly one group."""
     config = config or DedupConfig()
     timings: dict[str, float] = {}
-    notices: list[str] = []
+    notices: list[Notice] = []
     clock = time.perf_counter()
 
     current: list[str] = []
@@ -266,13 +269,20 @@ def dedup_frame(
     for b in blocks:
         if b.capped_blocks:
             notices.append(
-                f"blocking key {b.key}: {b.capped_blocks} block(s) above "
-                f"{config.blocking.max_block_size} rows ({b.capped_rows} rows, largest "
-                f"{b.largest}) split: each row compared with its {config.blocking.window} "
-                "nearest neighbours by name"
+                Notice(
+                    "DEDUP_BLOK_BESAR",
+                    {
+                        "key": b.key,
+                        "blocks": b.capped_blocks,
+                        "max": config.blocking.max_block_size,
+                        "rows": b.capped_rows,
+                        "largest": b.largest,
+                        "window": config.blocking.window,
+                    },
+                )
             )
     if across_only and sources < 2:
-        notices.append("linkage mode with one input file: no pair to compare")
+        notices.append(Notice("DEDUP_TAUTAN_SATU_BERKAS", {}))
 
     step("banding")
     levels = compare_pairs(prepared, pairs)
@@ -287,7 +297,6 @@ def dedup_frame(
         prior=config.model.prior,
         m_prior_pairs=config.model.m_prior_pairs,
     )
-    notices.extend(model.notes)
     scored = score_pairs(prepared, levels, model, config)
 
     step("kelas")
@@ -298,11 +307,11 @@ def dedup_frame(
     if sources > 1:
         source = prepared["source"]
         cross = int((source.gather(reported["i"]) != source.gather(reported["j"])).sum())
-        scope = "pairs across files only" if across_only else "within and across files"
-        notices.append(
-            f"{sources} input files, mode {config.mode} ({scope}): {cross} of "
-            f"{reported.height} reported pairs link rows of two files"
-        )
+        counts = {"files": sources, "cross": cross, "pairs": reported.height}
+        if across_only:
+            notices.append(Notice("DEDUP_ANTAR_BERKAS_TAUTAN", counts))
+        else:
+            notices.append(Notice("DEDUP_ANTAR_BERKAS", counts))
 
     step("kelompok")
     i = person["i"].to_numpy()
@@ -312,8 +321,10 @@ def dedup_frame(
     labels, kept, split = guarded_components(n, i, j, strength, config.cluster.max_size)
     if split:
         notices.append(
-            f"{split} group(s) above {config.cluster.max_size} rows were split at their "
-            f"weakest links ({int((~kept).sum())} pair(s) not used for grouping)"
+            Notice(
+                "DEDUP_KELOMPOK_DIPECAH",
+                {"groups": split, "max": config.cluster.max_size, "pairs": int((~kept).sum())},
+            )
         )
     review = np.zeros(n, dtype=bool)
     review_edges = (person["keputusan"] == "tinjau").to_numpy() & kept

@@ -6,21 +6,9 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from bansos_cli.core.messages import Text
+from bansos_cli.core.messages import Notice
 
-
-@dataclass(frozen=True)
-class Notice(Text):
-    """Something the user should know about an input that is not a data finding.
-
-    A code of the message catalogue (``data/messages/notices.yaml``, e.g.
-    ``BERKAS_BUKAN_UTF8``, ``ID_TERSIMPAN_ANGKA``, ``SHEET_BATAS_BARIS``) and its parameters;
-    docs/reading-files.md lists every code.
-    """
-
-    def text(self, lang: str) -> str:
-        """The message in ``lang`` (``id`` or ``en``)."""
-        return self.render(lang)
+__all__ = ["Notice"]  # re-exported: ingest's notices are the common kind (core.messages)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import polars as pl
 
-from bansos_cli.core.errors import ExitCode
+from bansos_cli.core.errors import ExitCode, OptionError
 from bansos_cli.core.messages import text as T
 from bansos_cli.core.privacy import mask_id_expr
 from bansos_cli.core.vocabulary import (
@@ -35,7 +35,15 @@ from bansos_cli.core.vocabulary import (
     is_internal,
     sided,
 )
-from bansos_cli.dedup import DedupConfig, DedupResult, ProgressCallback, dedup_frame, load_config
+from bansos_cli.dedup import (
+    CLASSES,
+    DedupConfig,
+    DedupResult,
+    ProgressCallback,
+    dedup_frame,
+    load_config,
+)
+from bansos_cli.dedup.classify import RENAMED_CLASSES
 from bansos_cli.dedup.fields import resolve_column
 from bansos_cli.ingest import ReadOptions, SourceInfo, read_inputs
 from bansos_cli.output import write_json, write_table
@@ -60,13 +68,41 @@ class DedupRun:
             "clusters": public(self.result.clusters),
         }
 
-    def exit_code(self) -> int:
-        """1 when any duplicate pair was reported, else 0."""
-        return int(ExitCode.DATA_FAILED if self.result.pairs.height else ExitCode.OK)
+    def exit_code(self, fail_on: str = "any") -> int:
+        """1 when a pair of a ``fail_on`` class was reported (``any``: a pair of any class;
+        ``never``; or a comma list of classes), else 0."""
+        failing = failing_classes(fail_on)
+        if failing == CLASSES:
+            found = self.result.pairs.height > 0
+        else:
+            counts = self.result.class_counts()
+            found = any(counts.get(kelas, 0) for kelas in failing)
+        return int(ExitCode.DATA_FAILED if found else ExitCode.OK)
 
     def to_dict(self) -> DedupSummary:
         """The content of ``summary.json`` (no personal data)."""
         return self.summary
+
+
+def failing_classes(value: str) -> tuple[str, ...]:
+    """``fail_on``: ``any`` (every class), ``never`` (none), or a comma list of classes (the
+    names of earlier versions, ``orang_sama_nik_beda``, still accepted)."""
+    chosen = value.strip().lower()
+    if chosen == "any":
+        return CLASSES
+    if chosen == "never":
+        return ()
+    given = (p.strip() for p in chosen.split(",") if p.strip())
+    named = tuple(dict.fromkeys(RENAMED_CLASSES.get(c, c) for c in given))
+    unknown = [c for c in named if c not in CLASSES]
+    if unknown or not named:
+        raise OptionError.of(
+            "CLI_BAD_CHOICE",
+            option="--fail-on",
+            value=(unknown or [value])[0],
+            allowed=", ".join(("any", "never", *CLASSES)),
+        )
+    return named
 
 
 def public(frame: pl.DataFrame) -> pl.DataFrame:
