@@ -290,10 +290,6 @@ def compare_pairs(
         ),
         c("sim_nama").round(3),
         (c("tsr_nama") / 100).round(3).alias("tsr_nama"),
-        c("name_key_l"),
-        c("dob_l"),
-        c("mother_key_l"),
-        c("place_key_l"),
         # Every identity field the same, blanks included: a copied row (ganda identik).
         pl.all_horizontal(
             [c(f"{a}_l").eq_missing(c(f"{a}_r")) for a in IDENTITY_FIELDS]

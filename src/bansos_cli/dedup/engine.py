@@ -224,12 +224,21 @@ def _examples(pairs: pl.DataFrame, prepared: pl.DataFrame, per_class: int = 2) -
 def _frequency(prepared: pl.DataFrame, levels: pl.DataFrame, key: str, base: float) -> pl.Series:
     """Share of records with each pair's left ``key`` value, smoothed towards ``base``."""
     n = prepared.height
-    freq = prepared.group_by(key).agg(
-        ((pl.len() + TF_PSEUDO_ROWS * base) / (n + TF_PSEUDO_ROWS)).alias("f")
-    )
-    return levels.select(pl.col(f"{key}_l").alias(key)).join(
-        freq, on=key, how="left", maintain_order="left"
-    )["f"]
+    share = (pl.len().over(key) + TF_PSEUDO_ROWS * base) / (n + TF_PSEUDO_ROWS)
+    per_record = prepared.select(pl.when(pl.col(key).is_not_null()).then(share).alias("f"))["f"]
+    return per_record.gather(levels["i"])
+
+
+COMPARE_CHUNK = 2_000_000
+"""Candidate pairs compared at once: bounds the memory of the two sides' fields."""
+
+
+def compare_candidates(prepared: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
+    """:func:`~bansos_cli.dedup.compare.compare_pairs` in chunks of :data:`COMPARE_CHUNK`."""
+    if pairs.height <= COMPARE_CHUNK:
+        return compare_pairs(prepared, pairs)
+    chunks = range(0, pairs.height, COMPARE_CHUNK)
+    return pl.concat([compare_pairs(prepared, pairs.slice(k, COMPARE_CHUNK)) for k in chunks])
 
 
 def dedup_frame(
@@ -285,7 +294,7 @@ def dedup_frame(
         notices.append(Notice("DEDUP_TAUTAN_SATU_BERKAS", {}))
 
     step("banding")
-    levels = compare_pairs(prepared, pairs)
+    levels = compare_candidates(prepared, pairs)
 
     step("model")
     u = estimate_u(prepared, config.model.u_sample_pairs, config.model.seed)
