@@ -3,6 +3,7 @@
 #   make test   install the test tools and run the whole test suite
 #   make check  format check, lint, type check, import contracts, tests
 #   make bench  performance benchmarks (large generated data; results in docs/benchmarks.md)
+#   make bench-scale  dedup on 10 million generated rows (minutes; not part of make bench)
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   ?= .venv
@@ -14,7 +15,7 @@ BENCH_STAMP := $(VENV)/.stamp-bench
 OUT    ?= bansos-out
 
 .PHONY: help install install-dev demo test check fmt format-check lint typecheck contracts \
-        bench bench-dedup sample-data docs-cli docs-outputs docs-report-pages clean
+        bench bench-dedup bench-scale sample-data docs-cli docs-outputs docs-report-pages clean
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -82,6 +83,9 @@ bench: $(BENCH_STAMP)
 
 bench-dedup: $(BENCH_STAMP)
 	$(PY) benchmarks/run.py dedup
+
+bench-scale: $(BENCH_STAMP)
+	$(PY) benchmarks/scale_dedup.py
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache .hypothesis .bench

@@ -8,8 +8,12 @@ import polars as pl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bansos_cli.dedup import dedup_frame
+from bansos_cli.dedup import DedupConfig, dedup_frame
+from bansos_cli.dedup.classify import classify_pairs
 from bansos_cli.dedup.cluster import components, guarded_components
+from bansos_cli.dedup.compare import compare_pairs
+from bansos_cli.dedup.engine import grouping_pairs, score_pairs
+from bansos_cli.dedup.fields import prepare
 
 NAMES = [
     "SITI AMINAH",
@@ -95,6 +99,42 @@ def test_components_match_networkx(n, data) -> None:
     assert labels.tolist() == expected.tolist()
 
 
+def _oracle_groups(frame: pl.DataFrame, result) -> set[frozenset]:
+    """Brute force: every pair of rows compared and scored with the fitted model, the
+    grouping pairs joined by networkx connected components."""
+    config = DedupConfig()
+    prepared = prepare(frame, config)
+    n = prepared.height
+    a, b = np.triu_indices(n, k=1)
+    pairs = pl.DataFrame({"i": a.astype(np.uint32), "j": b.astype(np.uint32)})
+    levels = compare_pairs(prepared, pairs)
+    scored = score_pairs(prepared, levels, result.model, config)
+    classified = classify_pairs(scored, config.thresholds)
+    grouped = grouping_pairs(classified, config)
+    graph = nx.Graph()
+    graph.add_nodes_from(range(n))
+    graph.add_edges_from(grouped.select("i", "j").rows())
+    return {frozenset(c) for c in nx.connected_components(graph)}
+
+
+# every record has a name and a birth date (pairs without either are never grouped)
+dated = st.tuples(
+    st.sampled_from(NIKS), st.sampled_from(NAMES), st.sampled_from(DATES[:4]),
+    st.sampled_from(["L", "P", None]),
+)  # fmt: skip
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(dated, min_size=1, max_size=14))
+def test_all_pairs_brute_force_oracle_agrees_on_random_inputs(rows) -> None:
+    frame = _frame(rows)
+    result = dedup_frame(frame)
+    assert _partition(result, list(range(len(rows)))) == _oracle_groups(frame, result)
+    # one row per pair, never the same pair twice (under two classes)
+    assert not result.pairs.select("_rid_a", "_rid_b").is_duplicated().any()
+    assert (result.pairs["_rid_a"] < result.pairs["_rid_b"]).all()
+
+
 def test_all_pairs_brute_force_oracle_on_a_small_frame() -> None:
     rows = [
         ("3201010101800001", "SITI AMINAH", "01-01-1980", "P"),
@@ -104,12 +144,7 @@ def test_all_pairs_brute_force_oracle_on_a_small_frame() -> None:
         ("3201024502900002", "SRI RAHAYU", "05-02-1990", "P"),
     ]
     result = dedup_frame(_frame(rows))
-    # Brute force: connected components of the accepted pairs over all row pairs.
-    graph = nx.Graph()
-    graph.add_nodes_from(range(len(rows)))
-    accepted = result.pairs.filter(pl.col("decision") == "ganda")
-    graph.add_edges_from(accepted.select("_rid_a", "_rid_b").rows())
-    expected = {frozenset(c) for c in nx.connected_components(graph)}
+    expected = _oracle_groups(_frame(rows), result)
     assert _partition(result, list(range(len(rows)))) == expected
     assert expected == {frozenset({0, 1}), frozenset({2, 3}), frozenset({4})}
 

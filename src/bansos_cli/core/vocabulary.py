@@ -239,7 +239,9 @@ CLUSTERS = Table(
     ),
 )
 CLASS = "class"
-"""Duplicate class of a pair (``nik_sama``, ``nik_bentrok``, ... docs/dedup.md)."""
+"""Main duplicate class of a pair (``nik_sama``, ``nik_bentrok``, ... docs/dedup.md)."""
+CLASSES_COLUMN = "classes"
+"""Every class the pair satisfies, main class first (a pair is never repeated per class)."""
 DECISION = "decision"
 PAIR_LEVEL_PREFIX = "level_"
 PAIR_WEIGHT_PREFIX = "weight_"
@@ -249,8 +251,9 @@ PAIRS = Table(
     (
         *_sided_key(A),
         *_sided_key(B),
-        _c(CLASS, "String", "duplicate class (nik_sama, nik_bentrok, ... docs/dedup.md)"),
-        _c(DECISION, "String", "ganda (duplicate) or tinjau (review)"),
+        _c(CLASS, "String", "main duplicate class (nik_sama, orang_sama, ... docs/dedup.md)"),
+        _c(CLASSES_COLUMN, "List(String)", "every class the pair satisfies, main class first"),
+        _c(DECISION, "String", "ganda (duplicate), tinjau (review) or konflik (conflict)"),
         _c("score", "Float64", "match probability 0..1"),
         _c("weight", "Float32", "total match weight (log2 Bayes factor)"),
         _c("person_weight", "Float32", "match weight of the person fields alone"),
@@ -401,6 +404,7 @@ __all__ = [
     "category_count_column",
     "differs_column",
     "CLASS",
+    "CLASSES_COLUMN",
     "DECISION",
     "INTERNAL_PREFIX",
     "PAIR_LEVEL_PREFIX",

@@ -9,27 +9,181 @@ many rows were in capped blocks.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import polars as pl
 
 from bansos_cli.core import names
+from bansos_cli.dedup.compare import IDENTITY_FIELDS
 from bansos_cli.dedup.config import Blocking
 from bansos_cli.dedup.fields import RID
 
-KEY_DESCRIPTIONS: dict[str, str] = {
-    "nik": "same NIK",
-    "nik_prefix_lahir": "same NIK region (first 6 digits) and birth date",
-    "nama_lahir": "same name key and birth date",
-    "token_lahir": "one informative name token in common and same birth date",
-    "nama_tahun": "same name key and birth year",
-    "no_kk": "same KK number",
-    "nama_kecamatan": "same name key and kecamatan (or NIK region when no kecamatan)",
-    "ibu_lahir": "same mother's name key and birth date",
-    "nama_kk": "same name key and KK number",
-    "kepala_kk": "same KK number, both heads of family",
-}
-KEY_BITS: dict[str, int] = {name: 1 << i for i, name in enumerate(KEY_DESCRIPTIONS)}
+
+@dataclass(frozen=True)
+class BlockingKey:
+    """One blocking key: records with the same value of it are compared."""
+
+    name: str
+    description: str
+    exact: tuple[str, ...]
+    """The fields the key needs exactly equal: a pair with any other field wrong is still
+    found by it. No default key needs every field."""
+    values: Callable[[pl.DataFrame], pl.DataFrame]
+    """``base -> (_rid, block)``: the key value(s) of each record (several for the token
+    and place keys) from the hashed fields of :func:`_base`; records without a value are
+    left out."""
+    without_nik: bool = False
+    """Only pairs where a row has no NIK: between two rows with NIKs the ``nik`` key (a
+    wrong birth date) and ``nama_lahir`` (a wrong NIK digit) already find the pair."""
+
+
+def _hash(expr: pl.Expr) -> pl.Expr:
+    return pl.when(expr.is_not_null()).then(expr.hash(seed=0))
+
+
+def _base(prepared: pl.DataFrame) -> pl.DataFrame:
+    """The fields the keys are made of, each once, as 64-bit hashes (equal values, equal
+    hashes; a collision only proposes a pair that comparison then rejects)."""
+    low = list(names.low_information_tokens())
+    token = pl.element()
+    informative = pl.col("tokens").list.eval(
+        token.filter(token.is_in(low).not_() & (token.str.len_chars() > 1)).hash(seed=0)
+    )
+    id_key = pl.col("id_key")
+    half = id_key.str.len_chars() // 2
+    halves = pl.when(id_key.str.len_chars() >= 6).then(
+        pl.concat_list(
+            [(pl.lit("A") + id_key.str.slice(0, half)), (pl.lit("B") + id_key.str.slice(half))]
+        ).list.eval(token.hash(seed=0))
+    )
+    village = pl.when(pl.col("desa_key").is_not_null()).then(
+        pl.struct("kab_key", "kec_key", "desa_key").hash(seed=0)
+    )
+    region = pl.coalesce(
+        pl.when(pl.col("kab_key").is_not_null() & pl.col("kec_key").is_not_null()).then(
+            pl.struct("kab_key", "kec_key").hash(seed=1)
+        ),
+        _hash(pl.col("nik").str.slice(0, 6)),
+    )
+    identical = pl.when(pl.col("name_key").is_not_null()).then(
+        pl.struct([pl.col(c) for c in IDENTITY_FIELDS]).hash(seed=0)
+    )
+    return prepared.select(
+        RID,
+        identical.alias("identical"),
+        _hash(pl.col("nik")).alias("nik"),
+        _hash(pl.col("nik").str.slice(0, 6)).alias("nik6"),
+        _hash(id_key).alias("id"),
+        halves.alias("id_halves"),
+        _hash(pl.col("name_key")).alias("name"),
+        _hash(pl.col("mother_key")).alias("mother"),
+        _hash(pl.col("kk")).alias("kk"),
+        pl.col("dob").cast(pl.Int32).alias("dob"),
+        pl.col("dob").dt.year().cast(pl.Int32).alias("year"),
+        pl.concat_list([village, _hash(pl.col("pos_key")) + 1]).list.drop_nulls().alias("places"),
+        _hash(pl.col("pos_key")).alias("postcode"),
+        region.alias("region"),
+        informative.alias("tokens"),
+        pl.col("is_head"),
+    )
+
+
+def _joined(*columns: str) -> pl.Expr:
+    """One value for the combination of ``columns``; null when any is null."""
+    present = pl.all_horizontal([pl.col(c).is_not_null() for c in columns])
+    return pl.when(present).then(pl.struct(list(columns)).hash(seed=7))
+
+
+def _single(*columns: str) -> Callable[[pl.DataFrame], pl.DataFrame]:
+    """A key made of one value per record: the combination of ``columns``."""
+    expr = pl.col(columns[0]) if len(columns) == 1 else _joined(*columns)
+
+    def values(base: pl.DataFrame) -> pl.DataFrame:
+        return base.select(RID, expr.alias("block")).filter(pl.col("block").is_not_null())
+
+    return values
+
+
+def _exploded(many: str, *other: str) -> Callable[[pl.DataFrame], pl.DataFrame]:
+    """One key value per element of the list column ``many``, combined with ``other``."""
+
+    def values(base: pl.DataFrame) -> pl.DataFrame:
+        keyed = base.select(RID, many, *other).explode(many).filter(pl.col(many).is_not_null())
+        return keyed.select(RID, _joined(many, *other).alias("block")).filter(
+            pl.col("block").is_not_null()
+        )
+
+    return values
+
+
+def _heads(base: pl.DataFrame) -> pl.DataFrame:
+    return base.filter(pl.col("is_head")).select(RID, pl.col("kk").alias("block")).drop_nulls()
+
+
+_KEYS: tuple[BlockingKey, ...] = (
+    BlockingKey(
+        "baris_sama", "identical in every identity field, blanks included (copied rows)",
+        ("*",), _single("identical"),
+    ),
+    BlockingKey("nik", "same NIK", ("nik",), _single("nik")),
+    BlockingKey(
+        "no_identitas", "same identifier (NO IDENTITAS)", ("no_identitas",), _single("id"),
+    ),
+    BlockingKey(
+        "identitas_sebagian",
+        "same first or last half of the identifier (one typo leaves a half intact)",
+        ("no_identitas",), _exploded("id_halves"),
+    ),
+    BlockingKey(
+        "nik_prefix_lahir", "same NIK region (first 6 digits) and birth date",
+        ("nik", "tanggal_lahir"), _single("nik6", "dob"),
+    ),
+    BlockingKey(
+        "nama_lahir", "same name key and birth date", ("nama", "tanggal_lahir"),
+        _single("name", "dob"),
+    ),
+    BlockingKey(
+        "token_lahir", "one informative name token in common and same birth date",
+        ("tanggal_lahir",), _exploded("tokens", "dob"),
+    ),
+    BlockingKey(
+        "lahir_wilayah", "same birth date and village or postcode (any name)",
+        ("tanggal_lahir", "wilayah"), _exploded("places", "dob"),
+    ),
+    BlockingKey(
+        "nama_wilayah",
+        "same name key and village or postcode (any birth date), a row without NIK",
+        ("nama", "wilayah"), _exploded("places", "name"), without_nik=True,
+    ),
+    BlockingKey(
+        "token_kodepos", "one informative name token in common and same postcode",
+        ("kode_pos",), _exploded("tokens", "postcode"),
+    ),
+    BlockingKey(
+        "token_tahun", "one informative name token in common and same birth year",
+        ("tanggal_lahir",), _exploded("tokens", "year"),
+    ),
+    BlockingKey("nama_tahun", "same name key and birth year", ("nama",), _single("name", "year")),
+    BlockingKey("no_kk", "same KK number", ("no_kk",), _single("kk")),
+    BlockingKey(
+        "nama_kecamatan", "same name key and kecamatan (or NIK region when no kecamatan)",
+        ("nama",), _single("name", "region"),
+    ),
+    BlockingKey(
+        "ibu_lahir", "same mother's name key and birth date", ("nama_ibu", "tanggal_lahir"),
+        _single("mother", "dob"),
+    ),
+    BlockingKey(
+        "nama_kk", "same name key and KK number", ("nama", "no_kk"), _single("name", "kk"),
+    ),
+    # Two heads on one KK: the family is listed twice (keluarga_ganda).
+    BlockingKey("kepala_kk", "same KK number, both heads of family", ("no_kk",), _heads),
+)  # fmt: skip
+KEYS: dict[str, BlockingKey] = {k.name: k for k in _KEYS}
+"""The blocking-key registry, by name (``blocking.keys`` in dedup.yaml)."""
+KEY_DESCRIPTIONS: dict[str, str] = {k.name: k.description for k in _KEYS}
+KEY_BITS: dict[str, int] = {name: 1 << i for i, name in enumerate(KEYS)}
 
 
 @dataclass(frozen=True)
@@ -44,61 +198,25 @@ class BlockStats:
     """Records in those blocks."""
     largest: int
     capped_blocks: int
-    """Blocks above ``max_block_size`` paired by sorted neighbourhood only."""
+    """Blocks above ``max_block_size`` split by sorted neighbourhood (nothing dropped)."""
     capped_rows: int
     pairs: int
     """Distinct pairs this key proposed."""
 
 
-def _key_frame(prepared: pl.DataFrame, key: str) -> pl.DataFrame:
-    """``(_rid, block, sort)`` rows for one blocking key; null keys are left out."""
-    dob = pl.col("dob").dt.strftime("%Y%m%d")
-    region = pl.coalesce(
-        pl.concat_str([pl.col("kab_key"), pl.col("kec_key")], separator="|"),
-        pl.col("nik").str.slice(0, 6),
-    )
-    exprs: dict[str, pl.Expr] = {
-        "nik": pl.col("nik"),
-        "nik_prefix_lahir": pl.concat_str([pl.col("nik").str.slice(0, 6), dob], separator="|"),
-        "nama_lahir": pl.concat_str([pl.col("name_key"), dob], separator="|"),
-        "nama_tahun": pl.concat_str(
-            [pl.col("name_key"), pl.col("dob").dt.year().cast(pl.String)], separator="|"
-        ),
-        "no_kk": pl.col("kk"),
-        "nama_kecamatan": pl.concat_str([pl.col("name_key"), region], separator="|"),
-        "ibu_lahir": pl.concat_str([pl.col("mother_key"), dob], separator="|"),
-        "nama_kk": pl.concat_str([pl.col("name_key"), pl.col("kk")], separator="|"),
-        # Two heads on one KK: the family is listed twice (keluarga_ganda).
-        "kepala_kk": pl.when(pl.col("is_head")).then(pl.col("kk")),
-    }
-    if key == "token_lahir":
-        low = list(names.low_information_tokens())
-        return (
-            prepared.select(RID, pl.col("tokens"), dob.alias("d"), pl.col("name_key").alias("sort"))
-            .explode("tokens")
-            .filter(
-                pl.col("tokens").is_not_null()
-                & pl.col("d").is_not_null()
-                & pl.col("tokens").is_in(low).not_()
-                & (pl.col("tokens").str.len_chars() > 1)
-            )
-            .select(RID, pl.concat_str(["tokens", "d"], separator="|").alias("block"), "sort")
-        )
-    return prepared.select(RID, exprs[key].alias("block"), pl.col("name_key").alias("sort")).filter(
-        pl.col("block").is_not_null()
-    )
-
-
-def _pairs_for_key(keyed: pl.DataFrame, settings: Blocking) -> tuple[pl.DataFrame, dict[str, int]]:
-    sizes = keyed.group_by("block").agg(pl.len().alias("size")).filter(pl.col("size") > 1)
-    keyed = keyed.join(sizes, on="block", how="inner")
+def _pairs_for_key(
+    keyed: pl.DataFrame, sort_keys: pl.Series, settings: Blocking
+) -> tuple[pl.DataFrame, dict[str, int]]:
+    keyed = keyed.with_columns(pl.len().over("block").alias("size")).filter(pl.col("size") > 1)
+    sizes = keyed.group_by("block").agg(pl.len().alias("size"))
     small = keyed.filter(pl.col("size") <= settings.max_block_size).select(RID, "block")
     joined = (
         small.join(small, on="block", suffix="_r")
         .filter(pl.col(RID) < pl.col(f"{RID}_r"))
         .select(pl.col(RID).alias("i"), pl.col(f"{RID}_r").alias("j"))
     )
-    big = keyed.filter(pl.col("size") > settings.max_block_size).sort("block", "sort", RID)
+    big = keyed.filter(pl.col("size") > settings.max_block_size)
+    big = big.with_columns(sort_keys.gather(big[RID]).alias("sort")).sort("block", "sort", RID)
     windowed = [
         big.select(
             pl.col(RID).alias("a"), pl.col(RID).shift(-step).over("block").alias("b")
@@ -126,25 +244,36 @@ def _pairs_for_key(keyed: pl.DataFrame, settings: Blocking) -> tuple[pl.DataFram
 
 
 def candidate_pairs(
-    prepared: pl.DataFrame, settings: Blocking
+    prepared: pl.DataFrame, settings: Blocking, *, across_only: bool = False
 ) -> tuple[pl.DataFrame, list[BlockStats]]:
-    """Distinct candidate pairs ``(i, j)`` with ``i < j`` and ``keys`` (bitmask of KEY_BITS)."""
-    unknown = [k for k in settings.keys if k not in KEY_DESCRIPTIONS]
+    """Distinct candidate pairs ``(i, j)`` with ``i < j`` and ``keys`` (bitmask of KEY_BITS).
+
+    ``across_only`` (linkage mode): only pairs of records from different input files.
+    """
+    unknown = [k for k in settings.keys if k not in KEYS]
     if unknown:
         # Config validation lists allowed keys; this guards library callers.
         raise ValueError(f"unknown blocking keys: {unknown}")
+    source = prepared["source"].cast(pl.Categorical).to_physical() if across_only else None
     parts = []
     report = []
+    no_nik = prepared["nik"].is_null()
+    base = _base(prepared)
+    sort_keys = prepared["name_key"]
     for key in settings.keys:
-        pairs, stats = _pairs_for_key(_key_frame(prepared, key), settings)
+        pairs, stats = _pairs_for_key(KEYS[key].values(base), sort_keys, settings)
+        if source is not None:
+            pairs = pairs.filter(source.gather(pairs["i"]) != source.gather(pairs["j"]))
+        if KEYS[key].without_nik:
+            pairs = pairs.filter(no_nik.gather(pairs["i"]) | no_nik.gather(pairs["j"]))
         report.append(
             BlockStats(key=key, description=KEY_DESCRIPTIONS[key], pairs=pairs.height, **stats)
         )
-        parts.append(pairs.with_columns(pl.lit(KEY_BITS[key], pl.UInt16).alias("keys")))
+        parts.append(pairs.with_columns(pl.lit(KEY_BITS[key], pl.UInt32).alias("keys")))
     if not parts:
-        empty = pl.DataFrame(schema={"i": pl.UInt32, "j": pl.UInt32, "keys": pl.UInt16})
+        empty = pl.DataFrame(schema={"i": pl.UInt32, "j": pl.UInt32, "keys": pl.UInt32})
         return empty, report
     combined = (
-        pl.concat(parts).group_by("i", "j").agg(pl.col("keys").sum().cast(pl.UInt16)).sort("i", "j")
+        pl.concat(parts).group_by("i", "j").agg(pl.col("keys").sum().cast(pl.UInt32)).sort("i", "j")
     )
     return combined, report

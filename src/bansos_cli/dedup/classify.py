@@ -1,17 +1,21 @@
 """Name each scored pair: what kind of duplicate it is and what the officer should do.
 
-Classes (DOMAIN.md §7):
+Classes (DOMAIN.md §7); a pair carries every class it satisfies (``classes``), and its
+main class (``class``) is the first of them in :data:`CLASSES` order:
 
 * ``nik_sama`` - same NIK, and the other fields say same person.
 * ``nik_bentrok`` - same NIK, but the other fields say different people: a conflict to
-  resolve, never a merge (``keputusan = konflik``).
+  resolve, never a merge (``decision = konflik``).
 * ``nik_salah_ketik`` - NIKs one digit or one transposition apart with the same name and
   birth date: a probable typo, always for review (``tinjau``), never automatic.
-* ``orang_sama_nik_beda`` - different (or missing) NIK, same person by the other evidence.
+* ``orang_sama`` - the same person by name, birth date and the other evidence, with
+  different NIKs or without one (a list without NIK gets only this class for people).
+* ``baris_sama`` - the two rows are identical in every identity field (blanks included):
+  a copied row, always a duplicate however many copies there are.
 * ``keluarga_ganda`` - the same family twice: one KK with two heads, or two KK numbers
   sharing matched members (the family is listed twice or split).
 
-Decisions (``keputusan``): ``ganda`` (duplicate), ``tinjau`` (review), ``konflik``.
+Decisions (``decision``): ``ganda`` (duplicate), ``tinjau`` (review), ``konflik``.
 """
 
 from __future__ import annotations
@@ -20,16 +24,29 @@ import polars as pl
 
 from bansos_cli.dedup.config import Thresholds
 from bansos_cli.dedup.fields import RID
+from bansos_cli.dedup.levels import (
+    JENIS_KELAMIN,
+    NAMA,
+    NAMA_IBU,
+    NIK,
+    NO_KK,
+    PEKERJAAN,
+    TANGGAL_LAHIR,
+    TEMPAT_LAHIR,
+)
 
 CLASSES: tuple[str, ...] = (
     "nik_sama",
     "nik_bentrok",
     "nik_salah_ketik",
-    "orang_sama_nik_beda",
+    "orang_sama",
+    "baris_sama",
     "keluarga_ganda",
 )
-PERSON_CLASSES: tuple[str, ...] = ("nik_sama", "nik_salah_ketik", "orang_sama_nik_beda")
+PERSON_CLASSES: tuple[str, ...] = ("nik_sama", "nik_salah_ketik", "orang_sama", "baris_sama")
 DECISIONS: tuple[str, ...] = ("ganda", "tinjau", "konflik")
+RENAMED_CLASSES: dict[str, str] = {"orang_sama_nik_beda": "orang_sama"}
+"""Class names of earlier versions and their current names (CHANGELOG)."""
 
 
 def identity_rule(thresholds: Thresholds) -> pl.Expr:
@@ -42,68 +59,76 @@ def identity_rule(thresholds: Thresholds) -> pl.Expr:
     birthplace are twins, and twins get different given names, which this rule does not
     accept.
     """
-    c = pl.col
     return (
         pl.lit(thresholds.identity_rule)
-        & (c("skor") >= thresholds.identity)
-        & (c("g_tanggal_lahir") == 4)
-        & (c("g_nama_ibu") == 2)
-        & (c("g_tempat_lahir") == 1)
-        & (c("g_jenis_kelamin") != 0)
-        & (c("g_pekerjaan") != 0)
-        & (c("g_nama") >= 2)
+        & (pl.col("skor") >= thresholds.identity)
+        & TANGGAL_LAHIR.is_("sama")
+        & NAMA_IBU.is_("sama")
+        & TEMPAT_LAHIR.is_("sama")
+        & JENIS_KELAMIN.disagrees().not_()
+        & PEKERJAAN.disagrees().not_()
+        & NAMA.at_least("mirip")
     )
 
 
 def classify_pairs(scored: pl.DataFrame, thresholds: Thresholds) -> pl.DataFrame:
-    """Keep the pairs worth reporting, with ``kelas`` and ``keputusan``."""
+    """Keep the pairs worth reporting, with ``kelas`` (main class), ``classes`` (every
+    person class the pair satisfies) and ``keputusan`` (the decision)."""
     c = pl.col
-    same_nik = c("g_nik") == 3
-    near_nik = c("g_nik") == 2
+    same_nik = NIK.is_("sama")
+    near_nik = NIK.is_("satu_digit")
+    identical = c("identik")
     # The NIK spells out the birth date: two rows with one NIK share the date even when a
     # mistyped serial gave another person born that day the same NIK. Between them, the
     # same birth date is no evidence of one person; it counts only against (a date that
     # disagrees).
     person = c("bobot_orang") - c("w_tanggal_lahir").clip(lower_bound=0.0)
     kelas = (
-        pl.when(same_nik & (person >= thresholds.same_nik_person_weight))
+        pl.when(same_nik & ((person >= thresholds.same_nik_person_weight) | identical))
         .then(pl.lit("nik_sama"))
         .when(same_nik)
         .then(pl.lit("nik_bentrok"))
         .when(
             near_nik
-            & (c("g_nama") >= 3)
-            & (c("g_tanggal_lahir") >= 3)
+            & NAMA.at_least("sangat_mirip")
+            & TANGGAL_LAHIR.at_least("sama_tanggal_default")
             & (c("skor") >= thresholds.review)
         )
         .then(pl.lit("nik_salah_ketik"))
-        .when((c("skor") >= thresholds.review) | c("identik"))
-        .then(pl.lit("orang_sama_nik_beda"))
+        .when((c("skor") >= thresholds.review) | identical)
+        .then(pl.lit("orang_sama"))
     )
     keputusan = (
         pl.when(c("kelas") == "nik_bentrok")
         .then(pl.lit("konflik"))
+        # A row copied whole is a duplicate however common its name (ganda identik).
+        .when(identical)
+        .then(pl.lit("ganda"))
         .when(c("kelas") == "nik_sama")
         .then(pl.lit("ganda"))
         .when(c("kelas") == "nik_salah_ketik")
         .then(pl.lit("tinjau"))
         # A NIK one digit off is evidence only for review, never an automatic duplicate.
         # Another NIK and another birth date: too little for an automatic duplicate.
-        .when((c("skor") >= thresholds.match) & near_nik.not_() & (c("g_tanggal_lahir") >= 2))
+        .when(
+            (c("skor") >= thresholds.match)
+            & near_nik.not_()
+            & TANGGAL_LAHIR.at_least("tahun_beda_satu")
+        )
         .then(pl.lit("ganda"))
         # Same real birth date, mother's name and birthplace, and a name that is a variant
         # of the other (docs/dedup.md, "Identity rule"): the same person.
         .when(identity_rule(thresholds) & near_nik.not_())
         .then(pl.lit("ganda"))
-        # A row copied whole is a duplicate however common its name (ganda identik).
-        .when(c("identik"))
-        .then(pl.lit("ganda"))
         .otherwise(pl.lit("tinjau"))
     )
+    classes = pl.concat_list(
+        [c("kelas"), pl.when(identical).then(pl.lit("baris_sama"))]
+    ).list.drop_nulls()
     return (
         scored.with_columns(kelas.alias("kelas"))
         .filter(c("kelas").is_not_null())
-        .with_columns(keputusan.alias("keputusan"))
+        .with_columns(keputusan.alias("keputusan"), classes.alias("classes"))
     )
 
 
@@ -130,7 +155,7 @@ def family_pairs(
     person_keys = person_pairs.select("i", "j")
     # (a) same KK, two heads, not the same person.
     heads = (
-        scored.filter(c("g_no_kk") == 1)
+        scored.filter(NO_KK.is_("sama"))
         .select("i", "j")
         .join(person_keys, on=["i", "j"], how="anti")
         .join(fam.select(c(RID).alias("i"), c("is_head").alias("hi")), on="i")

@@ -50,12 +50,14 @@ def guarded_components(
     """Components after the chain guard.
 
     Returns ``(labels, kept_edge_mask, split_components)``: the edges dropped by the guard are
-    those with ``kept_edge_mask == False``.
+    those with ``kept_edge_mask == False``. An edge of infinite strength (identical rows) is
+    never dropped: any number of copies stays one group.
     """
     keep = np.ones(len(i), dtype=bool)
     labels = components(n, i, j)
     size = _sizes(labels)
-    oversized = size[i] > max_size if len(i) else np.zeros(0, dtype=bool)
+    cuttable = np.isfinite(strength)
+    oversized = (size[i] > max_size) & cuttable if len(i) else np.zeros(0, dtype=bool)
     split = int(len(np.unique(labels[i][oversized]))) if oversized.any() else 0
     for round_ in range(_GUARD_ROUNDS):
         if not oversized.any():
@@ -73,7 +75,7 @@ def guarded_components(
         keep[drop] = False
         labels = components(n, i[keep], j[keep])
         size = _sizes(labels)
-        oversized = keep & (size[i] > max_size)
+        oversized = keep & cuttable & (size[i] > max_size)
     return labels, keep, split
 
 

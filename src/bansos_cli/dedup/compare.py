@@ -8,7 +8,6 @@ never a Python loop over pairs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -16,84 +15,34 @@ import polars as pl
 from rapidfuzz import distance, fuzz, process
 
 from bansos_cli.core import names
-
-
-@dataclass(frozen=True)
-class FieldSpec:
-    """One compared field: its levels (index = level) and default m/u priors."""
-
-    name: str
-    levels: tuple[str, ...]
-    m_prior: tuple[float, ...]
-    u_prior: tuple[float, ...]
-    person: bool
-    """Evidence about the person (used to tell nik_sama from nik_bentrok)."""
-    max_weight: float | None = None
-    """Cap on the weight of agreement (fields that family members share)."""
-    scored: bool = True
-    """False: compared and reported, but not part of the match score."""
-
-
-FIELDS: tuple[FieldSpec, ...] = (
-    FieldSpec(
-        "nik",
-        ("beda", "wilayah_sama", "satu_digit", "sama"),
-        # A NIK one digit off is common between different people born on the same day
-        # (serials restart at 0001 per kecamatan and day): its u is measured there.
-        (0.2, 0.03, 0.1, 0.67),
-        (0.97, 0.03, 1e-5, 1e-6),
-        person=False,
-    ),
-    FieldSpec(
-        "nama",
-        ("beda", "mirip_lemah", "mirip", "sangat_mirip", "sama"),
-        (0.01, 0.05, 0.14, 0.2, 0.6),
-        (0.95, 0.045, 0.004, 0.0008, 0.0002),
-        person=True,
-    ),
-    FieldSpec(
-        "tanggal_lahir",
-        ("beda", "tahun_dekat", "hampir_sama", "sama_tanggal_default", "sama"),
-        # Another date in the same or next year is not a typo: as good as another date.
-        (0.01, 0.01, 0.08, 0.1, 0.8),
-        (0.9, 0.09, 0.008, 0.0006, 0.0001),
-        person=True,
-    ),
-    FieldSpec("jenis_kelamin", ("beda", "sama"), (0.03, 0.97), (0.5, 0.5), person=True),
-    FieldSpec(
-        "nama_ibu", ("beda", "mirip", "sama"), (0.1, 0.1, 0.8), (0.97, 0.025, 0.005), person=True
-    ),
-    FieldSpec("tempat_lahir", ("beda", "sama"), (0.15, 0.85), (0.9, 0.1), person=True),
-    # Occupation: kept by most people listed again, but jobs change and are coded loosely
-    # (BURUH / BURUH HARIAN LEPAS): m is set well below 1. It depends on age and sex, so
-    # its u is measured between people born on the same day with the same sex.
-    FieldSpec("pekerjaan", ("beda", "sama"), (0.25, 0.75), (0.65, 0.35), person=True),
-    # Family members share a KK number: evidence for families, not for one person.
-    FieldSpec("no_kk", ("beda", "sama"), (0.4, 0.6), (0.999, 0.001), person=False, scored=False),
-    FieldSpec(
-        "wilayah",
-        ("beda", "kabupaten_sama", "kecamatan_sama", "desa_sama"),
-        # Listed again after a move is the costly case: another kecamatan must not weigh
-        # much against a match.
-        (0.1, 0.3, 0.1, 0.5),
-        (0.6, 0.3, 0.08, 0.02),
-        person=False,
-        max_weight=1.5,
-    ),
+from bansos_cli.dedup.levels import (
+    ALAMAT,
+    JENIS_KELAMIN,
+    KODE_POS,
+    NAMA,
+    NAMA_IBU,
+    NIK,
+    NO_IDENTITAS,
+    NO_KK,
+    PEKERJAAN,
+    TANGGAL_LAHIR,
+    TEMPAT_LAHIR,
+    WILAYAH,
+    Comparison,
 )
-FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in FIELDS)
 
 _COMPARED = [
     "nik", "kk", "name_key", "given_key", "name_info", "initials", "has_initial", "full_key",
-    "dob", "dob_default", "sex", "mother_key", "place_key", "kab_key", "kec_key", "desa_key",
-    "job_key",
+    "tokens", "dob", "dob_default", "sex", "mother_key", "place_key", "kab_key", "kec_key",
+    "desa_key", "job_key", "addr_key", "pos_key", "id_key",
 ]  # fmt: skip
 
 
-_IDENTITY = [
+IDENTITY_FIELDS = [
     "nik", "kk", "name_key", "dob", "sex", "mother_key", "place_key", "kab_key", "kec_key",
-    "desa_key",
+    "desa_key", "addr_key", "pos_key", "id_key",
 ]  # fmt: skip
+"""Fields that must all be equal (blanks included) for two rows to be identical copies."""
 
 
 Scorer = tuple[Any, float, float]
@@ -141,21 +90,35 @@ def _similarities(
     return outs
 
 
-def _level(conditions: list[tuple[pl.Expr, int]], missing: pl.Expr) -> pl.Expr:
+def _level(
+    comparison: Comparison, conditions: list[tuple[pl.Expr, str]], missing: pl.Expr
+) -> pl.Expr:
+    """``g_<comparison>``: the first level whose condition holds (closest first), -1 when a
+    side is missing, else ``beda``."""
     expr: Any = pl.when(missing).then(pl.lit(-1, pl.Int8))
-    for cond, value in conditions:
-        expr = expr.when(cond).then(pl.lit(value, pl.Int8))
-    return expr.otherwise(pl.lit(0, pl.Int8))
+    for cond, level in conditions:
+        expr = expr.when(cond).then(pl.lit(comparison.code(level), pl.Int8))
+    return expr.otherwise(pl.lit(comparison.code("beda"), pl.Int8)).alias(comparison.column)
+
+
+def _dates(both: pl.DataFrame) -> pl.Series:
+    """OSA distance between the two birth dates written as ``yyyymmdd``."""
+    (edit,) = _similarities(
+        both["dob_l"].dt.strftime("%Y%m%d"), both["dob_r"].dt.strftime("%Y%m%d"), [_OSA]
+    )
+    return pl.Series("dob_edit", edit, dtype=pl.Int32)
 
 
 def compare_pairs(
     prepared: pl.DataFrame, pairs: pl.DataFrame, *, name_info_min: float = 4.0
 ) -> pl.DataFrame:
-    """Levels (``g_<field>``) and similarities (``sim_nama``, ...) for each pair ``(i, j)``."""
-    left = prepared.select(_COMPARED)[pairs["i"]]
-    right = prepared.select(_COMPARED)[pairs["j"]]
-    both = left.rename({c: f"{c}_l" for c in _COMPARED}).hstack(
-        right.rename({c: f"{c}_r" for c in _COMPARED})
+    """Levels (``g_<comparison>``, see :mod:`~bansos_cli.dedup.levels`) and similarities
+    (``sim_nama``, ...) for each pair ``(i, j)``."""
+    columns = [c for c in _COMPARED if c in prepared.columns]
+    left = prepared.select(columns)[pairs["i"]]
+    right = prepared.select(columns)[pairs["j"]]
+    both = left.rename({c: f"{c}_l" for c in columns}).hstack(
+        right.rename({c: f"{c}_r" for c in columns})
     )
     c = pl.col
     sim_nama, tsr_nama, edit_nama = _similarities(
@@ -170,9 +133,12 @@ def compare_pairs(
     )
     (sim_ibu,) = _similarities(both["mother_key_l"], both["mother_key_r"], [_JW])
     (sim_tempat,) = _similarities(both["place_key_l"], both["place_key_r"], [_JW], distinct=True)
+    (sim_desa,) = _similarities(both["desa_key_l"], both["desa_key_r"], [_JW], distinct=True)
     (nik_edit,) = _similarities(both["nik_l"], both["nik_r"], [_OSA])
-    (dob_edit,) = _similarities(
-        both["dob_l"].dt.strftime("%Y%m%d"), both["dob_r"].dt.strftime("%Y%m%d"), [_OSA]
+    (id_edit,) = _similarities(both["id_key_l"], both["id_key_r"], [_OSA])
+    (pos_edit,) = _similarities(both["pos_key_l"], both["pos_key_r"], [_OSA], distinct=True)
+    tsr_alamat, sim_alamat = _similarities(
+        both["addr_key_l"], both["addr_key_r"], [_TOKEN_SET, _JW]
     )
     sims = pl.DataFrame(
         {
@@ -182,12 +148,21 @@ def compare_pairs(
             "tsr_penuh": tsr_penuh,
             "sim_ibu": sim_ibu,
             "sim_tempat": sim_tempat,
+            "sim_desa": sim_desa,
             "nik_edit": nik_edit,
-            "dob_edit": dob_edit,
+            "id_edit": id_edit,
+            "pos_edit": pos_edit,
+            "tsr_alamat": tsr_alamat,
+            "sim_alamat": sim_alamat,
         },
-        schema_overrides={"nik_edit": pl.Int32, "dob_edit": pl.Int32, "edit_nama": pl.Int32},
+        schema_overrides={
+            "nik_edit": pl.Int32,
+            "id_edit": pl.Int32,
+            "pos_edit": pl.Int32,
+            "edit_nama": pl.Int32,
+        },
     )
-    both = both.hstack(sims)
+    both = both.hstack(sims).hstack([_dates(both)])
     low = list(names.low_information_tokens())
 
     def missing(a: str) -> pl.Expr:
@@ -210,71 +185,114 @@ def compare_pairs(
         & (c("initials_l") == c("initials_r"))
         & (c("tsr_penuh") >= 100)
     )
+    # One informative token in common (a replaced or missing other name part).
+    token = pl.element()
+    shared = (
+        c("tokens_l")
+        .list.set_intersection(c("tokens_r"))
+        .list.eval(token.filter(token.is_in(low).not_() & (token.str.len_chars() > 1)))
+        .list.len()
+        > 0
+    )
     min_info = pl.min_horizontal("name_info_l", "name_info_r")
     dob_l, dob_r = c("dob_l"), c("dob_r")
+    same_day = (dob_l.dt.day() == dob_r.dt.day()) & (dob_l.dt.month() == dob_r.dt.month())
     swapped = (
         (dob_l.dt.day() == dob_r.dt.month())
         & (dob_l.dt.month() == dob_r.dt.day())
         & (dob_l.dt.year() == dob_r.dt.year())
     )
+    no_region_l = c("kab_key_l").is_null() & c("kec_key_l").is_null() & c("desa_key_l").is_null()
+    no_region_r = c("kab_key_r").is_null() & c("kec_key_r").is_null() & c("desa_key_r").is_null()
+    above = region("kab_key") & region("kec_key")
     levels = both.select(
         _level(
+            NIK,
             [
-                (same("nik"), 3),
-                (c("nik_edit") == 1, 2),
-                (c("nik_l").str.slice(0, 6) == c("nik_r").str.slice(0, 6), 1),
+                (same("nik"), "sama"),
+                (c("nik_edit") == 1, "satu_digit"),
+                (c("nik_l").str.slice(0, 6) == c("nik_r").str.slice(0, 6), "wilayah_sama"),
             ],
             missing("nik"),
-        ).alias("g_nik"),
+        ),
         _level(
+            NO_IDENTITAS,
             [
-                (same("name_key"), 4),
-                ((same("given_key") & given_informative) | (c("sim_nama") >= 0.95), 3),
+                (same("id_key"), "sama"),
+                (c("id_edit") == 1, "satu_digit"),
+                (c("id_edit") == 2, "mirip"),
+            ],
+            missing("id_key"),
+        ),
+        _level(
+            NAMA,
+            [
+                (same("name_key"), "sama"),
+                ((same("given_key") & given_informative) | (c("sim_nama") >= 0.95), "sangat_mirip"),
                 (
                     ((c("tsr_nama") >= 100) & (min_info >= name_info_min))
                     | (c("sim_nama") >= 0.9)
                     | typo
                     | abbreviated,
-                    2,
+                    "mirip",
                 ),
-                ((c("tsr_nama") >= 80) | (c("sim_nama") >= 0.8), 1),
+                ((c("tsr_nama") >= 80) | (c("sim_nama") >= 0.8), "mirip_lemah"),
+                (shared, "token_sama"),
             ],
             missing("name_key"),
-        ).alias("g_nama"),
+        ),
         _level(
+            TANGGAL_LAHIR,
             [
-                (same("dob") & c("dob_default_l").not_(), 4),
-                (same("dob"), 3),
-                (swapped | (c("dob_edit") == 1), 2),
-                ((dob_l.dt.year() - dob_r.dt.year()).abs() <= 1, 1),
+                (same("dob") & c("dob_default_l").not_(), "sama"),
+                (same("dob"), "sama_tanggal_default"),
+                (swapped | (c("dob_edit") == 1), "hampir_sama"),
+                (same_day & ((dob_l.dt.year() - dob_r.dt.year()).abs() == 1), "tahun_beda_satu"),
+                (c("dob_edit") == 2, "dua_digit"),
             ],
             missing("dob"),
-        ).alias("g_tanggal_lahir"),
-        _level([(same("sex"), 1)], missing("sex")).alias("g_jenis_kelamin"),
+        ),
+        _level(JENIS_KELAMIN, [(same("sex"), "sama")], missing("sex")),
         _level(
-            [(same("mother_key") | (c("sim_ibu") >= 0.95), 2), (c("sim_ibu") >= 0.8, 1)],
-            missing("mother_key"),
-        ).alias("g_nama_ibu"),
-        _level([(c("sim_tempat") >= 0.9, 1)], missing("place_key")).alias("g_tempat_lahir"),
-        _level([(same("job_key"), 1)], missing("job_key")).alias("g_pekerjaan"),
-        _level([(same("kk"), 1)], missing("kk")).alias("g_no_kk"),
-        _level(
+            NAMA_IBU,
             [
-                (region("kab_key") & region("kec_key") & region("desa_key"), 3),
-                (region("kab_key") & region("kec_key"), 2),
-                (region("kab_key"), 1),
+                (same("mother_key") | (c("sim_ibu") >= 0.95), "sama"),
+                (c("sim_ibu") >= 0.8, "mirip"),
             ],
-            missing("kab_key") & missing("kec_key"),
-        ).alias("g_wilayah"),
+            missing("mother_key"),
+        ),
+        _level(TEMPAT_LAHIR, [(c("sim_tempat") >= 0.9, "sama")], missing("place_key")),
+        _level(PEKERJAAN, [(same("job_key"), "sama")], missing("job_key")),
+        _level(
+            ALAMAT,
+            [
+                (same("addr_key"), "sama"),
+                ((c("tsr_alamat") >= 90) | (c("sim_alamat") >= 0.92), "mirip"),
+                (c("tsr_alamat") >= 70, "mirip_lemah"),
+            ],
+            missing("addr_key"),
+        ),
+        _level(
+            KODE_POS,
+            [(same("pos_key"), "sama"), (c("pos_edit") == 1, "satu_digit")],
+            missing("pos_key"),
+        ),
+        _level(NO_KK, [(same("kk"), "sama")], missing("kk")),
+        _level(
+            WILAYAH,
+            [
+                (above & same("desa_key"), "desa_sama"),
+                (above & (c("sim_desa") >= 0.9), "desa_mirip"),
+                (region("kab_key") & same("kec_key"), "kecamatan_sama"),
+                (same("kab_key"), "kabupaten_sama"),
+            ],
+            no_region_l | no_region_r,
+        ),
         c("sim_nama").round(3),
         (c("tsr_nama") / 100).round(3).alias("tsr_nama"),
-        c("name_key_l"),
-        c("dob_l"),
-        c("mother_key_l"),
-        c("place_key_l"),
         # Every identity field the same, blanks included: a copied row (ganda identik).
         pl.all_horizontal(
-            [c(f"{a}_l").eq_missing(c(f"{a}_r")) for a in _IDENTITY]
+            [c(f"{a}_l").eq_missing(c(f"{a}_r")) for a in IDENTITY_FIELDS]
             + [c("name_key_l").is_not_null()]
         ).alias("identik"),
     )

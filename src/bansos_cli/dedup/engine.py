@@ -14,6 +14,7 @@ from bansos_cli.core.messages import Notice
 from bansos_cli.core.privacy import mask_id_expr
 from bansos_cli.core.vocabulary import (
     CLASS,
+    CLASSES_COLUMN,
     CLUSTER_ID,
     CLUSTER_SIZE,
     DECISION,
@@ -41,10 +42,18 @@ from bansos_cli.dedup.classify import (
     identity_rule,
 )
 from bansos_cli.dedup.cluster import cluster_frame, guarded_components
-from bansos_cli.dedup.compare import FIELDS, compare_pairs
+from bansos_cli.dedup.compare import compare_pairs
 from bansos_cli.dedup.config import DedupConfig
 from bansos_cli.dedup.fields import RID, meta_columns, prepare
-from bansos_cli.dedup.model import TF_PSEUDO_ROWS, FittedModel, estimate_u, fit, score
+from bansos_cli.dedup.levels import COMPARISONS, NIK
+from bansos_cli.dedup.model import (
+    TF_COMPARISONS,
+    TF_PSEUDO_ROWS,
+    FittedModel,
+    estimate_u,
+    fit,
+    score,
+)
 
 ProgressCallback = Callable[[str, int, int], None]
 """Called as ``progress(step, index, total)`` when a step starts."""
@@ -70,10 +79,22 @@ class DedupResult:
     timings: dict[str, float] = field(default_factory=dict)
     examples: pl.DataFrame | None = None
     """A few pairs per class with masked NIKs (safe to print)."""
+    mode: str = "dedup"
+    """``dedup`` (within and across inputs) or ``link`` (across inputs only)."""
+    sources: int = 1
+    """Input files among the rows."""
+
+    def cross_source_pairs(self) -> int:
+        """Reported pairs whose two rows come from different input files."""
+        if not self.pairs.height:
+            return 0
+        return self.pairs.filter(pl.col(sided(SOURCE, A)) != pl.col(sided(SOURCE, B))).height
 
     def class_counts(self) -> dict[str, int]:
+        """Pairs per class (a pair counts under every class it satisfies)."""
         counts = dict.fromkeys(CLASSES, 0)
-        for kelas, n in self.pairs.group_by(CLASS).len().iter_rows():
+        exploded = self.pairs.select(pl.col(CLASSES_COLUMN).explode())
+        for kelas, n in exploded.group_by(CLASSES_COLUMN).len().iter_rows():
             counts[kelas] = n
         return counts
 
@@ -104,6 +125,9 @@ class DedupResult:
         """JSON-ready summary (no personal data)."""
         return {
             "rows": self.rows,
+            "mode": self.mode,
+            "sources": self.sources,
+            "cross_source_pairs": self.cross_source_pairs(),
             "candidate_pairs": self.candidate_pairs,
             "pairs": self.pairs.height,
             "classes": self.class_counts(),
@@ -123,10 +147,10 @@ def _keys_text(expr: pl.Expr) -> pl.Expr:
 
 def _level_text() -> list[pl.Expr]:
     exprs = []
-    for spec in FIELDS:
-        mapping = {k: name for k, name in enumerate(spec.levels)}
+    for spec in COMPARISONS:
+        mapping = dict(enumerate(spec.names))
         exprs.append(
-            pl.col(f"g_{spec.name}")
+            pl.col(spec.column)
             .replace_strict(mapping, default=None, return_dtype=pl.String)
             .alias(PAIR_LEVEL_PREFIX + spec.name)
         )
@@ -142,7 +166,9 @@ def _finish_pairs(reported: pl.DataFrame, meta: pl.DataFrame) -> pl.DataFrame:
         )
         for pos, side in (("i", A), ("j", B))
     ]
-    weights = [pl.col(f"w_{s.name}").round(2).alias(PAIR_WEIGHT_PREFIX + s.name) for s in FIELDS]
+    weights = [
+        pl.col(f"w_{s.name}").round(2).alias(PAIR_WEIGHT_PREFIX + s.name) for s in COMPARISONS
+    ]
     return (
         reported.join(sides[0], on="i", how="left")
         .join(sides[1], on="j", how="left")
@@ -152,6 +178,7 @@ def _finish_pairs(reported: pl.DataFrame, meta: pl.DataFrame) -> pl.DataFrame:
             *row_key(A),
             *row_key(B),
             pl.col("kelas").alias(CLASS),
+            pl.col("classes").alias(CLASSES_COLUMN),
             pl.col("keputusan").alias(DECISION),
             pl.col("skor").round(4).alias("score"),
             pl.col("bobot").round(2).alias("weight"),
@@ -197,12 +224,21 @@ def _examples(pairs: pl.DataFrame, prepared: pl.DataFrame, per_class: int = 2) -
 def _frequency(prepared: pl.DataFrame, levels: pl.DataFrame, key: str, base: float) -> pl.Series:
     """Share of records with each pair's left ``key`` value, smoothed towards ``base``."""
     n = prepared.height
-    freq = prepared.group_by(key).agg(
-        ((pl.len() + TF_PSEUDO_ROWS * base) / (n + TF_PSEUDO_ROWS)).alias("f")
-    )
-    return levels.select(pl.col(f"{key}_l").alias(key)).join(
-        freq, on=key, how="left", maintain_order="left"
-    )["f"]
+    share = (pl.len().over(key) + TF_PSEUDO_ROWS * base) / (n + TF_PSEUDO_ROWS)
+    per_record = prepared.select(pl.when(pl.col(key).is_not_null()).then(share).alias("f"))["f"]
+    return per_record.gather(levels["i"])
+
+
+COMPARE_CHUNK = 2_000_000
+"""Candidate pairs compared at once: bounds the memory of the two sides' fields."""
+
+
+def compare_candidates(prepared: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
+    """:func:`~bansos_cli.dedup.compare.compare_pairs` in chunks of :data:`COMPARE_CHUNK`."""
+    if pairs.height <= COMPARE_CHUNK:
+        return compare_pairs(prepared, pairs)
+    chunks = range(0, pairs.height, COMPARE_CHUNK)
+    return pl.concat([compare_pairs(prepared, pairs.slice(k, COMPARE_CHUNK)) for k in chunks])
 
 
 def dedup_frame(
@@ -236,7 +272,9 @@ def dedup_frame(
     n = prepared.height
 
     step("blok")
-    pairs, blocks = candidate_pairs(prepared, config.blocking)
+    sources = int(prepared["source"].n_unique())
+    across_only = config.mode == "link"
+    pairs, blocks = candidate_pairs(prepared, config.blocking, across_only=across_only)
     for b in blocks:
         if b.capped_blocks:
             notices.append(
@@ -252,57 +290,44 @@ def dedup_frame(
                     },
                 )
             )
+    if across_only and sources < 2:
+        notices.append(Notice("DEDUP_TAUTAN_SATU_BERKAS", {}))
 
     step("banding")
-    levels = compare_pairs(prepared, pairs)
+    levels = compare_candidates(prepared, pairs)
 
     step("model")
     u = estimate_u(prepared, config.model.u_sample_pairs, config.model.seed)
-    model = fit(levels, u, rows=n, iterations=config.model.em_iterations, prior=config.model.prior)
-    name_freq = dob_freq = mother_freq = place_freq = None
-    if config.model.term_frequency and levels.height:
-        name_freq = _frequency(prepared, levels, "name_key", model.u["nama"][-1])
-        dob_freq = _frequency(prepared, levels, "dob", model.u["tanggal_lahir"][-1])
-        mother_freq = _frequency(prepared, levels, "mother_key", model.u["nama_ibu"][-1])
-        place_freq = _frequency(prepared, levels, "place_key", model.u["tempat_lahir"][-1])
-    scored = score(levels, model, name_freq, dob_freq, mother_freq, place_freq)
+    model = fit(
+        levels,
+        u,
+        rows=_pairs_space(prepared, across_only),
+        iterations=config.model.em_iterations,
+        prior=config.model.prior,
+        m_prior_pairs=config.model.m_prior_pairs,
+    )
+    scored = score_pairs(prepared, levels, model, config)
 
     step("kelas")
     classified = classify_pairs(scored, config.thresholds)
-    person = classified.filter(
-        pl.col("kelas").is_in(PERSON_CLASSES)
-        & (
-            (pl.col("keputusan") == "ganda")
-            | (
-                # A NIK one digit off is always for review; with enough other evidence the
-                # pair still joins a group, flagged for review.
-                (pl.col("g_nik") == 2)
-                & ((pl.col("skor") >= config.thresholds.match) | identity_rule(config.thresholds))
-                & pl.lit(config.cluster.include_review)
-            )
-        )
-    )
+    person = grouping_pairs(classified, config)
     families = family_pairs(prepared, person, scored, config.thresholds.family_min_members)
-    family_rows = (
-        families.join(scored.drop("keys"), on=["i", "j"], how="left")
-        .join(pairs.select("i", "j", "keys"), on=["i", "j"], how="left")
-        .with_columns(
-            pl.lit("keluarga_ganda").alias("kelas"),
-            pl.lit("tinjau").alias("keputusan"),
-            pl.col("keys").fill_null(0),
-        )
-    )
-    reported = pl.concat(
-        [classified.with_columns(pl.lit(None, pl.UInt32).alias("keluarga_cocok")), family_rows],
-        how="diagonal_relaxed",
-    )
+    reported = _merge_families(classified, families, scored, pairs)
+    if sources > 1:
+        source = prepared["source"]
+        cross = int((source.gather(reported["i"]) != source.gather(reported["j"])).sum())
+        counts = {"files": sources, "cross": cross, "pairs": reported.height}
+        if across_only:
+            notices.append(Notice("DEDUP_ANTAR_BERKAS_TAUTAN", counts))
+        else:
+            notices.append(Notice("DEDUP_ANTAR_BERKAS", counts))
 
     step("kelompok")
     i = person["i"].to_numpy()
     j = person["j"].to_numpy()
-    labels, kept, split = guarded_components(
-        n, i, j, person["skor"].to_numpy(), config.cluster.max_size
-    )
+    # Identical rows are one person however many copies: the chain guard never cuts them.
+    strength = np.where(person["identik"].to_numpy(), np.inf, person["skor"].to_numpy())
+    labels, kept, split = guarded_components(n, i, j, strength, config.cluster.max_size)
     if split:
         notices.append(
             Notice(
@@ -331,4 +356,73 @@ def dedup_frame(
         notices=notices,
         timings=timings,
         examples=_examples(out_pairs, prepared),
+        mode=config.mode,
+        sources=sources,
     )
+
+
+def score_pairs(
+    prepared: pl.DataFrame, levels: pl.DataFrame, model: FittedModel, config: DedupConfig
+) -> pl.DataFrame:
+    """Weights and match probability of compared pairs, with term frequencies."""
+    frequencies = None
+    if config.model.term_frequency and levels.height:
+        frequencies = {
+            name: _frequency(prepared, levels, key, model.u[name][-1])
+            for name, key in TF_COMPARISONS.items()
+        }
+    return score(levels, model, frequencies)
+
+
+def grouping_pairs(classified: pl.DataFrame, config: DedupConfig) -> pl.DataFrame:
+    """The classified pairs that join two rows in one group: person duplicates, and NIKs
+    one digit apart with enough other evidence (those groups are flagged for review)."""
+    thresholds = config.thresholds
+    return classified.filter(
+        pl.col("kelas").is_in(PERSON_CLASSES)
+        & (
+            (pl.col("keputusan") == "ganda")
+            | (
+                NIK.is_("satu_digit")
+                & ((pl.col("skor") >= thresholds.match) | identity_rule(thresholds))
+                & pl.lit(config.cluster.include_review)
+            )
+        )
+    )
+
+
+def _pairs_space(prepared: pl.DataFrame, across_only: bool) -> int:
+    """The number of rows whose pairs the prior is a share of: in linkage mode, the
+    geometric mean of the file sizes, so that ``rows * (rows - 1) / 2`` is about the
+    number of cross-file pairs."""
+    if not across_only:
+        return prepared.height
+    sizes = prepared.group_by("source").len()["len"].to_numpy().astype(float)
+    cross = (sizes.sum() ** 2 - (sizes**2).sum()) / 2
+    return max(int(round((1 + (1 + 8 * cross) ** 0.5) / 2)), 2)
+
+
+def _merge_families(
+    classified: pl.DataFrame, families: pl.DataFrame, scored: pl.DataFrame, pairs: pl.DataFrame
+) -> pl.DataFrame:
+    """One row per pair: a family report on a pair that is also a person pair adds
+    ``keluarga_ganda`` to its classes instead of repeating the pair."""
+    c = pl.col
+    both = classified.join(families, on=["i", "j"], how="left").with_columns(
+        pl.when(c("keluarga_cocok").is_not_null())
+        .then(c("classes").list.concat(pl.lit(["keluarga_ganda"])))
+        .otherwise(c("classes"))
+        .alias("classes")
+    )
+    only = (
+        families.join(classified.select("i", "j"), on=["i", "j"], how="anti")
+        .join(scored.drop("keys"), on=["i", "j"], how="left")
+        .join(pairs.select("i", "j", "keys"), on=["i", "j"], how="left")
+        .with_columns(
+            pl.lit("keluarga_ganda").alias("kelas"),
+            pl.lit(["keluarga_ganda"]).alias("classes"),
+            pl.lit("tinjau").alias("keputusan"),
+            c("keys").fill_null(0),
+        )
+    )
+    return pl.concat([both, only], how="diagonal_relaxed")

@@ -60,6 +60,41 @@ def _upper_key(expr: pl.Expr) -> pl.Expr:
     return pl.when(key == "").then(None).otherwise(key)
 
 
+def _address(frame: pl.DataFrame, col: dict[str, str | None]) -> pl.Expr:
+    """The address cell, with RT and RW appended when the list has them as columns."""
+    parts = [_text(frame, col["alamat"])]
+    for label in ("rt", "rw"):
+        if col[label] is not None:
+            value = _text(frame, col[label]).str.strip_chars()
+            parts.append(pl.when(value != "").then(pl.lit(label.upper() + " ") + value))
+    joined = pl.concat_str(parts, separator=" ", ignore_nulls=True).str.strip_chars()
+    return pl.when(joined == "").then(None).otherwise(joined)
+
+
+def _address_key(expr: pl.Expr) -> pl.Expr:
+    """Upper case, punctuation as spaces, numbers without leading zeros (``RT 001`` =
+    ``RT 1``), ``JALAN``/``JLN`` as ``JL``."""
+    key = (
+        _upper_key(expr)
+        .str.replace_all(r"\b0+(\d)", "${1}")
+        .str.replace_all(r"\b(?:JALAN|JLN)\b", "JL")
+        .str.replace_all(r"\b(?:NOMOR|NO)\b", "")
+        .str.replace_all(r" +", " ")
+        .str.strip_chars()
+    )
+    return pl.when(key == "").then(None).otherwise(key)
+
+
+def _digits_key(expr: pl.Expr) -> pl.Expr:
+    key = expr.str.replace_all(r"[^0-9]", "")
+    return pl.when(key == "").then(None).otherwise(key)
+
+
+def _id_key(expr: pl.Expr) -> pl.Expr:
+    key = _upper_key(expr).str.replace_all(" ", "")
+    return pl.when((key == "") | key.str.contains(r"^0+$")).then(None).otherwise(key)
+
+
 def _head_expr(expr: pl.Expr) -> pl.Expr:
     value = expr.str.strip_chars().str.to_uppercase()
     return (value.is_in(["1", "01", "KK", "KRT"]) | value.str.contains("KEPALA")).fill_null(False)
@@ -72,7 +107,9 @@ def prepare(frame: pl.DataFrame, config: DedupConfig) -> pl.DataFrame:
     ``initials``, ``has_initial``, ``full_key`` (for abbreviations), ``name_info``,
     ``deceased``, ``dob`` (date), ``dob_default``, ``sex``, ``mother_key``,
     ``place_key``, ``kab_key``, ``kec_key``, ``desa_key``, ``is_head``, ``job_key``
-    (occupation, upper case without punctuation).
+    (occupation, upper case without punctuation), ``addr_key`` (address with RT/RW, numbers
+    without leading zeros), ``pos_key`` (postcode digits), ``id_key`` (the generic
+    identifier, letters and digits only), ``source`` (the input file, for linkage mode).
     """
     fields: FieldMap = config.fields
     col = {name: resolve_column(frame, getattr(fields, name)) for name in FieldMap.model_fields}
@@ -92,6 +129,10 @@ def prepare(frame: pl.DataFrame, config: DedupConfig) -> pl.DataFrame:
         _text(frame, col["desa"]).alias("_desa"),
         _head_expr(_text(frame, col["hubungan_keluarga"])).alias("is_head"),
         _text(frame, col["pekerjaan"]).alias("_kerja"),
+        _address(frame, col).alias("_alamat"),
+        _text(frame, col["kode_pos"]).alias("_pos"),
+        _text(frame, col["no_identitas"]).alias("_id"),
+        (pl.col(SOURCE).cast(pl.String) if SOURCE in frame.columns else pl.lit("")).alias("source"),
     )
     # Dates, codes and places repeat a lot: each distinct value is read once.
     keys = casts.per_distinct(
@@ -109,6 +150,9 @@ def prepare(frame: pl.DataFrame, config: DedupConfig) -> pl.DataFrame:
             "_kec": _build("_kec", "kec_key", _upper_key),
             "_desa": _build("_desa", "desa_key", _upper_key),
             "_kerja": _build("_kerja", "job_key", _upper_key),
+            "_alamat": _build("_alamat", "addr_key", _address_key),
+            "_pos": _build("_pos", "pos_key", _digits_key),
+            "_id": _build("_id", "id_key", _id_key),
         },
     )
     raw = raw.with_columns(
@@ -137,6 +181,10 @@ def prepare(frame: pl.DataFrame, config: DedupConfig) -> pl.DataFrame:
             "desa_key",
             "is_head",
             "job_key",
+            "addr_key",
+            "pos_key",
+            "id_key",
+            "source",
         )  # fmt: skip
         .with_columns(
             pl.col("deceased").fill_null(False),

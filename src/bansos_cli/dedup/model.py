@@ -1,11 +1,12 @@
-"""A Fellegi-Sunter match model: u from random pairs, the prior by EM, term frequencies.
+"""A Fellegi-Sunter match model: u from random pairs, m and the prior by EM, term frequencies.
 
 * ``u`` (how often a level occurs between two *different* people) is counted on random pairs
   of records, as Splink does; almost all random pairs are non-matches. NIK levels are
   counted among people born on the same day (the NIK spells out the birth date), the
   occupation among people of the same sex born on the same day.
-* The prior (probability that two random records are the same person) is estimated by EM
-  over all pairs of the list; ``m`` stays at documented values (see :func:`fit`).
+* ``m`` (how often a level occurs between two rows of one person) and the prior
+  (probability that two random records are the same person) are estimated by EM over the
+  candidate pairs, the prior as a share of *all* pairs of the list (see :func:`fit`).
 * Term frequency: an exact agreement on a common name key, mother's name or birth date
   weighs less than on a rare one (``log2(m / frequency)`` instead of ``log2(m / u)``).
 """
@@ -17,10 +18,19 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
-from bansos_cli.dedup.compare import FIELDS, FieldSpec, compare_pairs
+from bansos_cli.dedup.compare import compare_pairs
+from bansos_cli.dedup.levels import (
+    COMPARISONS,
+    NAMA,
+    NAMA_IBU,
+    NIK,
+    NO_KK,
+    PEKERJAAN,
+    TANGGAL_LAHIR,
+    TEMPAT_LAHIR,
+    Comparison,
+)
 
-PSEUDO_COUNT = 50.0
-"""Pseudo-count pulling m estimates towards their priors."""
 U_PSEUDO_COUNT = 1000.0
 """Pseudo-count for u: a small list says little about chance agreement; priors dominate."""
 MIN_EM_PAIRS = 1000
@@ -42,14 +52,9 @@ class FittedModel:
     converged: bool
     notes: list[str] = field(default_factory=list)
 
-    def weights(self, spec: FieldSpec) -> np.ndarray:
+    def weights(self, spec: Comparison) -> np.ndarray:
         """log2(m/u) per level of one field (0 for unscored fields, capped where asked)."""
-        w = np.log2(np.asarray(self.m[spec.name]) / np.asarray(self.u[spec.name]))
-        if not spec.scored:
-            return np.zeros_like(w)
-        if spec.max_weight is not None:
-            w = np.minimum(w, spec.max_weight)
-        return w
+        return _level_weights(spec, np.asarray(self.m[spec.name]), np.asarray(self.u[spec.name]))
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -64,16 +69,40 @@ class FittedModel:
                         "u": round(self.u[spec.name][k], 8),
                         "weight": round(float(self.weights(spec)[k]), 3),
                     }
-                    for k, level in enumerate(spec.levels)
+                    for k, level in enumerate(spec.names)
                 }
-                for spec in FIELDS
+                for spec in COMPARISONS
             },
         }
 
 
-def _smoothed(counts: np.ndarray, prior: np.ndarray, pseudo: float = PSEUDO_COUNT) -> np.ndarray:
+def _level_weights(spec: Comparison, m: np.ndarray, u: np.ndarray) -> np.ndarray:
+    w = np.log2(np.maximum(m, 1e-12) / np.maximum(u, 1e-12))
+    if not spec.scored:
+        return np.zeros_like(w)
+    if spec.max_weight is not None:
+        w = np.minimum(w, spec.max_weight)
+    return w
+
+
+def _m_prior(spec: Comparison) -> np.ndarray:
+    return np.asarray([level.m for level in spec.levels], dtype=float)
+
+
+def _u_prior(spec: Comparison) -> np.ndarray:
+    return np.asarray([level.u for level in spec.levels], dtype=float)
+
+
+def _smoothed(counts: np.ndarray, prior: np.ndarray, pseudo: float) -> np.ndarray:
     total = counts.sum()
     return (counts + pseudo * prior) / (total + pseudo)
+
+
+_CONTENT = (
+    "nik", "kk", "name_key", "dob", "sex", "mother_key", "place_key", "kab_key", "kec_key",
+    "desa_key", "job_key", "addr_key", "pos_key", "id_key",
+)  # fmt: skip
+"""The fields whose hash orders the records for sampling (content, not position)."""
 
 
 def estimate_u(prepared: pl.DataFrame, samples: int, seed: int) -> dict[str, list[float]]:
@@ -81,38 +110,39 @@ def estimate_u(prepared: pl.DataFrame, samples: int, seed: int) -> dict[str, lis
     n = prepared.height
     u: dict[str, list[float]] = {}
     if n < 2:
-        return {spec.name: list(spec.u_prior) for spec in FIELDS}
-    # Sample on a content order, so that shuffling the input rows does not change u.
-    prepared = (
-        prepared.sort(
-            pl.struct(pl.all().exclude("_rid")).hash(seed=0), "name_key", "nik", nulls_last=True
-        )
-        .drop("_rid")
-        .with_row_index("_rid")
-    )
+        return {spec.name: _u_prior(spec).tolist() for spec in COMPARISONS}
+    # Sample on a content order, so that shuffling the input rows does not change u: the
+    # random positions are positions in that order (the frame itself is not reordered).
+    content = prepared.select(
+        pl.struct([c for c in _CONTENT if c in prepared.columns]).hash(seed=0).alias("h")
+    )["h"]
+    order = content.arg_sort().to_numpy()
     rng = np.random.default_rng(seed)
     size = int(min(samples, n * (n - 1) // 2 * 2))
     a = rng.integers(0, n, size=size, dtype=np.int64)
     b = rng.integers(0, n, size=size, dtype=np.int64)
     keep = a != b
-    pairs = pl.DataFrame({"i": a[keep].astype(np.uint32), "j": b[keep].astype(np.uint32)})
+    pairs = pl.DataFrame(
+        {"i": order[a[keep]].astype(np.uint32), "j": order[b[keep]].astype(np.uint32)}
+    )
     levels = compare_pairs(prepared, pairs)
-    for spec in FIELDS:
-        g = levels[f"g_{spec.name}"].to_numpy()
+    for spec in COMPARISONS:
+        g = levels[spec.column].to_numpy()
         counts = np.bincount(g[g >= 0], minlength=len(spec.levels)).astype(float)
-        u[spec.name] = _smoothed(counts, np.asarray(spec.u_prior), U_PSEUDO_COUNT).tolist()
-    for name, by in (("nik", ("dob",)), ("pekerjaan", ("dob", "sex"))):
-        same_day = _same_day_levels(prepared, rng, samples, name, by)
+        u[spec.name] = _smoothed(counts, _u_prior(spec), U_PSEUDO_COUNT).tolist()
+    for comparison, by in ((NIK, ("dob",)), (PEKERJAAN, ("dob", "sex"))):
+        same_day = _same_day_levels(prepared, content, rng, samples, comparison, by)
         if same_day is not None:
-            u[name] = same_day
+            u[comparison.name] = same_day
     return u
 
 
 def _same_day_levels(
     prepared: pl.DataFrame,
+    content: pl.Series,
     rng: np.random.Generator,
     samples: int,
-    field: str,
+    spec: Comparison,
     by: tuple[str, ...] = ("dob",),
 ) -> list[float] | None:
     """u of one field's levels among different people born on the same day.
@@ -126,12 +156,13 @@ def _same_day_levels(
       old; the pairs that reach the review band already agree on the birth date and (by
       the name) the sex, so chance agreement on the occupation is measured there.
 
-    Neighbours in random order within each ``by`` group (at most ``samples`` pairs),
-    leaving out pairs with the same name or mother (likely the same person).
+    Neighbours in a random order within each ``by`` group (at most ``samples`` pairs),
+    leaving out pairs with the same name or mother (likely the same person). The order is
+    a hash of each record's content, so that shuffling the rows does not change it.
     """
     keyed = (
         prepared.select("_rid", *by)
-        .with_columns(pl.Series("r", rng.random(prepared.height)))
+        .with_columns(content.hash(seed=int(rng.integers(2**31))).alias("r"))
         .drop_nulls(list(by))
     )
     if keyed.height < 2:
@@ -153,12 +184,40 @@ def _same_day_levels(
         # As many pairs as for the other fields, drawn at random.
         pairs = pairs.sample(n=samples, seed=int(rng.integers(2**31))).sort("i", "j")
     levels = compare_pairs(prepared, pairs).filter(
-        (pl.col("g_nama") < 3) & (pl.col("g_nama_ibu") < 2)
+        NAMA.at_least("sangat_mirip").not_() & NAMA_IBU.at_least("sama").not_()
     )
-    spec = next(s for s in FIELDS if s.name == field)
-    g = levels[f"g_{field}"].to_numpy()
+    g = levels[spec.column].to_numpy()
     counts = np.bincount(g[g >= 0], minlength=len(spec.levels)).astype(float)
-    return _smoothed(counts, np.asarray(spec.u_prior), U_PSEUDO_COUNT).tolist()
+    return _smoothed(counts, _u_prior(spec), U_PSEUDO_COUNT).tolist()
+
+
+def _pattern_weights(
+    g: dict[str, np.ndarray], m: dict[str, np.ndarray], u: dict[str, list[float]]
+) -> dict[str, np.ndarray]:
+    """The weight of every scored comparison for level arrays ``g`` (0 where missing).
+
+    The NIK spells out the birth date, and its near levels were measured among people born
+    on the same day: without the same date they are no evidence. A NIK one digit apart
+    counts only together with the same name and birth date.
+    """
+    out: dict[str, np.ndarray] = {}
+    for spec in COMPARISONS:
+        gi = g[spec.name].astype(np.int64)
+        w = _level_weights(spec, m[spec.name], np.asarray(u[spec.name]))
+        out[spec.name] = np.where(gi >= 0, w[np.where(gi >= 0, gi, 0)], 0.0)
+    one_household = g[NO_KK.name] == NO_KK.code("sama")
+    for spec in COMPARISONS:
+        if spec.household:
+            capped = np.minimum(out[spec.name], 0.0)
+            out[spec.name] = np.where(one_household, capped, out[spec.name])
+    gn, gd = g[NIK.name], g[TANGGAL_LAHIR.name]
+    near = (gn == NIK.code("wilayah_sama")) | (gn == NIK.code("satu_digit"))
+    same_dob = gd >= TANGGAL_LAHIR.code("sama_tanggal_default")
+    out[NIK.name] = np.where(near & ~same_dob, 0.0, out[NIK.name])
+    one_digit = gn == NIK.code("satu_digit")
+    close_name = g[NAMA.name] >= NAMA.code("sangat_mirip")
+    out[NIK.name] = np.where(one_digit & ~close_name, 0.0, out[NIK.name])
+    return out
 
 
 def fit(
@@ -168,8 +227,9 @@ def fit(
     rows: int,
     iterations: int,
     prior: float | None = None,
+    m_prior_pairs: float = 200.0,
 ) -> FittedModel:
-    """Estimate the prior (the probability that two random records match) by EM.
+    """Estimate m and the prior (the probability that two random records match) by EM.
 
     The EM runs over all ``rows * (rows - 1) / 2`` pairs: matches are about one pair in a
     million, so a pair outside the candidate set has a negligible match posterior and the
@@ -177,103 +237,97 @@ def fit(
     matches divided by *all* pairs (as in Splink). It therefore shrinks as the list grows: a
     name and birth date shared by chance become likelier in a bigger list.
 
-    ``m`` stays at the documented values (:data:`~bansos_cli.dedup.compare.FIELDS`): letting
-    EM move them collapses on real-shaped lists, where common names cluster by kecamatan
-    and NIK serials restart per birth date, into "same name in the same place" or "NIKs one
-    serial apart" classes (docs/dedup.md, "Why m is fixed").
+    ``u`` stays at its estimate from random pairs (as Splink does): EM moving u as well
+    finds "same name in the same place" classes on real-shaped lists, where common names
+    cluster by kecamatan. ``m`` starts at the documented priors, which weigh as
+    ``m_prior_pairs`` pseudo-pairs: a list with few true pairs keeps close to them.
     """
-    gcols = [f"g_{spec.name}" for spec in FIELDS]
-    m = {spec.name: np.asarray(spec.m_prior, dtype=float) for spec in FIELDS}
-    m_out = {k: v.tolist() for k, v in m.items()}
+    m = {spec.name: _m_prior(spec) for spec in COMPARISONS}
     total_pairs = max(rows * (rows - 1) / 2, 1.0)
-    if prior is not None:
-        return FittedModel(m_out, u, prior, 0, True, ["prior given in the settings"])
+    if prior is not None and iterations == 0:
+        return FittedModel(_lists(m), u, prior, 0, True, ["prior given in the settings"])
     # Start: one match per 20 candidate pairs.
-    lam = float(min(max(levels.height / 20, 1.0) / total_pairs, MAX_PRIOR))
+    lam = prior or float(min(max(levels.height / 20, 1.0) / total_pairs, MAX_PRIOR))
     if levels.height == 0 or iterations == 0:
-        return FittedModel(m_out, u, lam, 0, False, ["EM skipped: starting prior used"])
+        return FittedModel(_lists(m), u, lam, 0, False, ["EM skipped: starting prior used"])
+    if levels.height < MIN_EM_PAIRS:
+        # Too few pairs to learn m from: the priors, and the prior share by EM.
+        m_prior_pairs = float("inf")
+    gcols = [spec.column for spec in COMPARISONS]
     patterns = levels.group_by(gcols).agg(pl.len().alias("n"))
     counts = patterns["n"].to_numpy().astype(float)
-    log_ratio = np.zeros(len(counts))
-    for spec in FIELDS:
-        if not spec.scored:
-            continue
-        gi = patterns[f"g_{spec.name}"].to_numpy().astype(np.int64)
-        present = gi >= 0
-        idx = np.where(present, gi, 0)
-        ratio = np.log2(m[spec.name][idx]) - np.log2(np.asarray(u[spec.name])[idx])
-        if spec.max_weight is not None:
-            ratio = np.minimum(ratio, spec.max_weight)
-        log_ratio += np.where(present, ratio, 0.0)
+    g = {spec.name: patterns[spec.column].to_numpy().astype(np.int64) for spec in COMPARISONS}
     converged = False
     done = 0
     for done in range(1, iterations + 1):  # noqa: B007  (read after the loop)
+        weights = _pattern_weights(g, m, u)
+        log_ratio = np.sum([weights[s.name] for s in COMPARISONS if s.scored], axis=0)
         logit = np.log2(lam) - np.log2(1 - lam) + log_ratio
         p = 1.0 / (1.0 + np.exp2(-np.clip(logit, -1000, 1000)))
-        new_lam = float(np.clip((p * counts).sum() / total_pairs, 1e-12, MAX_PRIOR))
+        expected = p * counts
+        new_lam = (
+            lam
+            if prior is not None
+            else float(np.clip(expected.sum() / total_pairs, 1e-12, MAX_PRIOR))
+        )
         delta = abs(np.log(new_lam) - np.log(lam))
+        for spec in COMPARISONS:
+            if not spec.scored or not np.isfinite(m_prior_pairs):
+                continue
+            gi = g[spec.name]
+            present = gi >= 0
+            sums = np.bincount(gi[present], weights=expected[present], minlength=len(spec.levels))
+            new_m = _smoothed(sums, _m_prior(spec), m_prior_pairs)
+            delta = max(delta, float(np.abs(np.log(new_m) - np.log(m[spec.name])).max()))
+            m[spec.name] = new_m
         lam = new_lam
-        if delta < 1e-6:
+        if delta < 1e-5:
             converged = True
             break
-    return FittedModel(m_out, u, lam, done, converged, [])
+    return FittedModel(_lists(m), u, lam, done, converged, [])
+
+
+def _lists(m: dict[str, np.ndarray]) -> dict[str, list[float]]:
+    return {k: v.tolist() for k, v in m.items()}
 
 
 def score(
     levels: pl.DataFrame,
     model: FittedModel,
-    name_frequency: pl.Series | None = None,
-    dob_frequency: pl.Series | None = None,
-    mother_frequency: pl.Series | None = None,
-    place_frequency: pl.Series | None = None,
+    frequencies: dict[str, pl.Series] | None = None,
 ) -> pl.DataFrame:
-    """Add ``w_<field>`` weights, ``bobot`` (total match weight), ``bobot_orang`` (person
-    fields only) and ``skor`` (match probability) to the compared pairs.
+    """Add ``w_<comparison>`` weights, ``bobot`` (total match weight), ``bobot_orang``
+    (person fields only) and ``skor`` (match probability) to the compared pairs.
 
-    Term frequency: ``name_frequency`` / ``dob_frequency`` / ``mother_frequency`` /
-    ``place_frequency`` (aligned with the pairs) are the shares of records with the left name
-    key / birth date / mother's name key / birthplace; when given, an exact agreement
-    weighs ``log2(m / frequency)`` instead of ``log2(m / u)``: a common name, or a birth
-    date that many records share (the default dates 1 July, 31 December, the 15th), says
-    less than a rare one.
+    Term frequency: ``frequencies`` maps a comparison (``nama``, ``tanggal_lahir``,
+    ``nama_ibu``, ``tempat_lahir``) to the share of records with the left side's value,
+    aligned with the pairs; an exact agreement then weighs ``log2(m / frequency)`` instead
+    of ``log2(m / u)``: a common name, or a birth date that many records share (the default
+    dates 1 July, 31 December, the 15th), says less than a rare one. Most people of a
+    kabupaten are born in its main town: agreeing on it says little, on a far-away
+    birthplace a lot.
     """
-    out = levels
-    columns = []
-    g_name = out["g_nama"].to_numpy()
-    g_dob = out["g_tanggal_lahir"].to_numpy()
-    for spec in FIELDS:
-        w = model.weights(spec)
-        g = out[f"g_{spec.name}"].to_numpy().astype(np.int64)
-        values = np.where(g >= 0, w[np.where(g >= 0, g, 0)], 0.0)
-        if spec.name == "nama" and name_frequency is not None:
-            top = len(spec.levels) - 1
-            values = np.where(g == top, _tf_weight(model, spec, name_frequency, (top,)), values)
-        if spec.name == "tanggal_lahir" and dob_frequency is not None:
-            exact = (3, 4)  # sama_tanggal_default, sama
-            tf = _tf_weight(model, spec, dob_frequency, exact)
-            values = np.where(np.isin(g, exact), np.minimum(tf, values), values)
-        if spec.name == "nama_ibu" and mother_frequency is not None:
-            top = len(spec.levels) - 1
-            tf = _tf_weight(model, spec, mother_frequency, (top,))
-            values = np.where(g == top, tf, values)
-        if spec.name == "tempat_lahir" and place_frequency is not None:
-            # Most people of a kabupaten are born in its main town: agreeing on it says
-            # little, agreeing on a far-away birthplace says a lot.
-            top = len(spec.levels) - 1
-            tf = _tf_weight(model, spec, place_frequency, (top,))
-            values = np.where(g == top, tf, values)
-        if spec.name == "nik":
-            # The NIK spells out the birth date, and its near levels were measured among
-            # people born on the same day: without that, they are no evidence. A NIK one
-            # digit apart counts only together with the same name and birth date.
-            near = (g == 1) | (g == 2)
-            values = np.where(near & (g_dob < 3), 0.0, values)
-            values = np.where((g == 2) & (g_name < 3), 0.0, values)
-        columns.append(pl.Series(f"w_{spec.name}", values.astype(np.float32)))
-    out = out.with_columns(columns)
+    g = {spec.name: levels[spec.column].to_numpy() for spec in COMPARISONS}
+    m = {k: np.asarray(v) for k, v in model.m.items()}
+    weights = _pattern_weights(g, m, model.u)
+    for name, freq in (frequencies or {}).items():
+        spec = next(s for s in COMPARISONS if s.name == name)
+        exact: tuple[str, ...] = (spec.top,)
+        if spec is TANGGAL_LAHIR:
+            exact = ("sama_tanggal_default", "sama")
+        codes = [spec.code(level) for level in exact]
+        tf = _tf_weight(model, spec, freq, codes)
+        hit = np.isin(g[name], codes)
+        current = weights[name]
+        # Dates: never more than the level weight (a default date keeps its low weight).
+        value = np.minimum(tf, current) if spec is TANGGAL_LAHIR else tf
+        weights[name] = np.where(hit, value, current)
+    out = levels.with_columns(
+        pl.Series(f"w_{spec.name}", weights[spec.name].astype(np.float32)) for spec in COMPARISONS
+    )
     prior_w = float(np.log2(model.prior / (1 - model.prior)))
-    person = [f"w_{spec.name}" for spec in FIELDS if spec.person]
-    total = pl.sum_horizontal([f"w_{spec.name}" for spec in FIELDS]) + prior_w
+    person = [f"w_{spec.name}" for spec in COMPARISONS if spec.person]
+    total = pl.sum_horizontal([f"w_{spec.name}" for spec in COMPARISONS]) + prior_w
     return out.with_columns(
         total.alias("bobot"),
         pl.sum_horizontal(person).alias("bobot_orang"),
@@ -282,9 +336,19 @@ def score(
 
 
 def _tf_weight(
-    model: FittedModel, spec: FieldSpec, frequency: pl.Series, levels: tuple[int, ...]
+    model: FittedModel, spec: Comparison, frequency: pl.Series, levels: list[int]
 ) -> np.ndarray:
     """``log2(m / frequency)`` for exact agreement (``m`` summed over ``levels``)."""
     m = sum(model.m[spec.name][k] for k in levels)
     freq = frequency.fill_null(1.0).to_numpy()
     return np.log2(m / np.maximum(freq, 1e-12))
+
+
+TF_COMPARISONS: dict[str, str] = {
+    NAMA.name: "name_key",
+    TANGGAL_LAHIR.name: "dob",
+    NAMA_IBU.name: "mother_key",
+    TEMPAT_LAHIR.name: "place_key",
+}
+"""Comparisons whose exact agreement is weighed by the frequency of the value (the column
+of the prepared records that holds it)."""

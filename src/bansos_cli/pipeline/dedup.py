@@ -43,6 +43,7 @@ from bansos_cli.dedup import (
     dedup_frame,
     load_config,
 )
+from bansos_cli.dedup.classify import RENAMED_CLASSES
 from bansos_cli.dedup.fields import resolve_column
 from bansos_cli.ingest import ReadOptions, SourceInfo, read_inputs
 from bansos_cli.output import write_json, write_table
@@ -84,13 +85,15 @@ class DedupRun:
 
 
 def failing_classes(value: str) -> tuple[str, ...]:
-    """``fail_on``: ``any`` (every class), ``never`` (none), or a comma list of classes."""
+    """``fail_on``: ``any`` (every class), ``never`` (none), or a comma list of classes (the
+    names of earlier versions, ``orang_sama_nik_beda``, still accepted)."""
     chosen = value.strip().lower()
     if chosen == "any":
         return CLASSES
     if chosen == "never":
         return ()
-    named = tuple(dict.fromkeys(p.strip() for p in chosen.split(",") if p.strip()))
+    given = (p.strip() for p in chosen.split(",") if p.strip())
+    named = tuple(dict.fromkeys(RENAMED_CLASSES.get(c, c) for c in given))
     unknown = [c for c in named if c not in CLASSES]
     if unknown or not named:
         raise OptionError.of(

@@ -73,6 +73,11 @@ class ValidateSummary(Envelope, ValidationCounts):
 
 class DedupSummary(Envelope):
     rows: int
+    mode: str
+    """``dedup`` (within and across inputs) or ``link`` (across inputs only)."""
+    sources: int
+    cross_source_pairs: int
+    """Reported pairs whose rows come from two different input files."""
     candidate_pairs: int
     pairs: int
     classes: dict[str, int]
