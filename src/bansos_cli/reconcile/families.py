@@ -29,7 +29,7 @@ from bansos_cli.core.vocabulary import (
     category_count_column,
     sided,
 )
-from bansos_cli.reconcile.keys import id_key_series
+from bansos_cli.reconcile.keys import id_key_series, text_key_expr
 from bansos_cli.reconcile.model import (
     CHANGED,
     ENTERED,
@@ -57,7 +57,9 @@ _ORDER = {STAYED: 0, CHANGED: 1, LEFT_THE_LIST: 2, ENTERED: 3}
 def _family_ids(kk: pl.Series) -> tuple[np.ndarray, pl.Series]:
     """Per row, a family number (equal KK numbers, one family; no KK, a family alone) and
     the normalised KK number (null for a row without one)."""
-    key = id_key_series(kk)
+    # the KK number's digits; a cell that is no number still names its family
+    text = kk.cast(pl.String).to_frame("v").select(text_key_expr(pl.col("v"))).to_series()
+    key = pl.select(pl.coalesce(id_key_series(kk), text)).to_series()
     own = pl.int_range(kk.len(), eager=True).cast(pl.String)
     families = pl.select(pl.coalesce(key, pl.lit("~") + own)).to_series()
     return families.rank("dense").cast(pl.Int64).to_numpy() - 1, key
