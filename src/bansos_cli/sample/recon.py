@@ -449,7 +449,9 @@ def write_reconciliation_pair(
             rows.append(spec.excel_rows())
         else:
             write_frame(spec.frame, path)
-            rows.append(np.arange(spec.frame.height, dtype=np.int64) + 2)
+            # a CSV's first data row is line 2 (under the header); a Parquet table's is row 1
+            first = 2 if _suffix(path) == ".csv" else 1
+            rows.append(np.arange(spec.frame.height, dtype=np.int64) + first)
     if truth_path is not None:
         truth = pair.truth
         for col, spec, new in (
