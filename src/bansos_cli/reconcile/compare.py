@@ -244,7 +244,7 @@ def _stats(
                 PAIR_COUNT: n_pairs,
                 EQUAL: n_pairs - unequal,
                 UNEQUAL: unequal,
-                MATCH_RATE: (n_pairs - unequal) / n_pairs if n_pairs else None,
+                MATCH_RATE: round((n_pairs - unequal) / n_pairs, 4) if n_pairs else None,
                 NULL_MISMATCHES: int(r.null_differs.sum()),
                 WITHIN_TOLERANCE: within if within is not None else 0,
                 MAX_DIFFERENCE: max_difference,

@@ -78,14 +78,17 @@ def _sheet_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def _widths(frame: pl.DataFrame) -> list[int]:
+def _widths(frame: pl.DataFrame, labels: list[str]) -> list[int]:
+    """Column widths: the longest value of the first rows, and at least the longest word of
+    the header shown (headers wrap between words, never inside one)."""
     sample = frame.head(500)
     widths = []
-    for name in frame.columns:
+    for name, label in zip(frame.columns, labels, strict=True):
         col = sample.get_column(name)
         longest = col.cast(pl.String).str.len_chars().max() if col.len() else 0
         longest_int = int(longest) if isinstance(longest, int | float) else 0
-        widths.append(min(_MAX_COL_WIDTH, max(len(name), longest_int, 6) + 2))
+        word = max((len(w) for w in label.split()), default=0)
+        widths.append(min(_MAX_COL_WIDTH, max(len(name), word, longest_int, 6) + 2))
     return widths
 
 
@@ -143,9 +146,10 @@ def _layout_table_sheet(
         )
         row += 1
     header_row = row
-    for j, col in enumerate(columns):
-        ws.write_string(header_row, j, column_label(col, lang), formats["header"])
-    for j, width in enumerate(_widths(frame)):
+    labels = [column_label(col, lang) for col in columns]
+    for j, label in enumerate(labels):
+        ws.write_string(header_row, j, label, formats["header"])
+    for j, width in enumerate(_widths(frame, labels)):
         ws.set_column(j, j, width)
     if columns:
         ws.freeze_panes(header_row + 1, 0)
