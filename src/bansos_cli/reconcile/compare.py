@@ -117,35 +117,51 @@ def _comparable(field: str, options: ReconcileOptions, column: str) -> pl.Expr:
     return text_key_expr(col, insensitive=options.case_insensitive)
 
 
-def _text_differs(pairs: pl.DataFrame, field: str, options: ReconcileOptions) -> pl.Series:
-    """Raw cells first (cheap); only cells that differ as written are normalised and compared."""
+def _falses(n: int) -> pl.Series:
+    return pl.repeat(False, n, dtype=pl.Boolean, eager=True)
+
+
+def _text_differs(
+    pairs: pl.DataFrame, field: str, options: ReconcileOptions
+) -> tuple[pl.Series, pl.Series]:
+    """Whether each pair's cells differ, and whether one of them is empty and the other not.
+    Raw cells first (cheap); only cells that differ as written are normalised and compared
+    (a normalised value is null exactly when the cell is empty or blank)."""
     left, right = pairs[sided(field, LEFT)], pairs[sided(field, RIGHT)]
     differs = left.ne_missing(right)
     todo = differs.arg_true()
     if todo.len() == 0:
-        return differs
+        return differs, _falses(left.len())
     if field in DATE_COLUMNS:  # 05-06-1970 and 1970-06-05 are one date
-        left_date = date_key_series(left.gather(todo))[0]
-        right_date = date_key_series(right.gather(todo))[0]
-        return differs.scatter(todo, left_date.ne_missing(right_date))
-    # Normalise each distinct spelling once (lists repeat names of places and programs).
-    comparable = _comparable(field, options, "v")
-    left_norm = map_unique(left.gather(todo), comparable)
-    right_norm = map_unique(right.gather(todo), comparable)
-    return differs.scatter(todo, left_norm.ne_missing(right_norm))
-
-
-def _blank(values: pl.Series) -> pl.Series:
-    return values.is_null() | (values.cast(pl.String).str.strip_chars().str.len_chars() == 0)
+        left_norm = date_key_series(left.gather(todo))[0]
+        right_norm = date_key_series(right.gather(todo))[0]
+    else:
+        # Normalise each distinct spelling once (lists repeat names of places and programs).
+        comparable = _comparable(field, options, "v")
+        left_norm = map_unique(left.gather(todo), comparable)
+        right_norm = map_unique(right.gather(todo), comparable)
+    empty = left_norm.is_null() != right_norm.is_null()
+    return differs.scatter(todo, left_norm.ne_missing(right_norm)), _falses(left.len()).scatter(
+        todo, empty
+    )
 
 
 def _null_differs(left: pl.Series, right: pl.Series) -> pl.Series:
-    """One side empty (or blank), the other not; only cells that differ as written are looked at."""
+    """One side empty (or blank), the other not; only cells that differ as written are looked
+    at, each distinct text once."""
     todo = left.ne_missing(right).arg_true()
-    flags = pl.Series([False] * left.len(), dtype=pl.Boolean)
+    flags = _falses(left.len())
     if todo.len() == 0:
         return flags
-    return flags.scatter(todo, _blank(left.gather(todo)) != _blank(right.gather(todo)))
+
+    def blank(values: pl.Series) -> pl.Series:
+        return map_unique(
+            values, pl.col("v").cast(pl.String).str.strip_chars().str.len_chars() == 0
+        )
+
+    left_blank = blank(left.gather(todo)).fill_null(True)
+    right_blank = blank(right.gather(todo)).fill_null(True)
+    return flags.scatter(todo, left_blank != right_blank)
 
 
 @dataclass
@@ -201,14 +217,11 @@ def compare_pairs(
             raw_left, raw_right = pairs[sided(field, LEFT)], pairs[sided(field, RIGHT)]
             left = map_unique(raw_left, number_expr(pl.col("v")))
             right = map_unique(raw_right, number_expr(pl.col("v")))
-            text = _text_differs(pairs, field, options)
+            text, empty = _text_differs(pairs, field, options)
             results[field] = _numeric(left, right, tolerances[field], text)
-            results[field].null_differs = _null_differs(raw_left, raw_right)
+            results[field].null_differs = empty
         else:
-            raw_left, raw_right = pairs[sided(field, LEFT)], pairs[sided(field, RIGHT)]
-            results[field] = _Field(
-                _text_differs(pairs, field, options), _null_differs(raw_left, raw_right)
-            )
+            results[field] = _Field(*_text_differs(pairs, field, options))
     out = pairs.with_columns([r.differs.alias(differs_column(f)) for f, r in results.items()])
     if options.name in fields:
         out = _name_scores(out, options)
