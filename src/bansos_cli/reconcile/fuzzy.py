@@ -8,7 +8,11 @@ already lists the pairs of every block, so scoring them in one call avoids a Pyt
 
 A similar name is never enough. Each kind of :data:`EVIDENCE` belongs to one *piece* (the NIK,
 the birth date, the region, the family, the mother); kinds of one piece say the same thing
-twice (the NIK's date digits and TANGGAL LAHIR are one birth date). A pair is accepted when
+twice (the NIK's date digits and TANGGAL LAHIR are one birth date). The NIK is evidence of its
+own only beyond its birth-date digits: two NIKs one edit apart in the region digits (first 6)
+only say that the birth dates are equal, because most NIKs end in serial 0001 or 0002 and two
+people born on the same day in kecamatan whose codes differ by one digit get NIKs one edit
+apart by chance. A pair is accepted when
 the names are similar enough *and* :data:`MIN_PIECES` independent pieces agree. Among the
 accepted candidates, a pair is taken only when each row is the other's unique best
 (most pieces, then the best name score): two equally good candidates are never guessed
@@ -64,6 +68,12 @@ def _full_niks() -> pl.Expr:
     return (pl.col("_nik").str.len_chars() == 16) & (pl.col("_nik_r").str.len_chars() == 16)
 
 
+def _same_region_one_edit() -> pl.Expr:
+    return (pl.col("_nik_d") == 1) & (
+        pl.col("_nik").str.slice(0, 6) == pl.col("_nik_r").str.slice(0, 6)
+    )
+
+
 def _nik_date_weak(nik: pl.Expr) -> pl.Expr:
     """The NIK's birth date (digits 7-10, +40 for women) is a default date (DOMAIN.md §2)."""
     day = nik.str.slice(6, 2).cast(pl.Int32, strict=False) % 40
@@ -88,14 +98,17 @@ EVIDENCE: tuple[Evidence, ...] = (
         lambda: _both("_nik") & (pl.col("_nik_d") == 0),
     ),
     Evidence(
-        "nik_mirip", "nik", "NIKs one digit or one adjacent transposition apart",
-        lambda: _both("_nik") & (pl.col("_nik_d") == 1),
+        "nik_mirip", "nik",
+        "NIKs one digit or one adjacent transposition apart, in the same region (first 6 digits)",
+        lambda: _both("_nik") & (pl.col("_nik_d") == 1) & _full_niks()
+        & (pl.col("_nik").str.slice(0, 6) == pl.col("_nik_r").str.slice(0, 6)),
     ),
     Evidence(
         "tgl_nik_sama", "lahir",
-        "the same first 12 NIK digits (region and birth date), another serial",
-        lambda: _both("_nik") & _full_niks() & (pl.col("_nik_d") > 1)
-        & (pl.col("_nik").str.slice(0, 12) == pl.col("_nik_r").str.slice(0, 12))
+        "the same birth-date digits of the NIK (7-12, with the sex), not a default date",
+        lambda: _both("_nik") & _full_niks() & ~_same_region_one_edit()
+        & (pl.col("_nik_d") > 0)
+        & (pl.col("_nik").str.slice(6, 6) == pl.col("_nik_r").str.slice(6, 6))
         & ~_nik_date_weak(pl.col("_nik")),
     ),
     Evidence(
