@@ -16,7 +16,10 @@ apart by chance. A pair is accepted when
 the names are similar enough *and* :data:`MIN_PIECES` independent pieces agree. Among the
 accepted candidates, a pair is taken only when each row is the other's unique best
 (most pieces, then the best name score): two equally good candidates are never guessed
-between. Rows that stay unpaired but have a candidate point at it (``kandidat``: too little
+between. A name that agrees only in part (WRatio finds AAN inside SALMAN, ASEP inside ASEP
+UDIN, but the whole names differ) needs a third piece, and birth dates known on both sides
+that differ rule a fuzzy pair out. Rows that stay unpaired but have a candidate point at it
+(``kandidat``: too little
 evidence; ``kandidat_setara``: enough evidence, but an equally good rival).
 A fuzzy pair is a suggestion for review, never a silent merge: it is marked ``fuzzy``.
 """
@@ -48,9 +51,12 @@ OTHER = "_idx_other"
 """Hints: the row of the other side the hint points at."""
 PIECES = "_pieces"
 QUALITY = "_quality"
+ENOUGH = "_enough"
+"""The candidate has the evidence a pair needs (and nothing against it)."""
 
 MIN_PIECES = 2
-"""Independent pieces of evidence beyond the name that a fuzzy pair needs."""
+"""Independent pieces of evidence beyond the name that a fuzzy pair needs (one more when the
+names only agree in part: one found inside the other)."""
 
 SIDE_COLUMNS = ("_nik", "_birth", "_birth_weak", "_name", "_place", "_kk", "_mother")
 """What each side gives (besides ``_idx``); any may be null."""
@@ -278,11 +284,7 @@ def _hints(candidates: pl.DataFrame, paired: pl.DataFrame, own: str, other: str)
     free = candidates.join(paired.select(LI), on=LI, how="anti").join(
         paired.select(RI), on=RI, how="anti"
     )
-    hint = (
-        pl.when(pl.col(PIECES) >= MIN_PIECES)
-        .then(pl.lit(CANDIDATE_TIED))
-        .otherwise(pl.lit(CANDIDATE))
-    )
+    hint = pl.when(pl.col(ENOUGH)).then(pl.lit(CANDIDATE_TIED)).otherwise(pl.lit(CANDIDATE))
     return (
         free.sort([QUALITY, other], descending=[True, False])
         .unique(own, keep="first")
@@ -337,9 +339,8 @@ def fuzzy_pairs(
     cand = candidates.join(side_l, on=LI, how="left").join(side_r, on=RI, how="left", suffix="_r")
     # rows without a name never pair: score only the others
     cand = cand.filter(pl.col("_name").is_not_null() & pl.col("_name_r").is_not_null())
-    name_score = process.cpdist(
-        cand["_name"].to_list(), cand["_name_r"].to_list(), scorer=fuzz.WRatio, dtype=np.float64
-    )
+    names_l, names_r = cand["_name"].to_list(), cand["_name_r"].to_list()
+    name_score = process.cpdist(names_l, names_r, scorer=fuzz.WRatio, dtype=np.float64)
     nik_distance = process.cpdist(
         cand["_nik"].fill_null("").to_list(),
         cand["_nik_r"].fill_null("").to_list(),
@@ -348,13 +349,45 @@ def fuzzy_pairs(
     )
     cand = cand.with_columns(
         pl.Series(FUZZY_SCORE, name_score).round(1), pl.Series("_nik_d", nik_distance)
-    ).filter(pl.col(FUZZY_SCORE) >= threshold)
+    )
+    keep = (cand[FUZZY_SCORE] >= threshold).to_numpy()
+    cand = cand.filter(pl.Series(keep))
+    # WRatio also rewards one name found inside the other (AAN in SALMAN, ASEP in ASEP UDIN):
+    # a whole-name score tells those partial agreements apart, which need one more piece
+    whole = (
+        np.maximum(
+            *(
+                process.cpdist(
+                    [n for n, k in zip(names_l, keep, strict=True) if k],
+                    [n for n, k in zip(names_r, keep, strict=True) if k],
+                    scorer=scorer,
+                    dtype=np.float64,
+                )
+                for scorer in (fuzz.ratio, fuzz.token_sort_ratio)
+            )
+        )
+        if cand.height
+        else np.zeros(0)
+    )
+    cand = cand.with_columns(pl.Series("_whole", whole))
     flags = cand.select([e.test().fill_null(False).alias(e.code) for e in EVIDENCE])
     pieces = sorted({e.piece for e in EVIDENCE})
     by_piece = [
         pl.any_horizontal([pl.col(e.code) for e in EVIDENCE if e.piece == p]) for p in pieces
     ]
-    scored = pl.concat([cand.select(LI, RI, FUZZY_SCORE), flags], how="horizontal").with_columns(
+    # birth dates known on both sides (not default ones) that differ: never the same person
+    # for a fuzzy pair, whatever else agrees
+    contradicts = (
+        _both("_birth")
+        & (pl.col("_birth") != pl.col("_birth_r"))
+        & ~pl.col("_birth_weak").fill_null(False)
+        & ~pl.col("_birth_weak_r").fill_null(False)
+    )
+    needed = pl.when(pl.col("_whole") < threshold).then(MIN_PIECES + 1).otherwise(MIN_PIECES)
+    judged = cand.select(
+        LI, RI, FUZZY_SCORE, needed.alias("_needed"), contradicts.fill_null(False).alias("_no")
+    )
+    scored = pl.concat([judged, flags], how="horizontal").with_columns(
         pl.sum_horizontal(by_piece).cast(pl.Int32).alias(PIECES),
         pl.concat_str(
             [pl.when(pl.col(e.code)).then(pl.lit(e.code)) for e in EVIDENCE],
@@ -369,8 +402,9 @@ def fuzzy_pairs(
         FUZZY_EVIDENCE,
         PIECES,
         (pl.col(PIECES) * 1000 + pl.col(FUZZY_SCORE)).alias(QUALITY),
+        ((pl.col(PIECES) >= pl.col("_needed")) & ~pl.col("_no")).alias(ENOUGH),
     )
-    accepted = scored.filter(pl.col(PIECES) >= MIN_PIECES)
+    accepted = scored.filter(pl.col(ENOUGH)).drop(ENOUGH)
     paired = unique_best(accepted)
     return FuzzyOutcome(
         pairs=paired.select(LI, RI, FUZZY_SCORE, FUZZY_EVIDENCE).sort(LI),
