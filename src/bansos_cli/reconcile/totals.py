@@ -75,32 +75,27 @@ def _normalised(columns: Sequence[str], names: Sequence[str]) -> list[pl.Expr]:
 
 
 def _one_side(
-    frame: pl.DataFrame, present: Sequence[str], side: str, categories: Sequence[str]
+    partial: pl.DataFrame, present: Sequence[str], side: str, categories: Sequence[str]
 ) -> pl.DataFrame:
     """Rows and rupiah of one side's rows per (normalised) value of its own columns, with
-    the rows of ``categories`` counted."""
-    idx, rp = (LEFT_IDX, RP_LEFT) if side == LEFT else (RIGHT_IDX, RP_RIGHT)
+    the rows of ``categories`` counted, from the partial sums of :func:`by_group`."""
+    rows, rp = sided(ROWS, side), sided(RP, side)
     own = [sided(c, side) for c in present]
-    # Region and program names repeat: sum per category and value as written first, then
-    # normalise those few values and add the partial sums up.
-    partial = (
-        frame.filter(pl.col(idx).is_not_null())
-        .group_by([CATEGORY, *own])
-        .agg(pl.len().alias("_n"), _rp(rp if rp in frame.columns else "").sum().alias("_rp"))
+    counted = (
+        partial.group_by([CATEGORY, *own])
+        .agg(pl.col(rows).sum(), pl.col(rp).sum())
         .with_columns(_normalised(own, present))
     )
     counts = [
-        pl.col("_n")
+        pl.col(rows)
         .filter(pl.col(CATEGORY) == cat)
         .sum()
         .cast(pl.Int64)
         .alias(category_count_column(cat))
         for cat in categories
     ]
-    return partial.group_by(present).agg(
-        pl.col("_n").sum().cast(pl.Int64).alias(sided(ROWS, side)),
-        pl.col("_rp").sum().cast(pl.Int64).alias(rp),
-        *counts,
+    return counted.group_by(present).agg(
+        pl.col(rows).sum().cast(pl.Int64), pl.col(rp).sum().cast(pl.Int64), *counts
     )
 
 
@@ -114,14 +109,25 @@ def by_group(frame: pl.DataFrame, columns: Sequence[str], scheme: Scheme) -> pl.
     ]
     if not present:
         return None
+    # Region and program names repeat: sum per category and pair of values as written
+    # first (one pass over the rows), then normalise those few values and add up per side.
+    left_cols = [sided(c, LEFT) for c in present]
+    right_cols = [sided(c, RIGHT) for c in present]
+    partial = frame.group_by([CATEGORY, *left_cols, *right_cols]).agg(
+        pl.col(LEFT_IDX).is_not_null().sum().alias(ROWS_LEFT),
+        pl.col(RIGHT_IDX).is_not_null().sum().alias(ROWS_RIGHT),
+        _rp(RP_LEFT if RP_LEFT in frame.columns else "").sum().alias(RP_LEFT),
+        _rp(RP_RIGHT if RP_RIGHT in frame.columns else "").sum().alias(RP_RIGHT),
+    )
     right_counted = scheme.counted_on_right()
     left_counted = [c for c in scheme.codes if c not in right_counted]
-    left = _one_side(frame, present, LEFT, left_counted)
-    right = _one_side(frame, present, RIGHT, right_counted)
+    left = _one_side(partial, present, LEFT, left_counted)
+    right = _one_side(partial, present, RIGHT, right_counted)
     joined = left.join(right, on=present, how="full", coalesce=True, nulls_equal=True)
     counts = [category_count_column(c) for c in scheme.codes]
     return (
         joined.with_columns(pl.exclude(present).fill_null(0))
+        .filter((pl.col(ROWS_LEFT) > 0) | (pl.col(ROWS_RIGHT) > 0))
         .with_columns((pl.col(RP_RIGHT) - pl.col(RP_LEFT)).alias(DIFFERENCE_RP))
         .select(*present, *GROUP_TOTALS, *counts)
         .sort(present, nulls_last=True)
