@@ -182,6 +182,13 @@ def truth_rows(code, extra=None):
     found = truth.filter(has(code) if extra is None else has(code) & extra)
     return set(found["decree_row"].to_list())
 renamed = pl.col("problems").list.eval(pl.element().str.starts_with("name_")).list.any()
+truncated = set(truth.filter(has("nik_excel_truncated")).explode("disbursement_rows")[
+    "disbursement_rows"].drop_nulls().to_list())
+def keys_hit(cat):
+    rows_ = frame.filter((pl.col("category") == cat) & pl.col("row_right").is_in(truncated))
+    return set(rows_["key"].to_list())
+def left_keys(rows_):
+    return set(frame.filter(pl.col("row_left").is_in(rows_))["key"].to_list())
 regions = result.by_region
 bank = right.group_by(pl.col("kecamatan").str.to_uppercase(), pl.col("desa").str.to_uppercase()
                       ).agg(pl.col("nominal").cast(pl.Int64).sum()).rows()
@@ -199,6 +206,10 @@ RESULT = {{
     "groups_wrong": len((rows("bayar_ganda") - truth_rows("paid_twice"))
                         | (rows("bayar_terpecah") - truth_rows("paid_split"))),
     "groups_ambiguous": len(rows("ambigu")),
+    "groups_ambiguous_truncated": len(keys_hit("ambigu")),
+    "groups_wrong_truncated": len(left_keys((rows("bayar_ganda") - truth_rows("paid_twice"))
+                                            | (rows("bayar_terpecah") - truth_rows("paid_split")))
+                                  & (keys_hit("bayar_ganda") | keys_hit("bayar_terpecah"))),
     "groups_ambiguous_renamed": len(rows("ambigu") & (truth_rows("paid_twice", renamed)
                                                       | truth_rows("paid_split", renamed))),
     "bank_desa_ok": sorted(bank) == sorted(
@@ -304,10 +315,14 @@ def fuzzy_section(rows: int = ROWS) -> list[str]:
         "evidence);",
         f"- paid twice: {ours['twice']:,}, of them `bayar_ganda`: {ours['twice_found']:,}; "
         f"paid in two transfers: {ours['split']:,}, of them `bayar_terpecah`: "
-        f"{ours['split_found']:,}; decree rows wrongly in either: {ours['groups_wrong']:,}; "
-        f"`ambigu`: {ours['groups_ambiguous']:,} ({ours['groups_ambiguous_renamed']:,} of them "
+        f"{ours['split_found']:,}; decree rows wrongly in either: {ours['groups_wrong']:,} "
+        f"({ours['groups_wrong_truncated']:,} of them because another payee's Excel-truncated "
+        "NIK became their NIK, under a similar name); `ambigu`: "
+        f"{ours['groups_ambiguous']:,} decree rows ({ours['groups_ambiguous_renamed']:,} "
         "planted double or split payments whose one transfer carries a name variant too far "
-        "from the decree's to be the same person for sure);",
+        "from the decree's to be sure it is the same person, "
+        f"{ours['groups_ambiguous_truncated']:,} whose NIK another payee's Excel-truncated NIK "
+        "became: a transfer under another name);",
         f"- payees in another village: {ours['region_moved']:,}; pairs in the cross table: "
         f"{ours['region_cross']:,}; the right side's totals per desa equal the bank file's own: "
         f"{yes(ours['bank_desa_ok'])};",
