@@ -31,8 +31,23 @@ COMMANDS: dict[str, tuple[list[str], tuple[V.Table, ...]]] = {
         V.TABLES["check"],
     ),
     "reconcile": (
-        ["reconcile", str(SAMPLE / "sk_penerima.xlsx"), str(SAMPLE / "laporan_penyaluran.xlsx")],
+        [
+            "reconcile",
+            str(SAMPLE / "sk_penerima.xlsx"),
+            str(SAMPLE / "laporan_penyaluran.xlsx"),
+            "--fuzzy",
+        ],
         V.TABLES["reconcile"],
+    ),
+    "reconcile --period": (
+        [
+            "reconcile",
+            "--period",
+            str(SAMPLE / "periode_lama.xlsx"),
+            str(SAMPLE / "periode_baru.xlsx"),
+            "--mask",
+        ],
+        V.TABLES["reconcile --period"],
     ),
     "run": (
         [

@@ -10,11 +10,13 @@ from hypothesis import strategies as st
 from bansos_cli.core import vocabulary
 from bansos_cli.core.errors import OptionError
 from bansos_cli.core.vocabulary import (
+    CANDIDATE_HINT,
     CATEGORY,
     DIFFERENCE_RP,
     DIFFERENCES,
     FUZZY_EVIDENCE,
     FUZZY_SCORE,
+    GROUP_DIFFERENCE_RP,
     KEY,
     MATCH_METHOD,
     NAME_SCORE,
@@ -100,7 +102,10 @@ def test_categories_and_differences() -> None:
     assert result.counts == {
         "cocok": 1,
         "cocok_beda": 3,
-        "ambigu": 3,
+        "bayar_ganda": 3,
+        "bayar_terpecah": 0,
+        "bayar_terpecah_kurang": 0,
+        "ambigu": 0,
         "hanya_kiri": 3,
         "hanya_kanan": 2,
     }
@@ -122,9 +127,12 @@ def test_categories_and_differences() -> None:
     assert ani[differs_column("kecamatan")] is False
     hadi = by_row(frame, ROW_L, 12)
     assert (hadi[CATEGORY], hadi[NAME_STATUS]) == ("cocok_beda", "beda")
+    # DEDI: decreed once, paid twice (the same name on both transfers)
     dedi = frame.filter(pl.col(KEY) == "3201010101900004")
-    assert dedi[CATEGORY].to_list() == ["ambigu"] * 3
+    assert dedi[CATEGORY].to_list() == ["bayar_ganda"] * 3
     assert dedi[N_R].to_list() == [2, 2, 2]
+    assert dedi[GROUP_DIFFERENCE_RP].to_list() == [600_000] * 3
+    assert dedi[DIFFERENCE_RP].to_list() == [-600_000, 600_000, 600_000]
     assert result.left.key_missing == 1
     assert result.right.duplicate_keys == 2
     assert result.compared == ["nik", "nama", "nominal", "kecamatan"]
@@ -137,7 +145,8 @@ def test_totals_explain_the_difference() -> None:
     assert cats["cocok_beda"][DIFFERENCE_RP] == -300_000
     assert cats["hanya_kiri"][DIFFERENCE_RP] == -1_800_000
     assert cats["hanya_kanan"][DIFFERENCE_RP] == 1_200_000
-    assert cats["ambigu"][DIFFERENCE_RP] == 600_000
+    assert cats["bayar_ganda"][DIFFERENCE_RP] == 600_000  # the second payment to DEDI
+    assert cats["ambigu"][DIFFERENCE_RP] == 0
     assert result.by_category.columns == [
         "category", "rows", "rows_left", "rows_right", "rp_left", "rp_right", "difference_rp"
     ]  # fmt: skip
@@ -148,24 +157,35 @@ def test_totals_explain_the_difference() -> None:
     assert region["kecamatan"].to_list() == ["BOJONGGEDE", "CIBINONG", "CITEUREUP"]
     assert region.filter(pl.col("kecamatan") == "CIBINONG")[DIFFERENCE_RP].item() == -300_000
     assert region.columns == [
-        "kecamatan", "rows", "rows_left", "rows_right", "rp_left", "rp_right", "difference_rp",
-        "n_cocok", "n_cocok_beda", "n_ambigu", "n_hanya_kiri", "n_hanya_kanan",
+        "kecamatan", "rows_left", "rows_right", "rp_left", "rp_right", "difference_rp",
+        *(f"n_{c}" for c in CATEGORIES),
     ]  # fmt: skip
+    bojong = region.filter(pl.col("kecamatan") == "BOJONGGEDE").row(0, named=True)
+    assert (bojong["rows_left"], bojong["rows_right"]) == (3, 3)
+    # counted on their side: DEDI's decree row (not the two transfers), EKO unpaid
+    assert (bojong["n_bayar_ganda"], bojong["n_hanya_kiri"], bojong["n_cocok"]) == (1, 1, 1)
 
 
 def test_fuzzy_fallback_pairs_a_mistyped_nik() -> None:
     result = reconcile_frames(LEFT, RIGHT, ReconcileOptions(fuzzy=True))
     gita = by_row(result.frame, ROW_L, 11)
     assert gita[MATCH_METHOD] == "fuzzy"
-    assert gita[FUZZY_EVIDENCE] == "nik_mirip"
+    # two independent pieces: the NIK one digit off, and the same kecamatan
+    assert gita[FUZZY_EVIDENCE] == "nik_mirip,wilayah_sama"
     assert gita[FUZZY_SCORE] == 100.0
     assert gita[CATEGORY] == "cocok_beda"
     assert gita[DIFFERENCES] == "nik"
     assert gita[differs_column("nik")] is True
-    # FAJAR has no NIK on the left: a name alone is not evidence enough.
+    # FAJAR has no NIK on the left: the same name and kecamatan are one piece of evidence,
+    # not enough: both rows stay unpaired and point at each other.
     fajar = by_row(result.frame, ROW_L, 10)
     assert fajar[CATEGORY] == "hanya_kiri"
+    assert (fajar[CANDIDATE_HINT], fajar[FUZZY_EVIDENCE]) == ("kandidat", "wilayah_sama")
+    assert (fajar[sided(ROW, "candidate")], fajar[sided(SOURCE, "candidate")]) == (10, "salur.xlsx")
+    paid_fajar = by_row(result.frame, ROW_R, 10)
+    assert (paid_fajar[CATEGORY], paid_fajar[sided(ROW, "candidate")]) == ("hanya_kanan", 10)
     assert result.fuzzy_pairs == 1
+    assert result.candidate_hints == {"kandidat": 2, "kandidat_setara": 0}
 
 
 def test_options_tolerance_ignore_rename_case() -> None:
@@ -229,11 +249,16 @@ def test_every_row_once_and_swap_swaps_categories(left_rows, right_rows, fuzzy) 
     explained = sum(e[DIFFERENCE_RP] for e in result.explanation())
     assert explained == result.right.amount_total - result.left.amount_total
 
+    assert sum(frame[DIFFERENCE_RP].to_list()) == explained  # the column adds up too
+
     swapped = reconcile_frames(right, left, options)
 
     def outcomes(f: pl.DataFrame, a: str, b: str, swap: bool) -> list[tuple]:
+        # one decree row and several transfers become several left rows and one right row
+        # when swapped, which is never decided: compare with the many-to-one ones as ambigu
         rows = f.select(CATEGORY, a, b).rows()
-        return sorted((SWAPPED[c] if swap else c, x or -1, y or -1) for c, x, y in rows)
+        return sorted((SWAPPED[SWAPPED[c]] if not swap else SWAPPED[c], x or -1, y or -1)
+                      for c, x, y in rows)  # fmt: skip
 
     assert outcomes(frame, ROW_L, ROW_R, swap=False) == outcomes(
         swapped.frame, ROW_R, ROW_L, swap=True
@@ -277,6 +302,8 @@ def test_order_counts_and_categories_follow_the_keys(left_rows, right_rows, keys
         assert (row[CATEGORY] in ("cocok", "cocok_beda")) == one_to_one
         if row[CATEGORY] == "ambigu":
             assert left_n.get(key, 0) > 0 and right_n.get(key, 0) > 0
+        if row[CATEGORY].startswith("bayar_"):
+            assert left_n.get(key, 0) == 1 and right_n.get(key, 0) > 1
 
 
 def test_keys_of_different_lengths_sort_as_text() -> None:
@@ -286,9 +313,9 @@ def test_keys_of_different_lengths_sort_as_text() -> None:
     frame = reconcile_frames(left, right).frame
     assert frame.select(CATEGORY, KEY).rows() == [
         ("cocok", "0999"),
-        ("ambigu", "12"),
-        ("ambigu", "12"),
-        ("ambigu", "12"),
+        ("bayar_ganda", "12"),
+        ("bayar_ganda", "12"),
+        ("bayar_ganda", "12"),
         ("hanya_kiri", "0123"),
         ("hanya_kiri", "123"),
         ("hanya_kiri", "1230"),
@@ -308,7 +335,7 @@ def test_columns_follow_the_declaration() -> None:
     """reconciliation.parquet is core.vocabulary.RECONCILIATION: the declared columns with
     their types, and per carried column its value on each side and (compared) a flag."""
     frame = reconcile_frames(LEFT, RIGHT, ReconcileOptions(fuzzy=True)).frame
-    tail = (*row_key(SIDES[0]), *row_key(SIDES[1]))
+    tail = (*row_key(SIDES[0]), *row_key(SIDES[1]), *row_key("candidate"))
     head = [c for c in RECONCILIATION.names if c not in tail]
     per_field = [
         name

@@ -298,24 +298,57 @@ def test_reconciliation_pair_truth() -> None:
     p = generate_reconciliation_pair(1000, 9, region="320105")
     t = p.truth
     assert t.filter(pl.col("status") == "missing").height == 50
-    assert t.filter(pl.col("status") == "extra").height == 20
+    # 20 extra payees, and 2 homonyms of unpaid ones (0.25 %): paid, not in the decree
+    assert t.filter(pl.col("status") == "extra").height == 22
     assert (t["decree_row"].is_null() == (t["status"] == "extra")).all()
     assert (t["disbursement_row"].is_null() == (t["status"] == "missing")).all()
     changed = t.filter(_has("amount_changed"))
     assert changed.height == 30
     assert (changed["paid_amount"] != changed["decree_amount"]).all()
-    same = t.filter((pl.col("status") == "paid") & ~_has("amount_changed"))
-    assert (same["paid_amount"] == same["decree_amount"]).all()
+    plain = t.filter((pl.col("status") == "paid") & ~_has("amount_changed"))
+    twice, split = plain.filter(_has("paid_twice")), plain.filter(_has("paid_split"))
+    assert twice.height == split.height == 5
+    assert (twice["paid_amount"] == 2 * twice["decree_amount"]).all()
+    assert (split["paid_amount"] == split["decree_amount"]).all()
+    assert (pl.concat([twice, split])["disbursement_rows"].list.len() == 2).all()
+    once = plain.filter(~_has("paid_twice") & ~_has("paid_split"))
+    assert (once["paid_amount"] == once["decree_amount"]).all()
+    assert (once["disbursement_rows"].list.len() == 1).all()
     report = p.disbursement.frame.with_columns(
         pl.Series("disbursement_row", p.disbursement.excel_rows())
     )
     named = t.filter(
         pl.col("problems").list.eval(pl.element().str.starts_with("name_")).list.any()
+        & (pl.col("disbursement_rows").list.len() == 1)
     ).join(report, on="disbursement_row")
     assert named.height > 0
     assert (named["NAMA KPM"] != named["nama"]).all()
+    # a homonym: the unpaid payee's name and birth date, another NIK, another village
+    homonyms = t.filter(_has("homonym")).join(
+        t.select("person_id", "decree_row"), left_on="homonym_of", right_on="person_id"
+    )
+    decree = p.decree.frame.with_columns(pl.Series("decree_row", p.decree.excel_rows()))
+    pairs = homonyms.join(report, on="disbursement_row").join(
+        decree, left_on="decree_row_right", right_on="decree_row"
+    )
+    assert pairs.height == 2
+    assert (pairs["NAMA KPM"] == pairs["NAMA PENERIMA"]).all()
+    assert (pairs["TGL LAHIR"].str.replace_all("/", "-") == pairs["TGL LAHIR_right"]).all()
+    assert (pairs["NIK KPM"] != pairs["NIK"]).all()
+    assert (pairs["DESA/KELURAHAN"] != pairs["DESA/KELURAHAN_right"]).all()
+    # typos: one edit away, never another payee's NIK
+    typo = t.filter(_has("nik_typo")).join(report, on="disbursement_row")
+    assert typo.height == 10
+    assert not typo["NIK KPM"].is_in(t["nik"].implode()).any()
+    moved = (
+        t.filter(_has("region_moved"))
+        .join(report, on="disbursement_row")
+        .join(decree, on="decree_row")
+    )
+    assert moved.height == 10
+    assert (moved["DESA/KELURAHAN"] != moved["DESA/KELURAHAN_right"]).all()
     assert p.decree.frame.height == 1000
-    assert p.disbursement.frame.height == 1000 - 50 + 20
+    assert p.disbursement.frame.height == 1000 - 50 + 5 + 5 + 20 + 2
 
 
 def test_every_family_has_its_own_kk(siks) -> None:  # type: ignore[no-untyped-def]

@@ -241,6 +241,7 @@ def reconcile(
     right: Inputs,
     *,
     options: ReconcileOptions | None = None,
+    period: bool = False,
     out_dir: PathLike | None = None,
     left_sheet: str | int | None = None,
     right_sheet: str | int | None = None,
@@ -253,10 +254,13 @@ def reconcile(
     lang: str = "id",
 ) -> Result[ReconcileSummary]:
     """Decree list (left) vs. disbursement report (right): every person and rupiah
-    accounted for (``bansos reconcile``).
+    accounted for (``bansos reconcile``). ``period=True`` (``bansos reconcile --period``, the
+    same as ``options=ReconcileOptions(period=True)``): last period's list (left) vs this
+    period's (right), with the categories ``tetap``, ``berubah``, ``keluar``, ``masuk``.
 
-    Frames: ``reconciliation`` (one row per person on either side, with its category).
-    Exit code 1 when a row is in a ``fail_on`` category (default: all but ``cocok``).
+    Frames: ``reconciliation`` (one row per person on either side, with its category),
+    ``regions``, ``region_cross``, ``column_stats`` and, in the period mode, ``families``.
+    Exit code 1 when a row is in a ``fail_on`` category (default: all but ``cocok``/``tetap``).
     """
     from bansos_cli.pipeline import reconcile as pipeline
 
@@ -264,13 +268,14 @@ def reconcile(
         _paths(left),
         _paths(right),
         options=options,
+        period=period,
         left_read=_read(left_sheet, None, left_mapping, None, None),
         right_read=_read(right_sheet, None, right_mapping, None, None),
         out_dir=Path(out_dir) if out_dir is not None else None,
         formats=formats,
         report=report,
         mask=mask,
-        fail_on=pipeline.DEFAULT_FAIL_ON if fail_on is None else tuple(fail_on),
+        fail_on=None if fail_on is None else tuple(fail_on),
         lang=lang,
     )
     sources = [*run.left.sources, *run.right.sources]

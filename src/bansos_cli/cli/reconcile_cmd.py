@@ -29,7 +29,7 @@ from bansos_cli.cli.options import (
 )
 from bansos_cli.cli.tables import table as new_table
 from bansos_cli.core.errors import OptionError
-from bansos_cli.core.messages import format_number, format_rupiah, text
+from bansos_cli.core.messages import format_number, text
 
 if TYPE_CHECKING:
     from bansos_cli.pipeline.reconcile import ReconcileRun
@@ -52,8 +52,8 @@ ListOption = list[str] | None
     "reconcile",
     examples=(
         "bansos reconcile sk_penerima.xlsx laporan_penyaluran.xlsx",
-        "bansos reconcile sk.xlsx bayar.xlsx --amount nominal --tolerance 100",
-        "bansos reconcile periode_1.parquet periode_2.parquet --fuzzy --json",
+        "bansos reconcile sk.xlsx bayar.xlsx --tolerance nominal=100 --fuzzy",
+        "bansos reconcile --period lama.xlsx baru.xlsx --ignore tanggal_salur --json",
     ),
 )
 def reconcile_command(
@@ -72,7 +72,9 @@ def reconcile_command(
         ListOption, typer.Option("--rename", help="HELP_RENAME", show_default=False)
     ] = None,
     amount: Annotated[str, typer.Option("--amount", help="HELP_AMOUNT")] = "nominal",
-    tolerance: Annotated[int, typer.Option("--tolerance", min=0, help="HELP_TOLERANCE")] = 0,
+    tolerance: Annotated[
+        ListOption, typer.Option("--tolerance", help="HELP_TOLERANCE", show_default=False)
+    ] = None,
     case_sensitive: Annotated[
         bool, typer.Option("--case-sensitive", help="HELP_CASE_SENSITIVE")
     ] = False,
@@ -80,6 +82,7 @@ def reconcile_command(
         float, typer.Option("--name-threshold", min=0, max=100, help="HELP_NAME_THRESHOLD")
     ] = 85.0,
     fuzzy: Annotated[bool, typer.Option("--fuzzy", help="HELP_FUZZY")] = False,
+    period: Annotated[bool, typer.Option("--period", "--periode", help="HELP_PERIOD")] = False,
     fuzzy_threshold: Annotated[
         float, typer.Option("--fuzzy-threshold", min=0, max=100, help="HELP_FUZZY_THRESHOLD")
     ] = 90.0,
@@ -122,7 +125,7 @@ def reconcile_command(
 ) -> None:
     """``bansos reconcile``: help text ``CMD_RECONCILE`` of the message catalogue."""
     from bansos_cli.pipeline.reconcile import parse_fail_on, reconcile
-    from bansos_cli.reconcile import ReconcileOptions
+    from bansos_cli.reconcile import ReconcileOptions, parse_tolerance_option
 
     language = resolve_lang(lang)
     options = ReconcileOptions(
@@ -131,16 +134,16 @@ def reconcile_command(
         ignore=parse_list(ignore),
         renames=_renames(rename),
         amount=amount or None,
-        amount_tolerance=tolerance,
+        tolerance=parse_tolerance_option(tolerance, amount or None),
         name_threshold=name_threshold,
         case_insensitive=not case_sensitive,
         fuzzy=fuzzy,
         fuzzy_threshold=fuzzy_threshold,
         region=parse_list(region) or ("kecamatan", "desa"),
         program=program or None,
+        period=period,
     )
-    # "never" as on every other command; the library's word for it is "none".
-    failing_categories = parse_fail_on("none" if fail_on.strip().lower() == "never" else fail_on)
+    failing_categories = parse_fail_on(fail_on, period=period)
     left_read = read_options(left_sheet, left_header_row, left_mapping, encoding, delimiter)
     right_read = read_options(right_sheet, right_header_row, right_mapping, encoding, delimiter)
     with stdin_inputs([left, right]) as (left_path, right_path):
@@ -171,34 +174,40 @@ def _render(run: ReconcileRun, lang: str) -> None:
     def num(value: float) -> str:
         return format_number(value, lang)
 
-    def rp(value: float) -> str:
-        return format_rupiah(value, lang)
-
     summary: Mapping[str, Any] = run.summary
     left, right = summary["left"], summary["right"]
     rows = label("LABEL_ROWS_LOWER")
-    console.print(
-        f"{label('LABEL_LEFT')}: {', '.join(left['files'])} ({num(left['rows'])} {rows})  "
-        f"{label('LABEL_RIGHT')}: {', '.join(right['files'])} ({num(right['rows'])} {rows})",
-        markup=False,
-    )
-    colours = {"cocok": "green", "cocok_beda": "yellow", "ambigu": "magenta",
-               "hanya_kiri": "red", "hanya_kanan": "red"}  # fmt: skip
+    for side, name in ((left, "LABEL_LEFT"), (right, "LABEL_RIGHT")):
+        console.print(
+            f"{label(name)}: {', '.join(side['files'])} ({num(side['rows'])} {rows})",
+            markup=False,
+            soft_wrap=True,
+        )
+    colours = {
+        "cocok": "green", "cocok_beda": "yellow", "bayar_ganda": "red",
+        "bayar_terpecah": "yellow", "bayar_terpecah_kurang": "red", "ambigu": "magenta",
+        "hanya_kiri": "red", "hanya_kanan": "red",
+        "tetap": "green", "berubah": "yellow", "keluar": "cyan", "masuk": "cyan",
+    }  # fmt: skip
     table = new_table(label("LABEL_DIFFERENCE_EXPLAINED"))
     table.add_column(label("LABEL_CATEGORY"), no_wrap=True)
     for column in ("LABEL_LEFT", "LABEL_RIGHT", "LABEL_RP_LEFT", "LABEL_RP_RIGHT",
                    "LABEL_DIFFERENCE_RP"):  # fmt: skip
         table.add_column(label(column), justify="right")
+    # Only the categories that hold rows (summary.json and the report list every one); the
+    # rupiah columns say "Rp" in their header, so that the table fits 80 columns.
     for category, row in summary["categories"].items():
+        if not row["rows"]:
+            continue
         table.add_row(
-            f"[{colours[category]}]{category}[/]",
+            f"[{colours.get(category, 'white')}]{category}[/]",
             num(row["rows_left"]), num(row["rows_right"]),
-            rp(row["rp_left"]), rp(row["rp_right"]), rp(row["difference_rp"]),
+            num(row["rp_left"]), num(row["rp_right"]), num(row["difference_rp"]),
         )  # fmt: skip
     total = summary["total"]
     table.add_row(
         f"[bold]{label('LABEL_TOTAL')}[/]", num(left["rows"]), num(right["rows"]),
-        rp(total["rp_left"]), rp(total["rp_right"]), f"[bold]{rp(total['difference_rp'])}[/]",
+        num(total["rp_left"]), num(total["rp_right"]), f"[bold]{num(total['difference_rp'])}[/]",
     )  # fmt: skip
     console.print(table)
     if summary["options"]["name"]:
@@ -218,6 +227,16 @@ def _render(run: ReconcileRun, lang: str) -> None:
         console.print(f"{label('LABEL_FIELDS_DIFFERING')}: {shown}")
     if summary["options"]["fuzzy"]:
         console.print(f"{label('LABEL_FUZZY_PAIRS')}: {num(summary['fuzzy_pairs'])}")
+        hints = summary["candidate_hints"]
+        if any(hints.values()):
+            shown = ", ".join(f"{k} {num(v)}" for k, v in hints.items() if v)
+            console.print(f"{label('LABEL_CANDIDATES')}: {shown}")
+    crossing = sum(r["pairs"] for r in summary["region_cross"])
+    if crossing:
+        console.print(f"{label('LABEL_REGION_CROSS')}: {num(crossing)}")
+    if "families" in summary:
+        shown = ", ".join(f"{k} {num(v)}" for k, v in summary["families"].items())
+        console.print(f"{label('LABEL_FAMILIES')}: {shown}")
     for side, name in ((left, label("LABEL_LEFT")), (right, label("LABEL_RIGHT"))):
         if side["amount_unreadable"]:
             err_console.print(f"[yellow]{label('LABEL_UNREADABLE_AMOUNTS')} ({name}):[/] "
@@ -229,8 +248,15 @@ def _render(run: ReconcileRun, lang: str) -> None:
     for path in [p for paths in run.outputs.values() for p in paths]:
         console.print(f"{label('LABEL_WRITTEN')}: {path}", markup=False, soft_wrap=True)
     if run.failing:
+        found = [
+            f"{c} {num(summary['categories'][c]['rows'])}"
+            for c in run.fail_on
+            if summary["categories"][c]["rows"]
+        ]
         console.print(
-            text("CLI_RECONCILE_FAILING", lang, n=run.failing, categories=", ".join(run.fail_on))
+            text("CLI_RECONCILE_FAILING", lang, n=run.failing, categories=", ".join(found))
         )
-    elif not any(summary["categories"][c]["rows"] for c in summary["categories"] if c != "cocok"):
+    elif not any(
+        row["rows"] for c, row in summary["categories"].items() if c not in ("cocok", "tetap")
+    ):
         console.print(f"[green]{label('LABEL_ALL_MATCHED')}[/]")

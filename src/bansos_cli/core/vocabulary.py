@@ -131,6 +131,8 @@ class Table:
     variable: tuple[str, ...] = ()
     """Patterns (regular expressions, whole name) of the columns that repeat per field or
     program (``level_nama``, ``eligibility_pkh``); they may stand anywhere in the table."""
+    variable_doc: tuple[str, ...] = ()
+    """What the columns of each pattern hold (default: "repeats per field or program")."""
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -288,11 +290,16 @@ ELIGIBILITY = Table(
 )
 # -- reconciliation ----------------------------------------------------------------------------
 CATEGORY = "category"
-"""Reconciliation category of an output row (``cocok``, ``hanya_kiri``, ... docs/reconcile.md)."""
+"""Reconciliation category of an output row (``cocok``, ``bayar_ganda``, ``hanya_kiri``,
+``masuk``, ... docs/reconcile.md)."""
 MATCH_METHOD = "match_method"
 """How a pair was found: ``kunci`` (the key) or ``fuzzy``; null for a row without a pair."""
 FUZZY_SCORE = "fuzzy_score"
 FUZZY_EVIDENCE = "fuzzy_evidence"
+CANDIDATE_HINT = "candidate_hint"
+"""An unpaired row pointing at a possible counterpart: ``kandidat``, ``kandidat_setara``."""
+CANDIDATE = "candidate"
+"""The side name of the candidate's row key: ``source_candidate``, ``row_candidate``."""
 KEY = "key"
 """The normalised matching key (the left row's for a fuzzy pair)."""
 N = "n"
@@ -305,12 +312,33 @@ RP = "rp"
 """``rp_left``/``rp_right``: the amount read as whole rupiah on each side; also the totals."""
 DIFFERENCE_RP = "difference_rp"
 """Rupiah on the right minus rupiah on the left (a row, a category, a region, the total)."""
+GROUP_DIFFERENCE_RP = "group_difference_rp"
+"""Rows of one key found several times (``bayar_ganda``, ``ambigu``...): right minus left
+over the whole key."""
 DIFFERS_SUFFIX = "_differs"
 ROWS = "rows"
 """Totals (per category, region, program): output rows; ``rows_left``/``rows_right``: the
 input rows of each side among them."""
 CATEGORY_COUNT_PREFIX = "n_"
-"""Totals per region/program: ``n_<category>`` output rows of each category."""
+"""Totals per region/program/family: ``n_<category>`` rows of each category."""
+PAIR_COUNT = "pairs"
+"""Pairs counted (region cross table, column statistics)."""
+# column statistics (datacompy's column_stats)
+KIND = "kind"
+EQUAL = "equal"
+UNEQUAL = "unequal"
+MATCH_RATE = "match_rate"
+NULL_MISMATCHES = "null_mismatches"
+WITHIN_TOLERANCE = "within_tolerance"
+MAX_DIFFERENCE = "max_difference"
+ABS_TOLERANCE = "abs_tolerance"
+REL_TOLERANCE = "rel_tolerance"
+# the family view of the period mode
+CHANGES = "changes"
+MEMBERS = "members"
+"""``members_left``/``members_right``: the rows of a family unit on each side."""
+FAMILY_KK = "no_kk"
+"""``no_kk_left``/``no_kk_right``: the KK numbers of a family unit on each side."""
 
 
 def differs_column(name: str) -> str:
@@ -329,8 +357,9 @@ RECONCILIATION = Table(
     (
         _c(CATEGORY, "String", "reconciliation category (docs/reconcile.md)"),
         _c(MATCH_METHOD, "String", "how the two sides were paired (key, fuzzy, ...)"),
-        _c(FUZZY_SCORE, "Float64", "similarity of a fuzzy pair"),
-        _c(FUZZY_EVIDENCE, "String", "what a fuzzy pair rests on"),
+        _c(FUZZY_SCORE, "Float64", "name similarity of a fuzzy pair or candidate"),
+        _c(FUZZY_EVIDENCE, "String", "what a fuzzy pair or candidate rests on"),
+        _c(CANDIDATE_HINT, "String", "kandidat or kandidat_setara: an unpaired row's candidate"),
         _c(KEY, "String", "the matching key value (masked under --mask)"),
         _c(sided(N, LEFT), "Int64", "rows with this key on the left"),
         _c(sided(N, RIGHT), "Int64", "rows with this key on the right"),
@@ -339,20 +368,86 @@ RECONCILIATION = Table(
         _c(NAME_SCORE, "Float64", "name similarity 0..100"),
         _c(sided(RP, LEFT), "Int64", "rupiah on the left"),
         _c(sided(RP, RIGHT), "Int64", "rupiah on the right"),
-        _c(DIFFERENCE_RP, "Int64", "right minus left"),
+        _c(DIFFERENCE_RP, "Int64", "right minus left (sums to the total difference)"),
+        _c(GROUP_DIFFERENCE_RP, "Int64", "a key found several times: right minus left over it"),
         *_sided_key(LEFT),
         *_sided_key(RIGHT),
+        *_sided_key(CANDIDATE),
     ),
     # per compared column (nik, nama, desa, nominal...): its value on each side, and whether
     # the two differ
     variable=(rf".+_({LEFT}|{RIGHT})", ".+" + DIFFERS_SUFFIX),
+)
+_COUNTS = rf"{CATEGORY_COUNT_PREFIX}.+"
+REGIONS = Table(
+    "regions",
+    "per region: each side's rows and rupiah by its own region columns (--region)",
+    (
+        _c(sided(ROWS, LEFT), "Int64", "left rows whose region (on the left) is this one"),
+        _c(sided(ROWS, RIGHT), "Int64", "right rows whose region (on the right) is this one"),
+        _c(sided(RP, LEFT), "Int64", "rupiah of those left rows"),
+        _c(sided(RP, RIGHT), "Int64", "rupiah of those right rows"),
+        _c(DIFFERENCE_RP, "Int64", "right minus left"),
+    ),
+    variable=(_COUNTS, r"[a-z][a-z0-9_]*"),
+    variable_doc=(
+        "rows of each category (left rows; right rows for hanya_kanan/masuk)",
+        "the region columns first (kecamatan, desa...), normalised",
+    ),
+)
+REGION_CROSS = Table(
+    "region_cross",
+    "pairs whose left and right regions differ, per pair of regions",
+    (
+        _c(PAIR_COUNT, "Int64", "pairs"),
+        _c(sided(RP, LEFT), "Int64", "rupiah on the left"),
+        _c(sided(RP, RIGHT), "Int64", "rupiah on the right"),
+        _c(DIFFERENCE_RP, "Int64", "right minus left"),
+    ),
+    variable=(rf".+_({LEFT}|{RIGHT})",),
+    variable_doc=("the region columns of each side first (kecamatan_left, desa_right...)",),
+)
+COLUMN_STATS = Table(
+    "column_stats",
+    "per compared column: how the pairs compare (datacompy's column statistics)",
+    (
+        _c(COLUMN, "String", "the compared column"),
+        _c(KIND, "String", "identitas, nama, angka (numbers, tolerances), tanggal or teks"),
+        _c(PAIR_COUNT, "Int64", "pairs compared"),
+        _c(EQUAL, "Int64", "pairs with equal values (within tolerance)"),
+        _c(UNEQUAL, "Int64", "pairs with differing values"),
+        _c(MATCH_RATE, "Float64", "equal / pairs"),
+        _c(NULL_MISMATCHES, "Int64", "pairs with one side empty and the other not"),
+        _c(WITHIN_TOLERANCE, "Int64", "numbers that differ but within the tolerance"),
+        _c(MAX_DIFFERENCE, "Float64", "largest absolute difference (numbers)"),
+        _c(ABS_TOLERANCE, "Float64", "absolute tolerance (numbers)"),
+        _c(REL_TOLERANCE, "Float64", "relative tolerance, a fraction of the left value"),
+    ),
+)
+FAMILIES = Table(
+    "families",
+    "period mode: one row per family unit (KK numbers linked by the people in them)",
+    (
+        _c(CATEGORY, "String", "tetap, berubah, keluar or masuk (the family)"),
+        _c(CHANGES, "String", "what changed: no_kk, pecah, gabung, anggota_masuk, anggota_keluar"),
+        _c(sided(FAMILY_KK, LEFT), "String", "KK numbers in the old period (masked under --mask)"),
+        _c(sided(FAMILY_KK, RIGHT), "String", "KK numbers in the new period"),
+        _c(sided(MEMBERS, LEFT), "Int64", "rows of the family in the old period"),
+        _c(sided(MEMBERS, RIGHT), "Int64", "rows of the family in the new period"),
+        _c(sided(RP, LEFT), "Int64", "rupiah in the old period"),
+        _c(sided(RP, RIGHT), "Int64", "rupiah in the new period"),
+        _c(DIFFERENCE_RP, "Int64", "new minus old"),
+    ),
+    variable=(_COUNTS,),
+    variable_doc=("members of each person category (n_tetap, n_masuk...)",),
 )
 
 TABLES: dict[str, tuple[Table, ...]] = {
     "validate": (RECORDS, VALID, FINDINGS),
     "dedup": (PAIRS, CLUSTERS),
     "check": (ELIGIBILITY,),
-    "reconcile": (RECONCILIATION,),
+    "reconcile": (RECONCILIATION, REGIONS, REGION_CROSS, COLUMN_STATS),
+    "reconcile --period": (RECONCILIATION, REGIONS, REGION_CROSS, COLUMN_STATS, FAMILIES),
     "run": (RUN_RECORDS, FINDINGS, PAIRS, CLUSTERS, ELIGIBILITY),
     "pseudonymise": (PSEUDONYMISED,),
 }
@@ -377,8 +472,10 @@ def markdown() -> str:
                 "|---|---|---|",
             ]
             lines += [f"| `{c.name}` | {c.dtype} | {c.doc} |" for c in table.columns]
-            for pattern in table.variable:
-                lines.append(f"| `{pattern}` (pattern) | | repeats per field or program |")
+            docs = (*table.variable_doc, *[""] * len(table.variable))
+            for pattern, doc in zip(table.variable, docs, strict=False):
+                meaning = doc or "repeats per field or program"
+                lines.append(f"| `{pattern}` (pattern) | | {meaning} |")
             if table.open:
                 lines.append("| (the file's own columns) | | canonical names or as read |")
             lines.append("")
@@ -387,6 +484,26 @@ def markdown() -> str:
 
 __all__ = [
     "markdown",
+    "ABS_TOLERANCE",
+    "CANDIDATE",
+    "CANDIDATE_HINT",
+    "CHANGES",
+    "COLUMN_STATS",
+    "EQUAL",
+    "FAMILIES",
+    "FAMILY_KK",
+    "GROUP_DIFFERENCE_RP",
+    "KIND",
+    "MATCH_RATE",
+    "MAX_DIFFERENCE",
+    "MEMBERS",
+    "NULL_MISMATCHES",
+    "PAIR_COUNT",
+    "REGIONS",
+    "REGION_CROSS",
+    "REL_TOLERANCE",
+    "UNEQUAL",
+    "WITHIN_TOLERANCE",
     "CATEGORY",
     "CATEGORY_COUNT_PREFIX",
     "DIFFERENCES",

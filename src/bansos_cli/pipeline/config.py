@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from bansos_cli.core.errors import BansosError
 from bansos_cli.core.settings import read_yaml, validate_settings
 from bansos_cli.dedup import DedupConfig
 
@@ -72,7 +73,24 @@ class ReconcileSettings(_Strict):
     ignore: list[str] = Field(default_factory=list)
     amount: str | None = "nominal"
     amount_tolerance: int = Field(default=0, ge=0)
+    """Absolute tolerance of the amount column, in rupiah (the same as ``tolerance:
+    {nominal: N}``)."""
+    tolerance: dict[str, str | float] = Field(default_factory=dict)
+    """Column -> tolerance: ``1000`` (absolute), ``"1%"`` (of the left value) or
+    ``"1000+1%"``; numbers that differ by no more count as equal (docs/reconcile.md)."""
     fuzzy: bool = False
+
+    @field_validator("tolerance")
+    @classmethod
+    def _readable_tolerances(cls, value: dict[str, str | float]) -> dict[str, str | float]:
+        from bansos_cli.reconcile import Tolerance
+
+        for column, tolerance in value.items():
+            try:
+                Tolerance.parse(tolerance, column)
+            except BansosError as exc:
+                raise ValueError(str(exc)) from None
+        return value
 
     @field_validator("target", mode="before")
     @classmethod
@@ -211,6 +229,6 @@ rules:
 #   target: sample_data/laporan_penyaluran.xlsx
 #   key: [nik]
 #   amount: nominal
-#   amount_tolerance: 0
+#   tolerance: {nominal: 0}  # per column: 1000 (rupiah), "1%" (of the left value), "1000+1%"
 #   fuzzy: false
 """

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +16,14 @@ import polars as pl
 
 from bansos_cli.core.columns import ID_COLUMNS
 from bansos_cli.core.errors import ExitCode, OptionError
+from bansos_cli.core.messages import DEFAULT_LANG
 from bansos_cli.core.messages import text as T
 from bansos_cli.core.privacy import mask_id_expr
 from bansos_cli.core.vocabulary import (
     CATEGORY,
     DIFFERENCE_RP,
+    FAMILY_KK,
+    GROUP_DIFFERENCE_RP,
     KEY,
     LEFT,
     RIGHT,
@@ -33,38 +36,55 @@ from bansos_cli.ingest import IngestResult, ReadOptions, read_inputs
 from bansos_cli.output import write_json, write_table
 from bansos_cli.pipeline.summaries import ReconcileSummary, envelope, finish
 from bansos_cli.reconcile import (
-    CATEGORIES,
-    LEFT_ONLY,
-    MATCHED,
-    RIGHT_ONLY,
+    AMBIGUOUS,
+    PAID_DOUBLE,
+    PAID_SPLIT_SHORT,
+    PAYMENT,
+    PERIOD,
     ReconcileOptions,
     ReconcileResult,
+    Scheme,
     reconcile_frames,
 )
+from bansos_cli.reconcile.model import LEFT_ONLY_ROLE, PAIR_SAME, RIGHT_ONLY_ROLE
 from bansos_cli.report import ReportSheet, write_report
 
 TABLE_STEM = "reconciliation"
+REGIONS_STEM = "regions"
+REGION_CROSS_STEM = "region_cross"
+COLUMN_STATS_STEM = "column_stats"
+FAMILIES_STEM = "families"
 SUMMARY_FILE = "summary.json"
 REPORT_FILE = "report.xlsx"
+_RUPIAH_COLUMNS = (sided(RP, LEFT), sided(RP, RIGHT), DIFFERENCE_RP, GROUP_DIFFERENCE_RP)
+"""Columns shown as ``Rp 600.000`` in report.xlsx."""
 
-DEFAULT_FAIL_ON: tuple[str, ...] = tuple(c for c in CATEGORIES if c != MATCHED)
-"""Categories that make the run fail (exit code 1) unless told otherwise."""
+
+def default_fail_on(scheme: Scheme = PAYMENT) -> tuple[str, ...]:
+    """Categories that make the run fail (exit code 1) unless told otherwise: every category
+    but the pairs that agree (``cocok``, ``tetap``)."""
+    return tuple(c for c in scheme.codes if c != scheme.code(PAIR_SAME))
 
 
-def parse_fail_on(text: str) -> tuple[str, ...]:
-    """``any`` (every category but ``cocok``), ``none``, or a comma list of categories."""
+DEFAULT_FAIL_ON: tuple[str, ...] = default_fail_on(PAYMENT)
+
+
+def parse_fail_on(text: str, *, period: bool = False) -> tuple[str, ...]:
+    """``any`` (every category but ``cocok``/``tetap``), ``none`` or ``never``, or a comma
+    list of the categories of the mode."""
+    scheme = PERIOD if period else PAYMENT
     value = text.strip().lower()
     if value == "any":
-        return DEFAULT_FAIL_ON
-    if value == "none":
+        return default_fail_on(scheme)
+    if value in ("none", "never"):
         return ()
     chosen = tuple(dict.fromkeys(p.strip() for p in value.split(",") if p.strip()))
-    unknown = [c for c in chosen if c not in CATEGORIES]
+    unknown = [c for c in chosen if c not in scheme.codes]
     if unknown or not chosen:
         raise OptionError.of(
             "RECONCILE_FAIL_ON_UNKNOWN",
             value=(unknown or [text])[0],
-            categories=", ".join(CATEGORIES),
+            categories=", ".join(scheme.codes),
         )
     return chosen
 
@@ -94,11 +114,24 @@ class ReconcileRun:
 
     @property
     def frames(self) -> dict[str, pl.DataFrame]:
-        """The tables, as written: ``reconciliation`` (identifiers masked under ``mask``)."""
-        frame = self.result.frame
-        if self.mask:
-            frame = masked(frame, self.result.options.keys)
-        return {TABLE_STEM: frame}
+        """The tables, as written (identifiers masked under ``mask``): ``reconciliation``,
+        ``regions`` and ``region_cross`` (when the lists have region columns),
+        ``column_stats``, and ``families`` (period mode, with NO KK on both sides)."""
+        return tables(self.result, mask=self.mask)
+
+
+def tables(result: ReconcileResult, *, mask: bool = False) -> dict[str, pl.DataFrame]:
+    """The tables of a reconciliation by file stem (core.vocabulary), as written."""
+    frame = masked(result.frame, result.options.keys) if mask else result.frame
+    found = {TABLE_STEM: frame}
+    if result.by_region is not None:
+        found[REGIONS_STEM] = result.by_region
+    if result.region_cross is not None:
+        found[REGION_CROSS_STEM] = result.region_cross
+    found[COLUMN_STATS_STEM] = result.column_stats
+    if result.families is not None:
+        found[FAMILIES_STEM] = masked_families(result.families) if mask else result.families
+    return found
 
 
 def _side_summary(result: ReconcileResult, ingest: IngestResult, left: bool) -> dict[str, Any]:
@@ -123,19 +156,23 @@ def build_summary(
     result: ReconcileResult,
     left: IngestResult,
     right: IngestResult,
-    fail_on: Sequence[str] = DEFAULT_FAIL_ON,
+    fail_on: Sequence[str] | None = None,
 ) -> dict[str, Any]:
     """The JSON summary (``summary.json`` and ``--json``): counts, totals, explanation."""
-    return {
+    fail_on = default_fail_on(result.scheme) if fail_on is None else fail_on
+    summary: dict[str, Any] = {
         "command": "reconcile",
         "options": result.options.as_dict(),
+        "mode": result.scheme.name,
         "compared": result.compared,
         "left": _side_summary(result, left, left=True),
         "right": _side_summary(result, right, left=False),
         "categories": {row.pop(CATEGORY): row for row in result.by_category.to_dicts()},
         "fuzzy_pairs": result.fuzzy_pairs,
         "fuzzy_skipped_blocks": result.fuzzy_skipped_blocks,
+        "candidate_hints": result.candidate_hints,
         "field_differences": result.field_differences,
+        "column_stats": result.column_stats.to_dicts(),
         "names": result.name_outcomes,
         "total": {
             sided(RP, LEFT): result.left.amount_total,
@@ -144,10 +181,16 @@ def build_summary(
         },
         "explanation": result.explanation(),
         "by_region": _records(result.by_region),
+        "region_cross": _records(result.region_cross),
         "by_program": _records(result.by_program),
         "fail_on": list(fail_on),
         "failing_rows": result.failing(fail_on),
     }
+    if result.families is not None:
+        counts = result.families[CATEGORY].value_counts()
+        found = dict(counts.iter_rows())
+        summary["families"] = {c: int(found.get(c, 0)) for c in PERIOD.codes if c != AMBIGUOUS}
+    return summary
 
 
 def masked(frame: pl.DataFrame, keys: Sequence[str]) -> pl.DataFrame:
@@ -159,8 +202,18 @@ def masked(frame: pl.DataFrame, keys: Sequence[str]) -> pl.DataFrame:
     return frame.with_columns(exprs) if exprs else frame
 
 
-def _highlights(frame: pl.DataFrame, compared: Sequence[str]) -> pl.DataFrame:
-    """Differing cells (both sides) in yellow; the category cell of unmatched rows in red."""
+def masked_families(frame: pl.DataFrame) -> pl.DataFrame:
+    """The KK numbers of the family view masked one by one (each cell lists several)."""
+    columns = [sided(FAMILY_KK, LEFT), sided(FAMILY_KK, RIGHT)]
+    return frame.with_columns(
+        pl.col(c).str.split(",").list.eval(mask_id_expr(pl.element())).list.join(",").alias(c)
+        for c in columns
+    )
+
+
+def _highlights(frame: pl.DataFrame, compared: Sequence[str], scheme: Scheme) -> pl.DataFrame:
+    """Differing cells (both sides) in yellow; the category cell of unpaired rows and of
+    over- or under-payments in red (period mode: entrants and exits in blue)."""
     indexed = frame.select(pl.int_range(pl.len(), dtype=pl.Int64).alias("frame_row"), pl.all())
     parts = []
     for name in compared:
@@ -174,10 +227,16 @@ def _highlights(frame: pl.DataFrame, compared: Sequence[str]) -> pl.DataFrame:
                     pl.lit(column).alias("column"), pl.lit("warning").alias("severity")
                 )
             )
-    unmatched = indexed.filter(pl.col(CATEGORY).is_in([LEFT_ONLY, RIGHT_ONLY])).select(
-        "frame_row", pl.lit(CATEGORY).alias("column"), pl.lit("error").alias("severity")
+    unpaired = [scheme.code(LEFT_ONLY_ROLE), scheme.code(RIGHT_ONLY_ROLE)]
+    if scheme is PAYMENT:
+        marked, severity = [*unpaired, PAID_DOUBLE, PAID_SPLIT_SHORT], "error"
+    else:
+        marked, severity = unpaired, "info"
+    parts.append(
+        indexed.filter(pl.col(CATEGORY).is_in(marked)).select(
+            "frame_row", pl.lit(CATEGORY).alias("column"), pl.lit(severity).alias("severity")
+        )
     )
-    parts.append(unmatched)
     return pl.concat(parts)
 
 
@@ -188,29 +247,34 @@ def _report_summary(summary: Mapping[str, Any], lang: str) -> list[tuple[str, ob
         return ", ".join(Path(f).name for f in side["files"])
 
     rows: list[tuple[str, object]] = [
-        (T("REPORT_REC_LEFT_FILES", lang), files(left)),
-        (T("REPORT_REC_RIGHT_FILES", lang), files(right)),
-        (T("REPORT_REC_KEYS", lang), ", ".join(summary["options"]["keys"])),
-        (T("REPORT_REC_COMPARED", lang), ", ".join(summary["compared"])),
-        (T("REPORT_REC_LEFT_ROWS", lang), left["rows"]),
-        (T("REPORT_REC_RIGHT_ROWS", lang), right["rows"]),
+        (T("REPORT_RECON_LEFT_FILES", lang), files(left)),
+        (T("REPORT_RECON_RIGHT_FILES", lang), files(right)),
+        (T("REPORT_RECON_MODE", lang), T(f"REPORT_RECON_MODE_{summary['mode'].upper()}", lang)),
+        (T("REPORT_RECON_KEYS", lang), ", ".join(summary["options"]["keys"])),
+        (T("REPORT_RECON_COMPARED", lang), ", ".join(summary["compared"])),
+        (T("REPORT_RECON_ROWS_LEFT", lang), left["rows"]),
+        (T("REPORT_RECON_ROWS_RIGHT", lang), right["rows"]),
     ]
     for category, row in summary["categories"].items():
-        rows.append((T("REPORT_REC_CATEGORY_ROWS", lang, category=category), row[ROWS]))
+        rows.append((T("REPORT_RECON_CATEGORY_ROWS", lang, category=category), row[ROWS]))
     rows += [
-        (T("REPORT_REC_FUZZY", lang), summary["fuzzy_pairs"]),
-        (T("REPORT_REC_RP_LEFT", lang), total[sided(RP, LEFT)]),
-        (T("REPORT_REC_RP_RIGHT", lang), total[sided(RP, RIGHT)]),
-        (T("REPORT_REC_DIFFERENCE", lang), total[DIFFERENCE_RP]),
+        (T("REPORT_RECON_FUZZY_PAIRS", lang), summary["fuzzy_pairs"]),
+        (T("REPORT_RECON_CANDIDATES", lang), sum(summary["candidate_hints"].values())),
+        (T("REPORT_RECON_REGION_CROSS", lang), sum(r["pairs"] for r in summary["region_cross"])),
+        (T("REPORT_RECON_TOTAL_LEFT", lang), total[sided(RP, LEFT)]),
+        (T("REPORT_RECON_TOTAL_RIGHT", lang), total[sided(RP, RIGHT)]),
+        (T("REPORT_RECON_DIFFERENCE", lang), total[DIFFERENCE_RP]),
     ]
     for item in summary["explanation"]:
-        label = T("REPORT_REC_DIFFERENCE_FROM", lang, category=item[CATEGORY])
+        label = T("REPORT_RECON_DIFFERENCE_FROM", lang, category=item[CATEGORY])
         rows.append((label, item[DIFFERENCE_RP]))
+    for category, n in summary.get("families", {}).items():
+        rows.append((T("REPORT_RECON_FAMILIES", lang, category=category), n))
     rows += [
-        (T("REPORT_REC_UNREADABLE_LEFT", lang), left["amount_unreadable"]),
-        (T("REPORT_REC_UNREADABLE_RIGHT", lang), right["amount_unreadable"]),
-        (T("REPORT_REC_KEY_MISSING_LEFT", lang), left["key_missing"]),
-        (T("REPORT_REC_KEY_MISSING_RIGHT", lang), right["key_missing"]),
+        (T("REPORT_RECON_UNREADABLE_LEFT", lang), left["amount_unreadable"]),
+        (T("REPORT_RECON_UNREADABLE_RIGHT", lang), right["amount_unreadable"]),
+        (T("REPORT_RECON_KEY_MISSING_LEFT", lang), left["key_missing"]),
+        (T("REPORT_RECON_KEY_MISSING_RIGHT", lang), right["key_missing"]),
     ]
     return rows
 
@@ -221,21 +285,25 @@ def write_outputs(
     *,
     formats: Sequence[str] = ("parquet",),
     report: bool = True,
+    lang: str = DEFAULT_LANG,
     started: float,
 ) -> dict[str, list[Path]]:
-    """Write ``reconciliation.<fmt>``, (optionally) ``report.xlsx`` and ``summary.json``."""
+    """Write the tables (``reconciliation.<fmt>``, ``regions``, ``region_cross``,
+    ``column_stats``, ``families``), (optionally) ``report.xlsx`` and ``summary.json``."""
     result, summary = run.result, run.summary
-    outputs = {TABLE_STEM: write_table(run.frames[TABLE_STEM], out_dir / TABLE_STEM, formats)}
+    outputs = {
+        stem: write_table(frame, out_dir / stem, formats) for stem, frame in run.frames.items()
+    }
     if report:
-        sheets, rows = report_sheets(result, summary, mask=run.mask, lang=run.lang)
+        sheets, rows = report_sheets(result, summary, mask=run.mask, lang=lang)
         files = [Path(f).name for side in ("left", "right") for f in summary[side]["files"]]
         outputs["report"] = [
             write_report(
                 out_dir / REPORT_FILE,
                 sheets,
                 rows,
-                title=T("REPORT_SUMMARY", run.lang),
-                lang=run.lang,
+                title=T("REPORT_SUMMARY", lang),
+                lang=lang,
                 footer=", ".join(files),
             )
         ]
@@ -246,35 +314,53 @@ def write_outputs(
 
 
 def report_sheets(
-    result: ReconcileResult, summary: Mapping[str, Any], *, mask: bool = False, lang: str = "id"
+    result: ReconcileResult,
+    summary: Mapping[str, Any],
+    *,
+    mask: bool = False,
+    lang: str = DEFAULT_LANG,
 ) -> tuple[list[ReportSheet], list[tuple[str, object]]]:
     """The reconciliation sheets of ``report.xlsx`` and their lines for the summary sheet."""
-    frame = masked(result.frame, result.options.keys) if mask else result.frame
-    rupiah = {c: "rupiah" for c in (sided(RP, LEFT), sided(RP, RIGHT), DIFFERENCE_RP)}
+    found = tables(result, mask=mask)
+    frame = found[TABLE_STEM]
+
+    def rupiah(table: pl.DataFrame) -> dict[str, str]:
+        return {c: "rupiah" for c in _RUPIAH_COLUMNS if c in table.columns}
+
     sheets = [
         ReportSheet(
-            name=T("REPORT_REC_SHEET", lang),
+            name=T("REPORT_RECONCILIATION", lang),
             frame=frame,
-            title=T("REPORT_REC_TITLE", lang),
-            highlight=_highlights(frame, result.compared),
-            formats={c: f for c, f in rupiah.items() if c in frame.columns},
+            title=T("REPORT_RECONCILIATION_TITLE", lang),
+            highlight=_highlights(frame, result.compared, result.scheme),
+            formats=rupiah(frame),
         ),
         ReportSheet(
-            name=T("REPORT_REC_PER_CATEGORY", lang),
+            name=T("REPORT_PER_CATEGORY", lang),
             frame=result.by_category,
-            formats={c: f for c, f in rupiah.items() if c in result.by_category.columns},
+            formats=rupiah(result.by_category),
         ),
     ]
-    for name, table in (("REPORT_PER_REGION", result.by_region),
-                        ("REPORT_REC_PER_PROGRAM", result.by_program)):  # fmt: skip
-        if table is not None:
+    titled = (
+        (REGIONS_STEM, "REPORT_PER_REGION", "REPORT_PER_REGION_TITLE"),
+        (REGION_CROSS_STEM, "REPORT_REGION_CROSS", "REPORT_REGION_CROSS_TITLE"),
+        (COLUMN_STATS_STEM, "REPORT_COLUMN_STATS", "REPORT_COLUMN_STATS_TITLE"),
+        (FAMILIES_STEM, "REPORT_RECON_FAMILIES_SHEET", "REPORT_RECON_FAMILIES_TITLE"),
+    )
+    for stem, name, title in titled:
+        if stem in found:
+            table = found[stem]
             sheets.append(
-                ReportSheet(
-                    name=T(name, lang),
-                    frame=table,
-                    formats={c: f for c, f in rupiah.items() if c in table.columns},
-                )
+                ReportSheet(T(name, lang), table, title=T(title, lang), formats=rupiah(table))
             )
+    if result.by_program is not None:
+        sheets.append(
+            ReportSheet(
+                name=T("REPORT_PER_PROGRAM", lang),
+                frame=result.by_program,
+                formats=rupiah(result.by_program),
+            )
+        )
     return sheets, _report_summary(summary, lang)
 
 
@@ -283,41 +369,55 @@ def reconcile(
     right: Sequence[str | Path],
     *,
     options: ReconcileOptions | None = None,
+    period: bool = False,
     left_read: ReadOptions | None = None,
     right_read: ReadOptions | None = None,
     out_dir: Path | None = None,
     formats: Sequence[str] = ("parquet",),
     report: bool = True,
     mask: bool = False,
-    fail_on: Sequence[str] = DEFAULT_FAIL_ON,
-    lang: str = "id",
+    fail_on: Sequence[str] | None = None,
+    lang: str = DEFAULT_LANG,
 ) -> ReconcileRun:
     """Read LEFT and RIGHT, reconcile them and (when ``out_dir`` is given) write the outputs.
 
+    ``period=True`` (the same as ``options.period``) compares last period's list (LEFT) with
+    this period's (RIGHT). ``fail_on`` defaults to every category but ``cocok``/``tetap``.
     Raises a :class:`~bansos_cli.core.errors.BansosError` for unreadable inputs or unusable
     options before anything is written.
     """
     started = time.perf_counter()
+    options = options or ReconcileOptions()
+    if period and not options.period:
+        options = replace(options, period=True)
+    failing = default_fail_on(options.scheme) if fail_on is None else tuple(fail_on)
+    unknown = [c for c in failing if c not in options.scheme.codes]
+    if unknown:
+        raise OptionError.of(
+            "RECONCILE_FAIL_ON_UNKNOWN",
+            value=unknown[0],
+            categories=", ".join(options.scheme.codes),
+        )
     left_ingest = read_inputs(left, left_read)
     right_ingest = read_inputs(right, right_read)
     result = reconcile_frames(left_ingest.frame, right_ingest.frame, options)
     sources = [*left_ingest.sources, *right_ingest.sources]
     summary: ReconcileSummary = {
         **envelope("reconcile", sources, started=started),
-        **build_summary(result, left_ingest, right_ingest, fail_on),  # type: ignore[typeddict-item]
+        **build_summary(result, left_ingest, right_ingest, failing),  # type: ignore[typeddict-item]
     }
     run = ReconcileRun(
         result=result,
         left=left_ingest,
         right=right_ingest,
         summary=summary,
-        fail_on=tuple(fail_on),
+        fail_on=failing,
         mask=mask,
         lang=lang,
     )
     if out_dir is not None:
         run.outputs = write_outputs(
-            run, Path(out_dir), formats=formats, report=report, started=started
+            run, Path(out_dir), formats=formats, report=report, lang=lang, started=started
         )
     else:
         finish(summary, {}, started=started)

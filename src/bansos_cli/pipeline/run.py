@@ -107,10 +107,7 @@ class RunResult:
         if self.check is not None:
             frames["eligibility"] = self.check.frame
         if self.reconciliation is not None:
-            frame = self.reconciliation.frame
-            if mask:
-                frame = reconcile_pipeline.masked(frame, self.reconciliation.options.keys)
-            frames["reconciliation"] = frame
+            frames.update(reconcile_pipeline.tables(self.reconciliation, mask=mask))
         return frames
 
     def exit_code(self) -> int:
@@ -300,6 +297,7 @@ def run(
             ignore=tuple(rec.ignore),
             amount=rec.amount,
             amount_tolerance=rec.amount_tolerance,
+            tolerance=dict(rec.tolerance),
             fuzzy=rec.fuzzy,
         )
         result.reconciliation = reconcile_frames(frame, target_ingest.frame, options)
@@ -470,10 +468,9 @@ def _write(result: RunResult, ingest: IngestResult, out: Path) -> None:
         sheets += c_sheets
         summary_rows += c_rows
     if result.reconciliation is not None and result.reconcile_summary is not None:
-        frame = result.reconciliation.frame
-        if config.mask:
-            frame = reconcile_pipeline.masked(frame, result.reconciliation.options.keys)
-        outputs["reconciliation"] = write_table(frame, out / "reconciliation", formats)
+        tables = reconcile_pipeline.tables(result.reconciliation, mask=config.mask)
+        for stem, frame in tables.items():
+            outputs[stem] = write_table(frame, out / stem, formats)
         r_sheets, r_rows = reconcile_pipeline.report_sheets(
             result.reconciliation, result.reconcile_summary, mask=config.mask, lang=config.lang
         )

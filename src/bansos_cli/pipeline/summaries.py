@@ -97,6 +97,8 @@ class CheckSummary(Envelope):
 
 class ReconcileSummary(Envelope):
     options: dict[str, Any]
+    mode: str
+    """``sk`` (decree vs disbursement) or ``periode`` (last period vs this one)."""
     compared: list[str]
     left: dict[str, Any]
     right: dict[str, Any]
@@ -105,14 +107,23 @@ class ReconcileSummary(Envelope):
     ``difference_rp``."""
     fuzzy_pairs: int
     fuzzy_skipped_blocks: int
+    candidate_hints: dict[str, int]
+    """``kandidat``/``kandidat_setara`` -> unpaired rows pointing at a candidate."""
     field_differences: dict[str, int]
+    column_stats: list[dict[str, Any]]
+    """The rows of ``column_stats`` (core.vocabulary.COLUMN_STATS)."""
     names: dict[str, int]
     total: dict[str, int]
     explanation: list[dict[str, Any]]
     by_region: list[dict[str, Any]]
+    """The rows of ``regions``: each side by its own region columns."""
+    region_cross: list[dict[str, Any]]
+    """The rows of ``region_cross``: pairs whose regions differ."""
     by_program: list[dict[str, Any]]
     fail_on: list[str]
     failing_rows: int
+    families: NotRequired[dict[str, int]]
+    """Period mode with NO KK on both sides: family units per category."""
 
 
 class PseudonymiseSummary(Envelope):

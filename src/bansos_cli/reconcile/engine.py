@@ -11,11 +11,14 @@ from bansos_cli.core.columns import ID_COLUMNS, META_COLUMNS
 from bansos_cli.core.errors import OptionError
 from bansos_cli.core.messages import Text
 from bansos_cli.core.vocabulary import (
+    CANDIDATE,
+    CANDIDATE_HINT,
     CATEGORY,
     DIFFERENCE_RP,
     DIFFERENCES,
     FUZZY_EVIDENCE,
     FUZZY_SCORE,
+    GROUP_DIFFERENCE_RP,
     KEY,
     LEFT,
     MATCH_METHOD,
@@ -27,27 +30,30 @@ from bansos_cli.core.vocabulary import (
     row_key,
     sided,
 )
+from bansos_cli.reconcile import fuzzy as fuzzy_stage
 from bansos_cli.reconcile import layout, match, totals
 from bansos_cli.reconcile.compare import (
     AMOUNT_LEFT,
     AMOUNT_RIGHT,
     KEY_LEFT,
     KEY_RIGHT,
+    Comparison,
     compare_pairs,
 )
+from bansos_cli.reconcile.families import family_units
 from bansos_cli.reconcile.fuzzy import FuzzyOutcome, fuzzy_pairs
+from bansos_cli.reconcile.groups import GroupRoles, group_roles
 from bansos_cli.reconcile.keys import (
     KEY_SEPARATOR,
     amount_expr,
-    folded_name_expr,
     id_key_series,
     key_part_expr,
     map_unique,
-    text_key_expr,
 )
 from bansos_cli.reconcile.model import (
     BY_FUZZY,
     BY_KEY,
+    CANDIDATE_HINTS,
     NAME_DIFFERENT,
     NAME_SAME,
     NAME_VARIANT,
@@ -59,8 +65,8 @@ from bansos_cli.reconcile.model import (
 DEFAULT_IGNORE: tuple[str, ...] = ("no",)
 """Never compared unless asked for: the running number ``NO`` differs between any two lists."""
 
-BIRTH_COLUMN = "tanggal_lahir"
-NIK_COLUMN = "nik"
+FAMILY_COLUMN = "no_kk"
+"""The period mode's family view follows this column."""
 
 LI, RI = totals.LEFT_IDX, totals.RIGHT_IDX
 
@@ -197,24 +203,6 @@ def _stats(
     )
 
 
-def _fuzzy_side(
-    frame: pl.DataFrame, unmatched: pl.DataFrame, options: ReconcileOptions
-) -> pl.DataFrame:
-    assert options.name is not None
-    rows = frame.join(unmatched.select(match.IDX), on=match.IDX, how="semi")
-    none = pl.Series([None] * rows.height, dtype=pl.String)
-    nik = id_key_series(rows[NIK_COLUMN]) if NIK_COLUMN in rows.columns else none
-    birth = (
-        rows.select(text_key_expr(pl.col(BIRTH_COLUMN))).to_series()
-        if BIRTH_COLUMN in rows.columns
-        else none
-    )
-    name = map_unique(rows[options.name], folded_name_expr(pl.col("v")))
-    return pl.DataFrame(
-        [rows[match.IDX], nik.alias("_nik"), birth.alias("_birth"), name.alias("_name")]
-    )
-
-
 def _pair_list(exact: match.ExactMatch, fuzzy: FuzzyOutcome | None) -> pl.DataFrame:
     """``_idx_l``, ``_idx_r``, ``match_method``, ``fuzzy_score``, ``fuzzy_evidence`` of every
     pair: key pairs, then fuzzy pairs in left-row order."""
@@ -242,7 +230,7 @@ def _compare(
     right_view: pl.DataFrame,
     fields: Sequence[str],
     options: ReconcileOptions,
-) -> pl.DataFrame:
+) -> Comparison:
     """The pairs with their difference columns; only the columns the comparison reads are
     gathered (in pair order)."""
     needs = [AMOUNT_LEFT, AMOUNT_RIGHT]
@@ -262,6 +250,35 @@ def _compare(
     return compare_pairs(inputs, fields, options)
 
 
+def _fuzzy(
+    left_k: pl.DataFrame,
+    right_k: pl.DataFrame,
+    exact: match.ExactMatch,
+    options: ReconcileOptions,
+) -> FuzzyOutcome | None:
+    """The fuzzy fallback on the rows the key left unpaired (``--fuzzy``, names on both sides)."""
+    name = options.name
+    if not options.fuzzy or name not in left_k.columns or name not in right_k.columns:
+        return None
+    shared = set(left_k.columns) & set(right_k.columns)
+    place = [c for c in options.region if c in shared]
+
+    def side(keyed: pl.DataFrame, status: pl.DataFrame) -> pl.DataFrame:
+        rows = keyed.join(
+            status.filter(pl.col(match.STATUS) == match.UNMATCHED).select(match.IDX),
+            on=match.IDX,
+            how="semi",
+        )
+        return fuzzy_stage.side_frame(rows, options, shared, place)
+
+    return fuzzy_pairs(
+        side(left_k, exact.left),
+        side(right_k, exact.right),
+        threshold=options.fuzzy_threshold,
+        max_block=options.fuzzy_max_block,
+    )
+
+
 def reconcile_frames(
     left: pl.DataFrame, right: pl.DataFrame, options: ReconcileOptions | None = None
 ) -> ReconcileResult:
@@ -270,6 +287,7 @@ def reconcile_frames(
     options = options or ReconcileOptions()
     if not options.keys:
         raise OptionError.of("RECONCILE_NO_KEY")
+    options.tolerances()  # an unreadable tolerance is an error before any work
     missing_renames = [c for c in options.renames if c not in right.columns]
     if missing_renames:
         _require(right, missing_renames, "right", "renamed")
@@ -281,63 +299,58 @@ def reconcile_frames(
             _require(left, [column], "left", "ignored")
 
     fields = _compared_fields(left, right, options)
-    amount = (
-        options.amount
-        if options.amount and options.amount in (set(left.columns) | set(right.columns))
-        else None
-    )
+    either = set(left.columns) | set(right.columns)
+    amount = options.amount if options.amount and options.amount in either else None
     name = options.name if options.name and options.name in fields else None
-    optional_carry = [c for c in (amount, name, *options.region, options.program) if c]
+    family = FAMILY_COLUMN if options.period and FAMILY_COLUMN in either else None
+    optional_carry = [c for c in (amount, name, *options.region, options.program, family) if c]
     carry = list(
-        dict.fromkeys(
-            [*options.keys, *fields]
-            + [c for c in optional_carry if c in left.columns or c in right.columns]
-        )
+        dict.fromkeys([*options.keys, *fields, *[c for c in optional_carry if c in either]])
     )
     effective = replace(options, amount=amount, name=name)
-    used = [*carry, NIK_COLUMN, BIRTH_COLUMN, options.name or "", *META_COLUMNS]
+    used = [*carry, *fuzzy_stage.EVIDENCE_COLUMNS, options.name or "", *META_COLUMNS]
     left, right = _used_columns(left, used), _used_columns(right, used)
 
     left_k, right_k, ordered = _with_join_key(_keyed(left, options), _keyed(right, options))
     exact = match.exact_match(left_k, right_k)
     left_view = _side_view(left_k, carry, effective, left=True)
     right_view = _side_view(right_k, carry, effective, left=False)
-
-    fuzzy = None
-    if options.fuzzy and options.name in left.columns and options.name in right.columns:
-        left_open = exact.left.filter(pl.col(match.STATUS) == match.UNMATCHED)
-        right_open = exact.right.filter(pl.col(match.STATUS) == match.UNMATCHED)
-        fuzzy = fuzzy_pairs(
-            _fuzzy_side(left_k, left_open, options),
-            _fuzzy_side(right_k, right_open, options),
-            threshold=options.fuzzy_threshold,
-            max_block=options.fuzzy_max_block,
-        )
+    fuzzy = _fuzzy(left_k, right_k, exact, options)
 
     pairs = _pair_list(exact, fuzzy)
-    compared = _compare(pairs, left_view, right_view, fields, effective)
+    comparison = _compare(pairs, left_view, right_view, fields, effective)
+    compared = comparison.frame
     differs = compared[DIFFERENCES].str.len_chars() > 0
-    pair_columns = (
-        MATCH_METHOD, FUZZY_SCORE, FUZZY_EVIDENCE, DIFFERENCES, NAME_STATUS, NAME_SCORE,
-        DIFFERENCE_RP,
-    )  # fmt: skip
+    pair_columns = (MATCH_METHOD, FUZZY_SCORE, FUZZY_EVIDENCE, DIFFERENCES, NAME_STATUS, NAME_SCORE)
     outputs = [c for c in pair_columns if c in compared.columns]
     outputs += [differs_column(f) for f in fields]
 
+    groups = group_roles(exact, left_view, right_view, effective)
     rows = layout.output_order(
-        pairs, differs, left_k, right_k, exact.left, exact.right, ordered=ordered
+        pairs, differs, left_k, right_k, exact.left, exact.right,
+        groups.left_role, groups.right_role, ordered=ordered,
+    )  # fmt: skip
+    work = _assemble(
+        rows, exact, left_view, right_view, compared.select(outputs), groups, fuzzy, effective
     )
-    work = _assemble(rows, exact, left_view, right_view, compared.select(outputs))
 
-    by_category = totals.by_category(work)
-    by_region = totals.by_group(work, [c for c in options.region if c in carry])
-    by_program = totals.by_group(work, [options.program] if options.program in carry else [])
-
+    scheme = options.scheme
+    shared_regions = [c for c in options.region if c in left.columns and c in right.columns]
+    by_region = totals.by_group(work, [c for c in options.region if c in carry], scheme)
+    program = [options.program] if options.program in carry else []
     field_diffs = {f: int(compared[differs_column(f)].sum()) for f in fields}
     name_outcomes = {NAME_SAME: 0, NAME_VARIANT: 0, NAME_DIFFERENT: 0}
     if name is not None:
         for outcome, n in compared[NAME_STATUS].value_counts().iter_rows():
             name_outcomes[outcome] = int(n)
+    hints = dict.fromkeys(CANDIDATE_HINTS, 0)
+    for hint, n in work[CANDIDATE_HINT].drop_nulls().value_counts().iter_rows():
+        hints[hint] = int(n)
+    families = None
+    if family is not None and family in left.columns and family in right.columns:
+        families = family_units(
+            rows, left_k[family], right_k[family], left_view[AMOUNT_LEFT], right_view[AMOUNT_RIGHT]
+        )
 
     return ReconcileResult(
         frame=_public(work, carry, fields, amount, name),
@@ -345,13 +358,42 @@ def reconcile_frames(
         compared=fields,
         left=_stats(left_k, left_view, exact.left, amount, left=True),
         right=_stats(right_k, right_view, exact.right, amount, left=False),
-        by_category=by_category,
+        by_category=totals.by_category(work, scheme),
         by_region=by_region,
-        by_program=by_program,
+        region_cross=totals.region_cross(work, shared_regions, scheme.pair_codes)
+        if by_region is not None
+        else None,
+        by_program=totals.by_group(work, program, scheme),
+        column_stats=comparison.stats,
         field_differences=field_diffs,
         name_outcomes=name_outcomes,
         fuzzy_pairs=0 if fuzzy is None else fuzzy.pairs.height,
         fuzzy_skipped_blocks=0 if fuzzy is None else fuzzy.skipped_blocks,
+        candidate_hints=hints,
+        families=families,
+    )
+
+
+def _side_extras(n: int, groups_difference: pl.Series, hints: pl.DataFrame | None) -> pl.DataFrame:
+    """Per row of one side: its group's rupiah effect, and (unpaired rows with a fuzzy
+    candidate) the hint, the candidate's row on the other side, its score and evidence."""
+    extras = pl.DataFrame(
+        [
+            groups_difference.alias(GROUP_DIFFERENCE_RP),
+            pl.repeat(None, n, dtype=pl.String, eager=True).alias(CANDIDATE_HINT),
+            pl.repeat(None, n, dtype=pl.Int64, eager=True).alias("_cand"),
+            pl.repeat(None, n, dtype=pl.Float64, eager=True).alias("_h_score"),
+            pl.repeat(None, n, dtype=pl.String, eager=True).alias("_h_evidence"),
+        ]
+    )
+    if hints is None or hints.is_empty():
+        return extras
+    at = hints["_idx"]
+    return extras.with_columns(
+        extras[CANDIDATE_HINT].scatter(at, hints[CANDIDATE_HINT]),
+        extras["_cand"].scatter(at, hints[fuzzy_stage.OTHER]),
+        extras["_h_score"].scatter(at, hints[FUZZY_SCORE]),
+        extras["_h_evidence"].scatter(at, hints[FUZZY_EVIDENCE]),
     )
 
 
@@ -361,6 +403,9 @@ def _assemble(
     left_view: pl.DataFrame,
     right_view: pl.DataFrame,
     pair_outputs: pl.DataFrame,
+    groups: GroupRoles,
+    fuzzy: FuzzyOutcome | None,
+    options: ReconcileOptions,
 ) -> pl.DataFrame:
     """The wide output frame: every column gathered once, in the final row order."""
     li, ri = rows[LI], rows[RI]
@@ -381,16 +426,53 @@ def _assemble(
         rechunk=True,
     )  # fmt: skip
     key_row = pl.select(pl.coalesce(li, ri + exact.left.height)).to_series()
-    return pl.concat(
+    left_extras = _side_extras(
+        left_view.height, groups.left_difference, fuzzy.left_hints if fuzzy else None
+    )
+    right_extras = _side_extras(
+        right_view.height, groups.right_difference, fuzzy.right_hints if fuzzy else None
+    )
+    extra_l, extra_r = layout.gather(left_extras, li), layout.gather(right_extras, ri)
+    extras = extra_l.select(
+        pl.coalesce(pl.col(c), extra_r[c]).alias(c) for c in extra_l.columns if c != "_cand"
+    )
+    # the candidate of a left row is a right row, and the other way round
+    meta = [sided(c, side) for side in (LEFT, RIGHT) for c in META_COLUMNS]
+    cand_of_left = layout.gather(right_view, extra_l["_cand"], meta[3:])
+    cand_of_right = layout.gather(left_view, extra_r["_cand"], meta[:3])
+    candidate = pl.DataFrame(
         [
-            layout.category_names(rows[layout.RANK]).to_frame(),
+            pl.select(pl.coalesce(cand_of_left[r], cand_of_right[left])).to_series().alias(new)
+            for left, r, new in zip(meta[:3], meta[3:], row_key(CANDIDATE), strict=True)
+        ]
+    )
+    pairs = layout.gather(pair_outputs, rows[layout.PAIR_POS])
+    if FUZZY_SCORE in pairs.columns:
+        pairs = pairs.with_columns(
+            pl.coalesce(FUZZY_SCORE, extras["_h_score"]).alias(FUZZY_SCORE),
+            pl.coalesce(FUZZY_EVIDENCE, extras["_h_evidence"]).alias(FUZZY_EVIDENCE),
+        )
+    work = pl.concat(
+        [
+            layout.category_names(rows[layout.RANK], options.scheme).to_frame(),
+            rows.select(layout.RANK),
             layout.gather(keys, key_row),
-            layout.gather(pair_outputs, rows[layout.PAIR_POS]),
+            pairs,
+            extras.select(GROUP_DIFFERENCE_RP, CANDIDATE_HINT),
             layout.gather(left_view, li, _shown(left_view)),
             layout.gather(right_view, ri, _shown(right_view)),
+            candidate,
         ],
         how="horizontal",
     )
+    if options.amount is not None:
+        # every row's own difference, so the column adds up to the total difference
+        work = work.with_columns(
+            (pl.col(AMOUNT_RIGHT).fill_null(0) - pl.col(AMOUNT_LEFT).fill_null(0)).alias(
+                DIFFERENCE_RP
+            )
+        )
+    return work
 
 
 def _shown(view: pl.DataFrame) -> list[str]:
@@ -407,20 +489,20 @@ def _public(
 ) -> pl.DataFrame:
     """The column order of ``reconciliation.parquet`` (``core.vocabulary.RECONCILIATION``):
     the pair columns, then per carried column ``<col>_left``, ``<col>_right`` and (compared
-    columns) ``<col>_differs``, then the row key of each side."""
+    columns) ``<col>_differs``, then the row key of each side and of the candidate."""
     head = [
-        CATEGORY, MATCH_METHOD, FUZZY_SCORE, FUZZY_EVIDENCE, KEY, sided(N, LEFT), sided(N, RIGHT),
-        DIFFERENCES,
+        CATEGORY, MATCH_METHOD, FUZZY_SCORE, FUZZY_EVIDENCE, CANDIDATE_HINT, KEY,
+        sided(N, LEFT), sided(N, RIGHT), DIFFERENCES,
     ]  # fmt: skip
     if name is not None:
         head += [NAME_STATUS, NAME_SCORE]
     if amount is not None:
-        head += [AMOUNT_LEFT, AMOUNT_RIGHT, DIFFERENCE_RP]
+        head += [AMOUNT_LEFT, AMOUNT_RIGHT, DIFFERENCE_RP, GROUP_DIFFERENCE_RP]
     body: list[str] = []
     for column in carry:
         body += [sided(column, LEFT), sided(column, RIGHT)]
         if column in fields:
             body.append(differs_column(column))
-    tail = [*row_key(LEFT), *row_key(RIGHT)]
+    tail = [*row_key(LEFT), *row_key(RIGHT), *row_key(CANDIDATE)]
     wanted = [c for c in head + body + tail if c in work.columns]
     return work.select(wanted)

@@ -10,11 +10,14 @@ from collections.abc import Sequence
 
 import polars as pl
 
-from bansos_cli.core import names, nik
+from bansos_cli.core import casts, names, nik
 from bansos_cli.core.columns import ID_COLUMNS
 
 KEY_SEPARATOR = "|"
 """Joins the parts of a composite key (``--key nik,periode``)."""
+
+DATE_COLUMNS: tuple[str, ...] = ("tanggal_lahir", "tanggal_salur")
+"""Canonical columns holding dates: compared as dates whatever their format."""
 
 
 def id_key_expr(expr: pl.Expr) -> pl.Expr:
@@ -54,13 +57,14 @@ def composite_key_expr(columns: Sequence[str], *, insensitive: bool = True) -> p
     return pl.concat_str(parts, separator=KEY_SEPARATOR)
 
 
-def amount_expr(expr: pl.Expr) -> pl.Expr:
-    """Parse an Indonesian money amount to whole rupiah (Int64); unreadable -> null.
+def number_expr(expr: pl.Expr) -> pl.Expr:
+    """Parse a number as Indonesian lists write it (Float64); unreadable -> null.
 
     Accepts ``Rp 1.200.000``, ``1.200.000,00``, ``Rp1.200.000,-``, ``1200000``,
-    ``1,200,000.00``, ``1200000.0`` (a number cell) and ``1.2E+06``. Dots followed by
-    exactly three digits are thousands separators (the Indonesian convention); a comma or dot
-    followed by one or two digits at the end is the decimal mark. Cents are rounded.
+    ``1,200,000.00``, ``1200000.0`` (a number cell), ``1.2E+06``, ``2,5`` and ``(1.200)``
+    (negative). Dots followed by exactly three digits are thousands separators (the
+    Indonesian convention); a comma or dot followed by one or two digits at the end is the
+    decimal mark.
     """
     text = (
         expr.cast(pl.String)
@@ -87,8 +91,16 @@ def amount_expr(expr: pl.Expr) -> pl.Expr:
         .then(body)
         .otherwise(None)
     )
-    value = canonical.cast(pl.Float64, strict=False).round(0).cast(pl.Int64, strict=False)
+    value = canonical.cast(pl.Float64, strict=False)
     return pl.when(negative).then(-value).otherwise(value)
+
+
+def amount_expr(expr: pl.Expr) -> pl.Expr:
+    """Parse an Indonesian money amount to whole rupiah (Int64); unreadable -> null.
+
+    :func:`number_expr` rounded to whole rupiah (cents are rounded).
+    """
+    return number_expr(expr).round(0).cast(pl.Int64, strict=False)
 
 
 def name_key_expr(expr: pl.Expr) -> pl.Expr:
@@ -141,3 +153,13 @@ def map_unique(values: pl.Series, expr: pl.Expr) -> pl.Series:
         .join(distinct, on="v", how="left", maintain_order="left", nulls_equal=True)
         .get_column("out")
     )
+
+
+def date_key_series(values: pl.Series) -> tuple[pl.Series, pl.Series]:
+    """Dates as ``YYYY-MM-DD`` whatever their format (DOMAIN.md §4; the normalised text
+    itself when it is not a readable date), and the parsed date (null when unreadable).
+    Each distinct text is parsed once."""
+    parsed = casts.parse_date(values, reference=None)["date"]
+    text = map_unique(values, text_key_expr(pl.col("v")))
+    iso = pl.select(pl.coalesce(parsed.dt.strftime("%Y-%m-%d"), text)).to_series()
+    return iso, parsed

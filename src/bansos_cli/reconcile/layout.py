@@ -14,7 +14,7 @@ import polars as pl
 
 from bansos_cli.core.vocabulary import CATEGORY
 from bansos_cli.reconcile import match
-from bansos_cli.reconcile.model import AMBIGUOUS, CATEGORIES, LEFT_ONLY, RIGHT_ONLY
+from bansos_cli.reconcile.model import Scheme
 
 LEFT_IDX = "_idx_l"
 RIGHT_IDX = "_idx_r"
@@ -22,33 +22,27 @@ PAIR_POS = "_pi"
 RANK = "_rank"
 SORT_KEY = "_sk"
 
-_RANK = {c: i for i, c in enumerate(CATEGORIES)}
 _NO_KEY = 2**61 - 1
 """Sorts after every integer key (at most 19 digits below 2e18) within one category."""
 
 
 def _singles(
-    status: pl.DataFrame, paired: pl.Series, sort_key: pl.Series, only: str, left: bool
+    status: pl.DataFrame, paired: pl.Series, sort_key: pl.Series, role: pl.Series, left: bool
 ) -> pl.DataFrame:
-    """The rows of one side that are in no pair, in input order, with their category rank."""
+    """The rows of one side that are in no pair, in input order, with their role as rank."""
     mask = np.ones(status.height, dtype=bool)
     mask[paired.to_numpy()] = False
     keep = pl.Series(mask)
-    rank = (
-        pl.when(pl.col(match.STATUS) == match.AMBIGUOUS)
-        .then(pl.lit(_RANK[AMBIGUOUS], dtype=pl.Int8))
-        .otherwise(pl.lit(_RANK[only], dtype=pl.Int8))
-    )
     idx = pl.col(match.IDX)
     none = pl.lit(None, dtype=pl.Int64)
     return (
-        pl.DataFrame([status[match.IDX], status[match.STATUS], sort_key])
+        pl.DataFrame([status[match.IDX], role.alias(RANK), sort_key])
         .filter(keep)
         .select(
             (idx if left else none).alias(LEFT_IDX),
             (none if left else idx).alias(RIGHT_IDX),
             none.alias(PAIR_POS),
-            rank.alias(RANK),
+            pl.col(RANK).cast(pl.Int8),
             pl.col(SORT_KEY),
         )
     )
@@ -61,26 +55,31 @@ def output_order(
     right: pl.DataFrame,
     left_status: pl.DataFrame,
     right_status: pl.DataFrame,
+    left_role: pl.Series,
+    right_role: pl.Series,
     ordered: bool,
 ) -> pl.DataFrame:
-    """``_idx_l``, ``_idx_r``, ``_pi`` (row of ``pairs``) and ``_rank`` of every output row,
-    ordered by category, then key, then left row, then right row (nulls last).
+    """``_idx_l``, ``_idx_r``, ``_pi`` (row of ``pairs``) and ``_rank`` (the role, see
+    ``model``) of every output row, ordered by role, then key, then left row, then right row
+    (nulls last).
 
     ``pairs`` (``_idx_l``, ``_idx_r``) must have no two rows with one key unless they are in
-    left-row order; ``differs`` tells which pairs have a difference. ``left``/``right`` carry
-    ``_key`` and ``_jk``; when ``ordered``, ``_jk`` is an integer that sorts like ``_key``."""
+    left-row order; ``differs`` tells which pairs have a difference. ``left_role`` and
+    ``right_role`` are the role of every row of each side when it is in no pair.
+    ``left``/``right`` carry ``_key`` and ``_jk``; when ``ordered``, ``_jk`` is an integer
+    that sorts like ``_key``."""
     key = match.JOIN_KEY if ordered else match.KEY
     pair_rows = pairs.select(
         pl.col(LEFT_IDX), pl.col(RIGHT_IDX), pl.int_range(pl.len(), dtype=pl.Int64).alias(PAIR_POS)
     ).with_columns(
-        pl.Series(RANK, differs).cast(pl.Int8),  # 0 = cocok, 1 = cocok_beda
+        pl.Series(RANK, differs).cast(pl.Int8),  # the roles PAIR_SAME (0), PAIR_DIFFERENT (1)
         left[key].gather(pairs[LEFT_IDX]).alias(SORT_KEY),
     )
     rows = pl.concat(
         [
             pair_rows,
-            _singles(left_status, pairs[LEFT_IDX], left[key].alias(SORT_KEY), LEFT_ONLY, True),
-            _singles(right_status, pairs[RIGHT_IDX], right[key].alias(SORT_KEY), RIGHT_ONLY, False),
+            _singles(left_status, pairs[LEFT_IDX], left[key].alias(SORT_KEY), left_role, True),
+            _singles(right_status, pairs[RIGHT_IDX], right[key].alias(SORT_KEY), right_role, False),
         ]
     )
     # The rows are built in left-row, then right-row order, so a stable sort on (category,
@@ -102,6 +101,6 @@ def gather(
     return selected.select(pl.all().gather(idx))
 
 
-def category_names(rank: pl.Series) -> pl.Series:
-    """Category ids from their ranks."""
-    return pl.Series(CATEGORY, CATEGORIES, dtype=pl.String).gather(rank)
+def category_names(rank: pl.Series, scheme: Scheme) -> pl.Series:
+    """Category codes of ``scheme`` from the roles."""
+    return pl.Series(CATEGORY, scheme.codes_by_role(), dtype=pl.String).gather(rank)

@@ -153,6 +153,8 @@ def _sheet_name(name: str, taken: set[str]) -> str:
 
 
 def _widths(frame: pl.DataFrame, headers: Sequence[str], fixed: Mapping[str, int]) -> list[int]:
+    """Column widths: as fixed, else the longest value of the first rows, and at least the
+    longest word of the header shown (headers wrap between words, never inside one)."""
     sample = frame.head(500)
     widths = []
     for name, header in zip(frame.columns, headers, strict=True):

@@ -16,6 +16,7 @@ from bansos_cli.sample.codes import (
 )
 from bansos_cli.sample.generate import REFERENCE_DATE, SampleResult, generate
 from bansos_cli.sample.layouts import LAYOUTS
+from bansos_cli.sample.period import PeriodPair, generate_period_pair, write_period_pair
 from bansos_cli.sample.recon import (
     ReconciliationPair,
     generate_reconciliation_pair,
@@ -30,11 +31,14 @@ __all__ = [
     "ERROR_CODES",
     "FACT_CODES",
     "LAYOUTS",
+    "PeriodPair",
     "REFERENCE_DATE",
     "ReconciliationPair",
     "SampleResult",
     "generate",
+    "generate_period_pair",
     "generate_reconciliation_pair",
+    "write_period_pair",
     "write_reconciliation_pair",
     "write_sample",
 ]

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from bansos_cli.sample.generate import generate
+from bansos_cli.sample.period import generate_period_pair, write_period_pair
 from bansos_cli.sample.recon import generate_reconciliation_pair, write_reconciliation_pair
 from bansos_cli.sample.writers import write_sample
 
@@ -41,6 +42,13 @@ def build(directory: str | Path) -> list[Path]:
         out / "sk_penerima.xlsx",
         out / "laporan_penyaluran.xlsx",
         out / "rekonsiliasi.truth.parquet",
+    )
+    periods = generate_period_pair(1500, 20250706, region=RECON_REGION)
+    written += write_period_pair(
+        periods,
+        out / "periode_lama.xlsx",
+        out / "periode_baru.xlsx",
+        out / "periode.truth.parquet",
     )
     family = generate(800, 20250705, layout="keluarga", region=KELUARGA_REGION)
     written += write_sample(
