@@ -1,13 +1,18 @@
-"""``bansos validate`` end to end against the raw all-text ``polars.read_csv`` of the same file.
+"""``bansos validate`` end to end against polars alone on the same file, and start-up.
 
-Targets (issue "bansos validate"): a 1M-row CSV validated end to end (read, all checks,
-Parquet outputs, no report.xlsx) within 3x the raw read measured in the same run, peak memory
-under 4 GB; report.xlsx for 200k rows under 30 s.
+Targets: a 1M-row CSV validated end to end as a process (``bansos validate big.csv --out X
+--no-report``: start-up, read, all checks, Parquet outputs) within 1.5x a process in which
+polars alone reads the same CSV as text and writes it to Parquet twice (records + valid),
+measured in the same run; ``bansos --version`` no slower than ``python -c "import polars"``.
+From the issue "bansos validate": within 3x the raw read (in-process), peak memory under
+4 GB, report.xlsx for 200k rows under 30 s.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import sys
 import time
 from pathlib import Path
 
@@ -17,15 +22,20 @@ import polars as pl
 from bansos_cli.core import wilayah
 
 try:  # run as a script (benchmarks/run.py loads it by path) or as a module
-    from memory import run_child  # type: ignore[import-not-found]
+    from memory import run_child, run_process  # type: ignore[import-not-found]
 except ImportError:  # pragma: no cover
-    from benchmarks.memory import run_child
+    from benchmarks.memory import run_child, run_process
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / ".bench"
 ROWS = 1_000_000
 REPORT_ROWS = 200_000
 SEED = 11
+PROCESS_RUNS = 7
+"""Fresh processes per timed command (validate and its baseline alternate); best counts."""
+STARTUP_RUNS = 15
+"""Fresh processes per start-up command (``bansos --version`` and ``import polars``)."""
+AS_OF = "2025-07-01"
 
 
 def make_csv(path: Path, rows: int, seed: int = SEED) -> Path:
@@ -193,6 +203,64 @@ def _best(code: str, runs: int = 3) -> dict:
     return {**best, "peak_mb": max(r["peak_mb"] for r in results)}
 
 
+def _bansos() -> list[str]:
+    """The ``bansos`` console script of this interpreter's environment, as a user runs it."""
+    script = Path(sys.executable).with_name("bansos")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "bansos_cli"]
+
+
+def _load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"{one:.2f} (1 min), {five:.2f} (5 min)"
+
+
+def _alternate(commands: dict[str, list[str]], runs: int) -> dict[str, dict]:
+    """Each command ``runs`` times as a fresh process, in turn (a burst of load on a shared
+    machine then hits every command alike); per command the fastest run, with the least CPU
+    time and the highest peak memory of its runs."""
+    results: dict[str, list[dict]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, argv in commands.items():
+            results[name].append(run_process(argv))
+    return {
+        name: {
+            **min(runs_, key=lambda r: r["wall_s"]),
+            "cpu_s": min(r["cpu_s"] for r in runs_),
+            "peak_mb": max(r["peak_mb"] for r in runs_),
+        }
+        for name, runs_ in results.items()
+    }
+
+
+def _processes(big: Path) -> dict[str, dict]:
+    """``bansos validate`` of ``big`` and polars alone on it, as whole processes."""
+    out = BENCH / "validate_plain_io"
+    out.mkdir(parents=True, exist_ok=True)
+    validate = [
+        *_bansos(),
+        "validate",
+        str(big),
+        "--out",
+        str(BENCH / "validate_cli_out"),
+        "--no-report",
+        "--as-of",
+        AS_OF,
+        "--fail-on",
+        "never",
+        "--quiet",
+    ]
+    plain = [sys.executable, "-c", _PLAIN_IO.format(path=str(big), out=str(out))]
+    return _alternate({"validate": validate, "plain": plain}, PROCESS_RUNS)
+
+
+def _startup() -> dict[str, dict]:
+    """``bansos --version`` and ``python -c "import polars"``, as whole processes."""
+    return _alternate(
+        {"version": [*_bansos(), "--version"], "polars": [sys.executable, "-c", "import polars"]},
+        STARTUP_RUNS,
+    )
+
+
 def _raw_read(path: Path) -> float:
     best = float("inf")
     for _ in range(2):
@@ -211,6 +279,18 @@ def main() -> str:
     if not small.exists():
         make_csv(small, REPORT_ROWS, seed=SEED + 1)
 
+    # whole processes first, each alternating with its baseline
+    load_before = _load()
+    start_up = _startup()
+    print(json.dumps(start_up), flush=True)
+    procs = _processes(big)
+    print(json.dumps(procs), flush=True)
+    load_after = _load()
+    cli, plain = procs["validate"], procs["plain"]
+    ratio = cli["wall_s"] / plain["wall_s"]
+    version, polars_import = start_up["version"], start_up["polars"]
+    start_ratio = version["wall_s"] / polars_import["wall_s"]
+
     raw = _raw_read(big)
     run = _best(_CHILD.format(path=str(big), out=str(BENCH / "validate_out"), report=False))
     print(json.dumps(run), flush=True)
@@ -218,15 +298,11 @@ def main() -> str:
     # load during a single baseline read would otherwise flatter or punish the ratio
     raw = min(raw, _raw_read(big))
     print(f"raw read_csv: {raw:.2f} s", flush=True)
-    ratio = run["seconds"] / raw
+    raw_ratio = run["seconds"] / raw
     # what no check can go below: ingest plus writing records and valid (the rows as read)
     floor = _best(_FLOOR.format(path=str(big), out=str(BENCH / "validate_floor")))
     print(json.dumps(floor), flush=True)
-    # the same with polars alone: read_csv, then write_parquet of the frame twice
-    (BENCH / "validate_plain_io").mkdir(parents=True, exist_ok=True)
-    plain = _best(_PLAIN_IO.format(path=str(big), out=str(BENCH / "validate_plain_io")))
-    print(json.dumps(plain), flush=True)
-    peak_gb = run["peak_mb"] / 1024
+    peak_gb = cli["peak_mb"] / 1024
     rep = run_child(
         _CHILD.format(path=str(small), out=str(BENCH / "validate_out_200k"), report=True)
     )
@@ -240,41 +316,49 @@ def main() -> str:
             "## validate",
             "",
             f"`bansos validate` on a generated {ROWS:,}-row, 25-column SIKS-NG-like CSV "
-            f"({run['errors']:,} rows with errors): read, typing, every check, records/valid/"
-            "findings Parquet and summary.json, without report.xlsx. Baseline: "
-            "`polars.read_csv(infer_schema=False)` of the same file, best of 4 (2 before, 2 after"
-            " the run). Each timed row below is the best of 3 fresh processes.",
+            f"({run['errors']:,} rows with errors): read, typing, every check, the pandera "
+            "schema check, records/valid/findings Parquet and summary.json, without "
+            "report.xlsx. The first two rows time whole processes from spawn to exit "
+            "(interpreter start-up and imports included), each the best of "
+            f"{PROCESS_RUNS} (start-up: {STARTUP_RUNS}) fresh processes run in turn with its "
+            "baseline. Baselines, measured in the same run: for validate, a process in which "
+            "polars alone reads the file with every column as text (`read_csv(infer_schema="
+            "False)`) and writes it to Parquet twice in two threads (zstd level 1, as bansos "
+            'writes); for start-up, `python -c "import polars"`. Load average before / after '
+            f"those runs: {load_before} / {load_after} (2 cores; other processes share the "
+            "machine).",
             "",
             "| measure | value | baseline | ratio | target | result |",
             "|---|---|---|---|---|---|",
-            f"| 1M rows end to end | {run['seconds']:.2f} s | {raw:.2f} s | {ratio:.2f}x | "
-            f"<= 3x | {ok(ratio <= 3)} |",
-            f"| floor: ingest + writing records and valid, no checks | {floor['seconds']:.2f} s "
-            f"| {raw:.2f} s | {floor['seconds'] / raw:.2f}x | | |",
-            f"| floor with polars alone: `read_csv` + `write_parquet` of that frame twice "
-            f"| {plain['seconds']:.2f} s | {raw:.2f} s | {plain['seconds'] / raw:.2f}x | | |",
-            f"| what typing and every check add to the floor | "
-            f"{run['seconds'] - floor['seconds']:.2f} s | {raw:.2f} s | "
-            f"{(run['seconds'] - floor['seconds']) / raw:.2f}x | | |",
-            f"| peak memory (1M rows) | {peak_gb:.2f} GB | | | < 4 GB | {ok(peak_gb < 4)} |",
+            f"| 1M rows end to end, as a process (`bansos validate big.csv --out X "
+            f"--no-report`) | {cli['wall_s']:.2f} s | {plain['wall_s']:.2f} s | {ratio:.2f}x "
+            f"| <= 1.5x | {ok(ratio <= 1.5)} |",
+            f"| start-up (`bansos --version`) | {version['wall_s']:.3f} s | "
+            f"{polars_import['wall_s']:.3f} s | {start_ratio:.2f}x | <= 1x | "
+            f"{ok(start_ratio <= 1)} |",
+            f"| 1M rows end to end, in-process (`run_validate`) | {run['seconds']:.2f} s | "
+            f"{raw:.2f} s (raw `read_csv`, best of 4) | {raw_ratio:.2f}x | <= 3x | "
+            f"{ok(raw_ratio <= 3)} |",
+            f"| floor, in-process: ingest + writing records and valid, no checks | "
+            f"{floor['seconds']:.2f} s | {raw:.2f} s | {floor['seconds'] / raw:.2f}x | | |",
+            f"| peak memory (1M rows, the `bansos validate` process) | {peak_gb:.2f} GB | "
+            f"{plain['peak_mb'] / 1024:.2f} GB | | < 4 GB | {ok(peak_gb < 4)} |",
             f"| report.xlsx, {REPORT_ROWS:,} rows | {rep['report_s']:.1f} s | | | < 30 s | "
             f"{ok(rep['report_s'] < 30)} |",
             f"| {REPORT_ROWS:,} rows end to end with report | {rep['seconds']:.1f} s | | | | |",
             "",
-            "Where the 1M-row time goes (seconds): "
-            + ", ".join(f"{k} {v:.2f}" for k, v in run["steps"].items())
-            + " (`read` = ingest; `check` = typing and all checks, with the pandera set-up"
-            " alongside; `write` = Parquet + JSON, with the pandera schema check and the"
-            " summary counts running alongside the records/valid writers)."
-            f" The floor row splits into read {floor['read']:.2f} and write "
-            f"{floor['write']:.2f}.",
+            f"CPU time (user + system, least of the runs): `bansos validate` {cli['cpu_s']:.2f} s,"
+            f" polars alone {plain['cpu_s']:.2f} s ({cli['cpu_s'] / plain['cpu_s']:.2f}x); with"
+            " two cores and other processes on the machine, the wall-time ratio moves with the"
+            " load, the CPU-time ratio much less.",
             "",
-            "The floors show why the 3x target is out of reach while validate writes both"
-            " records.parquet and valid.parquet: polars alone, reading the file and writing"
-            f" it twice with no typing and no check, takes {plain['seconds'] / raw:.1f}x the"
-            " raw read on this machine (both files encode 1M rows of ~25 text columns). Typing"
-            f" and every check add {(run['seconds'] - floor['seconds']) / raw:.2f}x of the raw"
-            " read on top of bansos's own floor.",
+            "Where the in-process 1M-row time goes (seconds): "
+            + ", ".join(f"{k} {v:.2f}" for k, v in run["steps"].items())
+            + " (`read` = ingest, with pandera's import and the schema set-up alongside; "
+            "`check` = typing and all checks; `write` = Parquet + JSON, with the pandera "
+            "schema check and the summary counts running alongside the records/valid "
+            f"writers). The floor row splits into read {floor['read']:.2f} and write "
+            f"{floor['write']:.2f}.",
         ]
     )
 

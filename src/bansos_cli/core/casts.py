@@ -113,12 +113,21 @@ def _categories(encoded: pl.Series) -> pl.Series:
     return dtype.categories.to_series()
 
 
+_UNIFORM_PROBES = 64
+"""Cells, spread over a column, compared with its first cell before the whole column is."""
+
+
 def _uniform_value(text: pl.Series) -> str | None:
     """The value of every cell of ``text`` when they are all the same non-null text."""
     if not text.len() or text.null_count():
         return None
     text = text.cast(pl.String)
     first = text[0]
+    # a few cells spread over the column first: most columns that are not uniform show it
+    # there, without comparing every cell
+    sample = text.gather_every(max(1, text.len() // _UNIFORM_PROBES))
+    if not bool((sample == first).all()):
+        return None
     return first if bool((text == first).all()) else None
 
 
@@ -165,9 +174,9 @@ def per_distinct(
             plans.append(build(frame.lazy().select(pl.col(column))).drop(column))
             continue
         if column in uniform:
+            # parsed once; its one row is repeated below (no gather)
             source = pl.LazyFrame({column: [uniform[column]]}, schema={column: pl.String})
-            zeros = pl.repeat(0, frame.height, dtype=pl.UInt32, eager=True)
-            plans.append(build(source).drop(column).select(pl.all().gather(zeros)))
+            plans.append(build(source).drop(column))
             continue
         series = encoded.get_column(column)
         values = _categories(series)
@@ -179,7 +188,11 @@ def per_distinct(
         )
         plans.append(build(source).drop(column).select(pl.all().gather(codes)))
     parts = pl.collect_all(plans)
-    columns = [series for part in parts for series in part.get_columns()]
+    columns = [
+        series.new_from_index(0, frame.height) if column in uniform else series
+        for column, part in zip(builds, parts, strict=True)
+        for series in part.get_columns()
+    ]
     return pl.DataFrame(columns, height=frame.height)
 
 

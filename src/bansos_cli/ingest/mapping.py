@@ -17,7 +17,6 @@ from pathlib import Path
 from bansos_cli.core.columns import header_key
 from bansos_cli.core.errors import ConfigError
 from bansos_cli.core.messages import Text
-from bansos_cli.core.settings import read_yaml
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -31,6 +30,9 @@ def load_mapping(source: str | Path | dict[str, str] | None) -> dict[str, str]:
         raw: object = source
     else:
         where = str(source)
+        # imported here: YAML and pydantic cost start-up time a run without a file skips
+        from bansos_cli.core.settings import read_yaml
+
         raw = read_yaml(source, what=Text("PART_MAPPING_FILE"), hint=Text("PART_MAPPING_HINT"))
     if isinstance(raw, dict) and set(raw) == {"columns"}:
         raw = raw["columns"]

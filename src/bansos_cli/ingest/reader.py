@@ -10,7 +10,6 @@ import polars as pl
 
 from bansos_cli.core.columns import ID_COLUMNS, ROW, SHEET, SOURCE
 from bansos_cli.ingest.derived import join_sex_marks, mark_life_status, split_birth, split_rt_rw
-from bansos_cli.ingest.excel import read_excel
 from bansos_cli.ingest.mapping import load_mapping
 from bansos_cli.ingest.model import IngestResult, Notice, SourceInfo
 from bansos_cli.ingest.parquet import read_parquet
@@ -64,6 +63,10 @@ def read_file(
         )
         return [(frame, info)]
     if fmt in EXCEL_FORMATS.values():
+        # imported here: fastexcel and numpy cost start-up time a text or Parquet input
+        # does not need
+        from bansos_cli.ingest.excel import read_excel
+
         return read_excel(
             path, fmt, sheet=options.sheet, header_row=options.header_row, mapping=mapping
         )

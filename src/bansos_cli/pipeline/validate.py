@@ -277,12 +277,13 @@ def run_validate(
     started = time.perf_counter()
     step = progress or (lambda _name: None)
     step("read")
-    ingest: IngestResult = read_inputs(list(paths), read_options or ReadOptions())
-    step("check")
-    # the schema's one-off set-up (Python work) runs beside the checks, which leave a core
-    # partly idle (the CSV read keeps both busy, so it is not done during the read)
+    # pandera's import and the schema's one-off set-up (Python work) run beside the read,
+    # which spends its time in polars outside the GIL; beside the checks they would hold up
+    # each of their many returns from polars
     with ThreadPoolExecutor(max_workers=1) as pool:
         ready = pool.submit(prepare)
+        ingest: IngestResult = read_inputs(list(paths), read_options or ReadOptions())
+        step("check")
         result: ValidationResult = check_frame(ingest.frame, lang=lang, as_of=as_of, mask=mask)
         ready.result()
     records_out = records_for_output(result.records, mask)

@@ -22,10 +22,9 @@ from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
-import xlsxwriter
 
 from bansos_cli.core.files import atomic_path
 from bansos_cli.core.messages import DEFAULT_LANG, column_label, format_number
@@ -38,6 +37,9 @@ from bansos_cli.report.cellparts import (
     vml_xml,
 )
 from bansos_cli.report.sheetxml import column_letter, rows_xml, text_ready, wrapped_lines
+
+if TYPE_CHECKING:  # imported by write_report: a run without a report need not load it
+    import xlsxwriter
 
 EXCEL_MAX_ROWS = 1_048_576
 """Rows in an Excel sheet (header and title rows included)."""
@@ -685,6 +687,8 @@ def write_report(
     rows is cut with a notice at the top of its sheet (the full data is in the Parquet/CSV
     outputs); links beyond Excel's 65,530 per sheet are left out.
     """
+    import xlsxwriter
+
     path = Path(path)
     page_footer = _footer(footer, lang)
     with atomic_path(path) as tmp:

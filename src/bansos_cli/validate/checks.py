@@ -153,9 +153,15 @@ def build_rules(frame: pl.DataFrame, *, reference: dt.date, max_age: int, lang: 
             nik_ok
             & tgl.is_not_null()
             & pl.col("_nik_date_ok")
-            & ((tgl.dt.day() != day) | (tgl.dt.month() != month) | ((tgl.dt.year() % 100) != yy))
+            & (
+                (pl.col("_tgl_day") != day)
+                | (pl.col("_tgl_month") != month)
+                | (pl.col("_tgl_yy") != yy)
+            )
         )
-        soft = _is_default_date(tgl.dt.day(), tgl.dt.month()) | _is_default_date(day, month)
+        soft = _is_default_date(pl.col("_tgl_day"), pl.col("_tgl_month")) | _is_default_date(
+            day, month
+        )
         nik_shown = pl.concat_str(
             [
                 pl.lit("NIK "),

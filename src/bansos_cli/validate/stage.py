@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
@@ -16,7 +16,6 @@ from bansos_cli.core.privacy import mask_id_expr
 from bansos_cli.core.vocabulary import ROW, ROW_KEY, SHEET, SOURCE, STATUS
 from bansos_cli.validate import catalogue, regions
 from bansos_cli.validate.checks import collect_findings
-from bansos_cli.validate.schema import CanonicalRecords
 from bansos_cli.validate.typed import (
     DATE_COLUMNS,
     FLAG_COLUMNS,
@@ -26,6 +25,9 @@ from bansos_cli.validate.typed import (
     RID,
     typed_columns,
 )
+
+if TYPE_CHECKING:
+    from bansos_cli.validate.schema import CanonicalRecords
 
 FINDINGS_COLUMNS = vocabulary.FINDINGS.names
 DEFAULT_MAX_AGE = 110
@@ -64,7 +66,7 @@ def _typed_records(
             replace.append(
                 pl.when(pl.col(f"_ok_{col}"))
                 .then(pl.col(f"_v_{col}"))
-                .otherwise(pl.col(col).str.strip_chars())
+                .otherwise(pl.col(f"_w_{col}"))
                 .alias(col)
             )
     for col in DATE_COLUMNS:
@@ -106,23 +108,33 @@ def validate_frame(
     return confirm(check_frame(frame, lang=lang, as_of=as_of, max_age=max_age, mask=mask))
 
 
+def _schema() -> type[CanonicalRecords]:
+    # pandera (with numpy and pydantic) takes about a third of a second to import: loaded on
+    # first use, which :func:`prepare` lets a caller move off the critical path
+    from bansos_cli.validate.schema import CanonicalRecords
+
+    return CanonicalRecords
+
+
 def prepare() -> None:
-    """Do the one-off set-up of a first validation ahead of time: load the region tables and
-    let pandera build the schema's checks (about 0.1 s of Python work). A caller can run this
-    in a thread beside :func:`check_frame` (polars works outside the GIL)."""
+    """Do the one-off set-up of a first validation ahead of time: import pandera, load the
+    region tables and let pandera build the schema's checks (about 0.4 s of Python work,
+    most of it the import). A caller can run this in a thread beside the read (polars reads
+    outside the GIL)."""
     for level in ("kab", "kec"):
         regions.names_match(pl.DataFrame(schema={"kode": pl.String, "_key": pl.String}), level)
     regions.prefix_status(pl.Series(["000000"]))
-    columns = CanonicalRecords.to_schema().columns
+    schema = _schema()
+    columns = schema.to_schema().columns
     empty = pl.DataFrame(schema={name: column.dtype.type for name, column in columns.items()})
-    CanonicalRecords.validate(empty, lazy=True)
+    schema.validate(empty, lazy=True)
 
 
 def confirm(result: ValidationResult) -> ValidationResult:
     """Validate ``result.records`` against the canonical pandera schema and fill
     ``result.counts``; the two run concurrently (both only read the records)."""
     with ThreadPoolExecutor(max_workers=1) as pool:
-        schema = pool.submit(CanonicalRecords.validate, result.records, lazy=True)
+        schema = pool.submit(_schema().validate, result.records, lazy=True)
         result.counts = summarise(result)
         schema.result()
     return result

@@ -59,8 +59,9 @@ def _blank_flag(column: str) -> pl.Expr:
 
 
 def _id_columns(frame: pl.DataFrame, col: str) -> pl.DataFrame:
-    """``_v_`` (normalised), ``_ok_`` (16 digits), ``_n_`` (as UInt64) and damage flags
-    (``_alt_`` normalised, ``_sci_`` E+ notation, ``_dec_`` ``.0``, ``_dig_`` digits only)."""
+    """``_v_`` (normalised), ``_w_`` (as written, trimmed), ``_ok_`` (16 digits), ``_n_`` (as
+    UInt64) and damage flags (``_alt_`` normalised, ``_sci_`` E+ notation, ``_dec_`` ``.0``,
+    ``_dig_`` digits only)."""
     raw = pl.col(col)
     # 16 ASCII digits without a leading zero, tested by an integer cast (much cheaper than a
     # regex); anything else (a sign, spaces, a leading 0) takes the careful path below
@@ -70,12 +71,13 @@ def _id_columns(frame: pl.DataFrame, col: str) -> pl.DataFrame:
     ).to_series()
     height = frame.height
     # the costly normalisation runs only on cells that are not already 16 ASCII digits
-    rest = frame.filter(~fast & raw.is_not_null()).select(RID, col)
+    rest = frame.select(RID, col).filter(~fast & raw.is_not_null())
     rest = (
         rest.with_columns(N.clean_id(raw).alias("_c"))
         .select(
             RID,
             pl.col("_c"),
+            raw.str.strip_chars().alias("_w"),
             N.is_id_shape(pl.col("_c")).fill_null(False).alias("_ok"),
             (pl.col("_c") != raw.str.strip_chars()).fill_null(False).alias("_alt"),
             N.is_scientific(raw).fill_null(False).alias("_sci"),
@@ -93,12 +95,15 @@ def _id_columns(frame: pl.DataFrame, col: str) -> pl.DataFrame:
 
     no = pl.repeat(False, height, dtype=pl.Boolean, eager=True)
     value = spread("_c", frame.get_column(col))
+    # a fast cell has no white space to trim
+    written = spread("_w", frame.get_column(col))
     ok = fast | spread("_ok", no.clone())
     # 16 digits fit in a UInt64: field arithmetic on integers is far cheaper than slicing
     number = pl.select(pl.when(fast).then(number)).to_series()
     new = pl.DataFrame(
         {
             f"_v_{col}": value,
+            f"_w_{col}": written,
             f"_ok_{col}": ok,
             f"_alt_{col}": spread("_alt", no.clone()),
             f"_sci_{col}": spread("_sci", no.clone()),
@@ -115,14 +120,27 @@ def _digits(number: pl.Expr, start: int, length: int) -> pl.Expr:
     return ((number // 10 ** (16 - start - length)) % 10**length).cast(pl.Int32)
 
 
+def _date_fields(frame: pl.DataFrame, number: str, prefix: str) -> pl.DataFrame:
+    """Add digits 7-12 (DD MM YY) of the 16-digit ``number`` column as three Int32 columns,
+    ``<prefix>_dd``, ``<prefix>_month`` and ``<prefix>_yy``."""
+    # one division of the 64-bit number, then 32-bit arithmetic: cheaper than three
+    # 64-bit divisions and casts
+    name = f"{prefix}_ddmmyy"
+    ddmmyy = pl.col(name)
+    return (
+        frame.with_columns(_digits(pl.col(number), 6, 6).alias(name))
+        .with_columns(
+            (ddmmyy // 10_000).alias(f"{prefix}_dd"),
+            (ddmmyy // 100 % 100).alias(f"{prefix}_month"),
+            (ddmmyy % 100).alias(f"{prefix}_yy"),
+        )
+        .drop(name)
+    )
+
+
 def _nik_parts(frame: pl.DataFrame, *, reference: dt.date) -> pl.DataFrame:
     """Decoded NIK fields (sex, birth day/month/yy, date validity) for well-formed NIKs."""
-    nik = pl.col("_n_nik")
-    frame = frame.with_columns(
-        _digits(nik, 6, 2).alias("_nik_dd"),
-        _digits(nik, 8, 2).alias("_nik_month"),
-        _digits(nik, 10, 2).alias("_nik_yy"),
-    )
+    frame = _date_fields(frame, "_n_nik", "_nik")
     dd = pl.col("_nik_dd")
     frame = frame.with_columns(
         pl.when(dd.is_between(1, 31))
@@ -146,7 +164,23 @@ def _date_digits_valid(day: pl.Expr, month: pl.Expr, yy: pl.Expr) -> pl.Expr:
 
 
 def _date_build(col: str, reference: dt.date) -> casts.Build:
-    return casts.date_build(col, date_name=f"_v_{col}", state_name=f"_s_{col}", reference=reference)
+    build = casts.date_build(
+        col, date_name=f"_v_{col}", state_name=f"_s_{col}", reference=reference
+    )
+    if col != "tanggal_lahir":
+        return build
+    date = pl.col(f"_v_{col}")
+
+    def with_parts(lf: pl.LazyFrame) -> pl.LazyFrame:
+        # the day, month and two-digit year the checks compare with the NIK: taken here, once
+        # per distinct text, instead of from the date of every row
+        return build(lf).with_columns(
+            date.dt.day().alias("_tgl_day"),
+            date.dt.month().alias("_tgl_month"),
+            (date.dt.year() % 100).alias("_tgl_yy"),
+        )
+
+    return with_parts
 
 
 def _name_build(col: str) -> casts.Build:
@@ -223,12 +257,14 @@ def typed_columns(frame: pl.DataFrame, *, reference: dt.date) -> pl.DataFrame:
                 out = _join_regions(out, col)
         decoded = _nik_parts(out, reference=reference)
         if "no_kk" in cols:
-            decoded = decoded.with_columns(
-                _date_digits_valid(
-                    _digits(pl.col("_n_no_kk"), 6, 2),
-                    _digits(pl.col("_n_no_kk"), 8, 2),
-                    _digits(pl.col("_n_no_kk"), 10, 2),
-                ).alias("_kk_date_ok"),
+            decoded = (
+                _date_fields(decoded, "_n_no_kk", "_kk")
+                .with_columns(
+                    _date_digits_valid(
+                        pl.col("_kk_dd"), pl.col("_kk_month"), pl.col("_kk_yy")
+                    ).alias("_kk_date_ok")
+                )
+                .drop("_kk_dd", "_kk_month", "_kk_yy")
             )
         added = decoded.select(c for c in decoded.columns if c not in set(out.columns))
         out = out.hstack(parsed.result().get_columns()).hstack(added.get_columns())
@@ -242,26 +278,37 @@ def typed_columns(frame: pl.DataFrame, *, reference: dt.date) -> pl.DataFrame:
     return out
 
 
+_PREFIXES = 10**6
+"""Distinct 6-digit region prefixes (000000-999999)."""
+
+
 def _join_regions(frame: pl.DataFrame, col: str) -> pl.DataFrame:
     """Region status of the 6-digit prefix, looked up once per distinct prefix."""
     key = f"_pfx_{col}"
-    frame = frame.with_columns((pl.col(f"_n_{col}") // 10**10).cast(pl.UInt32).alias(key))
-    prefixes = frame.get_column(key).drop_nulls().unique()
+    prefix = frame.select((pl.col(f"_n_{col}") // 10**10).cast(pl.UInt32).alias(key)).to_series()
+    # a prefix is below 10**6: a table indexed by the prefix itself finds the distinct ones
+    # and then each row's status with a gather, instead of hashing every row twice
+    seen = pl.repeat(False, _PREFIXES, dtype=pl.Boolean, eager=True)
+    prefixes = seen.scatter(prefix.drop_nulls(), True).arg_true().cast(pl.UInt32)
     status = regions.prefix_status(prefixes.cast(pl.String).str.zfill(6)).select(
         pl.col("_pfx").cast(pl.UInt32).alias(key),
         pl.col("_status").alias(f"_rs_{col}"),
         pl.col("_detail").alias(f"_rd_{col}"),
     )
-    added = frame.select(key).join(status, on=key, how="left", maintain_order="left").drop(key)
-    return frame.hstack(added)
+    slot = pl.repeat(None, _PREFIXES, dtype=pl.UInt32, eager=True).scatter(
+        status.get_column(key), pl.int_range(status.height, dtype=pl.UInt32, eager=True)
+    )
+    at = slot.gather(prefix)
+    added = status.select(pl.col(f"_rs_{col}", f"_rd_{col}").gather(at))
+    return frame.hstack([prefix, *added.get_columns()])
 
 
 def region_name_mismatch(frame: pl.DataFrame) -> pl.DataFrame:
     """``_rid``, ``_wil_col``, ``_wil_detail`` for rows whose region names match neither the
     NIK's nor the KK's prefix (kabupaten checked first, then kecamatan; one finding a row).
 
-    Names are judged once per distinct (prefixes, name) combination, then the few bad
-    combinations are joined back to the rows.
+    Names are judged once per distinct (prefixes, names) combination, then the few bad
+    combinations are joined back to the rows (one pass over the rows each way).
     """
     empty = pl.DataFrame(schema={RID: pl.UInt32, "_wil_col": pl.String, "_wil_detail": pl.String})
     id_cols = [c for c in ID_COLUMNS if f"_pfx_{c}" in frame.columns]
@@ -272,21 +319,28 @@ def region_name_mismatch(frame: pl.DataFrame) -> pl.DataFrame:
     ]
     if not id_cols or not levels:
         return empty
-    keys = [*(f"_pfx_{c}" for c in id_cols), *(f"_rs_{c}" for c in id_cols)]
-    out = []
-    seen = pl.DataFrame(schema={RID: pl.UInt32})
+    # a prefix fixes its region status: combinations are told apart by prefixes and names
+    prefixes = [f"_pfx_{c}" for c in id_cols]
+    keys = [*prefixes, *(f"_rs_{c}" for c in id_cols)]
+    names = [col for _, col in levels]
+    combos = frame.lazy().select([*keys, *names]).unique(subset=[*prefixes, *names]).collect()
+    flagged = []
     for level, col in levels:
         width = 4 if level == "kab" else 6
-        combos = frame.lazy().select([*keys, col]).unique().collect()
-        base = combos.with_columns(
-            pl.col(col).alias("_name"),
-            *[
-                pl.when(pl.col(f"_rs_{c}").is_in([regions.OK, regions.RETIRED]))
-                .then(pl.col(f"_pfx_{c}").cast(pl.String).str.zfill(6).str.slice(0, width))
-                .alias(f"_code_{c}")
-                for c in id_cols
-            ],
-        ).with_columns(regions.name_key(pl.col("_name")).alias("_key"))
+        base = (
+            combos.select(*keys, col)
+            .unique(subset=[*prefixes, col])
+            .with_columns(
+                pl.col(col).alias("_name"),
+                *[
+                    pl.when(pl.col(f"_rs_{c}").is_in([regions.OK, regions.RETIRED]))
+                    .then(pl.col(f"_pfx_{c}").cast(pl.String).str.zfill(6).str.slice(0, width))
+                    .alias(f"_code_{c}")
+                    for c in id_cols
+                ],
+            )
+            .with_columns(regions.name_key(pl.col("_name")).alias("_key"))
+        )
         base = base.filter(
             (pl.col("_key").str.len_bytes() > 0)
             & pl.any_horizontal([pl.col(f"_code_{c}").is_not_null() for c in id_cols])
@@ -300,7 +354,7 @@ def region_name_mismatch(frame: pl.DataFrame) -> pl.DataFrame:
             base = base.join(checked, on=[f"_code_{c}", "_key"], how="left")
             matched.append(pl.col(f"_m_{c}").fill_null(False))
         bad = base.filter(~pl.any_horizontal(matched)).select(
-            *keys,
+            *prefixes,
             col,
             pl.concat_str(
                 [
@@ -310,12 +364,19 @@ def region_name_mismatch(frame: pl.DataFrame) -> pl.DataFrame:
                 ]
             ).alias("_wil_detail"),
         )
-        if bad.is_empty():
-            continue
-        rows = frame.select(RID, *keys, col).join(
-            bad, on=[*keys, col], how="inner", nulls_equal=True
-        )
-        rows = rows.join(seen, on=RID, how="anti")
-        out.append(rows.select(RID, pl.lit(col).alias("_wil_col"), "_wil_detail"))
-        seen = pl.concat([seen, rows.select(RID)])
-    return pl.concat(out) if out else empty
+        if not bad.is_empty():
+            flagged.append(
+                combos.select(*prefixes, *names)
+                .join(bad, on=[*prefixes, col], how="inner", nulls_equal=True)
+                .with_columns(pl.lit(col).alias("_wil_col"))
+            )
+    if not flagged:
+        return empty
+    # a combination bad at both levels keeps its kabupaten finding (one finding a row)
+    bad_combos = pl.concat(flagged).unique(
+        subset=[*prefixes, *names], keep="first", maintain_order=True
+    )
+    rows = frame.select(RID, *prefixes, *names).join(
+        bad_combos, on=[*prefixes, *names], how="inner", nulls_equal=True
+    )
+    return rows.select(RID, "_wil_col", "_wil_detail")
