@@ -237,7 +237,9 @@ def compile_ruleset(
             **params: object,
         ) -> None:
             issues.append(
-                issue(_origin.path, _line, f"rules[{_rule.id}].{key}", code, text, _rule.id, **params)
+                issue(
+                    _origin.path, _line, f"rules[{_rule.id}].{key}", code, text, _rule.id, **params
+                )
             )
 
         scanned = scan(rule.condition)
@@ -262,7 +264,13 @@ def compile_ruleset(
         for lang, template in (("id", rule.message.id), ("en", rule.message.en)):
             bad = [n for n in _PLACEHOLDER.findall(template) if n not in shown[lang]]
             if bad:
-                report("MESSAGE", "RULE_MESSAGE_PLACEHOLDER", key=f"message.{lang}", lang=lang, name=bad[0])
+                report(
+                    "MESSAGE",
+                    "RULE_MESSAGE_PLACEHOLDER",
+                    key=f"message.{lang}",
+                    lang=lang,
+                    name=bad[0],
+                )
                 messages.append(template)
             else:
                 messages.append(_fill(template, shown[lang]))

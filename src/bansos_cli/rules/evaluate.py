@@ -390,7 +390,11 @@ def _unknown_occupations(evaluated: pl.DataFrame, ruleset: RuleSet) -> dict[str,
         text_col = pl.col(spec.from_)
         unknown = evaluated.filter(text_col.is_not_null() & pl.col(name).is_null())
         if unknown.height:
-            counts = unknown.group_by(spec.from_).len().sort(["len", spec.from_], descending=[True, False])
+            counts = (
+                unknown.group_by(spec.from_)
+                .len()
+                .sort(["len", spec.from_], descending=[True, False])
+            )
             for value, n in counts.iter_rows():  # one row per distinct unknown text
                 found[str(value)] = found.get(str(value), 0) + int(n)
     return found
@@ -416,11 +420,7 @@ def reference_columns(evaluation: Evaluation) -> pl.DataFrame:
     layak = pl.col("status").cast(pl.String) == Status.LAYAK.value
     receives = layak & (_any([h for h in has]) if comps else pl.lit(True))
     exprs.append(receives.alias(ref_column(program.name, "receives")))
-    return (
-        frame.select("status", "components")
-        .with_columns(family)
-        .select([*exprs, *has])
-    )
+    return frame.select("status", "components").with_columns(family).select([*exprs, *has])
 
 
 def evaluation_order(programs: Sequence[CompiledProgram]) -> list[CompiledProgram]:

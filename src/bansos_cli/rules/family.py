@@ -78,7 +78,6 @@ def family_key(frame: pl.DataFrame) -> pl.Series:
     ).alias(FAMILY_OUT)
 
 
-
 def compile_cap(
     ruleset: RuleSet, resolved: dict[str, ResolvedParameter]
 ) -> tuple[CompiledCap | None, list[RuleIssue]]:
@@ -91,9 +90,7 @@ def compile_cap(
 
     def report(key: str, text: str, **params: object) -> None:
         line = ruleset.line_of("family_cap", key)
-        issues.append(
-            issue(path, line, f"family_cap.{key}", "FAMILY_CAP", text, cap.id, **params)
-        )
+        issues.append(issue(path, line, f"family_cap.{key}", "FAMILY_CAP", text, cap.id, **params))
 
     spec = ruleset.inputs.get(cap.key)
     if spec is None:

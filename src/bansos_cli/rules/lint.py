@@ -108,7 +108,9 @@ def lint(paths: Iterable[Path], as_of: dt.date) -> LintReport:
                     )
                 )
         program = ruleset.program
-        dates = [t.as_of for t in ruleset.file.tests]
+        dates = [
+            t.as_of for t in ruleset.file.tests if program is None or program.in_force(t.as_of)
+        ]
         if program is None or program.in_force(as_of):
             dates.insert(0, as_of)
         for date in dict.fromkeys(dates):

@@ -115,7 +115,7 @@ def _scan(
                         key_path(child),
                         "DUPLICATE_KEY",
                         "RULE_DUPLICATE_KEY",
-                        key=key,
+                        name=key,
                         first=seen[key],
                     )
                 )
@@ -271,7 +271,11 @@ def _valid_parts(data: dict[str, Any]) -> m.RuleFile:
         parts["program"] = one(m.Program, data["program"])
     if isinstance(data.get("include"), list):
         parts["include"] = [i for i in data["include"] if isinstance(i, str)]
-    for key, model in (("inputs", m.InputSpec), ("parameters", m.Parameter), ("derived", m.Derived)):
+    for key, model in (
+        ("inputs", m.InputSpec),
+        ("parameters", m.Parameter),
+        ("derived", m.Derived),
+    ):
         value = data.get(key)
         if isinstance(value, dict):
             checked = {str(k): one(model, v) for k, v in value.items()}

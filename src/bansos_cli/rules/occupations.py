@@ -68,8 +68,8 @@ def categorise(values: pl.Series) -> pl.Series:
     found = keyed.join(table(), on="key", how="left")
     fallback = pl.lit(None, dtype=pl.String)
     for pattern, category in reversed(_KEYWORDS):
-        fallback = pl.when(pl.col("key").str.contains(pattern)).then(pl.lit(category)).otherwise(
-            fallback
+        fallback = (
+            pl.when(pl.col("key").str.contains(pattern)).then(pl.lit(category)).otherwise(fallback)
         )
     found = found.with_columns(
         pl.when(pl.col("key") == "")

@@ -132,9 +132,7 @@ def run_case(
             [frame_in, case_frame(case, other.ruleset).select(pl.exclude(frame_in.columns))],
             how="horizontal",
         )
-    evaluations = evaluate_programs(
-        frame_in, [*needed.values(), program], lang="en", outcomes=True
-    )
+    evaluations = evaluate_programs(frame_in, [*needed.values(), program], lang="en", outcomes=True)
     frame = evaluations[program.name].frame
     rows = zip(frame.iter_rows(named=True), case.expected, strict=True)
     for i, (row, expect) in enumerate(rows):

@@ -148,9 +148,7 @@ class _Checker:
                     self._as_date(node)
             known.discard("string")
         if len(known) > 1:
-            raise self.fail(
-                "TYPE", "RULE_TYPE_MIXED", what=what, types=" / ".join(sorted(known))
-            )
+            raise self.fail("TYPE", "RULE_TYPE_MIXED", what=what, types=" / ".join(sorted(known)))
         return known.pop() if known else "null"
 
     def _expect(self, node: exp.Expression, wanted: Type, what: str) -> None:

@@ -52,8 +52,10 @@ class Explainer:
         expr = self.emitter.emit(node)
         kind = self.checked.types.get(id(node))
         if kind == "boolean":
-            shown = pl.when(expr).then(pl.lit(T("EXPLAIN_TRUE", self.lang))).otherwise(
-                pl.lit(T("EXPLAIN_FALSE", self.lang))
+            shown = (
+                pl.when(expr)
+                .then(pl.lit(T("EXPLAIN_TRUE", self.lang)))
+                .otherwise(pl.lit(T("EXPLAIN_FALSE", self.lang)))
             )
         else:
             shown = expr.cast(pl.String)

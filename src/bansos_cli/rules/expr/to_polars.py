@@ -103,9 +103,7 @@ class PolarsEmitter:
             value = self.emit(node.this)
             return (value >= low) & (value <= high)
         if isinstance(node, exp.Like | exp.ILike):
-            pattern = like_regex(
-                str(node.expression.this), insensitive=isinstance(node, exp.ILike)
-            )
+            pattern = like_regex(str(node.expression.this), insensitive=isinstance(node, exp.ILike))
             return self.emit(node.this).str.contains(pattern)
         if isinstance(node, exp.RegexpLike):
             return self.emit(node.this).str.contains(str(node.expression.this))

@@ -81,7 +81,10 @@ def _rewrite(node: exp.Expression, checked: Checked, dialect: Dialect) -> exp.Ex
         elif isinstance(value, list):
             node.set(
                 key,
-                [_rewrite(v, checked, dialect) if isinstance(v, exp.Expression) else v for v in value],
+                [
+                    _rewrite(v, checked, dialect) if isinstance(v, exp.Expression) else v
+                    for v in value
+                ],
             )
     out = _portable(node, checked)
     rewrite = dialect.rewrites.get(type(out))
