@@ -194,6 +194,30 @@ def _explanations(rules: list[CompiledRule], lang: str, codes: dict[str, pl.Expr
     return pl.concat_str(parts, separator="; ", ignore_nulls=True)
 
 
+def prepare(
+    frame: pl.DataFrame,
+    program: CompiledProgram,
+    *,
+    cache: CastCache | None = None,
+    references: pl.DataFrame | None = None,
+) -> pl.DataFrame:
+    """The frame the conditions run on: every declared input typed (with its unreadable
+    flag), the family key (``family``, ``_family``), the referenced programs' outcomes and the
+    derived variables. Every engine (polars, DuckDB) evaluates the conditions on this frame."""
+    ruleset = program.ruleset
+    if cache is not None and cache.frame is frame:
+        typed = cache.typed(ruleset.inputs, reference=program.as_of)
+        key = cache.family
+    else:
+        typed = cast_frame(frame, ruleset.inputs, reference=program.as_of)
+        key = family_key(frame)
+    extra = [key, _family_partition(key), _representative_order(frame)]
+    if references is not None:
+        extra += references.get_columns()
+    derived = [derived_expr(spec, program.as_of).alias(n) for n, spec in ruleset.derived.items()]
+    return typed.hstack(extra).with_columns(derived)
+
+
 def evaluate(
     frame: pl.DataFrame,
     program: CompiledProgram,
@@ -219,17 +243,7 @@ def evaluate(
     required = [n for n in missing if not ruleset.inputs[n].nullable]
     if required:
         raise InputFileError.of("RULES_COLUMN_MISSING", column=required[0], program=program.name)
-    if cache is not None and cache.frame is frame:
-        typed = cache.typed(ruleset.inputs, reference=program.as_of)
-        key = cache.family
-    else:
-        typed = cast_frame(frame, ruleset.inputs, reference=program.as_of)
-        key = family_key(frame)
-    extra = [key, _family_partition(key), _representative_order(frame)]
-    if references is not None:
-        extra += references.get_columns()
-    typed = typed.hstack(extra)
-    derived = [derived_expr(spec, program.as_of).alias(n) for n, spec in ruleset.derived.items()]
+    typed = prepare(frame, program, cache=cache, references=references)
     rules = program.rules
     codes = {r.rule.id: pl.col(r.rule.id) for r in rules}
     deciding = [r for r in rules if r.rule.kind != "component"]
@@ -269,7 +283,7 @@ def evaluate(
         "r": [pl.col(f"{_UNREADABLE}{n}") for n in inputs],
     }
     masks = [m for prefix, tests in groups.items() for m in _bitmasks(tests, prefix)]
-    stage = typed.lazy().with_columns(derived).with_columns([_outcome(r) for r in rules])
+    stage = typed.lazy().with_columns([_outcome(r) for r in rules])
     stage = stage.with_columns(status.alias("status"))
     later = [
         *masks,

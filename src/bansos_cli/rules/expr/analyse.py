@@ -367,7 +367,11 @@ def parse(text: str) -> exp.Expression | Problem:
     tree = trees[0]
     if isinstance(tree, exp.Query | exp.Command | exp.DDL | exp.DML):
         return Problem("SQL_STATEMENT", "RULE_SQL_ONE_EXPRESSION")
-    if any(isinstance(n, exp.Query | exp.Subquery | exp.Table | exp.From) for n in tree.walk()):
+    if any(
+        isinstance(n, exp.Query | exp.Subquery | exp.Table | exp.From)
+        or type(n).__name__.startswith("Read")  # read_csv, read_parquet ...: table functions
+        for n in tree.walk()
+    ):
         return Problem("SQL_NOT_ALLOWED", "RULE_SQL_QUERY")
     if isinstance(tree, exp.Alias):
         return Problem("SQL_NOT_ALLOWED", "RULE_SQL_NODE", {"node": "AS"})
