@@ -119,6 +119,7 @@ def check_command(
 def _render_explain(result: CheckResult, nik: str, lang: str) -> None:
     from bansos_cli.core.privacy import mask_id
 
+    nik = "".join(c for c in nik if c.isdigit()) or nik
     entries = (result.summary or {}).get("explain") or []
     console.print(
         f"\n[bold]{text('LABEL_EXPLAIN', lang, nik=mask_id(nik), n=len(entries))}[/]",

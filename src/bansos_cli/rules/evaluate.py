@@ -168,26 +168,34 @@ def _representative_order(frame: pl.DataFrame) -> pl.Series:
 
 
 def _explanations(rules: list[CompiledRule], lang: str, codes: dict[str, pl.Expr]) -> pl.Expr:
-    """Per row, the values that decided each rule that failed, was unknown, or (eligibility,
-    component) passed: ``PKH-DESIL: desil 6 > 4``."""
+    """Per row, the values that decided each rule: a failed or undecided rule, a passed
+    eligibility rule, and (for a person not excluded) a component rule that was decided on
+    data (``PKH-DESIL: desil 6 > 4``, ``PKH-KOMP-LANSIA: umur 58 < 60``)."""
     parts = []
     family = text("EXPLAIN_FAMILY", lang)
+    excluded = pl.col("status") == Status.TIDAK_LAYAK.value
     for r in rules:
         explainer = Explainer(r.checked, lang)
         tree = r.checked.tree
         fail_value = r.rule.kind == "exclusion"
-        prefix = f"{r.rule.id}: " + (f"{family}: " if r.per_family else "")
+        prefix = pl.lit(f"{r.rule.id}: " + (f"{family}: " if r.per_family else ""))
         code = codes[r.rule.id]
+        component = r.rule.kind == "component"
+        # a NULL condition decided by on_missing: fail says nothing about the values
+        decided = r.expr.is_not_null() if r.rule.on_missing == "fail" else pl.lit(True)
+        missing_text = pl.lit(None, dtype=pl.String) if component else explainer.missing()
         branch = (
-            pl.when(code == _FAIL)
-            .then(pl.lit(prefix) + explainer.why(tree, fail_value))
+            pl.when(pl.lit(component) & excluded)
+            .then(pl.lit(None, dtype=pl.String))
+            .when((code == _FAIL) & decided)
+            .then(prefix + explainer.why(tree, fail_value))
+            .when(code == _FAIL)
+            .then(prefix + missing_text)
             .when(code == _UNKNOWN)
-            .then(pl.lit(prefix) + explainer.missing())
+            .then(prefix + explainer.missing())
         )
         if r.rule.kind in ("eligibility", "component"):
-            branch = branch.when(code == _PASS).then(
-                pl.lit(prefix) + explainer.why(tree, not fail_value)
-            )
+            branch = branch.when(code == _PASS).then(prefix + explainer.why(tree, not fail_value))
         parts.append(branch.otherwise(None))
     if not parts:
         return pl.lit("")

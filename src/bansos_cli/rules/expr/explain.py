@@ -33,7 +33,7 @@ class Explainer:
 
     # -- showing values ---------------------------------------------------------------------
     def _sql(self, node: exp.Expression) -> str:
-        text = node.sql()
+        text = node.sql(dialect="duckdb")
         return text if len(text) <= 60 else text[:57] + "..."
 
     def _literal_text(self, node: exp.Expression) -> str:
@@ -100,7 +100,8 @@ class Explainer:
                 else:
                     holds = self.emitter.emit(part).eq(value)
                     pieces.append(pl.when(holds).then(self.why(part, value)))
-            return pl.concat_str(pieces, separator=", ", ignore_nulls=True)
+            joined = pl.concat_str(pieces, separator=", ", ignore_nulls=True)
+            return pl.when(joined == "").then(None).otherwise(joined)
         if type(node) in COMPARISONS:
             op = COMPARISONS[type(node)]
             op = op if value else NEGATED[op]
@@ -126,7 +127,7 @@ class Explainer:
         if isinstance(node, exp.Is) and isinstance(node.expression, exp.Null):
             if value:
                 return pl.concat_str([pl.lit(self._label(node.this) + " "), pl.lit(self.empty)])
-            return self.describe(node.this)
+            return pl.lit(None, dtype=pl.String)  # "not empty": the other parts show the value
         if isinstance(node, exp.Like | exp.ILike | exp.RegexpLike):
             word = T("EXPLAIN_MATCHES" if value else "EXPLAIN_NOT_MATCHES", self.lang)
             pattern = str(node.expression.this)
