@@ -139,13 +139,11 @@ def _any(tests: list[pl.Expr]) -> pl.Expr:
 
 
 def _family_partition(key: pl.Series) -> pl.Series:
-    """The key to group families by: the NO KK, or the row itself when there is none."""
-    own = pl.int_range(key.len(), eager=True).cast(pl.String)
-    return (
-        key.to_frame("k")
-        .select(pl.coalesce(pl.col("k"), pl.lit("#") + own).alias(FAMILY))
-        .to_series()
-    )
+    """The key to group families by (an integer): one per NO KK, or the row itself when
+    there is none. Integers, not texts: a million ``#<row>`` strings cost more than the rules."""
+    code = key.cast(pl.Categorical).to_physical().cast(pl.Int64)
+    own = pl.int_range(key.len(), dtype=pl.Int64, eager=True) + (1 << 32)
+    return code.to_frame("c").select(pl.coalesce(pl.col("c"), own).alias(FAMILY)).to_series()
 
 
 _HEAD, _ORDER = "_head", "_order"
@@ -200,6 +198,70 @@ def _explanations(rules: list[CompiledRule], lang: str, codes: dict[str, pl.Expr
     if not parts:
         return pl.lit("")
     return pl.concat_str(parts, separator="; ", ignore_nulls=True)
+
+
+_FEW = 5_000
+"""A column with at most this many distinct values (or 5 % of the rows) is explained once
+per distinct combination of values instead of once per row."""
+
+
+def explain_column(
+    evaluated: pl.DataFrame, rules: list[CompiledRule], lang: str, codes: dict[str, pl.Expr]
+) -> pl.Series:
+    """The ``explanation`` column. Building text is the costly part, and it depends only on
+    the outcome and the values of the columns a rule reads: for the rules that read columns
+    with few distinct values (desil, age, occupation category ...), the text is built once
+    per distinct combination and joined back; the other rules (a NIK, family aggregates) are
+    explained row by row, as expressions."""
+    limit = max(_FEW, evaluated.height // 20)
+    cardinality: dict[str, int] = {}
+
+    def reads(rule: CompiledRule) -> list[str]:
+        refs = [ref_column(p, c) for p, c in rule.checked.refs if c is not None]
+        refs += [
+            ref_column(p, what)
+            for p, c in rule.checked.refs
+            if c is None
+            for what in ("status", "receives")
+        ]
+        return [*rule.checked.columns, *(r for r in dict.fromkeys(refs) if r in evaluated.columns)]
+
+    def few(rule: CompiledRule) -> bool:
+        if rule.per_family:
+            return False
+        for column in reads(rule):
+            if column not in cardinality:
+                cardinality[column] = evaluated.get_column(column).n_unique()
+            if cardinality[column] > limit:
+                return False
+        return True
+
+    grouped = [r for r in rules if few(r)]
+    direct = [r for r in rules if not few(r)]
+    parts: list[pl.Series] = []
+    if grouped:
+        keys = list(
+            dict.fromkeys(
+                ["status", *(r.rule.id for r in grouped), *(c for r in grouped for c in reads(r))]
+            )
+        )
+        distinct = evaluated.select(keys).unique()
+        distinct = distinct.with_columns(_explanations(grouped, lang, codes).alias("_text"))
+        parts.append(
+            evaluated.select(keys)
+            .join(distinct, on=keys, how="left", nulls_equal=True, maintain_order="left")
+            .get_column("_text")
+        )
+    if direct:
+        parts.append(evaluated.select(_explanations(direct, lang, codes)).to_series())
+    if not parts:
+        return pl.repeat("", evaluated.height, dtype=pl.String, eager=True)
+    joined = pl.DataFrame([p.alias(f"p{i}") for i, p in enumerate(parts)]).select(
+        pl.concat_str(pl.all(), separator="; ", ignore_nulls=True)
+    )
+    # "a; " when one part is empty: concat_str skips nulls, not empty texts
+    text = joined.to_series().str.strip_chars("; ")
+    return text
 
 
 def prepare(
@@ -297,11 +359,13 @@ def evaluate(
         *masks,
         _any(family_rules).alias("family_representative"),
     ]
-    if explain:
-        later.append(_explanations(rules, lang, codes).alias("explanation"))
-    else:
-        later.append(pl.lit("").alias("explanation"))
     evaluated = stage.with_columns(later).collect()
+    explanation = (
+        explain_column(evaluated, rules, lang, codes)
+        if explain
+        else pl.repeat("", evaluated.height, dtype=pl.String, eager=True)
+    )
+    evaluated = evaluated.with_columns(explanation.alias("explanation"))
     keys = ["status", *(m.meta.output_name() for m in masks)]
     # The lists and reasons depend only on which rules failed/were unknown: build them once
     # per distinct combination (few, in practice) and join them back, instead of assembling
