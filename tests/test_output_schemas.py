@@ -44,6 +44,10 @@ COMMANDS: dict[str, tuple[list[str], tuple[V.Table, ...]]] = {
         ],
         V.TABLES["run"],
     ),  # fmt: skip
+    "pseudonymise": (
+        ["pseudonymise", str(SAMPLE / "blt_dd_desa.xlsx")],
+        V.TABLES["pseudonymise"],
+    ),
 }
 
 
@@ -52,7 +56,10 @@ def written(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     name = request.param
     args, tables = COMMANDS[name]
     out = tmp_path_factory.mktemp(name)
-    result = CliRunner().invoke(app, [*args, "--out", str(out), "--format", "both", "--quiet"])
+    env = {"BANSOS_PSEUDONYM_KEY": "k" * 32}  # pseudonymise's key
+    result = CliRunner().invoke(
+        app, [*args, "--out", str(out), "--format", "both", "--quiet"], env=env
+    )
     assert result.exit_code in (0, 1), result.output
     return name, out, tables
 

@@ -186,6 +186,14 @@ def _sided_key(side: str) -> tuple[Column, ...]:
     return tuple(Column(sided(c.name, side), c.dtype, f"{c.doc} ({side})") for c in _KEY)
 
 
+_GROUP = (
+    _c(CLUSTER_ID, "UInt32", "duplicate group (1.., input order; alone: a group of one)"),
+    _c(CLUSTER_SIZE, "UInt32", "rows in the group"),
+    _c(KEEP, "Boolean", "the record of its group suggested to keep"),
+    _c(NEEDS_REVIEW, "Boolean", "the group rests on a pair to review"),
+)
+"""A record's duplicate group: in ``clusters`` and in the records of ``bansos run``."""
+
 RECORDS = Table(
     "records",
     "every input row, typed, with its status; the officer's columns follow",
@@ -198,13 +206,16 @@ RUN_RECORDS = Table(
     "bansos run: the records with their duplicate group and eligibility per program",
     (
         *RECORDS.columns,
-        _c(CLUSTER_ID, "UInt32", "duplicate group (1.., input order; alone: a group of one)"),
-        _c(CLUSTER_SIZE, "UInt32", "rows in the group"),
-        _c(KEEP, "Boolean", "the record of its group suggested to keep"),
-        _c(NEEDS_REVIEW, "Boolean", "the group rests on a pair to review"),
+        *_GROUP,
     ),
     open=True,
     variable=(ELIGIBILITY_PREFIX + ".+",),
+)
+PSEUDONYMISED = Table(
+    "records",
+    "bansos pseudonymise: every input row, NIK, KK, names replaced by keyed pseudonyms",
+    _KEY,
+    open=True,
 )
 FINDINGS = Table(
     "findings",
@@ -224,10 +235,7 @@ CLUSTERS = Table(
     "one row per input record: its duplicate group",
     (
         *_KEY,
-        _c(CLUSTER_ID, "UInt32", "duplicate group (1.., input order; alone: a group of one)"),
-        _c(CLUSTER_SIZE, "UInt32", "rows in the group"),
-        _c(KEEP, "Boolean", "the record of its group suggested to keep"),
-        _c(NEEDS_REVIEW, "Boolean", "the group rests on a pair to review"),
+        *_GROUP,
     ),
 )
 CLASS = "class"
@@ -357,6 +365,7 @@ TABLES: dict[str, tuple[Table, ...]] = {
     "check": (ELIGIBILITY,),
     "reconcile": (RECONCILIATION,),
     "run": (RUN_RECORDS, FINDINGS, PAIRS, CLUSTERS, ELIGIBILITY),
+    "pseudonymise": (PSEUDONYMISED,),
 }
 """The tables each command writes (file stem = ``Table.name``)."""
 
@@ -431,6 +440,7 @@ __all__ = [
     "MESSAGE",
     "NEEDS_REVIEW",
     "PAIRS",
+    "PSEUDONYMISED",
     "RECONCILIATION",
     "RECORDS",
     "RESERVED",
