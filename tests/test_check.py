@@ -208,7 +208,11 @@ def test_check_cli_writes_outputs(tmp_path: Path) -> None:
     assert "Tanggal acuan: 2025-06-30" in result.stdout
     frame = pl.read_parquet(out / "eligibility.parquet")
     assert frame["status"].cast(pl.String).to_list() == ["LAYAK", "TIDAK_LAYAK", "PERLU_VERIFIKASI"]
-    assert frame["failed_rules"].to_list()[1] == ["EXC-PEKERJAAN", "EXC-KELUARGA-PEKERJAAN", "PKH-DESIL"]
+    assert frame["failed_rules"].to_list()[1] == [
+        "EXC-PEKERJAAN",
+        "EXC-KELUARGA-PEKERJAAN",
+        "PKH-DESIL",
+    ]
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary["as_of"] == "2025-06-30" and summary["rows"] == 3
     pkh = summary["programs"][0]

@@ -148,8 +148,10 @@ inputs:
   desil: {type: integer}
   umur_teks: {type: integer}
 parameters:
-  nominal: {description: amount, unit: rupiah/year, values: [{value: 100, from: 2020-01-01, source: {title: t, publisher: p, date: '2020'}}]}
-  batas: {description: cap, values: [{value: 2, from: 2020-01-01, source: {title: t, publisher: p, date: '2020'}}]}
+  nominal: {description: amount, unit: rupiah/year, values: [{value: 100, from: 2020-01-01,
+    source: {title: t, publisher: p, date: '2020'}}]}
+  batas: {description: cap, values: [{value: 2, from: 2020-01-01,
+    source: {title: t, publisher: p, date: '2020'}}]}
 rules:
   - id: C-KOMP
     kind: component
@@ -201,7 +203,8 @@ def test_cap_problems_are_reported(
     program_text = PROGRAM
     if "setengah" in cap:
         half = (
-            "  setengah: {description: half, values: [{value: 2.5, from: 2020-01-01, source: {title: t, publisher: p, date: '2020'}}]}"
+            "  setengah: {description: half, values: [{value: 2.5, from: 2020-01-01, "
+            "source: {title: t, publisher: p, date: '2020'}}]}"
         )
         program_text = PROGRAM.replace("parameters:\n", f"parameters:\n{half}\n")
     path = write(tmp_path, cap + "\n", program_text)

@@ -124,7 +124,11 @@ def test_sembako_pays_once_per_family_whatever_the_row_order(members, data) -> N
     # its living members has a desil in range
     families: dict[object, bool] = {}
     for i, (kk, desil, dead) in enumerate(members):
-        key = kk.replace("-", "") if kk.replace("-", "").isdigit() and len(kk.replace("-", "")) == 16 else i
+        key = (
+            kk.replace("-", "")
+            if kk.replace("-", "").isdigit() and len(kk.replace("-", "")) == 16
+            else i
+        )
         families[key] = families.get(key, False) or (desil <= 4 and not dead)
     paid = sum(families.values())
     assert out["amount_month"].sum() == paid * 200_000
@@ -243,8 +247,18 @@ def test_explanations_in_the_table_and_for_one_nik(tmp_path: Path) -> None:
     )
     out = tmp_path / "out"
     invoke_assert_code(
-        ["check", str(data), "--rules", str(RULES / "pkh.yaml"), "--as-of", "2025-06-30",
-         "--out", str(out), "--lang", "en"],
+        [
+            "check",
+            str(data),
+            "--rules",
+            str(RULES / "pkh.yaml"),
+            "--as-of",
+            "2025-06-30",
+            "--out",
+            str(out),
+            "--lang",
+            "en",
+        ],
         1,
     )
     table = pl.read_parquet(out / "eligibility.parquet")
@@ -255,8 +269,18 @@ def test_explanations_in_the_table_and_for_one_nik(tmp_path: Path) -> None:
     assert "EXC-KELUARGA-PEKERJAAN: family: " in explained[1]
     assert "3201010101670001" not in " ".join(explained)
     shown = invoke_assert_code(
-        ["check", str(data), "--rules", str(RULES / "pkh.yaml"), "--as-of", "2025-06-30",
-         "--explain", "3201-0101-0167-0001", "--lang", "en"],
+        [
+            "check",
+            str(data),
+            "--rules",
+            str(RULES / "pkh.yaml"),
+            "--as-of",
+            "2025-06-30",
+            "--explain",
+            "3201-0101-0167-0001",
+            "--lang",
+            "en",
+        ],
         1,
     )
     assert "Explanation for NIK 3201**********01 (1 rows by program)" in shown.stdout

@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bansos_cli.ingest import read_inputs
+from bansos_cli.pipeline.check import load_programs
 from bansos_cli.rules import (
     compile_rules,
     compile_ruleset,
@@ -28,7 +29,6 @@ from bansos_cli.rules import (
 from bansos_cli.rules.evaluate import prepare
 from bansos_cli.rules.expr import Context, Problem, analyse, to_sql
 from bansos_cli.rules.expr.parity import compare
-from bansos_cli.pipeline.check import load_programs
 from conftest import invoke_assert_code
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,7 +66,12 @@ def rules_file(tmp_path: Path, conditions: list[tuple[str, str]], name: str = "r
 
 
 def problem(condition: str, scope: str = "person") -> Problem:
-    columns = {"desil": "number", "pekerjaan": "string", "tanggal_lahir": "date", "hamil": "boolean"}
+    columns = {
+        "desil": "number",
+        "pekerjaan": "string",
+        "tanggal_lahir": "date",
+        "hamil": "boolean",
+    }
     found = analyse(condition, Context(columns, scope))  # type: ignore[arg-type]
     assert isinstance(found, Problem), f"{condition!r} was accepted"
     return found
@@ -82,7 +87,11 @@ def problem(condition: str, scope: str = "person") -> Problem:
         ("desil = 'empat'", "TYPE", "RULE_TYPE_MIXED"),
         ("tanggal_lahir > '1990-13-01'", "TYPE", "RULE_TYPE_NOT_A_DATE"),
         ("AVG(desil) > 4", "SQL_AGGREGATE", "RULE_SQL_AGGREGATE_PERSON"),
-        ("desil IN (SELECT desil FROM read_csv('daftar.csv'))", "SQL_NOT_ALLOWED", "RULE_SQL_QUERY"),
+        (
+            "desil IN (SELECT desil FROM read_csv('daftar.csv'))",
+            "SQL_NOT_ALLOWED",
+            "RULE_SQL_QUERY",
+        ),
         ("EXISTS (SELECT 1)", "SQL_NOT_ALLOWED", "RULE_SQL_QUERY"),
         ("SUM(desil) OVER () > 4", "SQL_NOT_ALLOWED", "RULE_SQL_WINDOW"),
         ("read_csv('x') IS NULL", "SQL_NOT_ALLOWED", "RULE_SQL_QUERY"),
@@ -136,20 +145,19 @@ def test_division_by_zero_is_null_then_on_missing_decides(tmp_path: Path) -> Non
     out = evaluate(frame, program, outcomes=True).frame
     assert out["R-0"].cast(pl.String).to_list() == ["unknown", "pass", "fail"]
     assert out["status"].cast(pl.String).to_list() == ["PERLU_VERIFIKASI", "LAYAK", "TIDAK_LAYAK"]
-    assert "no result (e.g. division by zero)" in evaluate(frame, program, lang="en").frame[
-        "explanation"
-    ][0]
+    assert (
+        "no result (e.g. division by zero)"
+        in evaluate(frame, program, lang="en").frame["explanation"][0]
+    )
     assert program.rules[0].sql_text() == "(CASE WHEN desil <> 0 THEN umur_tahun / desil END) > 10"
 
 
 def test_lint_reports_schema_and_sql_problems_in_one_pass(tmp_path: Path) -> None:
-    path = rules_file(
-        tmp_path, [("person", "tanggal_lahir > 1990"), ("person", "AVG(desil) > 2")]
-    )
+    path = rules_file(tmp_path, [("person", "tanggal_lahir > 1990"), ("person", "AVG(desil) > 2")])
     text = path.read_text(encoding="utf-8")
     text = text.replace("    on_missing: unknown\n", "    on_missing: unknwn\n", 1)
     text += (
-        "  - id: R-9\n    kind: eligibility\n    condition: \"desil IN (SELECT 1 FROM "
+        '  - id: R-9\n    kind: eligibility\n    condition: "desil IN (SELECT 1 FROM '
         "read_csv('/etc/passwd'))\"\n    on_missing: pass\n    message: {id: a, en: b}\n"
     )
     path.write_text(text, encoding="utf-8")
@@ -178,7 +186,9 @@ def test_json_schema_accepts_every_shipped_file_and_docs_example() -> None:
     jsonschema = pytest.importorskip("jsonschema")
     schema = json_schema()
     validator = jsonschema.Draft7Validator(schema)
-    documents = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted(RULES.glob("*.yaml"))]
+    documents = [
+        yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted(RULES.glob("*.yaml"))
+    ]
     docs = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```yaml\n(.*?)```", docs, flags=re.DOTALL)
     documents += [yaml.safe_load(b) for b in blocks if b.startswith("format: bansos-rules/1")]
@@ -323,9 +333,9 @@ def test_the_sql_text_is_one_dialect_per_engine(tmp_path: Path) -> None:
 def test_a_condition_is_parsed_once_per_compile(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import sqlglot
-
     import sys
+
+    import sqlglot
 
     module = sys.modules["bansos_cli.rules.expr.analyse"]
 
@@ -337,9 +347,7 @@ def test_a_condition_is_parsed_once_per_compile(
         return real(text, *args, **kwargs)
 
     monkeypatch.setattr(module.sqlglot, "parse", counting)
-    program, issues = compile_ruleset(
-        load_rules(rules_file(tmp_path, EXTRA_CONDITIONS[:5])), AS_OF
-    )
+    program, issues = compile_ruleset(load_rules(rules_file(tmp_path, EXTRA_CONDITIONS[:5])), AS_OF)
     assert program is not None and not issues
     assert len(calls) == 5
     program.rules[0].sql_text("duckdb")

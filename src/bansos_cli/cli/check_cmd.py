@@ -120,7 +120,7 @@ def _render_explain(result: CheckResult, nik: str, lang: str) -> None:
     from bansos_cli.core.privacy import mask_id
 
     nik = "".join(c for c in nik if c.isdigit()) or nik
-    entries = (result.summary or {}).get("explain") or []
+    entries = result.summary.get("explain", []) if result.summary is not None else []
     console.print(
         f"\n[bold]{text('LABEL_EXPLAIN', lang, nik=mask_id(nik), n=len(entries))}[/]",
         soft_wrap=True,

@@ -337,7 +337,7 @@ def _empty(base: pl.DataFrame) -> pl.DataFrame:
     from bansos_cli.rules.evaluate import OUTCOME_DTYPE, STATUS_DTYPE
 
     del OUTCOME_DTYPE
-    schema = {
+    schema: dict[str, Any] = {
         "program": pl.String,
         "status": STATUS_DTYPE,
         "failed_rules": pl.List(pl.String),

@@ -14,6 +14,7 @@ import difflib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import polars as pl
 
@@ -234,7 +235,7 @@ def compile_ruleset(
             _rule: Rule = rule,
             _origin: Origin = origin,
             _line: int | None = where,
-            **params: object,
+            **params: Any,
         ) -> None:
             issues.append(
                 issue(

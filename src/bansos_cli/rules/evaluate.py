@@ -26,11 +26,11 @@ from bansos_cli.core.errors import ConfigError, InputFileError
 from bansos_cli.core.messages import text
 from bansos_cli.rules.casting import UNREADABLE_PREFIX, CastCache, cast_frame
 from bansos_cli.rules.compile import CompiledProgram, CompiledRule
+from bansos_cli.rules.derive import derived_expr
 from bansos_cli.rules.expr import FAMILY, ref_column
 from bansos_cli.rules.expr.explain import Explainer
-from bansos_cli.rules.loader import RuleSet
-from bansos_cli.rules.derive import derived_expr
 from bansos_cli.rules.family import CAPPED, FAMILY_OUT, KIND, apply_cap, family_key
+from bansos_cli.rules.loader import RuleSet
 from bansos_cli.rules.model import Status
 
 OUTCOMES = ("pass", "fail", "unknown")

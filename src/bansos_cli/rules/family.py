@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import polars as pl
 
@@ -88,7 +89,7 @@ def compile_cap(
     path = str(ruleset.path)
     issues: list[RuleIssue] = []
 
-    def report(key: str, text: str, **params: object) -> None:
+    def report(key: str, text: str, **params: Any) -> None:
         line = ruleset.line_of("family_cap", key)
         issues.append(issue(path, line, f"family_cap.{key}", "FAMILY_CAP", text, cap.id, **params))
 

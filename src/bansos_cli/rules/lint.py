@@ -120,7 +120,7 @@ def lint(paths: Iterable[Path], as_of: dt.date) -> LintReport:
         if program is None:
             continue
         used = _used_parameters(ruleset)
-        for name, parameter in ruleset.file.parameters.items():
+        for name in ruleset.file.parameters:
             line = ruleset.line_of("parameters", name)
             if name not in used:
                 add(

@@ -135,7 +135,7 @@ def _trap(node: yaml.Node, loc: Loc, issues: list[RuleIssue], path: str, *, is_k
         return  # quoted scalars are exactly what the author wrote
     raw = str(node.value)
     problem: str | None = None
-    params: dict[str, object] = {"raw": raw}
+    params: dict[str, Any] = {"raw": raw}
     if node.tag == "tag:yaml.org,2002:bool" and raw not in _CANONICAL_BOOL:
         problem = "RULE_TRAP_BOOLEAN"
     elif node.tag == "tag:yaml.org,2002:int" and not _PLAIN_INT.match(raw):
@@ -225,7 +225,7 @@ def _schema_issues(
         known = loc
         while known and known not in lines:
             known = known[:-1]
-        params: dict[str, object]
+        params: dict[str, Any]
         if err["type"] == "extra_forbidden":
             name = str(loc[-1])
             close = difflib.get_close_matches(name, _VOCABULARY, n=1)
@@ -271,6 +271,7 @@ def _valid_parts(data: dict[str, Any]) -> m.RuleFile:
         parts["program"] = one(m.Program, data["program"])
     if isinstance(data.get("include"), list):
         parts["include"] = [i for i in data["include"] if isinstance(i, str)]
+    model: Any
     for key, model in (
         ("inputs", m.InputSpec),
         ("parameters", m.Parameter),

@@ -39,8 +39,8 @@ COMPARISONS: dict[type[exp.Expression], str] = {
     exp.GTE: ">=",
 }
 NEGATED = {"=": "<>", "<>": "=", "<": ">=", "<=": ">", ">": "<=", ">=": "<"}
-ARITHMETIC: tuple[type[exp.Expression], ...] = (exp.Add, exp.Sub, exp.Mul, exp.Div)
-STRING_FUNCTIONS: tuple[type[exp.Expression], ...] = (exp.Upper, exp.Lower, exp.Trim)
+ARITHMETIC = (exp.Add, exp.Sub, exp.Mul, exp.Div)
+STRING_FUNCTIONS = (exp.Upper, exp.Lower, exp.Trim)
 AGGREGATES: dict[type[exp.Expression], str] = {
     exp.Count: "COUNT",
     exp.CountIf: "COUNT_IF",
@@ -129,7 +129,7 @@ class _Checker:
         return _Refused(Problem(code, text, params))
 
     # -- literals coerced to dates ---------------------------------------------------------
-    def _as_date(self, node: exp.Expression) -> None:
+    def _as_date(self, node: Any) -> None:
         """A string literal compared with a date becomes a date literal (or a type error)."""
         if isinstance(node, exp.Paren):
             self._as_date(node.this)
@@ -139,7 +139,7 @@ class _Checker:
                 raise self.fail("TYPE", "RULE_TYPE_NOT_A_DATE", value=node.this)
             self.dates.add(id(node))
 
-    def _unify(self, nodes: list[exp.Expression], what: str) -> Type:
+    def _unify(self, nodes: list[Any], what: str) -> Type:
         types = [self.visit(n) for n in nodes]
         known = {t for t in types if t != "null"}
         if "date" in known and "string" in known:
@@ -151,23 +151,23 @@ class _Checker:
             raise self.fail("TYPE", "RULE_TYPE_MIXED", what=what, types=" / ".join(sorted(known)))
         return known.pop() if known else "null"
 
-    def _expect(self, node: exp.Expression, wanted: Type, what: str) -> None:
+    def _expect(self, node: Any, wanted: Type, what: str) -> None:
         got = self.visit(node)
         if got not in (wanted, "null"):
             raise self.fail("TYPE", "RULE_TYPE_EXPECTED", what=what, wanted=wanted, got=got)
 
-    def _string_literal(self, node: exp.Expression | None, what: str) -> str:
+    def _string_literal(self, node: Any, what: str) -> str:
         if not isinstance(node, exp.Literal) or not node.is_string:
             raise self.fail("SQL_NOT_ALLOWED", "RULE_SQL_LITERAL_NEEDED", what=what)
         return str(node.this)
 
     # -- the walk ------------------------------------------------------------------------------
-    def visit(self, node: exp.Expression) -> Type:
+    def visit(self, node: Any) -> Type:
         found = self._visit(node)
         self.types[id(node)] = found
         return found
 
-    def _visit(self, node: exp.Expression) -> Type:  # noqa: C901 - one branch per node kind
+    def _visit(self, node: Any) -> Type:  # noqa: C901 - one branch per node kind
         if isinstance(node, exp.Paren):
             return self.visit(node.this)
         if isinstance(node, exp.Column):
@@ -294,7 +294,7 @@ class _Checker:
             )
         raise self.fail("SQL_NOT_ALLOWED", "RULE_SQL_NODE", node=type(node).__name__)
 
-    def _aggregate(self, node: exp.Expression) -> Type:
+    def _aggregate(self, node: Any) -> Type:
         name = AGGREGATES[type(node)]
         if self.ctx.scope != "family":
             raise self.fail("SQL_AGGREGATE", "RULE_SQL_AGGREGATE_PERSON", function=name)
@@ -361,10 +361,10 @@ def parse(text: str) -> exp.Expression | Problem:
         return Problem("SQL_SYNTAX", "RULE_SQL_SYNTAX", {"detail": detail})
     except sqlglot.errors.TokenError as exc:
         return Problem("SQL_SYNTAX", "RULE_SQL_SYNTAX", {"detail": str(exc).splitlines()[0]})
-    trees = [t for t in trees if t is not None]
-    if len(trees) != 1:
+    found = [t for t in trees if t is not None]
+    if len(found) != 1:
         return Problem("SQL_STATEMENT", "RULE_SQL_ONE_EXPRESSION")
-    tree = trees[0]
+    tree: Any = found[0]
     if isinstance(tree, exp.Query | exp.Command | exp.DDL | exp.DML):
         return Problem("SQL_STATEMENT", "RULE_SQL_ONE_EXPRESSION")
     if any(

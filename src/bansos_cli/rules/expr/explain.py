@@ -9,6 +9,8 @@ masked; a name is never shown.
 
 from __future__ import annotations
 
+from typing import Any
+
 import polars as pl
 from sqlglot import exp
 
@@ -84,7 +86,7 @@ class Explainer:
         return any(type(n) in AGGREGATES for n in node.walk())
 
     # -- why a node had its value ------------------------------------------------------------
-    def why(self, node: exp.Expression, value: bool) -> pl.Expr:  # noqa: C901
+    def why(self, node: Any, value: bool) -> pl.Expr:  # noqa: C901
         """Text saying why ``node`` was ``value`` (true or false) on each row."""
         while isinstance(node, exp.Paren):
             node = node.this
@@ -139,7 +141,7 @@ class Explainer:
         return columns[0] if len(columns) == 1 else self._sql(node)
 
     @staticmethod
-    def _flatten(node: exp.Expression, kind: type[exp.Expression]) -> list[exp.Expression]:
+    def _flatten(node: Any, kind: type[exp.Expression]) -> list[exp.Expression]:
         out: list[exp.Expression] = []
         for side in (node.left, node.right):
             while isinstance(side, exp.Paren):

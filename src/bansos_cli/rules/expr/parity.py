@@ -32,9 +32,7 @@ class Parity:
         return self.differing == 0
 
 
-def compare(
-    prepared: pl.DataFrame, rules: list[Any], dialect: str = "duckdb"
-) -> list[Parity]:
+def compare(prepared: pl.DataFrame, rules: list[Any], dialect: str = "duckdb") -> list[Parity]:
     """Evaluate every compiled rule's condition with polars and with DuckDB on ``prepared``."""
     import duckdb
 
