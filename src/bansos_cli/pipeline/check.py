@@ -505,6 +505,17 @@ def report_sheets(
         for status, n in p.counts.items():
             label = T("REPORT_PROGRAM_STATUS", lang, program=p.program.name, status=status)
             summary.append((label, n))
+        money = p.amounts()
+        name = p.program.name
+        summary.append(
+            (T("REPORT_PROGRAM_FAMILIES_PAID", lang, program=name), money["families_paid"])
+        )
+        summary.append(
+            (T("REPORT_PROGRAM_AMOUNT_MONTH", lang, program=name), money["amount_month"])
+        )
+        summary.append((T("REPORT_PROGRAM_AMOUNT_YEAR", lang, program=name), money["amount_year"]))
+    for item in result.not_in_force:
+        summary.append((T("REPORT_NOT_IN_FORCE", lang, program=item["id"]), item["valid_from"]))
     return sheets, summary
 
 

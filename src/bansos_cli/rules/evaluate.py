@@ -192,7 +192,7 @@ def _explanations(rules: list[CompiledRule], lang: str, codes: dict[str, pl.Expr
             .when(code == _UNKNOWN)
             .then(prefix + explainer.missing())
         )
-        if r.rule.kind in ("eligibility", "component"):
+        if r.rule.kind == "eligibility" or (component and not r.per_family):
             branch = branch.when(code == _PASS).then(prefix + explainer.why(tree, not fail_value))
         parts.append(branch.otherwise(None))
     if not parts:

@@ -35,7 +35,7 @@ class Explainer:
 
     # -- showing values ---------------------------------------------------------------------
     def _sql(self, node: exp.Expression) -> str:
-        text = node.sql(dialect="duckdb")
+        text = node.sql().replace("LOGICAL_OR(", "BOOL_OR(").replace("LOGICAL_AND(", "BOOL_AND(")
         return text if len(text) <= 60 else text[:57] + "..."
 
     def _literal_text(self, node: exp.Expression) -> str:
