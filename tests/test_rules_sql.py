@@ -352,3 +352,15 @@ def test_a_condition_is_parsed_once_per_compile(
     assert len(calls) == 5
     program.rules[0].sql_text("duckdb")
     assert len(calls) == 5  # the SQL text is emitted from the same tree
+
+
+def test_every_rule_issue_text_is_in_the_catalogue_and_used() -> None:
+    from bansos_cli.core import messages
+
+    source = "\n".join(
+        p.read_text(encoding="utf-8") for p in (ROOT / "src" / "bansos_cli" / "rules").rglob("*.py")
+    )
+    used = set(re.findall(r'"((?:RULE|EXPLAIN)_[A-Z0-9_]+)"', source))
+    domain = {c for c, m in messages.catalogue().items() if m.domain == "rules"}
+    assert used - domain == set()
+    assert domain - used == set()

@@ -109,7 +109,7 @@ class RulesError(ConfigError):
         self.issues = list(issues)
         errors = [i for i in self.issues if i.severity == "error"] or self.issues
         more = len(errors) - 1
-        params = {"problem": _IssueText("RULE_ISSUE", issue=errors[0]), "more": more}
+        params = {"problem": _IssueText("", issue=errors[0]), "more": more}
         if more:
             super().__init__(code="RULES_INVALID_MORE", params=params)
         else:
