@@ -240,17 +240,32 @@ def explain_column(
     direct = [r for r in rules if not few(r)]
     parts: list[pl.Series] = []
     if grouped:
-        keys = list(
-            dict.fromkeys(
-                ["status", *(r.rule.id for r in grouped), *(c for r in grouped for c in reads(r))]
-            )
-        )
-        distinct = evaluated.select(keys).unique()
+        # the outcomes of the rules (and the status) packed into a few integers, three
+        # outcomes per rule, 39 per Int64: distinct combinations are found on a few columns
+        # instead of one per rule
+        ids = [r.rule.id for r in grouped]
+        status_code = pl.col("status").to_physical().cast(pl.Int64)
+        packed = [
+            pl.sum_horizontal(
+                [pl.col(i).cast(pl.Int64) * (3**k) for k, i in enumerate(ids[at : at + 39])]
+            ).alias(f"_outcomes{at}")
+            for at in range(0, len(ids), 39)
+        ]
+        values = list(dict.fromkeys(c for r in grouped for c in reads(r)))
+        keyed = evaluated.select(status_code.alias("_status"), *packed, *values)
+        keys = keyed.columns
+        distinct = evaluated.select(
+            status_code.alias("_status"), *packed, *values, "status", *ids
+        ).unique(keys)
         distinct = distinct.with_columns(_explanations(grouped, lang, codes).alias("_text"))
         parts.append(
-            evaluated.select(keys)
-            .join(distinct, on=keys, how="left", nulls_equal=True, maintain_order="left")
-            .get_column("_text")
+            keyed.join(
+                distinct.select(*keys, "_text"),
+                on=keys,
+                how="left",
+                nulls_equal=True,
+                maintain_order="left",
+            ).get_column("_text")
         )
     if direct:
         parts.append(evaluated.select(_explanations(direct, lang, codes)).to_series())
