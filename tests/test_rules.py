@@ -152,8 +152,8 @@ def test_include_merges_fragment_and_reports_missing_file(tmp_path: Path) -> Non
     )
     ruleset = load_rules(path)
     ids = [r.id for r in ruleset.rules]
-    assert ids[0] == "EXC-ASN" and ids[-1] == "R-1"
-    assert ruleset.origins["EXC-ASN"].path.endswith("exclusions.yaml")
+    assert ids[0] == "EXC-PEKERJAAN" and ids[-1] == "R-1"
+    assert ruleset.origins["EXC-PEKERJAAN"].path.endswith("exclusions.yaml")
     bad = write_rules(tmp_path, "include: [nope.yaml]\n", name="bad.yaml")
     _, issues = load_ruleset(bad)
     assert [i.code for i in issues] == ["INCLUDE"] and issues[0].line == 6
@@ -166,8 +166,8 @@ def test_include_merges_fragment_and_reports_missing_file(tmp_path: Path) -> Non
     ("condition", "code"),
     [
         ("desil <= 4; DROP TABLE x", "SQL_STATEMENT"),
-        ("desil IN (SELECT 1)", "SQL_STATEMENT"),
-        ("__import__('os').system('touch PWNED')", "SQL_SYNTAX"),
+        ("desil IN (SELECT 1)", "SQL_NOT_ALLOWED"),
+        ("__import__('os').system('touch PWNED')", "SQL_NOT_ALLOWED"),
         ("desil +", "SQL_SYNTAX"),
         ("desl <= 4", "UNKNOWN_COLUMN"),
         ("pekerjaan = 1", "TYPE"),

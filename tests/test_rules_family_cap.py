@@ -67,7 +67,7 @@ def test_family_of_five_keeps_the_four_highest_amounts() -> None:
         ["sma"],
         [],
     ]
-    assert out["component_amount"].to_list() == [0.0, 3e6, 3e6, 1.5e6, 2e6, 0.0]
+    assert out["amount_year"].to_list() == [0.0, 3e6, 3e6, 1.5e6, 2e6, 0.0]
     assert out["capped"].to_list() == [True, False, False, False, False, False]
     assert out["reasons"][0] == "PKH-BATAS-KELUARGA: Melebihi batas 4 anggota per keluarga"
     english = results(rows, lang="en")
@@ -148,8 +148,10 @@ inputs:
   desil: {type: integer}
   umur_teks: {type: integer}
 parameters:
-  nominal: {description: amount, values: [{value: 100, from: 2020-01-01, source: src}]}
-  batas: {description: cap, values: [{value: 2, from: 2020-01-01, source: src}]}
+  nominal: {description: amount, unit: rupiah/year, values: [{value: 100, from: 2020-01-01,
+    source: {title: t, publisher: p, date: '2020'}}]}
+  batas: {description: cap, values: [{value: 2, from: 2020-01-01,
+    source: {title: t, publisher: p, date: '2020'}}]}
 rules:
   - id: C-KOMP
     kind: component
@@ -201,7 +203,8 @@ def test_cap_problems_are_reported(
     program_text = PROGRAM
     if "setengah" in cap:
         half = (
-            "  setengah: {description: half, values: [{value: 2.5, from: 2020-01-01, source: src}]}"
+            "  setengah: {description: half, values: [{value: 2.5, from: 2020-01-01, "
+            "source: {title: t, publisher: p, date: '2020'}}]}"
         )
         program_text = PROGRAM.replace("parameters:\n", f"parameters:\n{half}\n")
     path = write(tmp_path, cap + "\n", program_text)
@@ -298,7 +301,7 @@ def test_check_cli_shows_and_writes_the_capped_row(tmp_path: Path) -> None:
     assert capped["row"].to_list() == [2]  # ANI (SD, the lowest amount), CSV line 2
     assert capped["nama"].to_list() == ["ANI"]
     assert capped["components"].to_list() == [[]]
-    assert eligibility["component_amount"].sum() == 3e6 + 3e6 + 1.5e6 + 2e6 + 0.9e6
+    assert eligibility["amount_year"].sum() == 3e6 + 3e6 + 1.5e6 + 2e6 + 0.9e6
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary["programs"][0]["capped"] == 1
     assert summary["programs"][0]["counts"]["LAYAK"] == 6
@@ -339,8 +342,8 @@ def test_no_family_has_more_than_four_paid_members(spec: list[tuple[str | None, 
     for (_kk,), group in before.group_by("no_kk"):
         assert group["lost"].sum() == max(0, group.height - 4)
         if group["lost"].any():
-            lowest_kept = group.filter(~pl.col("lost"))["component_amount"].min()
-            assert group.filter(pl.col("lost"))["component_amount"].max() <= lowest_kept
+            lowest_kept = group.filter(~pl.col("lost"))["amount_year"].min()
+            assert group.filter(pl.col("lost"))["amount_year"].max() <= lowest_kept
 
 
 def test_run_cli_shows_the_capped_column(tmp_path: Path) -> None:

@@ -59,11 +59,18 @@ def test_sample_run_pins_the_summary(sample_run: tuple[object, Path]) -> None:
     assert summary["failed_inputs"] == []
     programs = {p["id"]: p["counts"] for p in summary["check"]["programs"]}
     assert programs == {
-        "blt_dd": {"LAYAK": 1205, "TIDAK_LAYAK": 1788, "PERLU_VERIFIKASI": 7},
-        "pbi_jk": {"LAYAK": 2108, "TIDAK_LAYAK": 869, "PERLU_VERIFIKASI": 23},
-        "pkh": {"LAYAK": 1833, "TIDAK_LAYAK": 1147, "PERLU_VERIFIKASI": 20},
-        "sembako": {"LAYAK": 1833, "TIDAK_LAYAK": 1147, "PERLU_VERIFIKASI": 20},
+        "blt_dd": {"LAYAK": 273, "TIDAK_LAYAK": 1828, "PERLU_VERIFIKASI": 899},
+        "pbi_jk": {"LAYAK": 2021, "TIDAK_LAYAK": 922, "PERLU_VERIFIKASI": 57},
+        "pkh": {"LAYAK": 1772, "TIDAK_LAYAK": 1192, "PERLU_VERIFIKASI": 36},
+        "sembako": {"LAYAK": 1772, "TIDAK_LAYAK": 1192, "PERLU_VERIFIKASI": 36},
     }
+    # Sembako and BLT-DD pay once per family (820 families in the sample), not per person
+    money = {
+        p["id"]: (p["families"], p["families_paid"], p["amount_month"])
+        for p in summary["check"]["programs"]
+    }
+    assert money["sembako"] == (820, 516, 516 * 200_000)
+    assert money["blt_dd"] == (820, 334, 334 * 300_000)
     per_file = summary["per_file"]
     assert [(f["path"], f["rows"], f["error"]) for f in per_file] == [
         ("siks_ng_export.xlsx", 3000, 52)

@@ -209,10 +209,15 @@ def check(
     mask: bool = False,
     lang: str = "id",
     fail_on: str = "tidak_layak",
+    param: Mapping[str, Any] | Sequence[str] | None = None,
+    explain: str | None = None,
 ) -> Result[CheckSummary]:
     """Eligibility of every person for each program (``bansos check``).
 
     ``rules``: rule files or folders (default: the program rules shipped with bansos).
+    ``param``: parameter overrides, ``{"desil_maks": 5, "pkh.usia_lansia": 70}`` (or
+    ``["desil_maks=5"]`` as on the command line). ``explain``: a NIK; the summary's
+    ``explain`` then holds that person's decision per program and the values behind it.
     Frames: ``eligibility`` (one row per person and program). Exit code 1 when a row has
     the ``fail_on`` status: ``tidak_layak`` (default), ``perlu_verifikasi`` (that or
     TIDAK_LAYAK) or ``never``.
@@ -228,6 +233,8 @@ def check(
         lang=lang,
         mask=mask,
         formats=formats,
+        param=param,
+        explain=explain,
     )
     assert result.summary is not None
     code = result.exit_code(fail_on)

@@ -15,6 +15,7 @@ from bansos_cli.cli.options import (
     CheckFailOnOption,
     DelimiterOption,
     EncodingOption,
+    ExplainOption,
     FilesArgument,
     FormatOption,
     HeaderRowOption,
@@ -23,6 +24,7 @@ from bansos_cli.cli.options import (
     MappingOption,
     MaskOption,
     OutIfGivenOption,
+    ParamOption,
     QuietOption,
     RulesOption,
     SheetOption,
@@ -35,7 +37,7 @@ from bansos_cli.cli.options import (
 )
 from bansos_cli.cli.tables import table as new_table
 from bansos_cli.core.errors import OptionError
-from bansos_cli.core.messages import format_number, text
+from bansos_cli.core.messages import format_number, format_rupiah, text
 
 if TYPE_CHECKING:
     from bansos_cli.pipeline.check import CheckResult
@@ -60,6 +62,7 @@ def default_rules() -> list[str]:
         "bansos check daftar_penerima.xlsx",
         "bansos check daftar.xlsx --rules rules/pkh.yaml --as-of 2025-07-01",
         "bansos check daftar.parquet --rules rules/ --json > kelayakan.json",
+        "bansos check daftar.xlsx --param pkh.usia_lansia=70 --explain 3201014107650001",
     ),
 )
 def check_command(
@@ -68,6 +71,8 @@ def check_command(
     as_of: AsOfOption = None,
     out: OutIfGivenOption = None,
     fail_on: CheckFailOnOption = "TIDAK_LAYAK",
+    param: ParamOption = None,
+    explain: ExplainOption = None,
     fmt: FormatOption = "parquet",
     mask: MaskOption = False,
     sheet: SheetOption = None,
@@ -99,12 +104,36 @@ def check_command(
             lang=language,
             mask=mask,
             formats=formats,
+            param=list(param) if param else None,
+            explain=explain,
         )
     if as_json:
         typer.echo(json.dumps(result.summary, ensure_ascii=False, indent=2, default=str))
     elif not quiet:
         _render(result, language, as_of is None)
+        if explain is not None:
+            _render_explain(result, explain, language)
     raise typer.Exit(code=result.exit_code(level))
+
+
+def _render_explain(result: CheckResult, nik: str, lang: str) -> None:
+    from bansos_cli.core.privacy import mask_id
+
+    nik = "".join(c for c in nik if c.isdigit()) or nik
+    entries = result.summary.get("explain", []) if result.summary is not None else []
+    console.print(
+        f"\n[bold]{text('LABEL_EXPLAIN', lang, nik=mask_id(nik), n=len(entries))}[/]",
+        soft_wrap=True,
+    )
+    for entry in entries:
+        amount = format_rupiah(entry["amount_month"], lang)
+        console.print(
+            f"  {entry['program']}: [bold]{entry['status']}[/] "
+            f"({text('LABEL_PER_MONTH', lang, amount=amount)})",
+            soft_wrap=True,
+        )
+        for line in entry["explanation"]:
+            console.print(f"    {escape(line)}", soft_wrap=True)
 
 
 def _render(result: CheckResult, lang: str, defaulted: bool) -> None:
@@ -135,8 +164,29 @@ def _render(result: CheckResult, lang: str, defaulted: bool) -> None:
         console.print(table)
         counts = "  ".join(f"[{colours[s]}]{s}[/] {num(data['counts'][s])}" for s in STATUSES)
         console.print(f"  {counts}")
+        console.print(
+            "  "
+            + text(
+                "LABEL_FAMILIES_PAID",
+                lang,
+                paid=num(data["families_paid"]),
+                families=num(data["families"]),
+                month=format_rupiah(data["amount_month"], lang),
+                year=format_rupiah(data["amount_year"], lang),
+            ),
+            markup=False,  # wrapped at the terminal's width (80 columns stay whole)
+        )
         if data.get("capped"):
             console.print(f"  {label('LABEL_CAPPED_ROWS')}: {num(data['capped'])}")
+        if data["unknown_occupations"]:
+            shown = ", ".join(
+                f"{k} ({num(v)})" for k, v in list(data["unknown_occupations"].items())[:10]
+            )
+            more = len(data["unknown_occupations"]) - 10
+            tail = f" +{num(more)}" if more > 0 else ""
+            err_console.print(
+                f"  [yellow]{label('LABEL_UNKNOWN_OCCUPATIONS')}:[/] {escape(shown)}{tail}"
+            )
         if data["unreadable"]:
             shown = ", ".join(f"{k} {num(v)}" for k, v in data["unreadable"].items())
             err_console.print(f"  [yellow]{label('LABEL_UNREADABLE_VALUES')}:[/] {escape(shown)}")
@@ -147,5 +197,11 @@ def _render(result: CheckResult, lang: str, defaulted: bool) -> None:
         if uncertain:
             shown = ", ".join(uncertain)
             console.print(f"  [dim]{label('LABEL_UNCERTAIN_PARAMETERS')}: {shown}[/]")
+    for item in result.not_in_force:
+        period = f"{item['valid_from'] or '...'} - {item['valid_until'] or '...'}"
+        console.print(
+            f"[dim]{text('LABEL_NOT_IN_FORCE', lang, program=item['name'], period=period)}[/]",
+            soft_wrap=True,
+        )
     for path in [p for paths in result.outputs.values() for p in paths]:
         console.print(f"{label('LABEL_WRITTEN')}: {path}", markup=False, soft_wrap=True)

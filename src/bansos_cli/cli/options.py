@@ -110,6 +110,14 @@ RulesOption = Annotated[
     list[str] | None,
     typer.Option("--rules", "-r", help="HELP_RULES HELP_RULES_SHIPPED", show_default=False),
 ]
+ParamOption = Annotated[
+    list[str] | None,
+    typer.Option("--param", "-p", metavar="NAME=VALUE", help="HELP_PARAM", show_default=False),
+]
+ExplainOption = Annotated[
+    str | None,
+    typer.Option("--explain", metavar="NIK", help="HELP_EXPLAIN", show_default=False),
+]
 RunRulesOption = Annotated[
     list[str] | None,
     typer.Option("--rules", "-r", help="HELP_RULES HELP_RULES_RUN", show_default=False),

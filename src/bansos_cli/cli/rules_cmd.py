@@ -68,10 +68,11 @@ def test_command(
             target = err_console if issue.severity == "error" else console
             if issue.severity == "error" or not quiet:
                 target.print(
-                    f"[red]{text('LABEL_RULES_ERROR', language)}[/] {escape(str(issue))}"
+                    f"[red]{text('LABEL_RULES_ERROR', language)}[/] "
+                    f"{escape(issue.render(language))}"
                     if issue.severity == "error"
                     else f"[yellow]{text('LABEL_SEVERITY_WARNING', language)}[/] "
-                    f"{escape(str(issue))}",
+                    f"{escape(issue.render(language))}",
                     soft_wrap=True,
                 )
         for case in f.cases:
@@ -89,7 +90,7 @@ def test_command(
                 soft_wrap=True,
             )
             for issue in case.issues:
-                err_console.print(f"     {issue}", soft_wrap=True, markup=False)
+                err_console.print(f"     {issue.render(language)}", soft_wrap=True, markup=False)
             for line in case.differences:
                 err_console.print(f"     {line}", soft_wrap=True, markup=False)
     broken = sum(1 for f in report.files if any(i.severity == "error" for i in f.issues))
@@ -132,7 +133,7 @@ def lint_command(
                 {
                     "as_of": date.isoformat(),
                     "files": report.files,
-                    "issues": [vars(i) for i in report.issues],
+                    "issues": [i.to_dict(language) for i in report.issues],
                 },
                 ensure_ascii=False,
                 indent=2,
@@ -145,7 +146,7 @@ def lint_command(
                 if issue.severity == "error"
                 else f"[yellow]{text('LABEL_SEVERITY_WARNING', language)}[/]"
             )
-            console.print(f"{label} {escape(str(issue))}", soft_wrap=True)
+            console.print(f"{label} {escape(issue.render(language))}", soft_wrap=True)
         console.print(
             text(
                 "CLI_RULES_LINTED",

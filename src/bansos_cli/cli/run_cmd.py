@@ -291,6 +291,18 @@ def _render(result: RunResult, lang: str) -> None:
                 cells.append(num(program.evaluation.capped))
             table.add_row(program.program.name, *cells)
         console.print(table)
+        for program in result.check.programs:
+            money = program.amounts()
+            if money["amount_year"]:
+                paid = text(
+                    "LABEL_FAMILIES_PAID",
+                    lang,
+                    paid=num(money["families_paid"]),
+                    families=num(money["families"]),
+                    month=format_rupiah(money["amount_month"], lang),
+                    year=format_rupiah(money["amount_year"], lang),
+                )
+                console.print(f" {program.program.name}: {paid}", soft_wrap=True)
     if result.reconcile_summary is not None:
         rec = result.reconcile_summary
         table = new_table(label("LABEL_RECONCILIATION"))

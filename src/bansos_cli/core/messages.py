@@ -142,6 +142,7 @@ DOMAINS: tuple[str, ...] = (
     "labels",
     "columns",
     "report",
+    "rules",
 )
 """The catalogue files, in lookup order (a code is unique across all of them)."""
 

@@ -281,11 +281,25 @@ ELIGIBILITY = Table(
         _c(STATUS, "Enum", "LAYAK, TIDAK_LAYAK or PERLU_VERIFIKASI"),
         _c("failed_rules", "List(String)", "rules the row failed"),
         _c("unknown_rules", "List(String)", "rules that could not be decided (missing data)"),
-        _c("components", "List(String)", "benefit components earned"),
-        _c("component_amount", "Float64", "rupiah per year of those components"),
+        _c(
+            "components",
+            "List(String)",
+            "benefit components earned (a per-family one on the family's representative row)",
+        ),
+        _c("amount_month", "Float64", "rupiah per month of those components"),
+        _c("amount_year", "Float64", "rupiah per year of those components"),
         _c("reasons", "String", "the decision in words, in the chosen language"),
+        _c(
+            "explanation", "String", "the values that decided each rule (umur 58 < 60; desil 6 > 4)"
+        ),
         _c("unreadable", "List(String)", "input columns with unreadable values"),
         _c("capped", "Boolean", "components withdrawn by the family cap"),
+        _c(
+            "family",
+            "String",
+            "normalised NO KK the family rules group by (empty: a family of its own)",
+        ),
+        _c("family_representative", "Boolean", "the row receives the family's per-family amounts"),
     ),
 )
 # -- reconciliation ----------------------------------------------------------------------------

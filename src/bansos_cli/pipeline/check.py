@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,7 @@ import polars as pl
 from bansos_cli.core.columns import ID_COLUMNS, META_COLUMNS
 from bansos_cli.core.errors import ConfigError, ExitCode, OptionError
 from bansos_cli.core.messages import text as T
-from bansos_cli.core.privacy import mask_id_expr
+from bansos_cli.core.privacy import mask_id, mask_id_expr
 from bansos_cli.ingest import ReadOptions, SourceInfo, read_inputs
 from bansos_cli.output import write_json, write_table
 from bansos_cli.pipeline.report_eligibility import eligibility_sheets, summary_lines
@@ -27,14 +27,15 @@ from bansos_cli.pipeline.summaries import CheckSummary, envelope, finish
 from bansos_cli.report import ReportSheet, write_report
 from bansos_cli.rules import (
     RESULT_COLUMNS,
-    CastCache,
     CompiledProgram,
     Evaluation,
+    RuleSet,
     Status,
     compile_rules,
-    evaluate,
+    evaluate_programs,
     expand_rule_paths,
     load_rules,
+    program_components,
     shipped_rules,
 )
 
@@ -63,6 +64,26 @@ class ProgramResult:
         found = dict(zip(counts["status"].to_list(), counts["count"].to_list(), strict=True))
         return {s: int(found.get(s, 0)) for s in STATUSES}
 
+    def amounts(self) -> dict[str, Any]:
+        """Families and rupiah: families in the data, families with at least one eligible
+        member, families paid (at least one component), and the rupiah per month and year."""
+        frame = self.evaluation.frame
+        family = pl.coalesce(pl.col("family"), pl.lit("#") + pl.int_range(pl.len()).cast(pl.String))
+        paid = pl.col("amount_year") > 0
+        row = frame.select(
+            family.filter(pl.col("status") == Status.LAYAK.value).n_unique().alias("eligible"),
+            family.filter(paid).n_unique().alias("paid"),
+            pl.col("amount_month").sum().alias("month"),
+            pl.col("amount_year").sum().alias("year"),
+        ).row(0, named=True)
+        return {
+            "families": self.evaluation.families,
+            "families_eligible": int(row["eligible"]),
+            "families_paid": int(row["paid"]),
+            "amount_month": round(float(row["month"] or 0.0), 2),
+            "amount_year": round(float(row["year"] or 0.0), 2),
+        }
+
     def to_dict(self) -> dict[str, Any]:
         program = self.program
         meta = program.ruleset.program
@@ -72,6 +93,7 @@ class ProgramResult:
             "rules_version": meta.rules_version if meta else None,
             "rules_file": str(program.ruleset.path),
             "counts": self.counts,
+            **self.amounts(),
             "capped": self.evaluation.capped,
             "rules": [
                 {
@@ -86,7 +108,9 @@ class ProgramResult:
             ],
             "regions": self.regions.to_dicts(),
             "unreadable": self.evaluation.unreadable_counts,
+            "unknown_occupations": self.evaluation.unknown_occupations,
             "missing_columns": self.evaluation.missing_columns,
+            "references": program.references,
             "parameters": [
                 {
                     "name": p.name,
@@ -95,6 +119,7 @@ class ProgramResult:
                     "until": p.until,
                     "source": p.source,
                     "uncertain": p.uncertain,
+                    "overridden": p.overridden,
                 }
                 for p in program.parameters.values()
             ],
@@ -115,6 +140,8 @@ class CheckResult:
     summary: CheckSummary | None = None
     """The summary of ``bansos check`` (:func:`run_check`); None inside ``bansos run``."""
     sources: list[SourceInfo] = field(default_factory=list)
+    not_in_force: list[dict[str, Any]] = field(default_factory=list)
+    """Programs whose validity period does not include the reference date (not evaluated)."""
 
     @property
     def frames(self) -> dict[str, pl.DataFrame]:
@@ -145,32 +172,142 @@ class CheckResult:
             "as_of": self.as_of.isoformat(),
             "rows": self.rows,
             "programs": [p.to_dict() for p in self.programs],
+            "not_in_force": self.not_in_force,
         }
 
+    def explain(self, nik: str) -> list[dict[str, Any]]:
+        """Per program, the decision for the person with NIK ``nik`` (every row with it) and
+        the values that decided it; the NIK itself is shown masked."""
+        from bansos_cli.core.nik import clean_id
 
-def load_programs(rules: Sequence[str | Path], as_of: dt.date) -> list[CompiledProgram]:
-    """Load and compile every program file among ``rules`` (fragments are only included)."""
-    programs = []
-    for path in expand_rule_paths(rules):
-        ruleset = load_rules(path)
-        if ruleset.program is not None:
-            programs.append(compile_rules(ruleset, as_of))
-    if not programs:
+        frame = self._unmasked
+        wanted = pl.select(clean_id(pl.lit(nik))).item()
+        rows = frame.with_row_index("_i").filter(clean_id(pl.col("nik")) == wanted)
+        shown = self.frame.with_row_index("_i").join(rows.select("_i"), on="_i", how="semi")
+        out = []
+        for row in shown.drop("_i").iter_rows(named=True):  # the rows of one person, a few
+            out.append(
+                {
+                    "program": row["program"],
+                    "source": row.get("source"),
+                    "row": row.get("row"),
+                    "nik": mask_id(row.get("nik") or ""),
+                    "status": str(row["status"]),
+                    "components": row["components"],
+                    "amount_month": row["amount_month"],
+                    "amount_year": row["amount_year"],
+                    "family_representative": row["family_representative"],
+                    "explanation": [p for p in (row["explanation"] or "").split("; ") if p],
+                }
+            )
+        return out
+
+    _unmasked: pl.DataFrame = field(default_factory=pl.DataFrame, repr=False)
+
+
+@dataclass
+class Programs:
+    """The program rule files at a reference date: compiled, and those not in force."""
+
+    compiled: list[CompiledProgram]
+    not_in_force: list[dict[str, Any]] = field(default_factory=list)
+
+
+def parse_params(items: Sequence[str] | Mapping[str, Any] | None) -> dict[str, Any]:
+    """``["desil_maks=5", "pkh.usia_lansia=70"]`` -> ``{"desil_maks": "5", ...}`` (a mapping
+    is taken as it is); the values are read later as the type of each parameter."""
+    if items is None:
+        return {}
+    if isinstance(items, Mapping):
+        return dict(items)
+    out: dict[str, Any] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise OptionError.of("PARAM_OPTION_FORMAT", value=item)
+        out[name.strip()] = value.strip()
+    return out
+
+
+def _overrides_for(ruleset: RuleSet, params: Mapping[str, Any], used: set[str]) -> dict[str, Any]:
+    program = ruleset.name
+    out: dict[str, Any] = {}
+    for key, value in params.items():
+        prefix, dot, name = key.rpartition(".")
+        if dot and prefix != program:
+            continue
+        if name in ruleset.parameters:
+            out[name] = value
+            used.add(key)
+    return out
+
+
+def load_program_set(
+    rules: Sequence[str | Path],
+    as_of: dt.date,
+    params: Mapping[str, Any] | None = None,
+) -> Programs:
+    """Load every program file among ``rules`` (fragments are only included), compile those in
+    force at ``as_of`` with the ``params`` overrides (``name`` for every program that has the
+    parameter, ``program.name`` for one), and list the others as not in force."""
+    params = dict(params or {})
+    rulesets = [load_rules(path) for path in expand_rule_paths(rules)]
+    rulesets = [r for r in rulesets if r.program is not None]
+    if not rulesets:
         raise ConfigError.of("NO_PROGRAM_RULES", path=", ".join(str(r) for r in rules))
-    return programs
+    known = program_components(rulesets)
+    out = Programs([])
+    used: set[str] = set()
+    for ruleset in rulesets:
+        meta = ruleset.program
+        assert meta is not None
+        overrides = _overrides_for(ruleset, params, used)
+        if not meta.in_force(as_of):
+            out.not_in_force.append(
+                {
+                    "id": meta.id,
+                    "name": meta.name,
+                    "rules_file": str(ruleset.path),
+                    "valid_from": meta.valid_from.isoformat() if meta.valid_from else None,
+                    "valid_until": meta.valid_until.isoformat() if meta.valid_until else None,
+                }
+            )
+            continue
+        out.compiled.append(compile_rules(ruleset, as_of, overrides, programs=known))
+    unknown = [k for k in params if k not in used]
+    if unknown:
+        names = sorted({n for r in rulesets for n in r.parameters})
+        raise OptionError.of("PARAM_OPTION_UNKNOWN", name=unknown[0], known=", ".join(names))
+    return out
+
+
+def load_programs(
+    rules: Sequence[str | Path], as_of: dt.date, params: Mapping[str, Any] | None = None
+) -> list[CompiledProgram]:
+    """The programs of :func:`load_program_set` that are in force at ``as_of``."""
+    return load_program_set(rules, as_of, params).compiled
 
 
 def check_frame(
     frame: pl.DataFrame,
-    programs: Sequence[CompiledProgram],
+    programs: Sequence[CompiledProgram] | Programs,
     *,
     lang: str = "id",
     mask_ids: bool = False,
+    as_of: dt.date | None = None,
 ) -> CheckResult:
-    """Evaluate compiled programs on a text frame (as ingest gives it); no files written."""
-    if not programs:
+    """Evaluate compiled programs on a text frame (as ingest gives it); no files written.
+
+    A program that refers to another's outcome is evaluated after it."""
+    not_in_force: list[dict[str, Any]] = []
+    if isinstance(programs, Programs):
+        not_in_force = programs.not_in_force
+        programs = programs.compiled
+    if not programs and not not_in_force:
         raise ConfigError.of("NO_RULES")
-    as_of = programs[0].as_of
+    if programs:
+        as_of = programs[0].as_of
+    assert as_of is not None, "the reference date of a check without programs"
     keep = [c for c in (*META_COLUMNS, *IDENTITY_COLUMNS, *REGION_COLUMNS) if c in frame.columns]
     base = frame.select(keep)
     if mask_ids:
@@ -178,18 +315,45 @@ def check_frame(
             [mask_id_expr(pl.col(c)).alias(c) for c in ID_COLUMNS if c in base.columns]
         )
     regions = [c for c in REGION_COLUMNS if c in frame.columns]
-    parts, results = [], []
-    cache = CastCache(frame)  # inputs the programs share are cast once
+    parts, results, unmasked = [], [], []
+    plain = frame.select(keep)
+    evaluations = evaluate_programs(frame, programs, lang=lang)  # shared inputs cast once
     for program in programs:
-        evaluation = evaluate(frame, program, lang=lang, cache=cache)
+        evaluation = evaluations[program.name]
         results_frame = evaluation.frame.select(
             pl.lit(program.name).alias("program"), *RESULT_COLUMNS
         )
         part = pl.concat([base, results_frame], how="horizontal")
         parts.append(part)
+        unmasked.append(plain)
         results.append(ProgramResult(evaluation, _region_counts(part, regions)))
-    combined = pl.concat(parts, how="vertical") if parts else base
-    return CheckResult(as_of, frame.height, combined, results)
+    combined = pl.concat(parts, how="vertical") if parts else _empty(base)
+    result = CheckResult(as_of, frame.height, combined, results, not_in_force=not_in_force)
+    result._unmasked = pl.concat(unmasked, how="vertical") if unmasked else plain.clear()
+    return result
+
+
+def _empty(base: pl.DataFrame) -> pl.DataFrame:
+    """The eligibility table without rows (no program in force)."""
+    from bansos_cli.rules.evaluate import OUTCOME_DTYPE, STATUS_DTYPE
+
+    del OUTCOME_DTYPE
+    schema: dict[str, Any] = {
+        "program": pl.String,
+        "status": STATUS_DTYPE,
+        "failed_rules": pl.List(pl.String),
+        "unknown_rules": pl.List(pl.String),
+        "components": pl.List(pl.String),
+        "amount_month": pl.Float64,
+        "amount_year": pl.Float64,
+        "reasons": pl.String,
+        "explanation": pl.String,
+        "unreadable": pl.List(pl.String),
+        "capped": pl.Boolean,
+        "family": pl.String,
+        "family_representative": pl.Boolean,
+    }
+    return pl.concat([base.clear(), pl.DataFrame(schema=schema)], how="horizontal")
 
 
 def _region_counts(part: pl.DataFrame, regions: list[str]) -> pl.DataFrame:
@@ -213,8 +377,13 @@ def run_check(
     lang: str = "id",
     mask: bool = False,
     formats: Sequence[str] = ("parquet",),
+    param: Sequence[str] | Mapping[str, Any] | None = None,
+    explain: str | None = None,
 ) -> CheckResult:
     """Read the inputs, check them against the rules at ``as_of`` and write the outputs.
+
+    ``param``: parameter overrides (``["desil_maks=5", "pkh.usia_lansia=70"]`` or a
+    mapping). ``explain``: a NIK whose decisions the summary explains (``explain``).
 
     ``rules`` are rule files or folders; None takes the program rule files shipped with
     bansos. Rules are loaded and compiled before the data is read, so a broken rules file
@@ -222,14 +391,16 @@ def run_check(
     ``summary.json`` and ``report.xlsx`` are written there, each atomically.
     """
     started = time.perf_counter()
-    programs = load_programs(default_rules(rules), as_of)
+    programs = load_program_set(default_rules(rules), as_of, parse_params(param))
     ingest = read_inputs(paths, read_options)
-    result = check_frame(ingest.frame, programs, lang=lang, mask_ids=mask)
+    result = check_frame(ingest.frame, programs, lang=lang, mask_ids=mask, as_of=as_of)
     result.sources = list(ingest.sources)
     summary: CheckSummary = {
         **envelope("check", ingest.sources, started=started),
         **result.to_dict(),  # type: ignore[typeddict-item]
     }
+    if explain is not None:
+        summary["explain"] = result.explain(explain)
     result.summary = summary
     if out_dir is not None:
         out = Path(out_dir)
@@ -272,6 +443,9 @@ def report_sheets(
 
 __all__ = [
     "RESULT_COLUMNS",
+    "Programs",
+    "load_program_set",
+    "parse_params",
     "CheckResult",
     "ProgramResult",
     "check_frame",

@@ -34,7 +34,7 @@ def _program_part(result: CheckResult, index: int) -> pl.DataFrame:
 
 
 def _has_amounts(part: pl.DataFrame) -> bool:
-    total = part.get_column("component_amount").fill_null(0).sum()
+    total = part.get_column("amount_year").fill_null(0).sum()
     return bool(total and total > 0)
 
 
@@ -69,7 +69,7 @@ def _people(result: CheckResult, lang: str) -> ReportSheet:
         )
         if _has_amounts(part):
             amount = f"_e_{i}_amount"
-            columns.append(part.get_column("component_amount").alias(amount))
+            columns.append(part.get_column("amount_year").alias(amount))
             headers.append(T("REPORT_ELIG_AMOUNT", lang, program=label))
             formats[amount] = "rupiah"
         reasons = f"_e_{i}_reasons"
@@ -110,7 +110,7 @@ def _families(result: CheckResult, lang: str) -> ReportSheet | None:
         parts.append(
             part.select(
                 (pl.col(STATUS).cast(pl.String) == "LAYAK").cast(pl.Int64).alias(eligible),
-                pl.col("component_amount").fill_null(0).alias(amount),
+                pl.col("amount_year").fill_null(0).alias(amount),
             )
         )
         aggs.append(pl.col(eligible).sum())

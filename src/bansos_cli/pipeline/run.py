@@ -45,7 +45,7 @@ from bansos_cli.pipeline import check as check_pipeline
 from bansos_cli.pipeline import dedup as dedup_pipeline
 from bansos_cli.pipeline import reconcile as reconcile_pipeline
 from bansos_cli.pipeline import validate as validate_pipeline
-from bansos_cli.pipeline.check import CheckResult, check_frame, load_programs
+from bansos_cli.pipeline.check import CheckResult, Programs, check_frame, load_program_set
 from bansos_cli.pipeline.config import InputSpec, RunConfig
 from bansos_cli.pipeline.report_list import ExtraColumns
 from bansos_cli.pipeline.summaries import RunSummary, ValidationCounts, envelope, finish
@@ -269,7 +269,7 @@ def run(
     stages = config.stages
 
     # Rule files are compiled before any data is read: a broken rules file fails fast.
-    programs = load_programs(rule_files(config), as_of) if stages.check else []
+    programs = load_program_set(rule_files(config), as_of) if stages.check else Programs([])
     step("read")
     ingest, failed = read_batch(specs, strict=config.strict)
     frame = ingest.frame
@@ -283,7 +283,9 @@ def run(
         result.dedup = dedup_frame(frame, config.dedup)
     if stages.check:
         step("check")
-        result.check = check_frame(frame, programs, lang=config.lang, mask_ids=config.mask)
+        result.check = check_frame(
+            frame, programs, lang=config.lang, mask_ids=config.mask, as_of=as_of
+        )
     target_ingest: IngestResult | None = None
     if stages.reconcile and config.reconcile is not None:
         step("reconcile")
@@ -408,9 +410,9 @@ def _data_extra(result: RunResult, lang: str) -> ExtraColumns | None:
             status, amount = f"_r_{i}_status", f"_r_{i}_amount"
             columns = [part.get_column(STATUS).cast(pl.String).alias(status)]
             headers[status] = T("REPORT_COL_ELIGIBLE", lang, program=label)
-            total = part.get_column("component_amount").fill_null(0).sum()
+            total = part.get_column("amount_year").fill_null(0).sum()
             if total and total > 0:
-                columns.append(part.get_column("component_amount").alias(amount))
+                columns.append(part.get_column("amount_year").alias(amount))
                 headers[amount] = T("REPORT_ELIG_AMOUNT", lang, program=label)
                 formats[amount] = "rupiah"
             parts.append(pl.DataFrame(columns))

@@ -93,6 +93,13 @@ class CheckSummary(Envelope):
     as_of: str
     rows: int
     programs: list[dict[str, Any]]
+    """Per program: counts per status, ``families``, ``families_eligible``,
+    ``families_paid``, ``amount_month``/``amount_year`` (rupiah), per rule, per region,
+    ``unknown_occupations``, ``references``, the parameters used."""
+    not_in_force: list[dict[str, Any]]
+    """Programs whose validity period does not include ``as_of`` (not evaluated)."""
+    explain: NotRequired[list[dict[str, Any]]]
+    """With ``--explain NIK``: per program, that person's decision and its explanation."""
 
 
 class ReconcileSummary(Envelope):

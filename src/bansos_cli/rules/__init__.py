@@ -2,9 +2,17 @@
 
 from bansos_cli.rules.casting import CastCache
 from bansos_cli.rules.compile import CompiledProgram, CompiledRule, compile_rules, compile_ruleset
-from bansos_cli.rules.evaluate import RESULT_COLUMNS, Evaluation, RuleCounts, evaluate
+from bansos_cli.rules.evaluate import (
+    RESULT_COLUMNS,
+    Evaluation,
+    RuleCounts,
+    evaluate,
+    evaluate_programs,
+    evaluation_order,
+    reference_columns,
+)
 from bansos_cli.rules.issues import RuleIssue, RulesError
-from bansos_cli.rules.lint import LintReport, lint
+from bansos_cli.rules.lint import LintReport, lint, program_components
 from bansos_cli.rules.loader import (
     RuleSet,
     expand_rule_paths,
@@ -34,6 +42,10 @@ __all__ = [
     "compile_rules",
     "compile_ruleset",
     "evaluate",
+    "evaluate_programs",
+    "evaluation_order",
+    "program_components",
+    "reference_columns",
     "expand_rule_paths",
     "shipped_rules",
     "json_schema",

@@ -178,6 +178,16 @@ class CastCache:
     def __init__(self, frame: pl.DataFrame) -> None:
         self.frame = frame
         self._columns: dict[tuple[str, str, dt.date | None], tuple[pl.Series, pl.Series]] = {}
+        self._family: pl.Series | None = None
+
+    @property
+    def family(self) -> pl.Series:
+        """The normalised family key (NO KK) of every row, computed once."""
+        if self._family is None:
+            from bansos_cli.rules.family import family_key
+
+            self._family = family_key(self.frame)
+        return self._family
 
     def typed(self, inputs: Mapping[str, InputSpec], *, reference: dt.date | None) -> pl.DataFrame:
         """:func:`cast_frame` of ``inputs``, casting only the inputs not seen before."""

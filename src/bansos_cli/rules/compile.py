@@ -1,9 +1,10 @@
-"""Compile a rule set at a reference date: parameters resolved, conditions as polars exprs.
+"""Compile a rule set at a reference date: parameters resolved, conditions checked and emitted.
 
-Conditions are SQL *expressions* compiled with ``pl.sql_expr``; nothing is ever evaluated as
-Python. Statements (``;``), queries and DDL keywords are refused before polars sees the text.
-Each compiled condition is type-checked on an empty frame of the declared inputs, so unknown
-columns and type errors are found before any data is touched.
+Each condition is parsed once into the portable SQL subset (:mod:`bansos_cli.rules.expr`):
+allowed nodes only, typed against the declared inputs and derived variables, then emitted as
+a polars expression (and, on demand, as SQL text for DuckDB). Nothing is ever evaluated as
+Python, and unknown columns, type errors, queries and aggregates outside family scope are
+found before any data is touched.
 """
 
 from __future__ import annotations
@@ -11,27 +12,44 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import polars as pl
 
-from bansos_cli.rules.casting import DTYPES
+from bansos_cli.rules.expr import Checked, Context, Problem, Type, analyse, to_polars, to_sql
 from bansos_cli.rules.family import CompiledCap, compile_cap
-from bansos_cli.rules.issues import RuleIssue, RulesError
+from bansos_cli.rules.issues import RuleIssue, RulesError, issue
 from bansos_cli.rules.loader import Origin, RuleSet
-from bansos_cli.rules.model import ParamValue, Rule
-from bansos_cli.rules.params import ResolvedParameter, format_value, resolve, scan, substitute
+from bansos_cli.rules.model import InputType, ParamValue, Rule
+from bansos_cli.rules.params import (
+    ResolvedParameter,
+    coerce_override,
+    format_value,
+    resolve,
+    scan,
+    substitute,
+)
 
-_FORBIDDEN = re.compile(
-    r"\b(SELECT|INSERT|UPDATE|DELETE|DROP|CREATE|ALTER|UNION|INTO|EXEC|EXECUTE|ATTACH|"
-    r"COPY|PRAGMA|GRANT|TRUNCATE|MERGE|CALL|LOAD|INSTALL|SET)\b",
-    re.IGNORECASE,
-)
-_DATE_ARITHMETIC = re.compile(
-    r"\b(EXTRACT|DATE_PART|DATEDIFF|DATE_DIFF|AGE|STRFTIME|DATE_TRUNC)\s*\(", re.IGNORECASE
-)
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+AMOUNT_UNITS = {"rupiah/month": 12.0, "rupiah/year": 1.0}
+"""The units an amount parameter may have, and the factor to rupiah per year."""
+
+TYPES: dict[InputType, Type] = {
+    InputType.string: "string",
+    InputType.sex: "string",
+    InputType.integer: "number",
+    InputType.number: "number",
+    InputType.date: "date",
+    InputType.boolean: "boolean",
+}
+DERIVED_TYPES: dict[str, Type] = {
+    "age_years": "number",
+    "age_months": "number",
+    "occupation_category": "string",
+}
+DERIVED_SOURCES = {"age_years": "date", "age_months": "date", "occupation_category": "string"}
 
 
 @dataclass(frozen=True)
@@ -41,11 +59,23 @@ class CompiledRule:
     rule: Rule
     sql: str
     """The condition with parameters written in as literals."""
+    checked: Checked
+    """The parsed, allowed and typed condition (one tree for every engine)."""
     expr: pl.Expr
     message_id: str
     message_en: str
     amount: float | None
+    """Rupiah per year of the component (a monthly amount times 12)."""
     origin: Origin
+    amount_unit: str | None = None
+
+    @property
+    def per_family(self) -> bool:
+        return self.rule.scope == "family"
+
+    def sql_text(self, dialect: str = "duckdb") -> str:
+        """The condition as SQL text for a SQL engine (see :data:`expr.DIALECTS`)."""
+        return to_sql(self.checked, dialect)
 
 
 @dataclass
@@ -63,24 +93,27 @@ class CompiledProgram:
     def name(self) -> str:
         return self.ruleset.name
 
+    @property
+    def references(self) -> list[str]:
+        """The other programs whose outcome the conditions use (evaluate those first)."""
+        return list(dict.fromkeys(p for r in self.rules for p, _ in r.checked.refs))
 
-def input_schema(ruleset: RuleSet) -> dict[str, pl.DataType]:
+    @property
+    def components(self) -> frozenset[str]:
+        return frozenset(str(r.rule.component) for r in self.rules if r.rule.component)
+
+
+def column_types(ruleset: RuleSet) -> dict[str, Type]:
     """Columns a condition may use, with their types: inputs then derived variables."""
-    schema: dict[str, pl.DataType] = {n: DTYPES[s.type] for n, s in ruleset.inputs.items()}
+    types: dict[str, Type] = {n: TYPES[s.type] for n, s in ruleset.inputs.items()}
     for name, spec in ruleset.derived.items():
-        schema[name] = pl.Int32()
-        del spec
-    return schema
-
-
-def _first_line(exc: Exception) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
+        types[name] = DERIVED_TYPES[spec.kind]
+    return types
 
 
 def _suggest(name: str, choices: list[str]) -> str:
     close = difflib.get_close_matches(name, choices, n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else ""
+    return close[0] if close else ""
 
 
 def _fill(template: str, values: dict[str, str]) -> str:
@@ -88,60 +121,105 @@ def _fill(template: str, values: dict[str, str]) -> str:
     return _PLACEHOLDER.sub(lambda match: values[match.group(1)], template)
 
 
-def compile_ruleset(
-    ruleset: RuleSet, as_of: dt.date, overrides: Mapping[str, ParamValue] | None = None
-) -> tuple[CompiledProgram | None, list[RuleIssue]]:
-    """Compile every rule at ``as_of``; returns (program or None, every problem found)."""
-    issues: list[RuleIssue] = []
+def _parameters(
+    ruleset: RuleSet, as_of: dt.date, overrides: Mapping[str, object], issues: list[RuleIssue]
+) -> dict[str, ResolvedParameter]:
     path = str(ruleset.path)
-    overrides = dict(overrides or {})
+    rest = dict(overrides)
     resolved: dict[str, ResolvedParameter] = {}
     for name, parameter in ruleset.parameters.items():
-        if name in overrides:
-            value = overrides.pop(name)
-            resolved[name] = ResolvedParameter(name, value, None, None, "override", False, True)
-            continue
         found = resolve(name, parameter, as_of)
-        if found is None:
+        if name in rest:
+            value = rest.pop(name)
+            current = found.value if found else parameter.values[-1].value
+            coerced = coerce_override(value, current)
+            if coerced is None:
+                issues.append(
+                    issue(
+                        path,
+                        None,
+                        f"parameters.{name}",
+                        "PARAM_OVERRIDE",
+                        "RULE_PARAM_OVERRIDE_TYPE",
+                        name=name,
+                        value=str(value),
+                        example=format_value(current, "en"),
+                    )
+                )
+                continue
+            resolved[name] = ResolvedParameter(name, coerced, None, None, "override", False, True)
+        elif found is None:
             issues.append(
-                RuleIssue(
+                issue(
                     path,
                     ruleset.line_of("parameters", name),
                     f"parameters.{name}",
                     "PARAM_NO_VALUE",
-                    f"parameter {name!r} has no value in force on "
-                    f"{as_of.isoformat()}: add a value whose 'from' is on or before it",
+                    "RULE_PARAM_NO_VALUE",
+                    name=name,
+                    date=as_of.isoformat(),
                 )
             )
         else:
             resolved[name] = found
-    for name in overrides:
+    for name in rest:
+        close = _suggest(name, list(ruleset.parameters))
         issues.append(
-            RuleIssue(
+            issue(
                 path,
                 None,
                 f"parameters.{name}",
                 "UNKNOWN_PARAM",
-                f"override of unknown parameter {name!r}"
-                + _suggest(name, list(ruleset.parameters)),
+                "RULE_OVERRIDE_UNKNOWN_HINT" if close else "RULE_OVERRIDE_UNKNOWN",
+                name=name,
+                close=close,
             )
         )
+    return resolved
 
-    schema = input_schema(ruleset)
+
+def _problem_issue(problem: Problem, columns: list[str], report: Callable[..., None]) -> None:
+    params = dict(problem.params)
+    text = problem.text
+    if problem.code == "UNKNOWN_COLUMN":
+        close = _suggest(str(params["column"]), columns)
+        if close:
+            text, params["close"] = "RULE_UNKNOWN_COLUMN_HINT", close
+    report(problem.code, text, **params)
+
+
+def compile_ruleset(
+    ruleset: RuleSet,
+    as_of: dt.date,
+    overrides: Mapping[str, object] | None = None,
+    *,
+    programs: Mapping[str, frozenset[str]] | None = None,
+) -> tuple[CompiledProgram | None, list[RuleIssue]]:
+    """Compile every rule at ``as_of``; returns (program or None, every problem found).
+
+    ``programs`` (program id -> its components) are the programs a condition may refer to;
+    None leaves references unchecked (a single file linted alone).
+    """
+    issues: list[RuleIssue] = []
+    path = str(ruleset.path)
+    resolved = _parameters(ruleset, as_of, overrides or {}, issues)
+    types = column_types(ruleset)
     for name, spec in ruleset.derived.items():
         source = ruleset.inputs.get(spec.from_)
-        if source is None or source.type.value != "date":
+        wanted = DERIVED_SOURCES[spec.kind]
+        if source is None or TYPES[source.type] != wanted or source.type == InputType.sex:
             issues.append(
-                RuleIssue(
+                issue(
                     path,
                     ruleset.line_of("derived", name, "from"),
                     f"derived.{name}.from",
                     "DERIVED_SOURCE",
-                    f"{spec.from_!r} must be an input of type date",
+                    "RULE_DERIVED_SOURCE",
+                    name=spec.from_,
+                    type=wanted,
                 )
             )
-    empty = pl.DataFrame(schema=schema)
-    columns = list(schema)
+    columns = list(types)
     values = {n: p.value for n, p in resolved.items()}
     shown = {lang: {n: format_value(v, lang) for n, v in values.items()} for lang in ("id", "en")}
 
@@ -150,107 +228,66 @@ def compile_ruleset(
         origin = ruleset.origins[rule.id]
         where = origin.condition_line or origin.line
 
-        def issue(
+        def report(
             code: str,
-            msg: str,
+            text: str,
             key: str = "condition",
-            severity: str = "error",
             _rule: Rule = rule,
             _origin: Origin = origin,
             _line: int | None = where,
+            **params: Any,
         ) -> None:
             issues.append(
-                RuleIssue(
-                    _origin.path,
-                    _line,
-                    f"rules[{_rule.id}].{key}",
-                    code,
-                    msg,
-                    _rule.id,
-                    "warning" if severity == "warning" else "error",
+                issue(
+                    _origin.path, _line, f"rules[{_rule.id}].{key}", code, text, _rule.id, **params
                 )
             )
 
         scanned = scan(rule.condition)
-        if ";" in scanned.code:
-            issue("SQL_STATEMENT", "';' is not allowed: a condition is one expression")
-            continue
-        keyword = _FORBIDDEN.search(scanned.code)
-        if keyword:
-            issue(
-                "SQL_STATEMENT",
-                f"{keyword.group(1).upper()!r} is not allowed: a condition "
-                "is one expression over the row, not a query or statement",
-            )
-            continue
-        if _DATE_ARITHMETIC.search(scanned.code):
-            issue(
-                "DATE_ARITHMETIC",
-                "date arithmetic in SQL is error-prone (8-bit month/day "
-                "parts wrap); declare a derived variable (kind age_years/age_months)",
-                severity="warning",
-            )
         unknown = [p for p in scanned.params if p not in ruleset.parameters]
         if unknown:
-            issue(
+            close = _suggest(unknown[0], list(ruleset.parameters))
+            report(
                 "UNKNOWN_PARAM",
-                f"unknown parameter ':{unknown[0]}'"
-                + _suggest(unknown[0], list(ruleset.parameters)),
+                "RULE_UNKNOWN_PARAM_HINT" if close else "RULE_UNKNOWN_PARAM",
+                name=unknown[0],
+                close=close,
             )
             continue
         if any(p not in values for p in scanned.params):
             continue  # already reported as PARAM_NO_VALUE
         sql = substitute(rule.condition, values)
-        try:
-            expr = pl.sql_expr(sql)
-        except Exception as exc:  # polars raises several error types for bad SQL
-            issue("SQL_SYNTAX", f"SQL syntax error: {_first_line(exc)}")
-            continue
-        missing = [c for c in dict.fromkeys(expr.meta.root_names()) if c not in schema]
-        if missing:
-            issue(
-                "UNKNOWN_COLUMN",
-                f"unknown column {missing[0]!r}"
-                + _suggest(missing[0], columns)
-                + " (declare it under 'inputs' or 'derived')",
-            )
-            continue
-        try:
-            dtype = empty.select(expr.alias("r")).schema["r"]
-        except Exception as exc:  # type errors surface as several polars error types
-            issue("TYPE", f"type error: {_first_line(exc)}")
-            continue
-        if dtype not in (pl.Boolean, pl.Null):
-            issue("TYPE", f"the condition gives {dtype}, not true/false")
+        checked = analyse(sql, Context(types, rule.scope, dict(programs) if programs else None))
+        if isinstance(checked, Problem):
+            _problem_issue(checked, columns, report)
             continue
         messages = []
         for lang, template in (("id", rule.message.id), ("en", rule.message.en)):
             bad = [n for n in _PLACEHOLDER.findall(template) if n not in shown[lang]]
             if bad:
-                issue(
+                report(
                     "MESSAGE",
-                    f"message.{lang} uses unknown parameter {{{bad[0]}}}",
+                    "RULE_MESSAGE_PLACEHOLDER",
                     key=f"message.{lang}",
+                    lang=lang,
+                    name=bad[0],
                 )
                 messages.append(template)
             else:
                 messages.append(_fill(template, shown[lang]))
-        amount = None
-        if rule.amount is not None:
-            raw = values.get(rule.amount)
-            if rule.amount not in ruleset.parameters:
-                issue(
-                    "UNKNOWN_PARAM",
-                    f"amount refers to unknown parameter {rule.amount!r}",
-                    key="amount",
-                )
-            elif isinstance(raw, bool) or not isinstance(raw, int | float):
-                if raw is not None:
-                    issue("TYPE", f"amount parameter {rule.amount!r} is not a number", key="amount")
-            else:
-                amount = float(raw)
+        amount, unit = _amount(rule, ruleset, values, report)
         compiled.append(
-            CompiledRule(rule, sql, expr.alias(rule.id), messages[0], messages[1], amount, origin)
+            CompiledRule(
+                rule,
+                sql,
+                checked,
+                to_polars(checked).alias(rule.id),
+                messages[0],
+                messages[1],
+                amount,
+                origin,
+                unit,
+            )
         )
     cap, cap_issues = compile_cap(ruleset, resolved)
     issues.extend(cap_issues)
@@ -259,11 +296,45 @@ def compile_ruleset(
     return CompiledProgram(ruleset, as_of, resolved, compiled, cap), issues
 
 
+def _amount(
+    rule: Rule, ruleset: RuleSet, values: dict[str, ParamValue], report: Callable[..., None]
+) -> tuple[float | None, str | None]:
+    """The component's amount in rupiah per year, and the unit it was given in."""
+    if rule.amount is None:
+        return None, None
+    parameter = ruleset.parameters.get(rule.amount)
+    if parameter is None:
+        report("UNKNOWN_PARAM", "RULE_AMOUNT_UNKNOWN", key="amount", name=rule.amount)
+        return None, None
+    unit = (parameter.unit or "").strip().lower()
+    if unit not in AMOUNT_UNITS:
+        report(
+            "AMOUNT_UNIT",
+            "RULE_AMOUNT_UNIT",
+            key="amount",
+            name=rule.amount,
+            unit=parameter.unit or "-",
+            allowed=", ".join(AMOUNT_UNITS),
+        )
+        return None, None
+    raw = values.get(rule.amount)
+    if raw is None:
+        return None, unit  # already reported as PARAM_NO_VALUE
+    if isinstance(raw, bool) or not isinstance(raw, int | float):
+        report("TYPE", "RULE_AMOUNT_NOT_NUMBER", key="amount", name=rule.amount)
+        return None, unit
+    return float(raw) * AMOUNT_UNITS[unit], unit
+
+
 def compile_rules(
-    ruleset: RuleSet, as_of: dt.date, overrides: Mapping[str, ParamValue] | None = None
+    ruleset: RuleSet,
+    as_of: dt.date,
+    overrides: Mapping[str, object] | None = None,
+    *,
+    programs: Mapping[str, frozenset[str]] | None = None,
 ) -> CompiledProgram:
     """Compile ``ruleset`` at ``as_of``; raise :class:`RulesError` listing every problem."""
-    program, issues = compile_ruleset(ruleset, as_of, overrides)
+    program, issues = compile_ruleset(ruleset, as_of, overrides, programs=programs)
     if program is None:
         raise RulesError(issues)
     return program

@@ -18,6 +18,7 @@ import datetime as dt
 import polars as pl
 
 from bansos_cli.rules.model import Derived
+from bansos_cli.rules.occupations import categorise
 
 
 def age_years(birth: pl.Expr, as_of: dt.date, leap_day: str = "feb28") -> pl.Expr:
@@ -44,9 +45,17 @@ def age_months(birth: pl.Expr, as_of: dt.date) -> pl.Expr:
     return pl.when(birth <= pl.lit(as_of)).then(age)
 
 
+def occupation_category(text: pl.Expr) -> pl.Expr:
+    """The category (ASN, TNI, POLRI, ...) of a KTP occupation, null when unrecognised."""
+    # a batch-level call: the lookup joins each distinct text with the reference table once
+    return text.map_batches(categorise, return_dtype=pl.String)
+
+
 def derived_expr(spec: Derived, as_of: dt.date) -> pl.Expr:
     """The expression computing one derived variable from its (already typed) input."""
-    birth = pl.col(spec.from_)
+    source = pl.col(spec.from_)
     if spec.kind == "age_years":
-        return age_years(birth, as_of, spec.leap_day)
-    return age_months(birth, as_of)
+        return age_years(source, as_of, spec.leap_day)
+    if spec.kind == "occupation_category":
+        return occupation_category(source)
+    return age_months(source, as_of)

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import polars as pl
 
-from bansos_cli.core.nik import clean_id
-from bansos_cli.rules.issues import RuleIssue
+from bansos_cli.core.nik import clean_id, is_id_shape
+from bansos_cli.rules.issues import RuleIssue, issue
 from bansos_cli.rules.loader import RuleSet
 from bansos_cli.rules.model import FamilyCap, InputType
 from bansos_cli.rules.params import ResolvedParameter, format_value
@@ -26,7 +27,11 @@ KIND = "family_cap"
 CAPPED = "capped"
 """The Boolean result column: the row lost its components to the cap."""
 
-_INDEX, _FAMILY, _AMOUNT, _RECEIVES = "_i", "_family", "_amount", "_receives"
+_INDEX, _FAMILY, _AMOUNT, _RECEIVES = "_i", "_cap_family", "_amount", "_receives"
+FAMILY_KEY_INPUT = "no_kk"
+"""The data column whose normalised value (16 digits) identifies a family."""
+FAMILY_OUT = "family"
+"""The result column holding that normalised key."""
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 _DEFAULT_MESSAGE = {
     "id": "Melebihi batas {max_members} anggota per keluarga",
@@ -61,6 +66,19 @@ class CompiledCap:
         return key.set(~valid.fill_null(False), None)
 
 
+def family_key(frame: pl.DataFrame) -> pl.Series:
+    """The normalised NO KK of every row (16 digits), null where it is empty or malformed."""
+    if FAMILY_KEY_INPUT not in frame.columns:
+        return pl.Series(FAMILY_OUT, [None] * frame.height, dtype=pl.String)
+    raw = frame.get_column(FAMILY_KEY_INPUT).cast(pl.String)
+    distinct = raw.unique().to_frame("raw").with_columns(clean_id(pl.col("raw")).alias("key"))
+    distinct = distinct.with_columns(pl.when(is_id_shape(pl.col("key"))).then(pl.col("key")))
+    distinct = distinct.drop_nulls("raw")
+    return raw.replace_strict(
+        distinct["raw"], distinct["key"], default=None, return_dtype=pl.String
+    ).alias(FAMILY_OUT)
+
+
 def compile_cap(
     ruleset: RuleSet, resolved: dict[str, ResolvedParameter]
 ) -> tuple[CompiledCap | None, list[RuleIssue]]:
@@ -71,33 +89,30 @@ def compile_cap(
     path = str(ruleset.path)
     issues: list[RuleIssue] = []
 
-    def issue(key: str, msg: str) -> None:
+    def report(key: str, text: str, **params: Any) -> None:
         line = ruleset.line_of("family_cap", key)
-        issues.append(RuleIssue(path, line, f"family_cap.{key}", "FAMILY_CAP", msg, cap.id))
+        issues.append(issue(path, line, f"family_cap.{key}", "FAMILY_CAP", text, cap.id, **params))
 
     spec = ruleset.inputs.get(cap.key)
     if spec is None:
-        issue("key", f"{cap.key!r} is not an input: declare it under 'inputs' (type string)")
+        report("key", "RULE_CAP_KEY_NOT_INPUT", name=cap.key)
     elif spec.type != InputType.string:
-        issue("key", f"input {cap.key!r} must be of type string, not {spec.type.value}")
+        report("key", "RULE_CAP_KEY_TYPE", name=cap.key, type=spec.type.value)
     if cap.key_pattern is not None:
         try:
             pl.select(pl.lit("").str.contains(f"^(?:{cap.key_pattern})$"))
         except Exception as exc:  # polars raises several error types for a bad regex
             first = str(exc).strip().splitlines()
-            issue("key_pattern", f"not a valid regular expression: {first[0] if first else exc}")
+            report("key_pattern", "RULE_CAP_PATTERN", detail=first[0] if first else str(exc))
     limit: int | None = None
     if isinstance(cap.max_members, int):
         limit = cap.max_members
     elif cap.max_members not in ruleset.parameters:
-        issue("max_members", f"unknown parameter {cap.max_members!r}")
+        report("max_members", "RULE_CAP_UNKNOWN_PARAM", name=cap.max_members)
     elif cap.max_members in resolved:  # else already reported as PARAM_NO_VALUE
         value = resolved[cap.max_members].value
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            issue(
-                "max_members",
-                f"parameter {cap.max_members!r} is {value!r}: it must be a whole number, 1 or more",
-            )
+            report("max_members", "RULE_CAP_NOT_WHOLE", name=cap.max_members, value=repr(value))
         else:
             limit = value
     templates = cap.message.model_dump() if cap.message else _DEFAULT_MESSAGE
@@ -109,7 +124,7 @@ def compile_cap(
         template = templates[lang]
         bad = [n for n in _PLACEHOLDER.findall(template) if n not in shown]
         if bad and limit is not None:
-            issue(f"message.{lang}", f"message.{lang} uses unknown parameter {{{bad[0]}}}")
+            report(f"message.{lang}", "RULE_MESSAGE_PLACEHOLDER", lang=lang, name=bad[0])
         messages[lang] = _PLACEHOLDER.sub(
             lambda mt, values=shown: values.get(mt.group(1), mt.group()), template
         )
@@ -121,7 +136,7 @@ def compile_cap(
 def capped_rows(frame: pl.DataFrame, cap: CompiledCap) -> pl.Series:
     """Boolean per row of ``frame``: the row is beyond its family's cap.
 
-    ``frame`` has the cap's key column and the ``components`` and ``component_amount``
+    ``frame`` has the cap's key column and the ``components`` and ``amount_year``
     results. Only the receivers of families larger than the cap are ranked: a count per
     hash of the key finds them cheaply (a hash collision can only make a bucket larger, so
     no over-full family is missed), then the exact key, amount and row order decide.
@@ -129,7 +144,7 @@ def capped_rows(frame: pl.DataFrame, cap: CompiledCap) -> pl.Series:
     receivers = frame.select(
         pl.int_range(pl.len(), dtype=pl.UInt32).alias(_INDEX),
         pl.col(cap.cap.key),
-        pl.col("component_amount").alias(_AMOUNT),
+        pl.col("amount_year").alias(_AMOUNT),
         (pl.col("components").list.len() > 0).alias(_RECEIVES),
     ).filter(pl.col(_RECEIVES))
     # keys are cleaned for the receivers only (the others take no place in a family)
@@ -148,7 +163,7 @@ def capped_rows(frame: pl.DataFrame, cap: CompiledCap) -> pl.Series:
 def apply_cap(frame: pl.DataFrame, cap: CompiledCap, lang: str) -> pl.DataFrame:
     """Take the components away from the members of a family beyond the cap.
 
-    ``frame`` has the cap's key column and the ``components``, ``component_amount`` and
+    ``frame`` has the cap's key column and the ``components``, ``amount_year`` and
     ``reasons`` results; a Boolean ``capped`` column is added.
     """
     reason = f"{cap.id}: {cap.message_id if lang == 'id' else cap.message_en}"
@@ -160,8 +175,8 @@ def apply_cap(frame: pl.DataFrame, cap: CompiledCap, lang: str) -> pl.DataFrame:
         .alias("components"),
         pl.when(pl.col(CAPPED))
         .then(pl.lit(0.0))
-        .otherwise(pl.col("component_amount"))
-        .alias("component_amount"),
+        .otherwise(pl.col("amount_year"))
+        .alias("amount_year"),
         pl.when(pl.col(CAPPED) & (reasons == ""))
         .then(pl.lit(reason))
         .when(pl.col(CAPPED))

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ValidationError
 
 from bansos_cli.core.errors import ConfigError
 from bansos_cli.rules import model as m
-from bansos_cli.rules.issues import RuleIssue, RulesError, key_path
+from bansos_cli.rules.issues import RuleIssue, RulesError, issue, key_path
 
 Loc = tuple[str | int, ...]
 
@@ -70,6 +70,8 @@ class RuleSet:
     """Rule id -> where the rule is defined (its file may be an included one)."""
     lines: dict[Loc, int] = field(default_factory=dict)
     """Key path -> line, for this file."""
+    parameter_origins: dict[str, Origin] = field(default_factory=dict)
+    """Parameter name -> where it is defined (its file may be an included one)."""
 
     @property
     def program(self) -> m.Program | None:
@@ -107,13 +109,14 @@ def _scan(
             child = (*loc, key)
             if key in seen:
                 issues.append(
-                    RuleIssue(
+                    issue(
                         path,
                         line,
                         key_path(child),
                         "DUPLICATE_KEY",
-                        f"key {key!r} appears twice (first on line {seen[key]}); "
-                        "YAML keeps only the last one: remove one",
+                        "RULE_DUPLICATE_KEY",
+                        name=key,
+                        first=seen[key],
                     )
                 )
             seen[key] = line
@@ -131,25 +134,20 @@ def _trap(node: yaml.Node, loc: Loc, issues: list[RuleIssue], path: str, *, is_k
     if not isinstance(node, yaml.ScalarNode) or node.style is not None:
         return  # quoted scalars are exactly what the author wrote
     raw = str(node.value)
-    problem = None
+    problem: str | None = None
+    params: dict[str, Any] = {"raw": raw}
     if node.tag == "tag:yaml.org,2002:bool" and raw not in _CANONICAL_BOOL:
-        problem = f"unquoted {raw!r} is read as a boolean by YAML 1.1"
+        problem = "RULE_TRAP_BOOLEAN"
     elif node.tag == "tag:yaml.org,2002:int" and not _PLAIN_INT.match(raw):
-        problem = f"unquoted {raw!r} is read as the number {yaml.safe_load(raw)!r} by YAML 1.1"
+        problem, params["number"] = "RULE_TRAP_NUMBER", yaml.safe_load(raw)
     elif node.tag == "tag:yaml.org,2002:str" and raw in _SHORT_BOOL:
-        problem = f"unquoted {raw!r} is a boolean in the YAML 1.1 specification"
+        problem = "RULE_TRAP_SHORT_BOOLEAN"
     elif node.tag == "tag:yaml.org,2002:str" and _LEADING_ZERO.match(raw):
-        problem = f"unquoted {raw!r} has a leading zero; YAML 1.1 reads similar values as octal"
+        problem = "RULE_TRAP_LEADING_ZERO"
     if problem:
-        what = "key" if is_key else "value"
+        del is_key  # the advice is the same for a key and a value: quote it
         issues.append(
-            RuleIssue(
-                path,
-                node.start_mark.line + 1,
-                key_path(loc),
-                "YAML_TRAP",
-                f"{problem}: quote the {what} ('{raw}')",
-            )
+            issue(path, node.start_mark.line + 1, key_path(loc), "YAML_TRAP", problem, **params)
         )
 
 
@@ -159,18 +157,19 @@ def read_yaml(path: Path) -> tuple[Any, dict[Loc, int], list[RuleIssue]]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        return None, {}, [RuleIssue(shown, None, "", "FILE", f"cannot read: {exc.strerror}")]
+        reason = exc.strerror or type(exc).__name__
+        return None, {}, [issue(shown, None, "", "FILE", "RULE_FILE_UNREADABLE", reason=reason)]
     if len(raw) > _MAX_BYTES:
-        return None, {}, [RuleIssue(shown, None, "", "FILE", "file larger than 2 MB")]
+        return None, {}, [issue(shown, None, "", "FILE", "RULE_FILE_TOO_LARGE")]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return None, {}, [RuleIssue(shown, None, "", "FILE", "not UTF-8 text: save as UTF-8")]
+        return None, {}, [issue(shown, None, "", "FILE", "RULE_FILE_NOT_UTF8")]
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
-            return None, {}, [RuleIssue(shown, 1, "", "YAML", "the file is empty")]
+            return None, {}, [issue(shown, 1, "", "YAML", "RULE_YAML_EMPTY")]
         lines: dict[Loc, int] = {}
         issues: list[RuleIssue] = []
         _scan(node, (), lines, issues, shown)
@@ -179,14 +178,14 @@ def read_yaml(path: Path) -> tuple[Any, dict[Loc, int], list[RuleIssue]]:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         what = " ".join(p for p in (exc.context, exc.problem) if p)
-        return None, {}, [RuleIssue(shown, line, "", "YAML", f"YAML syntax: {what}")]
+        return None, {}, [issue(shown, line, "", "YAML", "RULE_YAML_SYNTAX", detail=what)]
     except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
         # e.g. an impossible unquoted date such as 1960-02-30 fails while constructing
-        return None, {}, [RuleIssue(shown, None, "", "YAML", f"unreadable value: {exc}")]
+        return None, {}, [issue(shown, None, "", "YAML", "RULE_YAML_VALUE", detail=str(exc))]
     finally:
         loader.dispose()
     if not isinstance(data, dict):
-        return None, lines, [RuleIssue(shown, 1, "", "SCHEMA", "the top level must be a mapping")]
+        return None, lines, [issue(shown, 1, "", "SCHEMA", "RULE_SCHEMA_TOP_LEVEL")]
     return data, lines, issues
 
 
@@ -205,6 +204,7 @@ def _vocabulary() -> list[str]:
         m.Message,
         m.TestCase,
         m.Expectation,
+        m.Source,
     ]
     for model in models:
         for name, info in model.model_fields.items():
@@ -225,16 +225,24 @@ def _schema_issues(
         known = loc
         while known and known not in lines:
             known = known[:-1]
+        params: dict[str, Any]
         if err["type"] == "extra_forbidden":
             name = str(loc[-1])
             close = difflib.get_close_matches(name, _VOCABULARY, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            msg = f"unknown key {name!r}{hint}"
+            text, params = "RULE_SCHEMA_UNKNOWN_KEY", {"name": name}
+            if close:
+                text, params = "RULE_SCHEMA_UNKNOWN_KEY_HINT", {"name": name, "close": close[0]}
+            msg = f"{text}:{name}"
             known = loc if loc in lines else known
-        else:
+        elif err["type"] == "missing":
+            text, params = "RULE_SCHEMA_MISSING", {"name": str(loc[-1])}
+            msg = f"{text}:{loc}"
+        elif err["type"] == "string_type" and isinstance(err.get("input"), int | float):
+            text, params = "RULE_SCHEMA_QUOTE", {"detail": err["msg"]}
             msg = err["msg"]
-            if err["type"] == "string_type" and isinstance(err.get("input"), int | float):
-                msg += ": put the value in quotes (YAML reads 1.10 as the number 1.1)"
+        else:
+            text, params = "RULE_SCHEMA_INVALID", {"detail": err["msg"]}
+            msg = err["msg"]
         rule_id = None
         if len(loc) >= 2 and loc[0] == "rules" and isinstance(loc[1], int):
             rules = data.get("rules")
@@ -242,21 +250,62 @@ def _schema_issues(
                 rid = rules[loc[1]].get("id")
                 rule_id = str(rid) if rid is not None else None
         kp = key_path(known)
-        issue = RuleIssue(path, line_for(lines, known), kp, "SCHEMA", msg, rule_id)
-        out.setdefault((kp, msg if err["type"] == "extra_forbidden" else kp), issue)
+        found = issue(path, line_for(lines, known), kp, "SCHEMA", text, rule_id, **params)
+        out.setdefault((kp, msg if err["type"] == "extra_forbidden" else kp), found)
     return list(out.values())
 
 
-def parse_file(path: Path) -> tuple[m.RuleFile | None, dict[Loc, int], list[RuleIssue]]:
-    """One file (no includes) into a :class:`RuleFile`, with every problem found."""
+def _valid_parts(data: dict[str, Any]) -> m.RuleFile:
+    """The parts of a file that are valid on their own (for lint: one broken rule does not
+    hide the problems of the others). Never used to evaluate data."""
+    fields = m.RuleFile.model_fields
+
+    def one(model: Any, value: Any) -> Any:
+        try:
+            return model.model_validate(value)
+        except ValidationError:
+            return None
+
+    parts: dict[str, Any] = {"format": m.FORMAT}
+    if isinstance(data.get("program"), dict):
+        parts["program"] = one(m.Program, data["program"])
+    if isinstance(data.get("include"), list):
+        parts["include"] = [i for i in data["include"] if isinstance(i, str)]
+    model: Any
+    for key, model in (
+        ("inputs", m.InputSpec),
+        ("parameters", m.Parameter),
+        ("derived", m.Derived),
+    ):
+        value = data.get(key)
+        if isinstance(value, dict):
+            checked = {str(k): one(model, v) for k, v in value.items()}
+            parts[key] = {k: v for k, v in checked.items() if v is not None}
+    for key, model in (("rules", m.Rule), ("tests", m.TestCase)):
+        value = data.get(key)
+        if isinstance(value, list):
+            parts[key] = [x for x in (one(model, v) for v in value) if x is not None]
+    if isinstance(data.get("family_cap"), dict) and parts.get("program") is not None:
+        parts["family_cap"] = one(m.FamilyCap, data["family_cap"])
+    defaults = {k: f.get_default(call_default_factory=True) for k, f in fields.items()}
+    return m.RuleFile.model_construct(**{**defaults, **parts})
+
+
+def parse_file(
+    path: Path, *, partial: bool = False
+) -> tuple[m.RuleFile | None, dict[Loc, int], list[RuleIssue]]:
+    """One file (no includes) into a :class:`RuleFile`, with every problem found.
+
+    ``partial``: on schema errors, still return the parts that are valid (for lint)."""
     data, lines, issues = read_yaml(path)
     if data is None:
         return None, lines, issues
     try:
         parsed = m.RuleFile.model_validate(data)
     except ValidationError as exc:
-        return None, lines, issues + _schema_issues(exc, data, lines, str(path))
-    if any(i.severity == "error" for i in issues):
+        issues = issues + _schema_issues(exc, data, lines, str(path))
+        return (_valid_parts(data) if partial else None), lines, issues
+    if any(i.severity == "error" for i in issues) and not partial:
         return None, lines, issues
     return parsed, lines, issues
 
@@ -267,14 +316,16 @@ def _differs(first: BaseModel, second: BaseModel) -> bool:
 
 
 def load_ruleset(
-    path: str | Path, _stack: tuple[Path, ...] = ()
+    path: str | Path, _stack: tuple[Path, ...] = (), *, partial: bool = False
 ) -> tuple[RuleSet | None, list[RuleIssue]]:
-    """Load a rules file and merge its includes. Returns (rule set or None, issues)."""
+    """Load a rules file and merge its includes. Returns (rule set or None, issues).
+
+    ``partial`` (lint): a file with errors still gives the rule set of its valid parts."""
     path = Path(path)
     resolved = path.resolve()
     if resolved in _stack:
-        return None, [RuleIssue(str(path), None, "include", "INCLUDE", "file includes itself")]
-    parsed, lines, issues = parse_file(path)
+        return None, [issue(str(path), None, "include", "INCLUDE", "RULE_INCLUDE_SELF")]
+    parsed, lines, issues = parse_file(path, partial=partial)
     if parsed is None:
         return None, issues
     shown = str(path)
@@ -283,21 +334,24 @@ def load_ruleset(
     derived: dict[str, m.Derived] = {}
     rules: list[m.Rule] = []
     origins: dict[str, Origin] = {}
+    parameter_origins: dict[str, Origin] = {}
     for i, inc in enumerate(parsed.include):
         inc_path = path.parent / inc
         line = line_for(lines, ("include", i))
         if not inc_path.is_file():
             issues.append(
-                RuleIssue(
+                issue(
                     shown,
                     line,
                     f"include[{i}]",
                     "INCLUDE",
-                    f"included file {inc!r} not found next to {path.name}",
+                    "RULE_INCLUDE_MISSING",
+                    file=inc,
+                    beside=path.name,
                 )
             )
             continue
-        sub, sub_issues = load_ruleset(inc_path, (*_stack, resolved))
+        sub, sub_issues = load_ruleset(inc_path, (*_stack, resolved), partial=partial)
         issues.extend(sub_issues)
         if sub is None:
             continue
@@ -306,6 +360,7 @@ def load_ruleset(
         derived.update(sub.derived)
         rules.extend(sub.rules)
         origins.update(sub.origins)
+        parameter_origins.update(sub.parameter_origins)
     for section, own, merged in (
         ("inputs", parsed.inputs, inputs),
         ("parameters", parsed.parameters, parameters),
@@ -314,36 +369,41 @@ def load_ruleset(
         for name, value in own.items():
             if name in merged and _differs(merged[name], value):
                 issues.append(
-                    RuleIssue(
+                    issue(
                         shown,
                         line_for(lines, (section, name)),
                         f"{section}.{name}",
                         "CONFLICT",
-                        f"{name!r} is also defined, differently, in an "
-                        "included file: define it once",
+                        "RULE_CONFLICT",
+                        name=name,
                     )
                 )
             merged[name] = value  # type: ignore[assignment]
+            if section == "parameters":
+                parameter_origins[name] = Origin(shown, line_for(lines, (section, name)))
     for i, rule in enumerate(parsed.rules):
         line = line_for(lines, ("rules", i, "id"))
         if rule.id in origins:
             first = origins[rule.id]
             issues.append(
-                RuleIssue(
+                issue(
                     shown,
                     line,
                     f"rules[{i}].id",
                     "DUPLICATE_RULE",
-                    f"rule id {rule.id!r} already defined at "
-                    f"{first.path}:{first.line}: rule ids must be unique",
+                    "RULE_DUPLICATE_RULE",
                     rule.id,
+                    rule=rule.id,
+                    where=f"{first.path}:{first.line}",
                 )
             )
             continue
         origins[rule.id] = Origin(shown, line, line_for(lines, ("rules", i, "condition")))
         rules.append(rule)
-    ruleset = RuleSet(path, parsed, inputs, parameters, derived, rules, origins, lines)
-    if any(i.severity == "error" for i in issues):
+    ruleset = RuleSet(
+        path, parsed, inputs, parameters, derived, rules, origins, lines, parameter_origins
+    )
+    if any(i.severity == "error" for i in issues) and not partial:
         return None, issues
     return ruleset, issues
 
@@ -378,10 +438,6 @@ def expand_rule_paths(paths: Iterable[str | Path]) -> list[Path]:
             raise ConfigError.of("RULES_PATH_NOT_FOUND", path=str(p))
     if not out:
         raise RulesError(
-            [
-                RuleIssue(
-                    ", ".join(map(str, paths)), None, "", "FILE", "no rules files (*.yaml) found"
-                )
-            ]
+            [issue(", ".join(map(str, paths)), None, "", "FILE", "RULE_FILE_NONE_FOUND")]
         )
     return out

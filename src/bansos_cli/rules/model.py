@@ -63,6 +63,51 @@ class Program(_Strict):
     rules_version: str = Field(description="Version of this rule set, e.g. '2025.1'.")
     description: str | None = None
     legal_basis: list[LegalRef] = Field(default_factory=list)
+    valid_from: dt.date | None = Field(
+        default=None,
+        description="First day the program is in force; before it, `bansos check` reports the "
+        "program as not in force instead of evaluating it.",
+    )
+    valid_until: dt.date | None = Field(
+        default=None, description="Last day the program is in force (inclusive); open if absent."
+    )
+
+    @model_validator(mode="after")
+    def _period(self) -> Program:
+        if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
+            raise ValueError("'valid_until' is before 'valid_from'")
+        return self
+
+    def in_force(self, as_of: dt.date) -> bool:
+        """True when ``as_of`` lies in the program's validity period."""
+        if self.valid_from is not None and as_of < self.valid_from:
+            return False
+        return self.valid_until is None or as_of <= self.valid_until
+
+
+class Source(_Strict):
+    """A public source of a parameter value: what it is, who published it, when."""
+
+    title: str = Field(min_length=1, description="Title of the regulation, letter or report.")
+    publisher: str = Field(min_length=1, description="Who published it (ministry, agency).")
+    date: dt.date | str = Field(
+        description="Publication or signing date (YYYY-MM-DD, or YYYY-MM / YYYY when only "
+        "that is known)."
+    )
+    url: str | None = None
+    note: str | None = None
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _date_text(cls, value: Any) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)
+        return value
+
+    def cite(self) -> str:
+        """``title (publisher, date)``."""
+        when = self.date.isoformat() if isinstance(self.date, dt.date) else self.date
+        return f"{self.title} ({self.publisher}, {when})"
 
 
 class InputType(StrEnum):
@@ -100,11 +145,26 @@ class ParameterValue(_Strict):
     until: dt.date | None = Field(
         default=None, description="Last day the value is in force (inclusive); open if absent."
     )
-    source: str = Field(min_length=1, description="Where the value comes from (decree, report).")
+    source: Source | str = Field(
+        description="Where the value comes from: title, publisher and date of a public "
+        "source (a plain text is accepted; lint warns that it does not say who and when)."
+    )
     uncertain: bool = Field(
         default=False, description="True when sources disagree or the value is not confirmed."
     )
     note: str | None = None
+
+    @field_validator("source")
+    @classmethod
+    def _source_text(cls, value: Source | str) -> Source | str:
+        if isinstance(value, str) and not value.strip():
+            raise ValueError("give the source: title, publisher, date")
+        return value
+
+    @property
+    def citation(self) -> str:
+        """The source as one line of text."""
+        return self.source.cite() if isinstance(self.source, Source) else self.source
 
     @field_validator("value")
     @classmethod
@@ -131,8 +191,14 @@ class Parameter(_Strict):
 class Derived(_Strict):
     """A variable the engine computes from an input, e.g. age at the reference date."""
 
-    kind: Literal["age_years", "age_months"]
-    from_: str = Field(alias="from", pattern=NAME_PATTERN, description="A date input column.")
+    kind: Literal["age_years", "age_months", "occupation_category"] = Field(
+        description="age_years / age_months: completed years / months at the reference date "
+        "(from a date input); occupation_category: the category of a KTP occupation "
+        "(ASN, TNI, POLRI, ...) from the shipped occupation table (from a string input)."
+    )
+    from_: str = Field(
+        alias="from", pattern=NAME_PATTERN, description="The input column it is computed from."
+    )
     leap_day: Literal["feb28", "mar1"] = Field(
         default="feb28",
         description="When someone born on 29 February completes a year in a common year: "
@@ -162,7 +228,15 @@ class Rule(_Strict):
         description="error: a failure makes the person TIDAK_LAYAK; warning: PERLU_VERIFIKASI; "
         "info: reported only.",
     )
-    condition: str = Field(min_length=1, description="A SQL expression (no statements).")
+    scope: Literal["person", "family"] = Field(
+        default="person",
+        description="person: the condition is decided per row; family: per family (the "
+        "normalised NO KK), with aggregates over its members (BOOL_OR, COUNT, SUM, ...) and "
+        "the outcome given to every member; a family-scope component is paid once per family.",
+    )
+    condition: str = Field(
+        min_length=1, description="An expression of the portable SQL subset (docs/rules.md)."
+    )
     on_missing: MissingPolicy = Field(
         description="Outcome when the condition is NULL because data is missing: fail, pass "
         "or unknown (unknown makes the person PERLU_VERIFIKASI)."
@@ -255,7 +329,18 @@ class Expectation(_Strict):
     components: list[str] | None = Field(
         default=None, description="Exact set of components the row qualifies for."
     )
-    amount: float | None = Field(default=None, description="Total component amount.")
+    amount: float | None = Field(
+        default=None, description="Total component amount, rupiah per year."
+    )
+    amount_month: float | None = Field(
+        default=None, description="Total component amount, rupiah per month."
+    )
+    family_representative: bool | None = Field(
+        default=None, description="True: the row receives the family's per-family amounts."
+    )
+    explanation: list[str] | None = Field(
+        default=None, description="Texts the row's explanation must contain (English)."
+    )
     capped: bool | None = Field(
         default=None, description="True: the row lost its components to the family cap."
     )
@@ -271,25 +356,36 @@ class TestCase(_Strict):
     parameters: dict[str, ParamValue] = Field(
         default_factory=dict, description="Parameter overrides for this case."
     )
-    rows: list[dict[str, CellValue]] = Field(min_length=1)
-    expect: list[Expectation] = Field(min_length=1)
+    rows: list[dict[str, CellValue]] = Field(default_factory=list)
+    row: dict[str, CellValue] | None = Field(
+        default=None, description="One row (instead of rows); expect is then one mapping."
+    )
+    expect: list[Expectation] | Expectation = Field(default_factory=list)
+    in_force: bool | None = Field(
+        default=None,
+        description="Expected: the program is (true) or is not (false) in force on as_of; "
+        "a case with in_force: false needs no rows.",
+    )
 
-    @model_validator(mode="before")
-    @classmethod
-    def _single_row(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            data = dict(data)
-            if "row" in data and "rows" not in data:
-                data["rows"] = [data.pop("row")]
-            if isinstance(data.get("expect"), dict):
-                data["expect"] = [data["expect"]]
-        return data
+    @property
+    def expected(self) -> list[Expectation]:
+        """One expectation per row."""
+        return self.expect if isinstance(self.expect, list) else [self.expect]
 
     @model_validator(mode="after")
     def _same_length(self) -> TestCase:
-        if len(self.rows) != len(self.expect):
+        if self.row is not None:
+            if self.rows:
+                raise ValueError("give either 'row' or 'rows', not both")
+            self.rows = [self.row]
+            self.row = None
+        if not self.rows and self.in_force is not False:
+            raise ValueError("give 'rows' (a list) or 'row' (one mapping)")
+        if isinstance(self.expect, Expectation):
+            self.expect = [self.expect]
+        if len(self.rows) != len(self.expected):
             raise ValueError(
-                f"{len(self.rows)} rows but {len(self.expect)} expectations; give one per row"
+                f"{len(self.rows)} rows but {len(self.expected)} expectations; give one per row"
             )
         return self
 

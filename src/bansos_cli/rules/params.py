@@ -23,6 +23,7 @@ class ResolvedParameter:
     from_: dt.date | None
     until: dt.date | None
     source: str
+    """The citation (title, publisher, date), ``override`` for a value given on the run."""
     uncertain: bool
     overridden: bool = False
 
@@ -36,7 +37,7 @@ def resolve(name: str, parameter: Parameter, as_of: dt.date) -> ResolvedParamete
     if latest.until is not None and latest.until < as_of:
         return None
     return ResolvedParameter(
-        name, latest.value, latest.from_, latest.until, latest.source, latest.uncertain
+        name, latest.value, latest.from_, latest.until, latest.citation, latest.uncertain
     )
 
 
@@ -100,6 +101,41 @@ def substitute(sql: str, values: dict[str, ParamValue]) -> str:
         else:
             out.append(match.group())
     return "".join(out)
+
+
+def coerce_override(value: object, current: ParamValue) -> ParamValue | None:
+    """An override (``--param name=value``: text, or a Python value) read as the type of the
+    parameter's value in force; None when it cannot be read so.
+
+    A list parameter takes a comma-separated text (``PNS,TNI``); numbers, dates (ISO) and
+    true/false are read as such; text stays text.
+    """
+    if not isinstance(value, str):
+        if isinstance(current, list) and isinstance(value, list | tuple):
+            return list(value)
+        if isinstance(value, bool | int | float | dt.date | str):
+            return value
+        return None
+    if isinstance(current, list):
+        example = current[0] if current else ""
+        items = [coerce_override(v.strip(), example) for v in value.split(",") if v.strip()]
+        if not items or any(i is None or isinstance(i, list) for i in items):
+            return None
+        return [i for i in items if i is not None and not isinstance(i, list)]
+    text = value.strip()
+    try:
+        if isinstance(current, bool):
+            lowered = text.lower()
+            return {"true": True, "false": False}[lowered] if lowered in ("true", "false") else None
+        if isinstance(current, int):
+            return int(text)
+        if isinstance(current, float):
+            return float(text)
+        if isinstance(current, dt.date):
+            return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+    return text
 
 
 def format_value(value: ParamValue, lang: str) -> str:

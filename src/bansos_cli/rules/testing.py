@@ -12,8 +12,9 @@ import polars as pl
 
 from bansos_cli.core.files import write_text_atomic
 from bansos_cli.rules.compile import compile_ruleset
-from bansos_cli.rules.evaluate import evaluate
-from bansos_cli.rules.issues import RuleIssue
+from bansos_cli.rules.evaluate import evaluate_programs
+from bansos_cli.rules.issues import RuleIssue, issue
+from bansos_cli.rules.lint import program_components
 from bansos_cli.rules.loader import RuleSet, load_ruleset
 from bansos_cli.rules.model import CellValue, TestCase
 
@@ -89,16 +90,52 @@ def case_frame(case: TestCase, ruleset: RuleSet) -> pl.DataFrame:
     return pl.DataFrame(data, schema=dict.fromkeys(columns, pl.String))
 
 
-def run_case(ruleset: RuleSet, case: TestCase, line: int | None) -> CaseResult:
-    """Evaluate one case and compare with its expectations."""
+def run_case(
+    ruleset: RuleSet,
+    case: TestCase,
+    line: int | None,
+    others: dict[str, RuleSet] | None = None,
+) -> CaseResult:
+    """Evaluate one case and compare with its expectations.
+
+    ``others``: program id -> rule set of the programs this one may refer to (evaluated on
+    the same rows first, at the same date)."""
     result = CaseResult(str(ruleset.path), case.name, line)
-    program, issues = compile_ruleset(ruleset, case.as_of, case.parameters)
+    if case.in_force is not None and ruleset.program is not None:
+        if ruleset.program.in_force(case.as_of) != case.in_force:
+            word = "in force" if case.in_force else "not in force"
+            result.differences.append(f"program expected {word} on {case.as_of.isoformat()}")
+        if not case.rows:
+            return result
+    others = others or {}
+    known = program_components([ruleset, *others.values()])
+    program, issues = compile_ruleset(ruleset, case.as_of, case.parameters, programs=known)
     result.issues = issues
     if program is None:
         return result
-    known = {r.rule.id for r in program.rules}
-    frame = evaluate(case_frame(case, ruleset), program, outcomes=True).frame
-    for i, (row, expect) in enumerate(zip(frame.iter_rows(named=True), case.expect, strict=True)):
+    needed = {}
+    todo = list(program.references)
+    while todo:
+        name = todo.pop()
+        if name in needed or name == program.name or name not in others:
+            continue
+        other, other_issues = compile_ruleset(others[name], case.as_of, programs=known)
+        result.issues = result.issues + other_issues
+        if other is None:
+            return result
+        needed[name] = other
+        todo.extend(other.references)
+    rule_ids = {r.rule.id for r in program.rules}
+    frame_in = case_frame(case, ruleset)
+    for other in needed.values():
+        frame_in = pl.concat(
+            [frame_in, case_frame(case, other.ruleset).select(pl.exclude(frame_in.columns))],
+            how="horizontal",
+        )
+    evaluations = evaluate_programs(frame_in, [*needed.values(), program], lang="en", outcomes=True)
+    frame = evaluations[program.name].frame
+    rows = zip(frame.iter_rows(named=True), case.expected, strict=True)
+    for i, (row, expect) in enumerate(rows):
         where = f"row {i + 1}" if len(case.rows) > 1 else "row"
         if expect.status is not None and row["status"] != expect.status.value:
             result.differences.append(
@@ -107,7 +144,7 @@ def run_case(ruleset: RuleSet, case: TestCase, line: int | None) -> CaseResult:
                 f" unknown: {', '.join(row['unknown_rules']) or '-'})"
             )
         for rule_id, outcome in expect.rules.items():
-            if rule_id not in known:
+            if rule_id not in rule_ids:
                 result.differences.append(f"{where}: expectation names unknown rule {rule_id!r}")
             elif row[rule_id] != outcome:
                 result.differences.append(
@@ -123,39 +160,64 @@ def run_case(ruleset: RuleSet, case: TestCase, line: int | None) -> CaseResult:
                 f"{where}: capped expected {str(expect.capped).lower()}, "
                 f"got {str(row['capped']).lower()}"
             )
-        if expect.amount is not None and abs(row["component_amount"] - expect.amount) > 0.005:
+        for key, column in (("amount", "amount_year"), ("amount_month", "amount_month")):
+            wanted = getattr(expect, key)
+            if wanted is not None and abs(row[column] - wanted) > 0.005:
+                result.differences.append(
+                    f"{where}: {key} expected {wanted:,.0f}, got {row[column]:,.0f}"
+                )
+        rep = expect.family_representative
+        if rep is not None and row["family_representative"] != rep:
             result.differences.append(
-                f"{where}: amount expected {expect.amount:,.0f}, got {row['component_amount']:,.0f}"
+                f"{where}: family_representative expected {str(rep).lower()}, "
+                f"got {str(row['family_representative']).lower()}"
             )
+        for piece in expect.explanation or []:
+            if piece not in (row["explanation"] or ""):
+                result.differences.append(
+                    f"{where}: explanation expected to contain {piece!r}, "
+                    f"got {row['explanation']!r}"
+                )
     return result
+
+
+def _programs_near(paths: list[Path]) -> dict[str, RuleSet]:
+    """Program id -> rule set, for the given files and the files beside them."""
+    found: dict[str, RuleSet] = {}
+    candidates = list(paths)
+    for path in paths:
+        candidates += sorted(path.parent.glob("*.yaml")) + sorted(path.parent.glob("*.yml"))
+    for path in dict.fromkeys(p.resolve() for p in candidates):
+        ruleset, _ = load_ruleset(path)
+        if ruleset is not None and ruleset.program is not None:
+            found.setdefault(ruleset.program.id, ruleset)
+    return found
 
 
 def run_tests(paths: Iterable[Path]) -> TestReport:
     """Run every embedded case of every file (the row loop here is over a handful of test
-    rows, never over data)."""
+    rows, never over data). A case of a program that refers to another program's outcome
+    evaluates that program (from the given files or the files beside them) first."""
     files: list[FileResult] = []
+    paths = list(paths)
+    others: dict[str, RuleSet] | None = None
     for path in paths:
         ruleset, issues = load_ruleset(path)
         result = FileResult(str(path), issues=issues)
         files.append(result)
         if ruleset is None:
             continue
+        if others is None:
+            others = _programs_near(paths)
         for i, case in enumerate(ruleset.file.tests):
-            result.cases.append(run_case(ruleset, case, ruleset.line_of("tests", i)))
+            result.cases.append(run_case(ruleset, case, ruleset.line_of("tests", i), others))
         if not ruleset.file.tests:
             # Nothing pins a date: still compile, at the latest date any parameter changes.
             starts = [v.from_ for p in ruleset.parameters.values() for v in p.values]
             _, compile_issues = compile_ruleset(ruleset, max(starts, default=dt.date(2000, 1, 1)))
             result.issues.extend(compile_issues)
             result.issues.append(
-                RuleIssue(
-                    str(path),
-                    None,
-                    "tests",
-                    "NO_TESTS",
-                    "no embedded test cases",
-                    severity="warning",
-                )
+                issue(str(path), None, "tests", "NO_TESTS", "RULE_NO_TESTS", severity="warning")
             )
     return TestReport(files)
 
