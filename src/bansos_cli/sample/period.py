@@ -30,7 +30,7 @@ from bansos_cli.sample.layouts import SheetSpec
 from bansos_cli.sample.people import EPOCH, SHDK_LABELS, make_population
 from bansos_cli.sample.records import NAME_KINDS, _new_kk
 from bansos_cli.sample.region import resolve_region
-from bansos_cli.sample.writers import _suffix, write_frame, write_truth, write_workbook
+from bansos_cli.sample.writers import write_lists, write_truth
 
 PERIOD_HEADERS = (
     "NO",
@@ -370,16 +370,7 @@ def write_period_pair(
     """Write both lists (.xlsx with a title row, or plain .csv/.parquet) and the truth; the
     truth's rows are those of the files written."""
     paths = [Path(old_path), Path(new_path)]
-    rows = []
-    for spec, path in zip((pair.old, pair.new), paths, strict=True):
-        if _suffix(path) == ".xlsx":
-            write_workbook(path, [spec])
-            rows.append(spec.excel_rows())
-        else:
-            write_frame(spec.frame, path)
-            # a CSV's first data row is line 2 (under the header); a Parquet table's is row 1
-            first = 2 if _suffix(path) == ".csv" else 1
-            rows.append(np.arange(spec.frame.height, dtype=np.int64) + first)
+    rows = write_lists((pair.old, pair.new), paths)
     if truth_path is not None:
         truth = pair.truth
         for col, spec, new in (("old_row", pair.old, rows[0]), ("new_row", pair.new, rows[1])):

@@ -33,7 +33,7 @@ from bansos_cli.sample.layouts import SheetSpec
 from bansos_cli.sample.people import make_population
 from bansos_cli.sample.records import NAME_KINDS
 from bansos_cli.sample.region import resolve_region
-from bansos_cli.sample.writers import _suffix, write_frame, write_truth, write_workbook
+from bansos_cli.sample.writers import write_lists, write_truth
 
 DECREE_HEADERS = (
     "NO",
@@ -442,16 +442,7 @@ def write_reconciliation_pair(
     The truth's row columns are the rows of the files actually written.
     """
     paths = [Path(decree_path), Path(disbursement_path)]
-    rows = []
-    for spec, path in zip((pair.decree, pair.disbursement), paths, strict=True):
-        if _suffix(path) == ".xlsx":
-            write_workbook(path, [spec])
-            rows.append(spec.excel_rows())
-        else:
-            write_frame(spec.frame, path)
-            # a CSV's first data row is line 2 (under the header); a Parquet table's is row 1
-            first = 2 if _suffix(path) == ".csv" else 1
-            rows.append(np.arange(spec.frame.height, dtype=np.int64) + first)
+    rows = write_lists((pair.decree, pair.disbursement), paths)
     if truth_path is not None:
         truth = pair.truth
         for col, spec, new in (

@@ -201,3 +201,19 @@ def write_sample(
     if truth_path is not None:
         written.append(write_truth(truth_for(result, suffix), Path(truth_path)))
     return written
+
+
+def write_lists(specs: Sequence[SheetSpec], paths: Sequence[Path]) -> list[np.ndarray]:
+    """Write each list to its path (.xlsx laid out with its titles, else the plain table as
+    .csv/.parquet) and return, per list, the row numbers its records got in the file written:
+    Excel rows, a CSV's lines (the first under the header is 2), or a Parquet's rows from 1."""
+    rows = []
+    for spec, path in zip(specs, paths, strict=True):
+        if _suffix(path) == ".xlsx":
+            write_workbook(path, [spec])
+            rows.append(spec.excel_rows())
+        else:
+            write_frame(spec.frame, path)
+            first = 2 if _suffix(path) == ".csv" else 1
+            rows.append(np.arange(spec.frame.height, dtype=np.int64) + first)
+    return rows
