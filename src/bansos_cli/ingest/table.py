@@ -51,8 +51,10 @@ _SPACES = (" ", "\t", "\r", "\n", "\u00a0", "\u3000")
 
 def _may_be_blank(expr: pl.Expr) -> pl.Expr:
     """Cheap pre-test: a blank cell is null, empty or starts with white space."""
-    starts = [expr.str.starts_with(space) for space in _SPACES]
-    return expr.is_null() | (expr.str.len_bytes() == 0) | pl.any_horizontal(starts)
+    # one anchored character class (fails on the first byte of a typical cell) instead of
+    # a starts_with pass per space character
+    starts = expr.str.contains("^[" + "".join(_SPACES) + "]")
+    return expr.is_null() | (expr.str.len_bytes() == 0) | starts
 
 
 def _drop_blank_rows(data: pl.DataFrame, names: list[str]) -> pl.DataFrame:
