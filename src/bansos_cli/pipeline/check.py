@@ -22,6 +22,7 @@ from bansos_cli.core.messages import text as T
 from bansos_cli.core.privacy import mask_id, mask_id_expr
 from bansos_cli.ingest import ReadOptions, SourceInfo, read_inputs
 from bansos_cli.output import write_json, write_table
+from bansos_cli.pipeline.engines import EngineChoice, choose_engine
 from bansos_cli.pipeline.report_eligibility import eligibility_sheets, summary_lines
 from bansos_cli.pipeline.summaries import CheckSummary, envelope, finish
 from bansos_cli.report import ReportSheet, write_report
@@ -142,6 +143,8 @@ class CheckResult:
     sources: list[SourceInfo] = field(default_factory=list)
     not_in_force: list[dict[str, Any]] = field(default_factory=list)
     """Programs whose validity period does not include the reference date (not evaluated)."""
+    engine: EngineChoice | None = None
+    """The engine the run used and why (:func:`run_check`)."""
 
     @property
     def frames(self) -> dict[str, pl.DataFrame]:
@@ -379,11 +382,13 @@ def run_check(
     formats: Sequence[str] = ("parquet",),
     param: Sequence[str] | Mapping[str, Any] | None = None,
     explain: str | None = None,
+    engine: str | None = None,
 ) -> CheckResult:
     """Read the inputs, check them against the rules at ``as_of`` and write the outputs.
 
     ``param``: parameter overrides (``["desil_maks=5", "pkh.usia_lansia=70"]`` or a
     mapping). ``explain``: a NIK whose decisions the summary explains (``explain``).
+    ``engine``: a name of :data:`~bansos_cli.pipeline.engines.NAMES` (None: ``auto``).
 
     ``rules`` are rule files or folders; None takes the program rule files shipped with
     bansos. Rules are loaded and compiled before the data is read, so a broken rules file
@@ -392,11 +397,14 @@ def run_check(
     """
     started = time.perf_counter()
     programs = load_program_set(default_rules(rules), as_of, parse_params(param))
+    choice = choose_engine(engine, "check", paths)
     ingest = read_inputs(paths, read_options)
     result = check_frame(ingest.frame, programs, lang=lang, mask_ids=mask, as_of=as_of)
     result.sources = list(ingest.sources)
+    result.engine = choice
     summary: CheckSummary = {
         **envelope("check", ingest.sources, started=started),
+        "engine": choice.to_dict(),
         **result.to_dict(),  # type: ignore[typeddict-item]
     }
     if explain is not None:

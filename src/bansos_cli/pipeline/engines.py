@@ -1,0 +1,221 @@
+"""The engines a command can run on, and how ``auto`` chooses one.
+
+An engine is one entry of :data:`ENGINES`: its name, the commands it runs, the optional
+extra it needs and how it is detected. ``--engine`` (``engine=`` in the API, ``engine:`` in
+``bansos.yaml``) names one of them or ``auto``; :func:`choose_engine` turns that into an
+:class:`EngineChoice`, with a notice that says what was picked and why. Commands never test
+engine names themselves: they ask the choice.
+
+``auto`` estimates the memory an in-memory (polars) run needs from the size of the input
+files (:data:`MEMORY_FACTOR`, bytes of peak memory per byte of file, measured on generated
+lists: docs/benchmarks.md) and compares it with the memory available now. It picks polars
+when the estimate takes at most :data:`COMFORTABLE` of that memory, else the first engine of
+:data:`AUTO_FALLBACK` that runs the command; when none does, it stays on polars and says so.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bansos_cli.core.errors import OptionError
+from bansos_cli.core.messages import Notice
+
+AUTO = "auto"
+DEFAULT_ENGINE = AUTO
+
+
+def _always() -> bool:
+    return True
+
+
+def _pyspark() -> bool:
+    return importlib.util.find_spec("pyspark") is not None
+
+
+@dataclass(frozen=True)
+class Engine:
+    """One way of running a command."""
+
+    name: str
+    commands: frozenset[str]
+    """The commands this engine runs (others refuse it with a clear message)."""
+    available: Callable[[], bool] = _always
+    """Whether what the engine needs is installed."""
+    extra: str | None = None
+    """The optional dependency group (``pip install 'bansos-cli[<extra>]'``) it needs."""
+
+
+ENGINES: dict[str, Engine] = {
+    "polars": Engine("polars", frozenset({"validate", "check", "reconcile", "run"})),
+    "streaming": Engine("streaming", frozenset()),
+    "spark": Engine("spark", frozenset(), _pyspark, "spark"),
+}
+"""Every engine by name, the in-memory one first (the choice of ``auto`` when data fits)."""
+
+IN_MEMORY = "polars"
+AUTO_FALLBACK: tuple[str, ...] = ("streaming",)
+"""What ``auto`` takes, in order, when the input does not fit comfortably in memory."""
+NAMES: tuple[str, ...] = (AUTO, *ENGINES)
+"""The values of ``--engine``."""
+
+COMFORTABLE = 0.5
+"""``auto`` runs in memory when the estimated peak takes at most this share of free memory."""
+MEMORY_FACTOR: dict[str, float] = {
+    "csv": 10.0,
+    "parquet": 25.0,
+    "xlsx": 40.0,
+    "xlsm": 40.0,
+    "ods": 40.0,
+    "xls": 15.0,
+}
+"""Peak memory of an in-memory run per byte of input file, by file format (a compressed
+format expands more). Measured: validate peaks near 0.8 GB per million rows, 90 bytes of
+CSV per row."""
+DEFAULT_FACTOR = 40.0
+"""For a format missing from :data:`MEMORY_FACTOR`."""
+
+
+@dataclass(frozen=True)
+class EngineChoice:
+    """The engine a run uses, what was asked for and why this one."""
+
+    name: str
+    requested: str
+    notice: Notice
+    """What was picked and why (``ENGINE_*`` in ``data/messages/notices.yaml``)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``engine`` section of ``summary.json``."""
+        return {"name": self.name, "requested": self.requested, "reason": self.notice.code}
+
+
+def available_memory() -> int | None:
+    """Bytes of memory available to this process now (the container's limit included), or
+    None when the system does not say."""
+    found: list[int] = []
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    found.append(int(line.split()[1]) * 1024)
+                    break
+    except OSError:
+        pass
+    if not found:
+        try:
+            found.append(os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+        except (ValueError, OSError, AttributeError):
+            pass
+    for limit, usage in (
+        ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory.current"),
+        (
+            "/sys/fs/cgroup/memory/memory.limit_in_bytes",
+            "/sys/fs/cgroup/memory/memory.usage_in_bytes",
+        ),
+    ):
+        try:
+            cap = Path(limit).read_text().strip()
+            used = Path(usage).read_text().strip()
+        except OSError:
+            continue
+        if cap.isdigit() and used.isdigit() and int(cap) < 1 << 60:
+            found.append(max(int(cap) - int(used), 0))
+        break
+    return min(found) if found else None
+
+
+def _files(inputs: Sequence[str | Path]) -> list[Path]:
+    """The files of ``inputs`` (folders and patterns expanded); what cannot be expanded is
+    left out: the reader reports it, in the words of the command."""
+    from bansos_cli.core.errors import BansosError
+    from bansos_cli.ingest.sources import expand_inputs
+
+    files: list[Path] = []
+    for item in inputs:
+        try:
+            files += expand_inputs([item])
+        except BansosError:
+            continue
+    return list(dict.fromkeys(files))
+
+
+def estimate_memory(inputs: Sequence[str | Path]) -> int:
+    """The estimated peak memory (bytes) of an in-memory run over ``inputs`` (files,
+    folders, patterns)."""
+    from bansos_cli.ingest.sources import file_format
+
+    total = 0.0
+    for path in _files(inputs):
+        try:
+            size = path.stat().st_size
+        except OSError:
+            continue
+        fmt = file_format(path)  # expanded inputs have a known format
+        total += size * MEMORY_FACTOR.get(fmt, DEFAULT_FACTOR)
+    return int(total)
+
+
+def _gb(n: int) -> str:
+    return f"{n / 1e9:.1f} GB" if n >= 1e8 else f"{n / 1e6:.0f} MB"
+
+
+def check_engine(name: str, command: str) -> Engine:
+    """The engine ``name`` for ``command``, or an :class:`OptionError` that says why not."""
+    engine = ENGINES.get(name)
+    if engine is None:
+        raise OptionError.of(
+            "CLI_BAD_CHOICE", option="--engine", value=name, allowed=", ".join(NAMES)
+        )
+    if command not in engine.commands:
+        runs = [n for n, e in ENGINES.items() if command in e.commands]
+        raise OptionError.of(
+            "ENGINE_NOT_FOR_COMMAND", engine=name, command=command, engines=", ".join(runs)
+        )
+    if not engine.available():
+        raise OptionError.of("ENGINE_NOT_INSTALLED", engine=name, extra=engine.extra or name)
+    return engine
+
+
+def choose_engine(
+    requested: str | None,
+    command: str,
+    inputs: Sequence[str | Path],
+    *,
+    memory: int | None = None,
+) -> EngineChoice:
+    """The engine ``command`` runs on for ``inputs``. ``requested`` is a name of
+    :data:`NAMES` (None: ``auto``); ``memory`` overrides the memory available (tests)."""
+    name = (requested or DEFAULT_ENGINE).strip().lower()
+    if name != AUTO:
+        check_engine(name, command)
+        return EngineChoice(name, name, Notice("ENGINE_CHOSEN", {"engine": name}))
+    need = estimate_memory(inputs)
+    free = memory if memory is not None else available_memory()
+    sizes = {"need": _gb(need), "available": _gb(free) if free is not None else "?"}
+    if free is None or need <= COMFORTABLE * free:
+        return EngineChoice(IN_MEMORY, AUTO, Notice("ENGINE_AUTO_IN_MEMORY", sizes))
+    for fallback in AUTO_FALLBACK:
+        engine = ENGINES[fallback]
+        if command in engine.commands and engine.available():
+            return EngineChoice(
+                fallback, AUTO, Notice("ENGINE_AUTO_STREAMING", {**sizes, "engine": fallback})
+            )
+    return EngineChoice(IN_MEMORY, AUTO, Notice("ENGINE_AUTO_TOO_BIG", sizes))
+
+
+__all__ = [
+    "AUTO",
+    "ENGINES",
+    "NAMES",
+    "Engine",
+    "EngineChoice",
+    "available_memory",
+    "check_engine",
+    "choose_engine",
+    "estimate_memory",
+]
