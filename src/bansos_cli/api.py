@@ -216,6 +216,8 @@ def check(
     param: Mapping[str, Any] | Sequence[str] | None = None,
     explain: str | None = None,
     engine: str = "auto",
+    spark_master: str | None = None,
+    spark: Any = None,
 ) -> Result[CheckSummary]:
     """Eligibility of every person for each program (``bansos check``).
 
@@ -225,7 +227,9 @@ def check(
     ``explain`` then holds that person's decision per program and the values behind it.
     Frames: ``eligibility`` (one row per person and program). Exit code 1 when a row has
     the ``fail_on`` status: ``tidak_layak`` (default), ``perlu_verifikasi`` (that or
-    TIDAK_LAYAK) or ``never``.
+    TIDAK_LAYAK) or ``never``. ``engine="spark"`` decides the rule conditions in Spark: on
+    a session made on ``spark_master`` (default ``local[*]``) or on the ``SparkSession``
+    given as ``spark``.
     """
     from bansos_cli.pipeline.check import run_check
 
@@ -241,6 +245,8 @@ def check(
         param=param,
         explain=explain,
         engine=engine,
+        spark_master=spark_master,
+        spark=spark,
     )
     assert result.summary is not None
     code = result.exit_code(fail_on)

@@ -30,6 +30,7 @@ from bansos_cli.cli.options import (
     QuietOption,
     RulesOption,
     SheetOption,
+    SparkMasterOption,
     parse_choice,
     parse_date,
     parse_formats,
@@ -83,6 +84,7 @@ def check_command(
     encoding: EncodingOption = None,
     delimiter: DelimiterOption = None,
     engine: EngineOption = "auto",
+    spark_master: SparkMasterOption = None,
     as_json: JsonOption = False,
     quiet: QuietOption = False,
     lang: LangOption = None,
@@ -110,6 +112,7 @@ def check_command(
             param=list(param) if param else None,
             explain=explain,
             engine=engine,
+            spark_master=spark_master,
         )
     if as_json:
         typer.echo(json.dumps(result.summary, ensure_ascii=False, indent=2, default=str))

@@ -146,6 +146,10 @@ ENGINE_NAMES = ("auto", "polars", "streaming", "spark")
 """The values of ``--engine``: a copy of ``pipeline.engines.NAMES`` (importing it would load
 the library on ``--help``; tests/test_engines.py checks that they match)."""
 EngineOption = Annotated[str, typer.Option("--engine", help="HELP_ENGINE")]
+SparkMasterOption = Annotated[
+    str | None,
+    typer.Option("--spark-master", help="HELP_SPARK_MASTER", show_default=False),
+]
 RunEngineOption = Annotated[
     str | None,
     typer.Option("--engine", help="HELP_ENGINE HELP_ENGINE_RUN", show_default=False),

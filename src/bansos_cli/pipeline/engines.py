@@ -18,12 +18,15 @@ from __future__ import annotations
 import importlib.util
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bansos_cli.core.errors import OptionError
 from bansos_cli.core.messages import Notice
+
+if TYPE_CHECKING:
+    from bansos_cli.rules.on_spark import ConditionRunner
 
 AUTO = "auto"
 DEFAULT_ENGINE = AUTO
@@ -37,6 +40,18 @@ def _pyspark() -> bool:
     return importlib.util.find_spec("pyspark") is not None
 
 
+def _in_polars(_choice: EngineChoice) -> ConditionRunner | None:
+    return None
+
+
+def _on_spark(choice: EngineChoice) -> ConditionRunner | None:
+    from bansos_cli.pipeline.spark import spark_session
+    from bansos_cli.rules.on_spark import SparkConditions
+
+    session = choice.session if choice.session is not None else spark_session(choice.master)
+    return SparkConditions(session)
+
+
 @dataclass(frozen=True)
 class Engine:
     """One way of running a command."""
@@ -48,12 +63,14 @@ class Engine:
     """Whether what the engine needs is installed."""
     extra: str | None = None
     """The optional dependency group (``pip install 'bansos-cli[<extra>]'``) it needs."""
+    conditions: Callable[[EngineChoice], ConditionRunner | None] = _in_polars
+    """What decides the rule conditions of ``check`` (None: the polars expressions)."""
 
 
 ENGINES: dict[str, Engine] = {
     "polars": Engine("polars", frozenset({"validate", "check", "reconcile", "run"})),
     "streaming": Engine("streaming", frozenset()),
-    "spark": Engine("spark", frozenset(), _pyspark, "spark"),
+    "spark": Engine("spark", frozenset({"check"}), _pyspark, "spark", _on_spark),
 }
 """Every engine by name, the in-memory one first (the choice of ``auto`` when data fits)."""
 
@@ -88,6 +105,18 @@ class EngineChoice:
     requested: str
     notice: Notice
     """What was picked and why (``ENGINE_*`` in ``data/messages/notices.yaml``)."""
+    master: str = "local[*]"
+    """Spark: the master of the session bansos makes (``--spark-master``)."""
+    session: Any = field(default=None, compare=False, repr=False)
+    """Spark: a session to use instead of making one (the Python API)."""
+
+    @property
+    def engine(self) -> Engine:
+        return ENGINES[self.name]
+
+    def conditions(self) -> ConditionRunner | None:
+        """What decides the rule conditions on this engine (None: polars expressions)."""
+        return self.engine.conditions(self)
 
     def to_dict(self) -> dict[str, Any]:
         """The ``engine`` section of ``summary.json``."""
@@ -187,13 +216,24 @@ def choose_engine(
     inputs: Sequence[str | Path],
     *,
     memory: int | None = None,
+    spark_master: str | None = None,
+    spark: Any = None,
 ) -> EngineChoice:
     """The engine ``command`` runs on for ``inputs``. ``requested`` is a name of
-    :data:`NAMES` (None: ``auto``); ``memory`` overrides the memory available (tests)."""
+    :data:`NAMES` (None: ``auto``); ``memory`` overrides the memory available (tests).
+    ``spark_master`` and ``spark`` (a ``SparkSession``) are for the ``spark`` engine."""
+    from bansos_cli.pipeline.spark import DEFAULT_MASTER
+
     name = (requested or DEFAULT_ENGINE).strip().lower()
     if name != AUTO:
         check_engine(name, command)
-        return EngineChoice(name, name, Notice("ENGINE_CHOSEN", {"engine": name}))
+        return EngineChoice(
+            name,
+            name,
+            Notice("ENGINE_CHOSEN", {"engine": name}),
+            spark_master or DEFAULT_MASTER,
+            spark,
+        )
     need = estimate_memory(inputs)
     free = memory if memory is not None else available_memory()
     sizes = {"need": _gb(need), "available": _gb(free) if free is not None else "?"}
