@@ -128,3 +128,13 @@ def test_validate_and_reconcile_refuse_spark_in_one_line() -> None:
         result = invoke_assert_code(args, 2)
         assert "engine spark does not run" in result.stderr
         assert result.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_no_java_is_one_line_and_exit_2(lang: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("JAVA_HOME", "/nonexistent-java")
+    args = ["check", str(SAMPLE), "--engine", "spark", "--lang", lang]
+    result = invoke_assert_code(args, 2)
+    assert result.stderr.count("\n") == 1
+    assert "JAVA_HOME: /nonexistent-java" in result.stderr
+    assert "openjdk-17-jre-headless" in result.stderr

@@ -9,6 +9,10 @@ cluster URL such as ``spark://host:7077`` or ``yarn`` runs on a cluster) with th
 
 from __future__ import annotations
 
+import os
+import shutil
+from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from bansos_cli.core.errors import OptionError
@@ -26,6 +30,15 @@ SESSION_CONF: dict[str, str] = {
 """Settings of a session bansos makes (never applied to a session passed in)."""
 
 
+def java() -> str | None:
+    """The Java runtime pyspark starts: ``$JAVA_HOME/bin/java``, else ``java`` on the PATH."""
+    home = os.environ.get("JAVA_HOME")
+    if home:
+        path = Path(home) / "bin" / "java"
+        return str(path) if os.access(path, os.X_OK) else None
+    return shutil.which("java")
+
+
 def spark_session(master: str = DEFAULT_MASTER) -> Any:
     """A Spark session on ``master`` (an existing one when the process has it), quiet: no
     web UI, no progress bars, errors only in the log."""
@@ -33,9 +46,16 @@ def spark_session(master: str = DEFAULT_MASTER) -> Any:
         from pyspark.sql import SparkSession
     except ImportError:
         raise OptionError.of("ENGINE_NOT_INSTALLED", engine="spark", extra="spark") from None
+    if java() is None:  # before pyspark's launcher prints its own lines about it
+        raise OptionError.of("SPARK_NO_JAVA", java_home=os.environ.get("JAVA_HOME") or "-")
     builder = SparkSession.builder.master(master)
     for key, value in SESSION_CONF.items():
         builder = builder.config(key, value)
+    # the driver's JVM is started with bansos's logging (errors only): read before it logs
+    logging = resources.files("bansos_cli.data") / "spark" / "log4j2.properties"
+    builder = builder.config(
+        "spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile=file:{logging}"
+    )
     try:
         session = builder.getOrCreate()
     except Exception as exc:  # no Java, a bad master URL: the JVM's words, one line
