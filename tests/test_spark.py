@@ -17,17 +17,21 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
+import test_rules_sql
 from bansos_cli import api
 from bansos_cli.pipeline.check import load_programs
 from bansos_cli.rules.expr import to_sql
 from bansos_cli.sample import generate
 from bansos_cli.sample.writers import write_frame
 from conftest import invoke_assert_code
+from test_rules_sql import EXTRA_CONDITIONS, rules_file
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "sample_data" / "siks_ng_export.xlsx"
 AS_OF = dt.date(2025, 7, 1)
 ROWS = 50_000
+generated = test_rules_sql.generated
+"""The sample export with a generated column for every input the rules read (a fixture)."""
 
 pytestmark = pytest.mark.skipif(
     importlib.util.find_spec("pyspark") is None,
@@ -45,7 +49,7 @@ def spark() -> Iterator[Any]:
 
 
 @pytest.fixture(scope="session")
-def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def generated_list(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A generated 50k-row SIKS-NG list (with injected errors and duplicates) as CSV."""
     folder = tmp_path_factory.mktemp("spark-list")
     sample = generate(ROWS, 18, layout="siks_ng", error_rate=0.1, duplicate_rate=0.03)
@@ -57,10 +61,10 @@ def _without_timing(summary: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_spark_gives_the_default_engines_eligibility_row_for_row(
-    spark: Any, generated: Path
+    spark: Any, generated_list: Path
 ) -> None:
-    default = api.check(generated, as_of=AS_OF)
-    on_spark = api.check(generated, as_of=AS_OF, engine="spark", spark=spark)
+    default = api.check(generated_list, as_of=AS_OF)
+    on_spark = api.check(generated_list, as_of=AS_OF, engine="spark", spark=spark)
     assert default.summary["engine"]["name"] == "polars"
     assert on_spark.summary["engine"] == {
         "name": "spark",
@@ -138,3 +142,21 @@ def test_no_java_is_one_line_and_exit_2(lang: str, monkeypatch: pytest.MonkeyPat
     assert result.stderr.count("\n") == 1
     assert "JAVA_HOME: /nonexistent-java" in result.stderr
     assert "openjdk-17-jre-headless" in result.stderr
+
+
+def test_every_condition_agrees_on_polars_and_spark(
+    spark: Any, generated: pl.DataFrame, tmp_path: Path
+) -> None:
+    """Condition by condition, true/false/null, as the DuckDB parity test, on the conditions
+    that exercise each allowed construct (LIKE/ILIKE, regexp_like, TRIM, LENGTH, CASE,
+    NULLIF, dates, division, every family aggregate); the shipped conditions are compared
+    through their eligibility on 50k rows above."""
+    from bansos_cli.rules import compile_rules, load_rules
+    from bansos_cli.rules.evaluate import prepare
+    from bansos_cli.rules.expr.parity import compare
+
+    extra = compile_rules(load_rules(rules_file(tmp_path, EXTRA_CONDITIONS)), AS_OF)
+    frame = generated.with_columns(pl.col("desil_acak").alias("desil"))
+    results = compare(prepare(frame, extra), extra.rules, "spark", spark=spark)
+    assert [(r.rule_id, r.sql) for r in results if not r.equal] == []
+    assert len(results) == len(EXTRA_CONDITIONS)
