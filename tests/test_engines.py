@@ -47,12 +47,21 @@ def test_auto_runs_in_memory_when_the_input_fits() -> None:
 
 def test_auto_says_when_the_input_does_not_fit_and_nothing_streams_the_command() -> None:
     need = engines.estimate_memory([SAMPLE])
-    assert need == int(SAMPLE.stat().st_size * engines.MEMORY_FACTOR["xlsx"])
+    assert need == int(engines.BASELINE + SAMPLE.stat().st_size * engines.MEMORY_FACTOR["xlsx"])
     choice = engines.choose_engine(None, "validate", [SAMPLE], memory=need)  # need > half
     assert choice.name == "polars"
     assert choice.notice.code == "ENGINE_AUTO_TOO_BIG"
-    for lang in ("id", "en"):
-        assert "MB" in choice.notice.text(lang)
+    mb = round(need / 1e6)
+    assert f"{mb:,} MB" in choice.notice.text("en")
+    assert f"{mb:,} MB".replace(",", ".") in choice.notice.text("id")
+
+
+def test_auto_stays_in_memory_when_the_system_does_not_say(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(engines, "available_memory", lambda: None)
+    choice = engines.choose_engine("auto", "check", [SAMPLE])
+    assert (choice.name, choice.notice.code) == ("polars", "ENGINE_AUTO_NO_MEMORY_INFO")
 
 
 def test_auto_takes_the_fallback_engine_that_runs_the_command(
@@ -64,6 +73,16 @@ def test_auto_takes_the_fallback_engine_that_runs_the_command(
     choice = engines.choose_engine("auto", "validate", [SAMPLE], memory=need)
     assert (choice.name, choice.notice.code) == ("streaming", "ENGINE_AUTO_STREAMING")
     assert "streaming" in choice.notice.text("en")
+
+
+def test_a_parquet_input_is_estimated_by_its_rows_and_run_holds_more(tmp_path: Path) -> None:
+    import polars as pl
+
+    path = tmp_path / "list.parquet"
+    pl.DataFrame({"nik": ["3201010101900001"] * 1000}).write_parquet(path)
+    assert engines.estimate_memory([path]) == engines.BASELINE + 1000 * engines.BYTES_PER_ROW
+    added = engines.estimate_memory([path], "run") - engines.BASELINE
+    assert added == int(1000 * engines.BYTES_PER_ROW * engines.COMMAND_FACTOR["run"])
 
 
 def test_an_input_that_cannot_be_expanded_is_left_to_the_reader(tmp_path: Path) -> None:
@@ -100,7 +119,7 @@ def test_validate_prints_the_engine_it_picked(lang: str, tmp_path: Path) -> None
         ["validate", str(SAMPLE), "--out", str(tmp_path), "--no-report", "--lang", lang], 1
     )
     assert "(ENGINE_AUTO_IN_MEMORY)" in result.stderr
-    expected = text("ENGINE_AUTO_IN_MEMORY", lang, need="X", available="Y").split(":")[0]
+    expected = text("ENGINE_AUTO_IN_MEMORY", lang, need_mb=1, available_mb=2).split(":")[0]
     assert expected in result.stderr
     summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
     assert summary["engine"] == {

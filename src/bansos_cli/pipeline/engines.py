@@ -6,9 +6,9 @@ extra it needs and how it is detected. ``--engine`` (``engine=`` in the API, ``e
 :class:`EngineChoice`, with a notice that says what was picked and why. Commands never test
 engine names themselves: they ask the choice.
 
-``auto`` estimates the memory an in-memory (polars) run needs from the size of the input
-files (:data:`MEMORY_FACTOR`, bytes of peak memory per byte of file, measured on generated
-lists: docs/benchmarks.md) and compares it with the memory available now. It picks polars
+``auto`` estimates the memory an in-memory (polars) run needs from the input files
+(:data:`MEMORY_FACTOR`, bytes of peak memory per byte of file, or :data:`BYTES_PER_ROW` for
+Parquet; measured on generated lists) and compares it with the memory available now. It picks polars
 when the estimate takes at most :data:`COMFORTABLE` of that memory, else the first engine of
 :data:`AUTO_FALLBACK` that runs the command; when none does, it stays on polars and says so.
 """
@@ -83,16 +83,23 @@ NAMES: tuple[str, ...] = (AUTO, *ENGINES)
 COMFORTABLE = 0.5
 """``auto`` runs in memory when the estimated peak takes at most this share of free memory."""
 MEMORY_FACTOR: dict[str, float] = {
-    "csv": 10.0,
-    "parquet": 25.0,
+    "csv": 12.0,
     "xlsx": 40.0,
     "xlsm": 40.0,
     "ods": 40.0,
     "xls": 15.0,
 }
-"""Peak memory of an in-memory run per byte of input file, by file format (a compressed
-format expands more). Measured: validate peaks near 0.8 GB per million rows, 90 bytes of
-CSV per row."""
+"""Peak memory of an in-memory ``validate`` per byte of input file, by format. Measured on
+generated SIKS-NG lists (23 columns): CSV 50k -> 200k rows, 12 -> 49 MB, peak 250 -> 678 MB
+(12x the added bytes); the same 50k rows as xlsx (5.4 MB) peak at 321 MB."""
+BYTES_PER_ROW = 3_000
+"""Peak memory per row of a Parquet input (its row count is in its metadata; compression
+makes its size say little): 200k rows of the list above peak at 644 MB."""
+BASELINE = 150_000_000
+"""The interpreter, polars and the reference tables, before any row."""
+COMMAND_FACTOR: dict[str, float] = {"run": 1.4}
+"""Commands that hold more than validate: ``bansos run`` (validate, dedup and check on the
+same rows) peaked at 937 MB where validate peaked at 678 MB (200k rows)."""
 DEFAULT_FACTOR = 40.0
 """For a format missing from :data:`MEMORY_FACTOR`."""
 
@@ -173,8 +180,17 @@ def _files(inputs: Sequence[str | Path]) -> list[Path]:
     return list(dict.fromkeys(files))
 
 
-def estimate_memory(inputs: Sequence[str | Path]) -> int:
-    """The estimated peak memory (bytes) of an in-memory run over ``inputs`` (files,
+def _parquet_rows(path: Path) -> int | None:
+    try:
+        import pyarrow.parquet as pq
+
+        return int(pq.read_metadata(path).num_rows)
+    except Exception:  # not readable as Parquet: the reader says so, in the command's words
+        return None
+
+
+def estimate_memory(inputs: Sequence[str | Path], command: str = "validate") -> int:
+    """The estimated peak memory (bytes) of an in-memory ``command`` over ``inputs`` (files,
     folders, patterns)."""
     from bansos_cli.ingest.sources import file_format
 
@@ -185,12 +201,16 @@ def estimate_memory(inputs: Sequence[str | Path]) -> int:
         except OSError:
             continue
         fmt = file_format(path)  # expanded inputs have a known format
-        total += size * MEMORY_FACTOR.get(fmt, DEFAULT_FACTOR)
-    return int(total)
+        rows = _parquet_rows(path) if fmt == "parquet" else None
+        if rows is not None:
+            total += rows * BYTES_PER_ROW
+        else:
+            total += size * MEMORY_FACTOR.get(fmt, DEFAULT_FACTOR)
+    return int(BASELINE + total * COMMAND_FACTOR.get(command, 1.0))
 
 
-def _gb(n: int) -> str:
-    return f"{n / 1e9:.1f} GB" if n >= 1e8 else f"{n / 1e6:.0f} MB"
+def _mb(n: int) -> int:
+    return max(1, round(n / 1e6))
 
 
 def check_engine(name: str, command: str) -> Engine:
@@ -234,10 +254,13 @@ def choose_engine(
             spark_master or DEFAULT_MASTER,
             spark,
         )
-    need = estimate_memory(inputs)
+    need = estimate_memory(inputs, command)
     free = memory if memory is not None else available_memory()
-    sizes = {"need": _gb(need), "available": _gb(free) if free is not None else "?"}
-    if free is None or need <= COMFORTABLE * free:
+    if free is None:  # the system does not say: run as before, in memory
+        need_mb = {"need_mb": _mb(need)}
+        return EngineChoice(IN_MEMORY, AUTO, Notice("ENGINE_AUTO_NO_MEMORY_INFO", need_mb))
+    sizes = {"need_mb": _mb(need), "available_mb": _mb(free)}
+    if need <= COMFORTABLE * free:
         return EngineChoice(IN_MEMORY, AUTO, Notice("ENGINE_AUTO_IN_MEMORY", sizes))
     for fallback in AUTO_FALLBACK:
         engine = ENGINES[fallback]
