@@ -228,8 +228,9 @@ def check(
     Frames: ``eligibility`` (one row per person and program). Exit code 1 when a row has
     the ``fail_on`` status: ``tidak_layak`` (default), ``perlu_verifikasi`` (that or
     TIDAK_LAYAK) or ``never``. ``engine="spark"`` decides the rule conditions in Spark: on
-    a session made on ``spark_master`` (default ``local[*]``) or on the ``SparkSession``
-    given as ``spark``.
+    a session made on ``spark_master`` (default ``local[*]``; it stays open for the next
+    calls of the process) or on the ``SparkSession`` given as ``spark`` (used as it is,
+    never stopped). See docs/scale.md.
     """
     from bansos_cli.pipeline.check import run_check
 
