@@ -10,11 +10,13 @@ import typer
 from rich.markup import escape
 
 from bansos_cli.cli.app import command, console, err_console
+from bansos_cli.cli.notices import print_engine
 from bansos_cli.cli.options import (
     AsOfOption,
     CheckFailOnOption,
     DelimiterOption,
     EncodingOption,
+    EngineOption,
     ExplainOption,
     FilesArgument,
     FormatOption,
@@ -28,6 +30,7 @@ from bansos_cli.cli.options import (
     QuietOption,
     RulesOption,
     SheetOption,
+    SparkMasterOption,
     parse_choice,
     parse_date,
     parse_formats,
@@ -80,6 +83,8 @@ def check_command(
     mapping: MappingOption = None,
     encoding: EncodingOption = None,
     delimiter: DelimiterOption = None,
+    engine: EngineOption = "auto",
+    spark_master: SparkMasterOption = None,
     as_json: JsonOption = False,
     quiet: QuietOption = False,
     lang: LangOption = None,
@@ -106,10 +111,13 @@ def check_command(
             formats=formats,
             param=list(param) if param else None,
             explain=explain,
+            engine=engine,
+            spark_master=spark_master,
         )
     if as_json:
         typer.echo(json.dumps(result.summary, ensure_ascii=False, indent=2, default=str))
     elif not quiet:
+        print_engine(err_console, result.engine, language)
         _render(result, language, as_of is None)
         if explain is not None:
             _render_explain(result, explain, language)

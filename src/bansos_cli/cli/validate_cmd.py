@@ -12,11 +12,12 @@ import typer
 from rich.markup import escape
 
 from bansos_cli.cli.app import command, console, err_console
-from bansos_cli.cli.notices import print_notices
+from bansos_cli.cli.notices import print_engine, print_notices
 from bansos_cli.cli.options import (
     AsOfOption,
     DelimiterOption,
     EncodingOption,
+    EngineOption,
     FilesArgument,
     FormatOption,
     HeaderRowOption,
@@ -76,6 +77,7 @@ def validate_command(
     as_of: AsOfOption = None,
     fail_on: ValidateFailOnOption = "error",
     no_report: NoReportOption = False,
+    engine: EngineOption = "auto",
     quiet: QuietOption = False,
     as_json: JsonOption = False,
     lang: LangOption = None,
@@ -103,8 +105,10 @@ def validate_command(
             as_of=reference,
             report=not no_report,
             progress=progress if show else None,
+            engine=engine,
         )
     if show:
+        print_engine(err_console, run.engine, language)
         print_notices(err_console, run.sources, language)
         _render(run, language)
     elif as_json:
