@@ -13,6 +13,7 @@ import polars as pl
 
 from bansos_cli.core.columns import ID_COLUMNS, ROW, excel_column_letter
 from bansos_cli.core.errors import InputFileError
+from bansos_cli.core.limits import MAX_SHEET_CELLS, MAX_SHEET_COLUMNS
 from bansos_cli.core.messages import Text
 from bansos_cli.core.privacy import mask_digit_runs
 from bansos_cli.ingest import excel_cells
@@ -27,6 +28,7 @@ from bansos_cli.ingest.header import (
     shown_cells,
 )
 from bansos_cli.ingest.model import Notice, SheetInfo, SourceInfo
+from bansos_cli.ingest.sheet_bounds import FarCell
 from bansos_cli.ingest.table import RawTable, finish_table
 
 EXCEL_MAX_ROWS = 1_048_576
@@ -66,7 +68,14 @@ def _start_scan(
     return excel_cells.XlsxNumberScan(path, parts[name][0]) if name in parts else None
 
 
-def _load(reader: fastexcel.ExcelReader, path: Path, name: str) -> tuple[pl.DataFrame, list[int]]:
+def _load(
+    reader: fastexcel.ExcelReader,
+    path: Path,
+    name: str,
+    scan: excel_cells.XlsxNumberScan | None = None,
+) -> tuple[pl.DataFrame, list[int]]:
+    if scan is not None and (far := scan.far_cell()) is not None:
+        _refuse_far_cell(path, name, far)
     try:
         sheet = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string")
         frame = sheet.to_polars()
@@ -76,6 +85,26 @@ def _load(reader: fastexcel.ExcelReader, path: Path, name: str) -> tuple[pl.Data
             "SHEET_UNREADABLE", path=str(path), sheet=name, reason=_short(exc)
         ) from None
     return frame, positions
+
+
+def _refuse_far_cell(path: Path, sheet: str, far: FarCell) -> None:
+    if far.too_wide:
+        raise InputFileError.of(
+            "SHEET_TOO_WIDE",
+            path=str(path),
+            sheet=sheet,
+            cell=far.cell,
+            columns=far.columns,
+            limit=MAX_SHEET_COLUMNS,
+        )
+    raise InputFileError.of(
+        "SHEET_TOO_LARGE",
+        path=str(path),
+        sheet=sheet,
+        cell=far.cell,
+        cells=far.cells,
+        limit=MAX_SHEET_CELLS,
+    )
 
 
 def _top_rows(frame: pl.DataFrame) -> list[tuple[object, ...]]:
@@ -142,7 +171,7 @@ def read_excel(
     if sheet is not None:
         target = _select_sheet(sheet, names, path)
         scan = _start_scan(path, target, parts)
-        frame, positions = _load(reader, path, target)
+        frame, positions = _load(reader, path, target, scan)
         guess = _guess(frame, header_row, mapping, path, target)
         visible = parts.get(target, ("", True))[1]
         chosen = _Candidate(
@@ -169,7 +198,7 @@ def read_excel(
                 candidates.append(_Candidate(name, i, visible, None, [], None, None))
                 continue
             scan = _start_scan(path, name, parts)
-            frame, positions = _load(reader, path, name)
+            frame, positions = _load(reader, path, name, scan)
             guess = _guess(frame, header_row, mapping, path, name if len(names) == 1 else None)
             candidate = _Candidate(
                 name,

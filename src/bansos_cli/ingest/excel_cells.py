@@ -11,6 +11,7 @@ booleans and text cells into nulls, which tells the two apart.
 
 from __future__ import annotations
 
+import queue
 import re
 import threading
 import zipfile
@@ -20,6 +21,8 @@ from xml.etree import ElementTree
 
 import fastexcel
 import numpy as np
+
+from bansos_cli.ingest.sheet_bounds import FarCell, SheetBounds
 
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -61,9 +64,11 @@ def xlsx_sheet_parts(path: Path) -> dict[str, tuple[str, bool]]:
 class XlsxNumberScan:
     """Find the number cells of given columns in one sheet's XML.
 
-    Decompression (the costly part) starts in a background thread *before* fastexcel loads
-    the same sheet: both zlib and fastexcel release the GIL, so on two cores it costs almost
-    no wall time. Once the header is known, :meth:`rows` runs one literal-prefix regular
+    Decompression (the costly part) starts in a background thread, with the scan of how far
+    the filled cells reach (:mod:`bansos_cli.ingest.sheet_bounds`) overlapping it, and
+    :meth:`far_cell` waits for both *before* fastexcel loads the sheet: the reader would
+    allocate the whole used range, so a stray far cell must be refused first. Once the
+    header is known, :meth:`rows` runs one literal-prefix regular
     expression per identifier column over the decompressed text. Sheets whose XML exceeds
     :data:`KEEP_BYTES` are not kept in memory but streamed a second time instead.
     """
@@ -76,6 +81,7 @@ class XlsxNumberScan:
         self._chunks: list[bytes] | None = []
         self._error: BaseException | None = None
         self._with_errors: list[int] = []
+        self._bounds = SheetBounds()
         """Indices of kept chunks holding an error cell, found while decompressing."""
         self._thread = threading.Thread(target=self._run, name="bansos-xlsx-scan", daemon=True)
         self._thread.start()
@@ -96,21 +102,52 @@ class XlsxNumberScan:
                 carry = data[cut:]
                 yield data[:cut]
 
+    def _inflate(self, out: queue.Queue[bytes | BaseException | None]) -> None:
+        """Decompress into ``out`` (zlib releases the GIL: this overlaps the bounds scan)."""
+        try:
+            for chunk in self._stream():
+                out.put(chunk)
+        except BaseException as exc:  # handed to the consuming thread
+            out.put(exc)
+            return
+        out.put(None)
+
     def _run(self) -> None:
         try:
             kept = 0
             chunks = self._chunks
-            assert chunks is not None
-            for chunk in self._stream():
-                kept += len(chunk)
+            handoff: queue.Queue[bytes | BaseException | None] = queue.Queue(maxsize=3)
+            threading.Thread(
+                target=self._inflate, args=(handoff,), name="bansos-xlsx-inflate", daemon=True
+            ).start()
+            while (item := handoff.get()) is not None:
+                if isinstance(item, BaseException):
+                    raise item
+                self._bounds.feed(item)
+                if chunks is None:
+                    continue
+                kept += len(item)
                 if kept > self.KEEP_BYTES:
-                    self._chunks = None  # too big to keep: rows() streams again
-                    return
-                if _ERROR_TYPE in chunk:
+                    self._chunks = chunks = None  # too big to keep: rows() streams again
+                    continue
+                if _ERROR_TYPE in item:
                     self._with_errors.append(len(chunks))
-                chunks.append(chunk)
+                chunks.append(item)
         except BaseException as exc:  # reported to the caller by rows()
             self._error = exc
+
+    def far_cell(self) -> FarCell | None:
+        """The filled cell that puts the sheet over the limits of
+        :mod:`bansos_cli.core.limits`, or ``None``; call before the Excel reader loads the
+        sheet. A sheet the scan could not decompress is left to the reader's own error."""
+        self._thread.join()
+        if self._error is not None:
+            return None
+        if not self._bounds.quick_over():
+            return None
+        chunks = self._chunks if self._chunks is not None else self._stream()
+        with zipfile.ZipFile(self._path) as archive, archive.open(self._member) as stream:
+            return self._bounds.far_cell(chunks, stream)
 
     def _wait(self) -> None:
         """Wait for the decompressing thread; re-raise what stopped it."""

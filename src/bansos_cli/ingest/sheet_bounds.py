@@ -1,0 +1,186 @@
+"""How far the filled cells of an ``.xlsx`` sheet reach, found before the Excel reader runs.
+
+The Excel reader (calamine, under fastexcel) holds a sheet's whole used range in memory, 32
+bytes a cell from A1 to the last filled row and column, whatever the cells in between hold:
+one cell at ``XFD1048576`` in a 5 KB file asks for 512 GiB and aborts the process. The stated
+``<dimension>`` of a sheet cannot be trusted (a file may lie, and the reader ignores it), so
+the sheet XML is scanned as it is decompressed: one regular expression per chunk finds the row
+numbers and the column references of two letters or more (``AA`` on), which is all the scan
+needs for the extent; cells whose first attribute is not ``r`` (other writers), prefixed
+element names or rows without numbers send the sheet to an exact XML parse instead.
+
+Cells without a value (a formatted cell, ``<c r="AZ9" s="1"/>``) and rows without cells are
+ignored by the reader; when the quick extent is over the limits, an exact pass over the cells
+that hold a value decides, so that a sheet formatted down to row 1,048,576 is still read.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import IO
+from xml.etree import ElementTree
+
+from bansos_cli.core.columns import excel_column_letter
+from bansos_cli.core.limits import MAX_SHEET_CELLS, MAX_SHEET_COLUMNS
+
+_ROWS = re.compile(rb'<row(?: r="(\d+)"|(?! r=")[\s>/])')
+"""Row numbers; an empty match is a row without a number (placed after the previous one)."""
+_SINGLE_LETTER_COLUMNS = 26
+
+
+@functools.cache
+def _cell_probe(last_row: int) -> re.Pattern[bytes]:
+    """Cells the quick scan must look at once rows up to ``last_row`` are known: a column of
+    two letters or more (group 1, with its row in group 2), a one-letter column on a row
+    after ``last_row`` (group 3), or a cell whose first attribute is not ``r`` (no group).
+    Every other cell (the one-letter columns of a list in row order) matches nothing."""
+    text = str(last_row)
+    later = [rb"\d{%d,}" % (len(text) + 1)]
+    for i, digit in enumerate(text):
+        if digit != "9":
+            rest = len(text) - i - 1
+            later.append(b"%s[%d-9]\\d{%d}" % (text[:i].encode(), int(digit) + 1, rest))
+    return re.compile(
+        rb'<c(?: r="(?:([A-Za-z]{2,3})(\d+)|[A-Za-z](' + b"|".join(later) + rb'))"'
+        rb'|(?! r=")[\s>/])'
+    )
+
+
+_VALUED = re.compile(rb'<c r="([A-Za-z]{1,3})(\d{1,7})"[^>]*(?<!/)>\s*<(?:v|is|f)[\s>/]')
+_SINGLE_LETTER_COLUMNS = 26
+
+
+def column_number(letters: bytes | str) -> int:
+    """Excel letters -> 1-based column number (``A`` -> 1, ``AZ`` -> 52), any case."""
+    text = letters.decode("ascii") if isinstance(letters, bytes) else letters
+    number = 0
+    for char in text.upper():
+        number = number * 26 + (ord(char) - 64)
+    return number
+
+
+@dataclass(frozen=True)
+class FarCell:
+    """The filled cell that puts a sheet over a limit, and what the limit was."""
+
+    cell: str
+    """Its reference, ``AZ1048576``."""
+    cells: int
+    """Cells of the used range (last filled row x last filled column)."""
+    columns: int
+    """The last filled column's number."""
+    too_wide: bool
+    """Over :data:`MAX_SHEET_COLUMNS` (else over :data:`MAX_SHEET_CELLS`)."""
+
+
+def _over(rows: int, columns: int) -> bool:
+    return columns > MAX_SHEET_COLUMNS or rows * columns > MAX_SHEET_CELLS
+
+
+class SheetBounds:
+    """Feed it the sheet XML chunk by chunk (chunks never split a tag), then ask
+    :meth:`far_cell` with a way to read the XML again for the exact passes."""
+
+    def __init__(self) -> None:
+        self.max_row = 0
+        self.max_column = 0
+        self.odd = False
+        """A cell or row the quick scan cannot place: the exact parse decides."""
+        self._first = True
+
+    def feed(self, chunk: bytes) -> None:
+        """Take the next chunk of the sheet XML into the extent."""
+        if self._first:
+            self._first = False
+            # x:sheetData, x:row, x:c: element names with a prefix (other writers)
+            self.odd = re.search(rb"<\w+:(?:sheetData|row|c)[\s>/]", chunk) is not None
+        rows = _ROWS.findall(chunk)
+        if rows:
+            if b"" in rows:
+                self.odd = True
+            self.max_row = max(self.max_row, max(int(r) for r in rows if r))
+        letters: set[bytes] = set()
+        for column, row, later in _cell_probe(self.max_row).findall(chunk):
+            if column:
+                letters.add(column)
+                self.max_row = max(self.max_row, int(row))
+            elif later:
+                self.max_row = max(self.max_row, int(later))
+            else:
+                self.odd = True
+        if letters:
+            self.max_column = max(self.max_column, max(map(column_number, letters)))
+
+    def quick_over(self) -> bool:
+        """Could the sheet be over the limits? (rows counted with or without values)"""
+        columns = max(self.max_column, _SINGLE_LETTER_COLUMNS)
+        return self.odd or _over(self.max_row, columns)
+
+    def far_cell(self, chunks: Iterable[bytes], stream: IO[bytes] | None = None) -> FarCell | None:
+        """The far cell when the sheet is over a limit, else ``None``.
+
+        ``chunks`` is the sheet XML again (for the exact pass over cells with values);
+        ``stream``, the XML as a file, is needed only when the quick scan met an odd cell.
+        """
+        if not self.quick_over():
+            return None
+        cells = _parsed_cells(stream) if self.odd and stream is not None else _valued(chunks)
+        best: tuple[int, int, int] | None = None  # (row * column, row, column)
+        max_row = max_column = 0
+        widest: tuple[int, int] | None = None
+        for row, column in cells:
+            max_row = max(max_row, row)
+            if column > max_column:
+                max_column, widest = column, (row, column)
+            if best is None or row * column > best[0]:
+                best = (row * column, row, column)
+        if best is None or not _over(max_row, max_column):
+            return None
+        if max_column > MAX_SHEET_COLUMNS:
+            assert widest is not None
+            row, column = widest
+            return FarCell(_ref(row, column), max_row * max_column, max_column, True)
+        _, row, column = best
+        return FarCell(_ref(row, column), max_row * max_column, max_column, False)
+
+
+def _ref(row: int, column: int) -> str:
+    return f"{excel_column_letter(column - 1)}{row}"
+
+
+def _valued(chunks: Iterable[bytes]) -> Iterator[tuple[int, int]]:
+    """(row, column) of every cell holding a value, from XML written the usual way."""
+    for chunk in chunks:
+        for letters, row in _VALUED.findall(chunk):
+            yield int(row), column_number(letters)
+
+
+def _parsed_cells(stream: IO[bytes]) -> Iterator[tuple[int, int]]:
+    """(row, column) of every cell holding a value, placed the way the reader places them:
+    by the ``r`` attribute where there is one, else one after the previous cell or row."""
+    row = 0
+    column = 0
+    for event, element in ElementTree.iterparse(stream, events=("start", "end")):
+        name = element.tag.rsplit("}", 1)[-1]
+        if event == "start":
+            if name == "row":
+                number = element.get("r")
+                row = int(number) if number and number.isdigit() else row + 1
+                column = 0
+            elif name == "c":
+                ref = element.get("r") or ""
+                match = re.fullmatch(r"([A-Za-z]{1,3})(\d{1,7})", ref)
+                if match:
+                    column, row = column_number(match.group(1)), int(match.group(2))
+                else:
+                    column += 1
+            continue
+        if name == "c":
+            if any(child.tag.rsplit("}", 1)[-1] in ("v", "is", "f") for child in element):
+                yield row, column
+            element.clear()
+        elif name == "row":
+            element.clear()
