@@ -215,14 +215,15 @@ def test_a_huge_stated_dimension_or_formatted_far_cells_are_still_read(tmp_path:
 
 
 def test_the_quick_scan_does_not_parse_ordinary_cells() -> None:
-    """One-letter columns in row order (most lists) leave the quick scan nothing to do."""
+    """One-letter columns below row 1,000,000 (most lists) leave the quick scan nothing to
+    do: the extent is bounded by Z999999, under the limit."""
     bounds = SheetBounds()
     rows = "".join(
         f'<row r="{r}"><c r="A{r}" t="s"><v>1</v></c><c r="Z{r}"><v>2</v></c></row>'
         for r in range(1, 2_000)
     )
     bounds.feed(rows.encode())
-    assert (bounds.max_row, bounds.max_column, bounds.odd) == (1_999, 0, False)
+    assert (bounds.max_row, bounds.max_column, bounds.odd) == (999_999, 26, False)
     assert not bounds.quick_over()
     bounds.feed(b'<row r="2000"><c r="A1048576"><v>1</v></c><c r="AZ2000"><v>1</v></c></row>')
     assert (bounds.max_row, bounds.max_column) == (1_048_576, 52)

@@ -52,7 +52,7 @@ def pseudonymise_command(
     new_key_path: Annotated[
         Path | None, typer.Option("--new-key", help="HELP_NEW_KEY", show_default=False)
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="HELP_FORCE_KEY")] = False,
+    force: Annotated[bool, typer.Option("--force", help="HELP_FORCE")] = False,
     columns: Annotated[str, typer.Option("--columns", help="HELP_COLUMNS")] = HELP_VALUES[
         "default_columns"
     ],

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import queue
 import re
+import struct
 import threading
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
 from xml.etree import ElementTree
@@ -61,6 +63,47 @@ def xlsx_sheet_parts(path: Path) -> dict[str, tuple[str, bool]]:
     return parts
 
 
+def _inflated(path: Path, member: str) -> Iterator[bytes]:
+    """A zip member's bytes in pieces of about :data:`_CHUNK`.
+
+    A deflated member is inflated with one zlib call per piece, which releases the GIL for
+    the whole piece (``ZipFile.open`` inflates in small steps that each take the GIL back):
+    so the decompression really runs beside the scan of the previous piece. Other members
+    (stored, encrypted) are read through ``zipfile``.
+    """
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo(member)
+        if info.compress_type != zipfile.ZIP_DEFLATED or info.flag_bits & 0x1:
+            with archive.open(info) as stream:
+                while chunk := stream.read(_CHUNK):
+                    yield chunk
+            return
+    with open(path, "rb") as handle:
+        handle.seek(info.header_offset)
+        header = handle.read(30)
+        if header[:4] != b"PK\x03\x04":
+            raise zipfile.BadZipFile(f"bad local header for {member}")
+        name_length, extra_length = struct.unpack("<HH", header[26:30])
+        handle.seek(info.header_offset + 30 + name_length + extra_length)
+        inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+        left = info.compress_size
+        pending = b""
+        while left or pending:
+            if not pending:
+                pending = handle.read(min(left, _CHUNK // 4))
+                if not pending:
+                    raise zipfile.BadZipFile(f"{member} is cut short")
+                left -= len(pending)
+            piece = inflater.decompress(pending, _CHUNK)
+            pending = inflater.unconsumed_tail
+            if piece:
+                yield piece
+            if inflater.eof:
+                return
+        if tail := inflater.flush():
+            yield tail
+
+
 class XlsxNumberScan:
     """Find the number cells of given columns in one sheet's XML.
 
@@ -88,19 +131,15 @@ class XlsxNumberScan:
 
     def _stream(self) -> Iterator[bytes]:
         """The sheet XML in chunks that never split a cell's start tag."""
-        with zipfile.ZipFile(self._path) as archive, archive.open(self._member) as stream:
-            carry = b""
-            while True:
-                chunk = stream.read(_CHUNK)
-                if not chunk:
-                    if carry:
-                        yield carry
-                    return
-                data = carry + chunk
-                cut = data.rfind(b"<c ")
-                cut = len(data) if cut <= 0 else cut
-                carry = data[cut:]
-                yield data[:cut]
+        carry = b""
+        for chunk in _inflated(self._path, self._member):
+            data = carry + chunk
+            cut = data.rfind(b"<c ")
+            cut = len(data) if cut <= 0 else cut
+            carry = data[cut:]
+            yield data[:cut]
+        if carry:
+            yield carry
 
     def _inflate(self, out: queue.Queue[bytes | BaseException | None]) -> None:
         """Decompress into ``out`` (zlib releases the GIL: this overlaps the bounds scan)."""

@@ -16,7 +16,6 @@ that hold a value decides, so that a sheet formatted down to row 1,048,576 is st
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -26,27 +25,20 @@ from xml.etree import ElementTree
 from bansos_cli.core.columns import excel_column_letter
 from bansos_cli.core.limits import MAX_SHEET_CELLS, MAX_SHEET_COLUMNS
 
-_ROWS = re.compile(rb'<row(?: r="(\d+)"|(?! r=")[\s>/])')
-"""Row numbers; an empty match is a row without a number (placed after the previous one)."""
+_PROBE = re.compile(
+    rb"<c(?:"
+    rb' r="(?:([A-Za-z]{2,3})(\d+)|[A-Za-z](\d{7}))'  # a column AA on; a row 1,000,000 on
+    rb'|(?! r=")[\s>/]'  # a cell whose first attribute is not r
+    rb")"
+)
+"""The cells the quick scan must look at, with what it needs from them."""
+_GATE = re.compile(rb'<c(?! r="[A-Za-z]\d{1,6}")[\s>/]')
+"""The one pass over every chunk: is there any cell but a one-letter column below row
+1,000,000? A list in columns A to Z matches nothing, and :data:`_PROBE` runs on a chunk only
+when this matches (one prefix test and a few bytes a cell)."""
+_ROW_BOUND = 999_999
+"""The last row when no one-letter cell has a seven-digit row."""
 _SINGLE_LETTER_COLUMNS = 26
-
-
-@functools.cache
-def _cell_probe(last_row: int) -> re.Pattern[bytes]:
-    """Cells the quick scan must look at once rows up to ``last_row`` are known: a column of
-    two letters or more (group 1, with its row in group 2), a one-letter column on a row
-    after ``last_row`` (group 3), or a cell whose first attribute is not ``r`` (no group).
-    Every other cell (the one-letter columns of a list in row order) matches nothing."""
-    text = str(last_row)
-    later = [rb"\d{%d,}" % (len(text) + 1)]
-    for i, digit in enumerate(text):
-        if digit != "9":
-            rest = len(text) - i - 1
-            later.append(b"%s[%d-9]\\d{%d}" % (text[:i].encode(), int(digit) + 1, rest))
-    return re.compile(
-        rb'<c(?: r="(?:([A-Za-z]{2,3})(\d+)|[A-Za-z](' + b"|".join(later) + rb'))"'
-        rb'|(?! r=")[\s>/])'
-    )
 
 
 _VALUED = re.compile(rb'<c r="([A-Za-z]{1,3})(\d{1,7})"[^>]*(?<!/)>\s*<(?:v|is|f)[\s>/]')
@@ -85,10 +77,12 @@ class SheetBounds:
     :meth:`far_cell` with a way to read the XML again for the exact passes."""
 
     def __init__(self) -> None:
-        self.max_row = 0
-        self.max_column = 0
+        self.max_row = _ROW_BOUND
+        """The last row as far as the quick scan knows (an upper bound)."""
+        self.max_column = _SINGLE_LETTER_COLUMNS
+        """The last column as far as the quick scan knows (an upper bound)."""
         self.odd = False
-        """A cell or row the quick scan cannot place: the exact parse decides."""
+        """A cell the quick scan cannot place: the exact parse decides."""
         self._first = True
 
     def feed(self, chunk: bytes) -> None:
@@ -97,27 +91,27 @@ class SheetBounds:
             self._first = False
             # x:sheetData, x:row, x:c: element names with a prefix (other writers)
             self.odd = re.search(rb"<\w+:(?:sheetData|row|c)[\s>/]", chunk) is not None
-        rows = _ROWS.findall(chunk)
-        if rows:
-            if b"" in rows:
-                self.odd = True
-            self.max_row = max(self.max_row, max(int(r) for r in rows if r))
+        if _GATE.search(chunk) is None:
+            return
+        found = _PROBE.findall(chunk)
         letters: set[bytes] = set()
-        for column, row, later in _cell_probe(self.max_row).findall(chunk):
+        rows: list[bytes] = []
+        for column, row, far_row in found:
             if column:
                 letters.add(column)
-                self.max_row = max(self.max_row, int(row))
-            elif later:
-                self.max_row = max(self.max_row, int(later))
+                rows.append(row)
+            elif far_row:
+                rows.append(far_row)
             else:
                 self.odd = True
+        if rows:
+            self.max_row = max(self.max_row, max(map(int, rows)))
         if letters:
             self.max_column = max(self.max_column, max(map(column_number, letters)))
 
     def quick_over(self) -> bool:
-        """Could the sheet be over the limits? (rows counted with or without values)"""
-        columns = max(self.max_column, _SINGLE_LETTER_COLUMNS)
-        return self.odd or _over(self.max_row, columns)
+        """Could the sheet be over the limits? (cells counted with or without values)"""
+        return self.odd or _over(self.max_row, self.max_column)
 
     def far_cell(self, chunks: Iterable[bytes], stream: IO[bytes] | None = None) -> FarCell | None:
         """The far cell when the sheet is over a limit, else ``None``.

@@ -33,6 +33,13 @@ _PLAIN_INT = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$")
 _LEADING_ZERO = re.compile(r"^[-+]?0[0-9]+$")
 
 
+_SHAPE_CODES = {
+    "YAML_TOO_DEEP": "RULE_YAML_TOO_DEEP",
+    "YAML_CONTROL_CHARACTER": "RULE_YAML_CONTROL_CHARACTER",
+}
+"""The rules-file issue of each problem :func:`yaml_shape_problem` reports."""
+
+
 class _Loader(yaml.SafeLoader):
     """SafeLoader that refuses anchors/aliases (no exponential expansion, no shared nodes)."""
 
@@ -169,7 +176,7 @@ def read_yaml(path: Path) -> tuple[Any, dict[Loc, int], list[RuleIssue]]:
     if (problem := yaml_shape_problem(text)) is not None:
         code, params = problem
         line = params.pop("line")
-        return None, {}, [issue(shown, line, "", "YAML", f"RULE_{code}", **params)]
+        return None, {}, [issue(shown, line, "", "YAML", _SHAPE_CODES[code], **params)]
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
