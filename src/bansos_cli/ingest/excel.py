@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -154,23 +155,32 @@ def read_excel(
     together with every other visible sheet whose header maps to the same columns (a workbook
     with one sheet per desa), in workbook order, one ``(frame, info)`` per sheet.
     """
-    reader = _open(path)
-    names = list(reader.sheet_names)
-    if not names:
-        raise InputFileError.of("WORKBOOK_NO_SHEETS", path=str(path))
     parts: dict[str, tuple[str, bool]] = {}
     if fmt in ("xlsx", "xlsm"):
         try:
             parts = excel_cells.xlsx_sheet_parts(path)
-        except (KeyError, OSError, ValueError, SyntaxError):
-            parts = {}
+        except (KeyError, OSError, ValueError, SyntaxError, zipfile.BadZipFile):
+            parts = {}  # the reader's own error names the problem
+    # The scan of the first sheet to read starts before the workbook is opened (its shared
+    # strings parsed), so that the two overlap; every sheet's scan ends before it is loaded.
+    first = next((n for n, (_, visible) in parts.items() if visible), None)
+    if isinstance(sheet, str) and sheet in parts:
+        first = sheet
+    started = {first: _start_scan(path, first, parts)} if first is not None else {}
+    reader = _open(path)
+    names = list(reader.sheet_names)
+    if not names:
+        raise InputFileError.of("WORKBOOK_NO_SHEETS", path=str(path))
+
+    def scan_of(name: str) -> excel_cells.XlsxNumberScan | None:
+        return started.pop(name) if name in started else _start_scan(path, name, parts)
 
     candidates: list[_Candidate] = []
     chosen: _Candidate | None = None
     reason = ""
     if sheet is not None:
         target = _select_sheet(sheet, names, path)
-        scan = _start_scan(path, target, parts)
+        scan = scan_of(target)
         frame, positions = _load(reader, path, target, scan)
         guess = _guess(frame, header_row, mapping, path, target)
         visible = parts.get(target, ("", True))[1]
@@ -197,7 +207,7 @@ def read_excel(
                 # A hidden sheet is read only when no visible sheet has a usable header.
                 candidates.append(_Candidate(name, i, visible, None, [], None, None))
                 continue
-            scan = _start_scan(path, name, parts)
+            scan = scan_of(name)
             frame, positions = _load(reader, path, name, scan)
             guess = _guess(frame, header_row, mapping, path, name if len(names) == 1 else None)
             candidate = _Candidate(
