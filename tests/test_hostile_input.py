@@ -495,3 +495,31 @@ def test_identical_runs_give_identical_files(tmp_path: Path, command: str) -> No
         assert "timings_s" in json.dumps(first)
     frames = {p.name: pl.read_parquet(p) for p in out.glob("*.parquet")}
     assert frames, "the run wrote its tables"
+
+
+def test_the_far_cell_refusal_needs_no_big_allocation(tmp_path: Path) -> None:
+    """In a process limited to 1.5 GiB of address space (the reader alone would need 1.7 GB
+    for ``AZ1048576``, 512 GiB for ``XFD1048576``) the refusal still comes as one line."""
+    import resource
+    import subprocess
+    import sys
+
+    limit = int(1.5 * 2**30)
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    for ref in ("AZ1048576", "XFD1048576"):
+        path = _xlsx(tmp_path / f"{ref}.xlsx", _far(ref))
+        done = subprocess.run(
+            [sys.executable, "-m", "bansos_cli", "validate", str(path), "--out", str(tmp_path)],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "BANSOS_LANG": "en"},
+            preexec_fn=cap,
+            timeout=120,
+            check=False,
+        )
+        assert done.returncode == 2, done.stderr[-2000:]
+        assert done.stderr.strip().startswith(f"bansos: error: {path}: sheet 'DATA' has a filled")
+        assert len(done.stderr.strip().splitlines()) == 1
