@@ -417,6 +417,18 @@ def test_control_characters_are_escaped_in_everything_printed(tmp_path: Path) ->
     assert "\\x1b[2J" in shown  # a cell or header
 
 
+def test_json_output_escapes_what_json_leaves_raw(tmp_path: Path) -> None:
+    """``--json`` stays valid JSON with the same values; DEL, C1 and bidi characters (which
+    ``json.dumps`` leaves as they are) are written as ``\\u`` escapes."""
+    path = tmp_path / "a.csv"
+    path.write_text(f"NIK,NAMA,DESA\n{NIK},SITI\x9b6n,Bogor\u202e\x7f\n", encoding="utf-8")
+    result = invoke_assert_code(["inspect", str(path), "--json"], 0, env=EN)
+    for char in ("\x9b", "\u202e", "\x7f", "\x1b"):
+        assert char not in result.stdout
+    assert "\\u009b" in result.stdout and "\\u202e" in result.stdout
+    assert "Bogor\u202e\x7f" in json.dumps(json.loads(result.stdout), ensure_ascii=False)
+
+
 def test_escape_controls_keeps_text_and_shows_controls() -> None:
     assert escape_controls("SITI AMINAH\tdesa\n") == "SITI AMINAH\tdesa\n"
     assert escape_controls("A\x1b[2JB\rC\x00\x7f\x9b\u202eD") == (

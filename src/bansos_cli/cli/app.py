@@ -24,7 +24,7 @@ from bansos_cli.cli.i18n import (
 )
 from bansos_cli.cli.options import RENAMED, rename_deprecated
 from bansos_cli.core.errors import BansosError, ExitCode
-from bansos_cli.core.safe_text import escape_controls, has_controls
+from bansos_cli.core.safe_text import escape_controls, escape_json_controls, has_controls
 
 
 class SafeConsole(Console):
@@ -42,6 +42,14 @@ class SafeConsole(Console):
                 yield segment
             else:
                 yield Segment(escape_controls(segment.text), segment.style)
+
+
+def echo_json(data: Any, *, sort_keys: bool = False) -> None:
+    """Print ``data`` as indented JSON on stdout (``--json``), control characters escaped."""
+    import json
+
+    text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=sort_keys, default=str)
+    typer.echo(escape_json_controls(text))
 
 
 # Status and summaries go to stdout; errors, notices and progress to stderr, so that

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
@@ -10,7 +9,7 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
-from bansos_cli.cli.app import command, console, err_console
+from bansos_cli.cli.app import command, console, echo_json, err_console
 from bansos_cli.cli.i18n import HELP_VALUES
 from bansos_cli.cli.notices import print_notices
 from bansos_cli.cli.options import (
@@ -110,7 +109,7 @@ def pseudonymise_command(
             formats=formats,
         )
     if as_json:
-        typer.echo(json.dumps(run.summary, ensure_ascii=False, indent=2, default=str))
+        echo_json(run.summary)
     elif not quiet:
         print_notices(err_console, run.sources, language)
         _render(run.summary, language)

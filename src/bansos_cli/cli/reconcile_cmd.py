@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from bansos_cli.cli.app import command, console, err_console
+from bansos_cli.cli.app import command, console, echo_json, err_console
 from bansos_cli.cli.options import (
     DelimiterOption,
     EncodingOption,
@@ -161,7 +160,7 @@ def reconcile_command(
             lang=language,
         )
     if as_json:
-        typer.echo(json.dumps(run.summary, ensure_ascii=False, indent=2, default=str))
+        echo_json(run.summary)
     elif not quiet:
         _render(run, language)
     raise typer.Exit(code=run.exit_code())

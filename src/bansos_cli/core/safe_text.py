@@ -26,6 +26,15 @@ def escape_controls(text: str) -> str:
     return _CONTROLS.sub(_shown, text) if _CONTROLS.search(text) else text
 
 
+def escape_json_controls(text: str) -> str:
+    """JSON text (from ``json.dumps``) with the controls JSON leaves raw (DEL, C1, the
+    bidirectional overrides) written as ``\\uXXXX`` escapes: the same document, safe to show
+    in a terminal. (``json.dumps`` already escapes C0; these can only sit inside strings.)"""
+    if not _CONTROLS.search(text):
+        return text
+    return _CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def has_controls(text: str) -> bool:
     """Does ``text`` hold a character :func:`escape_controls` would escape?"""
     return _CONTROLS.search(text) is not None
