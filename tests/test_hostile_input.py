@@ -230,6 +230,63 @@ def test_the_quick_scan_does_not_parse_ordinary_cells() -> None:
     assert bounds.quick_over()
 
 
+_ODS_CONTENT = (
+    '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+    '<office:body><office:spreadsheet><table:table table:name="DATA">{rows}</table:table>'
+    "</office:spreadsheet></office:body></office:document-content>"
+)
+_ODS_MANIFEST = (
+    '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+    'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+    '<manifest:file-entry manifest:full-path="/" '
+    'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+    '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+    "</manifest:manifest>"
+)
+
+
+def _ods_cell(value: str, repeat: int = 1) -> str:
+    times = f' table:number-columns-repeated="{repeat}"' if repeat > 1 else ""
+    return f'<table:table-cell{times} office:value-type="string"><text:p>{value}</text:p>' + (
+        "</table:table-cell>"
+    )
+
+
+def _ods(path: Path, extra_rows: str) -> Path:
+    rows = "".join(
+        "<table:table-row>" + "".join(_ods_cell(v) for v in cells) + "</table:table-row>"
+        for cells in (("NIK", "NAMA"), (NIK, "SITI"), (NIK_2, "ANI"))
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr(
+            "content.xml", _ODS_CONTENT.format(rows=rows + extra_rows), zipfile.ZIP_DEFLATED
+        )
+        archive.writestr("META-INF/manifest.xml", _ODS_MANIFEST, zipfile.ZIP_DEFLATED)
+    return path
+
+
+def test_an_ods_repeating_a_filled_cell_a_million_times_is_refused(tmp_path: Path) -> None:
+    """A few hundred bytes that the reader would expand to 60 x 1,048,570 cells (8 GB)."""
+    bomb = f'<table:table-row table:number-rows-repeated="1048570">{_ods_cell("x", 60)}'
+    path = _ods(tmp_path / "bom.ods", bomb + "</table:table-row>")
+    out = tmp_path / "out"
+    _refused(_validate(path, out), "bom.ods", out, expect="has a filled cell at BH1048573")
+
+
+def test_an_ods_with_repeated_empty_rows_and_cells_is_read(tmp_path: Path) -> None:
+    """LibreOffice writes the rest of the sheet as repeated empty rows and cells."""
+    tail = (
+        '<table:table-row table:number-rows-repeated="1048570">'
+        '<table:table-cell table:number-columns-repeated="16384"/></table:table-row>'
+    )
+    frame = read_inputs([_ods(tmp_path / "rapi.ods", tail)]).frame
+    assert frame.get_column("nik").to_list() == [NIK, NIK_2]
+
+
 # --- CSV line endings ------------------------------------------------------------------------
 
 

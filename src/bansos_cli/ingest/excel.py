@@ -167,6 +167,10 @@ def read_excel(
     if isinstance(sheet, str) and sheet in parts:
         first = sheet
     started = {first: _start_scan(path, first, parts)} if first is not None else {}
+    if fmt == "ods":
+        # the reader expands every sheet of an .ods file when it opens it
+        for name, far in excel_cells.ods_far_cells(path).items():
+            _refuse_far_cell(path, name, far)
     reader = _open(path)
     names = list(reader.sheet_names)
     if not names:

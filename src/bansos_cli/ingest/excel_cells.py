@@ -24,6 +24,7 @@ from xml.etree import ElementTree
 import fastexcel
 import numpy as np
 
+from bansos_cli.ingest import sheet_bounds
 from bansos_cli.ingest.sheet_bounds import FarCell, SheetBounds
 
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -257,6 +258,28 @@ class XlsxNumberScan:
                 found[name].extend(int(number) for number in pattern.findall(chunk))
         self._chunks = None
         return {name: np.asarray(rows, dtype=np.int64) for name, rows in found.items()}
+
+
+def ods_far_cells(path: Path) -> dict[str, FarCell]:
+    """The sheets of an ``.ods`` file over the limits, with their far cells (see
+    :func:`bansos_cli.ingest.sheet_bounds.ods_far_cells`); none for a file this cannot
+    read (the reader reports it)."""
+
+    def chunks() -> Iterator[bytes]:
+        carry = b""
+        for piece in _inflated(path, "content.xml"):
+            data = carry + piece
+            cut = data.rfind(b"<")
+            cut = len(data) if cut <= 0 else cut
+            carry = data[cut:]
+            yield data[:cut]
+        if carry:
+            yield carry
+
+    try:
+        return sheet_bounds.ods_far_cells(chunks())
+    except (KeyError, OSError, ValueError, zipfile.BadZipFile, zlib.error):
+        return {}
 
 
 def calamine_number_rows(path: Path, sheet: str, columns: dict[str, int]) -> dict[str, np.ndarray]:

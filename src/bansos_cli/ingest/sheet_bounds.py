@@ -178,3 +178,75 @@ def _parsed_cells(stream: IO[bytes]) -> Iterator[tuple[int, int]]:
             element.clear()
         elif name == "row":
             element.clear()
+
+
+_ODS_TOKEN = re.compile(
+    rb"<(/?)table:(table|table-row|table-cell|covered-table-cell)(?=[\s/>])([^>]*?)(/?)>"
+)
+_ODS_NAME = re.compile(rb'table:name="([^"]*)"')
+_ODS_ROWS = re.compile(rb'table:number-rows-repeated="(\d+)"')
+_ODS_COLUMNS = re.compile(rb'table:number-columns-repeated="(\d+)"')
+
+
+def _repeat(pattern: re.Pattern[bytes], attributes: bytes) -> int:
+    found = pattern.search(attributes)
+    return int(found.group(1)) if found else 1
+
+
+def ods_far_cells(chunks: Iterable[bytes]) -> dict[str, FarCell]:
+    """The far cell of each sheet of an ``.ods`` ``content.xml`` over the limits, by name.
+
+    An ODS file compresses repeated rows and cells (``table:number-rows-repeated``,
+    ``table:number-columns-repeated``), and the reader expands them: a few bytes can stand
+    for billions of cells. The repeats are followed the way the reader places cells; a row or
+    cell without a value (the empty repeats LibreOffice writes to the sheet's end) counts
+    for nothing. One Python step per row and cell element: ODS files are rare and small.
+    """
+    over: dict[str, FarCell] = {}
+    name = ""
+    row = column = row_repeat = 0
+    row_last_column = 0
+    max_row = max_column = 0
+    best: tuple[int, int, int] = (0, 0, 0)
+    widest: tuple[int, int] = (0, 0)
+
+    def finish_table() -> None:
+        if _over(max_row, max_column):
+            if max_column > MAX_SHEET_COLUMNS:
+                over[name] = FarCell(_ref(*widest), max_row * max_column, max_column, too_wide=True)
+            else:
+                over[name] = FarCell(
+                    _ref(best[1], best[2]), max_row * max_column, max_column, too_wide=False
+                )
+
+    for chunk in chunks:
+        for closing, tag, attributes, empty in _ODS_TOKEN.findall(chunk):
+            if tag == b"table":
+                if closing:
+                    finish_table()
+                else:
+                    found = _ODS_NAME.search(attributes)
+                    name = found.group(1).decode("utf-8", "replace") if found else ""
+                    row = max_row = max_column = 0
+                    best, widest = (0, 0, 0), (0, 0)
+            elif tag == b"table-row":
+                if closing or empty:
+                    repeat = _repeat(_ODS_ROWS, attributes) if empty else row_repeat
+                    if not empty and row_last_column:
+                        last = row + repeat
+                        max_row = max(max_row, last)
+                        if last * row_last_column > best[0]:
+                            best = (last * row_last_column, last, row_last_column)
+                    row += repeat
+                else:
+                    row_repeat = _repeat(_ODS_ROWS, attributes)
+                    column = row_last_column = 0
+            elif not closing:
+                repeat = _repeat(_ODS_COLUMNS, attributes)
+                if not empty or b"office:value-type" in attributes:
+                    row_last_column = column + repeat
+                    if row_last_column > max_column:
+                        max_column = row_last_column
+                        widest = (row + 1, row_last_column)
+                column += repeat
+    return over
