@@ -166,6 +166,9 @@ def read_excel(
     first = next((n for n, (_, visible) in parts.items() if visible), None)
     if isinstance(sheet, str) and sheet in parts:
         first = sheet
+    elif sheet is not None:
+        number = int(sheet) if isinstance(sheet, int) or sheet.isdigit() else 0
+        first = list(parts)[number - 1] if 1 <= number <= len(parts) else None
     started = {first: _start_scan(path, first, parts)} if first is not None else {}
     if fmt == "ods":
         # the reader expands every sheet of an .ods file when it opens it
