@@ -98,7 +98,10 @@ def read_parquet(path: Path, *, mapping: dict[str, str]) -> tuple[pl.DataFrame, 
         if schema[c].is_nested() and _holds_binary(schema[c]):
             # polars cannot write raw bytes inside a list or struct as JSON text
             raise InputFileError.of(
-                "PARQUET_COLUMN_TYPE", path=str(path), column=c, dtype=str(schema[c])
+                "PARQUET_COLUMN_TYPE",
+                path=str(path),
+                column=mask_digit_runs(c),
+                dtype=str(schema[c]),
             )
     try:
         out = frame.select([*exprs, *extra])
@@ -110,7 +113,10 @@ def read_parquet(path: Path, *, mapping: dict[str, str]) -> tuple[pl.DataFrame, 
                 frame.head(1000).select(expr)
             except pl.exceptions.PolarsError:
                 raise InputFileError.of(
-                    "PARQUET_COLUMN_TYPE", path=str(path), column=c, dtype=str(schema[c])
+                    "PARQUET_COLUMN_TYPE",
+                    path=str(path),
+                    column=mask_digit_runs(c),
+                    dtype=str(schema[c]),
                 ) from None
         out = frame.select([*exprs, *extra])
     for m in maps:
