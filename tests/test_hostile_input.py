@@ -200,6 +200,34 @@ def test_far_cells_written_in_unusual_ways_are_found(tmp_path: Path, layout: str
     _refused(_validate(path, out), "aneh.xlsx", out, expect="has a filled cell at")
 
 
+def _wide_rows(rows: int, columns: int = 40) -> str:
+    from bansos_cli.core.columns import excel_column_letter
+
+    letters = [excel_column_letter(i) for i in range(columns)]
+    head = "".join(_text_cell(f"{c}1", h) for c, h in zip(letters, ["NIK", "NAMA"], strict=False))
+    head += "".join(_text_cell(f"{c}1", f"KOLOM {i}") for i, c in enumerate(letters[2:]))
+    body = [f'<row r="1">{head}</row>']
+    for r in range(2, rows + 2):
+        cells = _text_cell(f"A{r}", f"32010101018{r:05d}") + _text_cell(f"B{r}", "SITI")
+        cells += "".join(f'<c r="{c}{r}"><v>{r}</v></c>' for c in letters[2:])
+        body.append(f'<row r="{r}">{cells}</row>')
+    return "".join(body)
+
+
+def test_a_wide_sheet_is_read_and_a_far_one_letter_cell_in_it_is_found(tmp_path: Path) -> None:
+    """Forty columns: the quick bound (Z999999 -> AN999999) is over the limits, so the last
+    row is looked for exactly; a one-letter cell on row 999,999 cannot hide behind it."""
+    wide = _xlsx(tmp_path / "lebar.xlsx", _wide_rows(300))
+    frame = read_inputs([wide]).frame
+    assert frame.height == 300 and frame.width > 40
+    far = _xlsx(
+        tmp_path / "lebar_jauh.xlsx",
+        _wide_rows(300) + f'<row r="999999">{_text_cell("A999999", "x")}</row>',
+    )
+    out = tmp_path / "out"
+    _refused(_validate(far, out), "lebar_jauh.xlsx", out, expect="filled cell at A999999")
+
+
 def test_a_huge_stated_dimension_or_formatted_far_cells_are_still_read(tmp_path: Path) -> None:
     """Memory follows the cells that hold data: a lying ``<dimension>``, cells that are only
     formatted (``<c r="XFD1048576" s="1"/>``) and rows without cells are ignored."""

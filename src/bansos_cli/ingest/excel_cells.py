@@ -185,7 +185,8 @@ class XlsxNumberScan:
             return None
         if not self._bounds.quick_over():
             return None
-        chunks = self._chunks if self._chunks is not None else self._stream()
+        kept = self._chunks
+        chunks = (lambda: kept) if kept is not None else self._stream
         with zipfile.ZipFile(self._path) as archive, archive.open(self._member) as stream:
             return self._bounds.far_cell(chunks, stream)
 

@@ -4,20 +4,27 @@ The Excel reader (calamine, under fastexcel) holds a sheet's whole used range in
 bytes a cell from A1 to the last filled row and column, whatever the cells in between hold:
 one cell at ``XFD1048576`` in a 5 KB file asks for 512 GiB and aborts the process. The stated
 ``<dimension>`` of a sheet cannot be trusted (a file may lie, and the reader ignores it), so
-the sheet XML is scanned as it is decompressed: one regular expression per chunk finds the row
-numbers and the column references of two letters or more (``AA`` on), which is all the scan
-needs for the extent; cells whose first attribute is not ``r`` (other writers), prefixed
-element names or rows without numbers send the sheet to an exact XML parse instead.
+the sheet XML is scanned as it is decompressed, in up to three passes, each run only when the
+one before cannot clear the sheet:
 
-Cells without a value (a formatted cell, ``<c r="AZ9" s="1"/>``) and rows without cells are
-ignored by the reader; when the quick extent is over the limits, an exact pass over the cells
-that hold a value decides, so that a sheet formatted down to row 1,048,576 is still read.
+1. every chunk: one regular expression that matches nothing in a list in columns A to Z
+   below row 1,000,000 (the extent is then at most Z999999, under the limits); otherwise the
+   columns of two letters or more and their rows, and rows of seven digits, are noted;
+2. a wide sheet (the quick bound over the limits): the one-letter cells on a row after the
+   last row seen so far, which gives the exact last row;
+3. still over: the exact extent of the cells that hold a value. Cells without a value (a
+   formatted cell, ``<c r="AZ9" s="1"/>``) and rows without cells are ignored by the reader,
+   so a sheet formatted down to row 1,048,576 is still read.
+
+Cells whose first attribute is not ``r`` (other writers) or prefixed element names
+(``x:c``) go straight to an exact XML parse that places cells the way the reader does.
 """
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO
 from xml.etree import ElementTree
@@ -42,7 +49,18 @@ _SINGLE_LETTER_COLUMNS = 26
 
 
 _VALUED = re.compile(rb'<c r="([A-Za-z]{1,3})(\d{1,7})"[^>]*(?<!/)>\s*<(?:v|is|f)[\s>/]')
-_SINGLE_LETTER_COLUMNS = 26
+
+
+@functools.cache
+def _rows_after(last_row: int) -> re.Pattern[bytes]:
+    """One-letter cells on a row after ``last_row`` (their row in group 1)."""
+    text = str(last_row)
+    later = [rb"\d{%d,}" % (len(text) + 1)]
+    for i, digit in enumerate(text):
+        if digit != "9":
+            rest = len(text) - i - 1
+            later.append(b"%s[%d-9]\\d{%d}" % (text[:i].encode(), int(digit) + 1, rest))
+    return re.compile(rb'<c r="[A-Za-z](' + b"|".join(later) + rb')"')
 
 
 def column_number(letters: bytes | str) -> int:
@@ -83,6 +101,8 @@ class SheetBounds:
         """The last column as far as the quick scan knows (an upper bound)."""
         self.odd = False
         """A cell the quick scan cannot place: the exact parse decides."""
+        self._seen_row = 0
+        """The last row of the cells the quick scan read (two-letter columns, far rows)."""
         self._first = True
 
     def feed(self, chunk: bytes) -> None:
@@ -105,7 +125,8 @@ class SheetBounds:
             else:
                 self.odd = True
         if rows:
-            self.max_row = max(self.max_row, max(map(int, rows)))
+            self._seen_row = max(self._seen_row, max(map(int, rows)))
+            self.max_row = max(self.max_row, self._seen_row)
         if letters:
             self.max_column = max(self.max_column, max(map(column_number, letters)))
 
@@ -113,15 +134,25 @@ class SheetBounds:
         """Could the sheet be over the limits? (cells counted with or without values)"""
         return self.odd or _over(self.max_row, self.max_column)
 
-    def far_cell(self, chunks: Iterable[bytes], stream: IO[bytes] | None = None) -> FarCell | None:
+    def far_cell(
+        self, chunks: Callable[[], Iterable[bytes]], stream: IO[bytes] | None = None
+    ) -> FarCell | None:
         """The far cell when the sheet is over a limit, else ``None``.
 
-        ``chunks`` is the sheet XML again (for the exact pass over cells with values);
+        ``chunks()`` gives the sheet XML again (for the passes after the quick one);
         ``stream``, the XML as a file, is needed only when the quick scan met an odd cell.
         """
         if not self.quick_over():
             return None
-        cells = _parsed_cells(stream) if self.odd and stream is not None else _valued(chunks)
+        if not self.odd:
+            last = self._seen_row
+            for chunk in chunks():
+                later = _rows_after(last).findall(chunk)
+                if later:
+                    last = max(last, max(map(int, later)))
+            if not _over(last, self.max_column):
+                return None
+        cells = _parsed_cells(stream) if self.odd and stream is not None else _valued(chunks())
         best: tuple[int, int, int] | None = None  # (row * column, row, column)
         max_row = max_column = 0
         widest: tuple[int, int] | None = None
