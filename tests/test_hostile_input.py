@@ -215,8 +215,8 @@ def _wide_rows(rows: int, columns: int = 40) -> str:
 
 
 def test_a_wide_sheet_is_read_and_a_far_one_letter_cell_in_it_is_found(tmp_path: Path) -> None:
-    """Forty columns: the quick bound (Z999999 -> AN999999) is over the limits, so the last
-    row is looked for exactly; a one-letter cell on row 999,999 cannot hide behind it."""
+    """Forty columns and 300 rows are read; a stray cell on row 999,999 makes the quick bound
+    (AN999999) over the limits, and the exact passes find it."""
     wide = _xlsx(tmp_path / "lebar.xlsx", _wide_rows(300))
     frame = read_inputs([wide]).frame
     assert frame.height == 300 and frame.width > 40
@@ -243,18 +243,18 @@ def test_a_huge_stated_dimension_or_formatted_far_cells_are_still_read(tmp_path:
 
 
 def test_the_quick_scan_does_not_parse_ordinary_cells() -> None:
-    """One-letter columns below row 1,000,000 (most lists) leave the quick scan nothing to
-    do: the extent is bounded by Z999999, under the limit."""
+    """A list whose columns and row lengths are known leaves the quick scan nothing to do:
+    rows of at most four digits in columns A to Z bound the extent by Z9999."""
     bounds = SheetBounds()
     rows = "".join(
         f'<row r="{r}"><c r="A{r}" t="s"><v>1</v></c><c r="Z{r}"><v>2</v></c></row>'
         for r in range(1, 2_000)
     )
     bounds.feed(rows.encode())
-    assert (bounds.max_row, bounds.max_column, bounds.odd) == (999_999, 26, False)
+    assert (bounds.max_row, bounds.max_column, bounds.odd) == (9_999, 26, False)
     assert not bounds.quick_over()
     bounds.feed(b'<row r="2000"><c r="A1048576"><v>1</v></c><c r="AZ2000"><v>1</v></c></row>')
-    assert (bounds.max_row, bounds.max_column) == (1_048_576, 52)
+    assert (bounds.max_row, bounds.max_column) == (9_999_999, 52)
     assert bounds.quick_over()
 
 

@@ -7,11 +7,12 @@ one cell at ``XFD1048576`` in a 5 KB file asks for 512 GiB and aborts the proces
 the sheet XML is scanned as it is decompressed, in up to three passes, each run only when the
 one before cannot clear the sheet:
 
-1. every chunk: one regular expression that matches nothing in a list in columns A to Z
-   below row 1,000,000 (the extent is then at most Z999999, under the limits); otherwise the
-   columns of two letters or more and their rows, and rows of seven digits, are noted;
-2. a wide sheet (the quick bound over the limits): the one-letter cells on a row after the
-   last row seen so far, which gives the exact last row;
+1. every chunk: one regular expression that matches only cells in a column after the last
+   one known or on a row with more digits than the last row seen (so a list matches nothing
+   once its header row is read); the extent is then at most the last column known times
+   the largest number of as many digits as the last row (Z999 for 500 rows in A to Z);
+2. when that bound is over the limits (a wide sheet of 100,000 rows or more): the cells on a
+   row after the last row seen, which gives the exact last row;
 3. still over: the exact extent of the cells that hold a value. Cells without a value (a
    formatted cell, ``<c r="AZ9" s="1"/>``) and rows without cells are ignored by the reader,
    so a sheet formatted down to row 1,048,576 is still read.
@@ -32,20 +33,26 @@ from xml.etree import ElementTree
 from bansos_cli.core.columns import excel_column_letter
 from bansos_cli.core.limits import MAX_SHEET_CELLS, MAX_SHEET_COLUMNS
 
-_PROBE = re.compile(
-    rb"<c(?:"
-    rb' r="(?:([A-Za-z]{2,3})(\d+)|[A-Za-z](\d{7}))'  # a column AA on; a row 1,000,000 on
-    rb'|(?! r=")[\s>/]'  # a cell whose first attribute is not r
-    rb")"
-)
-"""The cells the quick scan must look at, with what it needs from them."""
-_GATE = re.compile(rb'<c(?! r="[A-Za-z]\d{1,6}")[\s>/]')
-"""The one pass over every chunk: is there any cell but a one-letter column below row
-1,000,000? A list in columns A to Z matches nothing, and :data:`_PROBE` runs on a chunk only
-when this matches (one prefix test and a few bytes a cell)."""
-_ROW_BOUND = 999_999
-"""The last row when no one-letter cell has a seven-digit row."""
+_ROW_AT = re.compile(rb'<row r="(\d+)"')
+_REF_AT = re.compile(rb'<c r="([A-Za-z]{1,3})(\d+)"')
 _SINGLE_LETTER_COLUMNS = 26
+
+
+@functools.cache
+def _gate(column: int, digits: int) -> re.Pattern[bytes]:
+    """Cells the quick scan must look at once columns up to ``column`` and rows of up to
+    ``digits`` digits are known: a cell in a column after it, on a row with more digits, or
+    whose first attribute is not ``r``. A list whose columns and row lengths are known
+    matches nothing: one prefix test and a few bytes a cell."""
+    text = excel_column_letter(column - 1)
+    known = [b"[A-Z]{1,%d}" % (len(text) - 1)] if len(text) > 1 else []
+    for i, char in enumerate(text):
+        if char != "A":
+            rest = len(text) - i - 1
+            tail = b"[A-Z]{%d}" % rest if rest else b""
+            known.append(text[:i].encode() + b"[A-%s]" % chr(ord(char) - 1).encode() + tail)
+    known.append(text.encode())
+    return re.compile(rb'<c(?! r="(?i:' + b"|".join(known) + rb")\d{1,%d}\")[\s>/]" % digits)
 
 
 _VALUED = re.compile(rb'<c r="([A-Za-z]{1,3})(\d{1,7})"[^>]*(?<!/)>\s*<(?:v|is|f)[\s>/]')
@@ -53,14 +60,14 @@ _VALUED = re.compile(rb'<c r="([A-Za-z]{1,3})(\d{1,7})"[^>]*(?<!/)>\s*<(?:v|is|f
 
 @functools.cache
 def _rows_after(last_row: int) -> re.Pattern[bytes]:
-    """One-letter cells on a row after ``last_row`` (their row in group 1)."""
+    """Cells on a row after ``last_row`` (their row in group 1)."""
     text = str(last_row)
     later = [rb"\d{%d,}" % (len(text) + 1)]
     for i, digit in enumerate(text):
         if digit != "9":
             rest = len(text) - i - 1
             later.append(b"%s[%d-9]\\d{%d}" % (text[:i].encode(), int(digit) + 1, rest))
-    return re.compile(rb'<c r="[A-Za-z](' + b"|".join(later) + rb')"')
+    return re.compile(rb'<c r="[A-Za-z]{1,3}(' + b"|".join(later) + rb')"')
 
 
 def column_number(letters: bytes | str) -> int:
@@ -95,14 +102,15 @@ class SheetBounds:
     :meth:`far_cell` with a way to read the XML again for the exact passes."""
 
     def __init__(self) -> None:
-        self.max_row = _ROW_BOUND
-        """The last row as far as the quick scan knows (an upper bound)."""
+        self.max_row = 9
+        """The last row as far as the quick scan knows (an upper bound: the largest number
+        of as many digits as the last row seen)."""
         self.max_column = _SINGLE_LETTER_COLUMNS
         """The last column as far as the quick scan knows (an upper bound)."""
         self.odd = False
         """A cell the quick scan cannot place: the exact parse decides."""
         self._seen_row = 0
-        """The last row of the cells the quick scan read (two-letter columns, far rows)."""
+        """The last row seen: of the last row element of each chunk, and of the cells read."""
         self._first = True
 
     def feed(self, chunk: bytes) -> None:
@@ -111,24 +119,26 @@ class SheetBounds:
             self._first = False
             # x:sheetData, x:row, x:c: element names with a prefix (other writers)
             self.odd = re.search(rb"<\w+:(?:sheetData|row|c)[\s>/]", chunk) is not None
-        if _GATE.search(chunk) is None:
-            return
-        found = _PROBE.findall(chunk)
-        letters: set[bytes] = set()
-        rows: list[bytes] = []
-        for column, row, far_row in found:
-            if column:
-                letters.add(column)
-                rows.append(row)
-            elif far_row:
-                rows.append(far_row)
-            else:
+        if self.odd:
+            return  # the exact parse decides
+        last = chunk.rfind(b'<row r="')
+        if last >= 0 and (row := _ROW_AT.match(chunk, last)) is not None:
+            self._seen_row = max(self._seen_row, int(row.group(1)))
+        at = 0
+        while (found := _gate(self.max_column, self._digits()).search(chunk, at)) is not None:
+            at = found.end()
+            ref = _REF_AT.match(chunk, found.start())
+            if ref is None:
                 self.odd = True
-        if rows:
-            self._seen_row = max(self._seen_row, max(map(int, rows)))
-            self.max_row = max(self.max_row, self._seen_row)
-        if letters:
-            self.max_column = max(self.max_column, max(map(column_number, letters)))
+                return
+            self._seen_row = max(self._seen_row, int(ref.group(2)))
+            self.max_column = max(self.max_column, column_number(ref.group(1)))
+        # no cell has a row of more digits than the last row seen: a bound on the last row
+        self.max_row = 10 ** self._digits() - 1
+
+    def _digits(self) -> int:
+        """Digits of the last row seen (at least one)."""
+        return len(str(self._seen_row)) if self._seen_row else 1
 
     def quick_over(self) -> bool:
         """Could the sheet be over the limits? (cells counted with or without values)"""
