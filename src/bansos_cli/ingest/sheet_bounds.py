@@ -11,7 +11,8 @@ one before cannot clear the sheet:
    one known or on a row with more digits than the last row seen (so a list matches nothing
    once its header row is read); the extent is then at most the last column known times
    the largest number of as many digits as the last row (Z999 for 500 rows in A to Z);
-2. when that bound is over the limits (a wide sheet of 100,000 rows or more): the cells on a
+2. when that bound is over the limits (34 columns or more and 100,000 rows, or a sheet of
+   1,000,000 rows): the cells on a
    row after the last row seen, which gives the exact last row;
 3. still over: the exact extent of the cells that hold a value. Cells without a value (a
    formatted cell, ``<c r="AZ9" s="1"/>``) and rows without cells are ignored by the reader,
