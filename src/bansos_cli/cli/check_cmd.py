@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import TYPE_CHECKING
 
 import typer
 from rich.markup import escape
 
-from bansos_cli.cli.app import command, console, err_console
+from bansos_cli.cli.app import command, console, echo_json, err_console
 from bansos_cli.cli.notices import print_engine
 from bansos_cli.cli.options import (
     AsOfOption,
@@ -115,7 +114,7 @@ def check_command(
             spark_master=spark_master,
         )
     if as_json:
-        typer.echo(json.dumps(result.summary, ensure_ascii=False, indent=2, default=str))
+        echo_json(result.summary)
     elif not quiet:
         print_engine(err_console, result.engine, language)
         _render(result, language, as_of is None)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 
-from bansos_cli.cli.app import command, console, err_console
+from bansos_cli.cli.app import command, console, echo_json, err_console
 from bansos_cli.cli.options import (
     DedupFailOnOption,
     DelimiterOption,
@@ -113,7 +112,7 @@ def dedup_command(
             progress=progress,
         )
     if as_json:
-        typer.echo(json.dumps(run.to_dict(), ensure_ascii=False, indent=2, default=str))
+        echo_json(run.to_dict())
     elif not quiet:
         _render(run, language)
     raise typer.Exit(code=run.exit_code(fail_on))

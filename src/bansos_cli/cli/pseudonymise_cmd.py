@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 
-from bansos_cli.cli.app import command, console, err_console
+from bansos_cli.cli.app import command, console, echo_json, err_console
 from bansos_cli.cli.i18n import HELP_VALUES
 from bansos_cli.cli.notices import print_notices
 from bansos_cli.cli.options import (
@@ -51,6 +51,7 @@ def pseudonymise_command(
     new_key_path: Annotated[
         Path | None, typer.Option("--new-key", help="HELP_NEW_KEY", show_default=False)
     ] = None,
+    force: Annotated[bool, typer.Option("--force", help="HELP_FORCE")] = False,
     columns: Annotated[str, typer.Option("--columns", help="HELP_COLUMNS")] = HELP_VALUES[
         "default_columns"
     ],
@@ -68,6 +69,7 @@ def pseudonymise_command(
     """``bansos pseudonymise``: help text ``CMD_PSEUDONYMISE`` of the message catalogue."""
     from bansos_cli.pipeline.pseudonymise import (
         default_out_dir,
+        key_file_notice,
         load_key,
         new_key,
         run_pseudonymise,
@@ -77,7 +79,7 @@ def pseudonymise_command(
     if new_key_path is not None:
         if files:
             raise OptionError.of("CLI_NEW_KEY_WITH_FILES")
-        path = new_key(new_key_path)
+        path = new_key(new_key_path, force=force)
         if not quiet:
             console.print(
                 text("CLI_KEY_WRITTEN", language, path=path), markup=False, soft_wrap=True
@@ -90,6 +92,13 @@ def pseudonymise_command(
     options = read_options(sheet, header_row, mapping, encoding, delimiter)
     formats = parse_formats(fmt)
     key = load_key(key_file)
+    notice = key_file_notice(key_file) if not (quiet or as_json) else None
+    if key_file is not None and notice is not None:
+        err_console.print(
+            f"[yellow]![/] {escape(key_file.name)}: {escape(notice.text(language))} "
+            f"[dim]({notice.code})[/]",
+            soft_wrap=True,
+        )
     with stdin_inputs(files) as paths:
         run = run_pseudonymise(
             paths,
@@ -100,7 +109,7 @@ def pseudonymise_command(
             formats=formats,
         )
     if as_json:
-        typer.echo(json.dumps(run.summary, ensure_ascii=False, indent=2, default=str))
+        echo_json(run.summary)
     elif not quiet:
         print_notices(err_console, run.sources, language)
         _render(run.summary, language)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from bansos_cli.cli.app import command, console, err_console
+from bansos_cli.cli.app import command, console, echo_json, err_console
 from bansos_cli.cli.notices import print_engine
 from bansos_cli.cli.options import (
     DelimiterOption,
@@ -165,7 +164,7 @@ def reconcile_command(
             engine=engine,
         )
     if as_json:
-        typer.echo(json.dumps(run.summary, ensure_ascii=False, indent=2, default=str))
+        echo_json(run.summary)
     elif not quiet:
         print_engine(err_console, run.engine, language)
         _render(run, language)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -11,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.markup import escape
 
-from bansos_cli.cli.app import command, console, err_console
+from bansos_cli.cli.app import command, console, echo_json, err_console
 from bansos_cli.cli.i18n import HELP_VALUES, set_lang
 from bansos_cli.cli.notices import print_engine, print_notices
 from bansos_cli.cli.options import (
@@ -223,7 +222,7 @@ def run_command(
         print_notices(err_console, result.sources, language)
         _render(result, language)
     elif as_json:
-        typer.echo(json.dumps(result.summary, ensure_ascii=False, indent=2, default=str))
+        echo_json(result.summary)
     raise typer.Exit(result.exit_code())
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -11,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 from rich.markup import escape
 
-from bansos_cli.cli.app import command, console, err_console
+from bansos_cli.cli.app import command, console, echo_json, err_console
 from bansos_cli.cli.notices import print_engine, print_notices
 from bansos_cli.cli.options import (
     AsOfOption,
@@ -112,9 +111,7 @@ def validate_command(
         print_notices(err_console, run.sources, language)
         _render(run, language)
     elif as_json:
-        typer.echo(
-            json.dumps(run.summary, ensure_ascii=False, indent=2, sort_keys=True, default=str)
-        )
+        echo_json(run.summary, sort_keys=True)
     raise typer.Exit(code=run.exit_code(level))
 
 

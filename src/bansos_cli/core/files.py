@@ -6,6 +6,7 @@ A crash or an error half-way never leaves a partial output behind.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import tempfile
 from collections.abc import Iterator
@@ -13,6 +14,11 @@ from pathlib import Path
 
 from bansos_cli.core.errors import OutputError
 from bansos_cli.core.messages import Text
+
+FIXED_DOCUMENT_DATE = dt.datetime(2025, 7, 1, 8, 0, 0)
+"""The creation date written into every workbook bansos writes (``docProps/core.xml``), so
+that identical runs give byte-identical files; the run's own time is in ``summary.json``
+(``duration_s``) only."""
 
 
 @contextlib.contextmanager
