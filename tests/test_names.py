@@ -111,3 +111,10 @@ def test_initials_and_full_tokens_of_an_abbreviated_name() -> None:
     assert parts["initials"].to_list() == ["YS", "YS", "S"]
     assert parts["has_initial"].to_list() == [True, False, False]  # H. is a title, dropped
     assert parts["full_key"].to_list() == ["SUPRIATNA", "SUPRIATNA YAYAT", "SITI"]
+
+
+def test_name_keys_equal_the_single_expression() -> None:
+    frame = pl.DataFrame({"n": _all_case_names()}, schema={"n": pl.String})
+    keys = names.name_keys(frame, "n", "key")
+    assert keys.columns == ["n", "key"]
+    assert keys["key"].equals(frame.select(names.name_key_expr(pl.col("n")).alias("key"))["key"])

@@ -142,7 +142,6 @@ def prepare(frame: pl.DataFrame, config: DedupConfig) -> pl.DataFrame:
                 "_lahir", date_name="dob", state_name=None, reference=casts.TWENTIETH_CENTURY
             ),
             "_jk": _build("_jk", "sex", casts.parse_sex),
-            "_ibu": _build("_ibu", "mother_key", names.name_key_expr),
             "_tempat": _build(
                 "_tempat", "place_key", lambda e: names.fold_spelling_expr(_upper_key(e))
             ),
@@ -158,9 +157,12 @@ def prepare(frame: pl.DataFrame, config: DedupConfig) -> pl.DataFrame:
     raw = raw.with_columns(
         _clean_ids(raw, "_nik").alias("nik"), _clean_ids(raw, "_kk").alias("kk"), *keys
     )
+    # Each distinct name and mother's name is normalised once.
     by_name = names.name_parts(_distinct(raw, "_nama"), "_nama")
+    by_mother = names.name_keys(_distinct(raw, "_ibu"), "_ibu", "mother_key")
     prepared = (
         raw.join(by_name, on="_nama", how="left", nulls_equal=True, maintain_order="left")
+        .join(by_mother, on="_ibu", how="left", nulls_equal=True, maintain_order="left")
         .select(
             RID,
             "nik",
