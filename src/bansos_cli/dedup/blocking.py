@@ -91,6 +91,15 @@ def _base(prepared: pl.DataFrame) -> pl.DataFrame:
         village.alias("village"),
         _hash(pl.col("pos_key")).alias("postcode"),
         region.alias("region"),
+        # The keys without a place of their own stay within a kabupaten: across a
+        # province, chance agreements on a name token (or the mother's name) and a birth
+        # date grow with the square of the list, and they swamp the duplicates (EM then
+        # learns "same birth date" as the match class). Rows without a kabupaten (lists
+        # without the column, like FEBRL) share one value: nothing changes for them.
+        pl.when(pl.col("kab_key").is_not_null())
+        .then(pl.col("kab_key").hash(seed=2))
+        .otherwise(pl.lit(0, pl.UInt64))
+        .alias("kabupaten"),
         informative.alias("tokens"),
         pl.col("is_head"),
     )
@@ -161,12 +170,13 @@ _KEYS: tuple[BlockingKey, ...] = (
         ("nik", "tanggal_lahir"), _single("nik6", "dob"),
     ),
     BlockingKey(
-        "nama_lahir", "same name key and birth date", ("nama", "tanggal_lahir"),
-        _single("name", "dob"),
+        "nama_lahir", "same name key and birth date, within one kabupaten",
+        ("nama", "tanggal_lahir", "kabupaten"), _single("name", "dob", "kabupaten"),
     ),
     BlockingKey(
-        "token_lahir", "one informative name token in common and same birth date",
-        ("tanggal_lahir",), _exploded("tokens", "dob"),
+        "token_lahir",
+        "one informative name token in common and same birth date, within one kabupaten",
+        ("tanggal_lahir", "kabupaten"), _exploded("tokens", "dob", "kabupaten"),
     ),
     BlockingKey(
         "lahir_wilayah", "same birth date and village or postcode (any name)",
@@ -192,8 +202,8 @@ _KEYS: tuple[BlockingKey, ...] = (
         ("nama",), _single("name", "region"),
     ),
     BlockingKey(
-        "ibu_lahir", "same mother's name key and birth date", ("nama_ibu", "tanggal_lahir"),
-        _single("mother", "dob"),
+        "ibu_lahir", "same mother's name key and birth date, within one kabupaten",
+        ("nama_ibu", "tanggal_lahir", "kabupaten"), _single("mother", "dob", "kabupaten"),
     ),
     BlockingKey(
         "nama_kk", "same name key and KK number", ("nama", "no_kk"), _single("name", "kk"),
