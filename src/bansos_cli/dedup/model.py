@@ -113,8 +113,11 @@ def estimate_u(prepared: pl.DataFrame, samples: int, seed: int) -> dict[str, lis
         return {spec.name: _u_prior(spec).tolist() for spec in COMPARISONS}
     # Sample on a content order, so that shuffling the input rows does not change u: the
     # random positions are positions in that order (the frame itself is not reordered).
+    columns = [c for c in _CONTENT if c in prepared.columns]
     content = prepared.select(
-        pl.struct([c for c in _CONTENT if c in prepared.columns]).hash(seed=0).alias("h")
+        pl.reduce(
+            lambda a, b: a ^ b, [pl.col(c).hash(seed=k) for k, c in enumerate(columns)]
+        ).alias("h")
     )["h"]
     order = content.arg_sort().to_numpy()
     rng = np.random.default_rng(seed)
@@ -229,7 +232,7 @@ def _same_day_levels(
     )
     if keyed.height < 2:
         return None
-    order = keyed.sort(*by, "r")
+    order = keyed.with_columns(_group_order(by).alias("_order")).sort("_order")
     same = pl.all_horizontal([pl.col(k) == pl.col(k).shift(-1) for k in by])
     pairs = (
         order.select(
@@ -245,12 +248,27 @@ def _same_day_levels(
     if pairs.height > samples:
         # As many pairs as for the other fields, drawn at random.
         pairs = pairs.sample(n=samples, seed=int(rng.integers(2**31))).sort("i", "j")
-    levels = compare_pairs(prepared, pairs).filter(
+    levels = compare_pairs(prepared, pairs, only=(spec, NAMA, NAMA_IBU)).filter(
         NAMA.at_least("sangat_mirip").not_() & NAMA_IBU.at_least("sama").not_()
     )
     g = levels[spec.column].to_numpy()
     counts = np.bincount(g[g >= 0], minlength=len(spec.levels)).astype(float)
     return _smoothed(counts, _u_prior(spec), U_PSEUDO_COUNT).tolist()
+
+
+def _group_order(by: tuple[str, ...]) -> pl.Expr:
+    """One 64-bit sort key for (birth date, sex if in ``by``, random ``r``): sorting one
+    column is about three times cheaper than sorting by three. Neighbours are checked on the
+    fields themselves afterwards, so the clipped dates (before 1790, after 2149) and the
+    shortened random part only change the order, never which pairs count."""
+    unknown = set(by) - {"dob", "sex"}
+    if unknown:
+        raise ValueError(f"no sort key for {sorted(unknown)}")
+    day = pl.col("dob").cast(pl.Int32).clip(-65535, 65535) + 65536
+    key = day.cast(pl.UInt64) * (1 << 46) + pl.col("r") // (1 << 19)
+    if "sex" in by:
+        key = key + (pl.col("sex") == "P").cast(pl.UInt64) * (1 << 45)
+    return key
 
 
 def _pattern_weights(
