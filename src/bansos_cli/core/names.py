@@ -27,6 +27,7 @@ import math
 import re
 from functools import cache
 
+import numpy as np
 import polars as pl
 
 # Honorifics and religious/academic titles written before (sometimes after) a name.
@@ -228,20 +229,24 @@ def low_information_tokens() -> frozenset[str]:
     return frozenset(folded.to_list())
 
 
-def token_weights(tokens: pl.Series) -> pl.DataFrame:
+def token_weights(tokens: pl.Series, records: pl.Series | None = None) -> pl.DataFrame:
     """Evidence weight of each folded token: ``log2(rows / rows with the token)``.
 
-    ``tokens`` is a list-of-strings series (one list per record). Low-information tokens are
-    capped at :data:`LOW_INFORMATION_WEIGHT`. Returns columns ``token``, ``count``, ``weight``.
+    ``tokens`` is a list-of-strings series (one list per record). ``records``: how many
+    records each list stands for (one per distinct name of a list, say); every list counts
+    once without it. Low-information tokens are capped at :data:`LOW_INFORMATION_WEIGHT`.
+    Returns columns ``token``, ``count``, ``weight``.
     """
-    total = max(tokens.len(), 1)
     low = list(low_information_tokens())
+    if records is None:
+        records = pl.Series(np.ones(tokens.len(), dtype=np.uint32))
+    total = max(int(records.sum()), 1)
     counts = (
-        tokens.list.unique()
-        .explode()
-        .drop_nulls()
-        .value_counts(name="count")
-        .rename({tokens.name: "token"})
+        pl.DataFrame({"token": tokens.list.unique(), "n": records.cast(pl.UInt32)})
+        .explode("token")
+        .drop_nulls("token")
+        .group_by("token")
+        .agg(pl.col("n").sum().alias("count"))
     )
     weight = (pl.lit(total, pl.Float64) / pl.col("count")).log(2)
     return counts.with_columns(

@@ -158,7 +158,7 @@ def prepare(frame: pl.DataFrame, config: DedupConfig) -> pl.DataFrame:
         _clean_ids(raw, "_nik").alias("nik"), _clean_ids(raw, "_kk").alias("kk"), *keys
     )
     # Each distinct name and mother's name is normalised once.
-    by_name = names.name_parts(_distinct(raw, "_nama"), "_nama")
+    by_name = _with_name_info(names.name_parts(_distinct(raw, "_nama"), "_nama"), raw)
     by_mother = names.name_keys(_distinct(raw, "_ibu"), "_ibu", "mother_key")
     prepared = (
         raw.join(by_name, on="_nama", how="left", nulls_equal=True, maintain_order="left")
@@ -187,13 +187,16 @@ def prepare(frame: pl.DataFrame, config: DedupConfig) -> pl.DataFrame:
             "pos_key",
             "id_key",
             "source",
+            "name_info",
         )  # fmt: skip
         .with_columns(
             pl.col("deceased").fill_null(False),
             _default_date_expr(pl.col("dob"), config.default_dates).alias("dob_default"),
         )
+        # name_info last, where the other stages expect it.
+        .select(pl.exclude("name_info"), pl.col("name_info").fill_null(0.0))
     )
-    return _with_name_info(prepared)
+    return prepared
 
 
 def _build(column: str, target: str, key: Callable[[pl.Expr], pl.Expr]) -> casts.Build:
@@ -230,19 +233,23 @@ def _distinct(frame: pl.DataFrame, column: str) -> pl.DataFrame:
     return frame.select(pl.col(column).unique())
 
 
-def _with_name_info(prepared: pl.DataFrame) -> pl.DataFrame:
-    """Add ``name_info``: the summed evidence weight of a record's name tokens."""
-    weights = names.token_weights(prepared["tokens"])
+def _with_name_info(by_name: pl.DataFrame, raw: pl.DataFrame) -> pl.DataFrame:
+    """Add ``name_info`` to the distinct names: the summed evidence weight of the name's
+    tokens, each token weighed by the records (not the distinct names) that carry it."""
+    records = raw.group_by("_nama").len()
+    per_name = by_name.select("_nama", "tokens").join(
+        records, on="_nama", how="left", nulls_equal=True, maintain_order="left"
+    )
+    weights = names.token_weights(per_name["tokens"], per_name["len"])
     info = (
-        prepared.select(RID, "tokens")
+        per_name.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("_k"), "tokens")
         .explode("tokens")
         .join(weights.select(pl.col("token").alias("tokens"), "weight"), on="tokens", how="left")
-        .group_by(RID)
+        .group_by("_k")
         .agg(pl.col("weight").sum().alias("name_info"))
+        .sort("_k")
     )
-    return prepared.join(info, on=RID, how="left", maintain_order="left").with_columns(
-        pl.col("name_info").fill_null(0.0)
-    )
+    return by_name.with_columns(pl.Series("name_info", info["name_info"]).fill_null(0.0))
 
 
 def meta_columns(frame: pl.DataFrame) -> pl.DataFrame:
