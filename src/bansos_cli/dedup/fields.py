@@ -241,15 +241,21 @@ def _with_name_info(by_name: pl.DataFrame, raw: pl.DataFrame) -> pl.DataFrame:
         records, on="_nama", how="left", nulls_equal=True, maintain_order="left"
     )
     weights = names.token_weights(per_name["tokens"], per_name["len"])
+    index = pl.int_range(pl.len(), dtype=pl.UInt32).alias("_k")
     info = (
-        per_name.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("_k"), "tokens")
+        per_name.select(index, "tokens")
         .explode("tokens")
         .join(weights.select(pl.col("token").alias("tokens"), "weight"), on="tokens", how="left")
         .group_by("_k")
         .agg(pl.col("weight").sum().alias("name_info"))
-        .sort("_k")
     )
-    return by_name.with_columns(pl.Series("name_info", info["name_info"]).fill_null(0.0))
+    # A name without tokens (``ALMH.``: only a deceased marker) explodes to no row at all.
+    return (
+        by_name.with_columns(index)
+        .join(info, on="_k", how="left", maintain_order="left")
+        .drop("_k")
+        .with_columns(pl.col("name_info").fill_null(0.0))
+    )
 
 
 def meta_columns(frame: pl.DataFrame) -> pl.DataFrame:
