@@ -186,8 +186,13 @@ def compare_pairs(
             both["pos_key_l"], both["pos_key_r"], [_OSA], distinct=True
         )
     if ALAMAT.name in wanted:
-        sims["tsr_alamat"], sims["sim_alamat"] = _similarities(
-            both["addr_key_l"], both["addr_key_r"], [_TOKEN_SET, _JW]
+        (sims["tsr_alamat"],) = _similarities(both["addr_key_l"], both["addr_key_r"], [_TOKEN_SET])
+        # Jaro-Winkler decides a level only below a token-set ratio of 90 (see _levels).
+        (sims["sim_alamat"],) = _similarities(
+            both["addr_key_l"],
+            both["addr_key_r"],
+            [_JW],
+            where=pl.Series(sims["tsr_alamat"] < 90),
         )
     edits = {"nik_edit", "id_edit", "pos_edit", "edit_nama"}
     both = both.hstack(
