@@ -134,7 +134,7 @@ def test_blocking_key_names_are_the_registry() -> None:
     fields = {spec.name for spec in COMPARISONS}
     for key in DedupConfig().blocking.keys:
         if key != "baris_sama":
-            assert set(KEYS[key].exact) < fields | {"wilayah", "dob"}
+            assert set(KEYS[key].exact) < fields | {"wilayah", "dob", "kabupaten"}
 
 
 def test_levels_are_named_and_distinct() -> None:
@@ -142,3 +142,32 @@ def test_levels_are_named_and_distinct() -> None:
         assert spec.names[0] == "beda"
         assert len(set(spec.names)) == len(spec.names)
         assert spec.code(spec.top) == len(spec.levels) - 1
+
+
+def _keyed_pairs(rows: list[tuple], kabupaten: list[str] | None) -> dict[tuple[int, int], set]:
+    frame = _frame(rows)
+    if kabupaten is not None:
+        frame = frame.with_columns(pl.Series("kabupaten", kabupaten))
+    pairs, _ = candidate_pairs(prepare(frame, DedupConfig()), DedupConfig().blocking)
+    names = list(KEYS)
+    return {
+        (i, j): {names[k] for k in range(len(names)) if bits >> k & 1}
+        for i, j, bits in pairs.iter_rows()
+    }
+
+
+def test_keys_without_a_place_stay_within_a_kabupaten() -> None:
+    # Same name, birth date and mother, different NIKs and villages: within one kabupaten
+    # the place-less keys pair them; across two kabupaten they do not (chance agreements
+    # across a province grow with the square of the list); without a kabupaten column
+    # (FEBRL, village lists) every row is in one.
+    one = ("3201010101800001", "SITI AMINAH", "01-01-1980", "P", "SUMARNI", "DESA0")
+    two = ("3202020101800002", "SITI AMINAH", "01-01-1980", "P", "SUMARNI", "DESA1")
+    place_less = {"nama_lahir", "token_lahir", "ibu_lahir"}
+    same = _keyed_pairs([one, two], ["BOGOR", "BOGOR"])
+    assert place_less <= same[(0, 1)]
+    assert (0, 1) not in _keyed_pairs([one, two], ["BOGOR", "SUKABUMI"])
+    assert place_less <= _keyed_pairs([one, two], None)[(0, 1)]
+    # the NIK still pairs rows across kabupaten
+    moved = (one[0], *two[1:])
+    assert _keyed_pairs([one, moved], ["BOGOR", "SUKABUMI"])[(0, 1)] == {"nik"}

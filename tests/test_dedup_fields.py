@@ -53,3 +53,14 @@ def test_sex_codes() -> None:
     codes = ["L", "lk", "Laki-laki", "PRIA", "1", "P", "PR", "perempuan", "WANITA", "2", "X", None]
     prepared = _prepared(["01-01-1980"] * len(codes), codes)
     assert prepared["sex"].to_list() == [*["L"] * 5, *["P"] * 5, None, None]
+
+
+def test_a_name_of_only_a_deceased_marker_has_no_name_evidence() -> None:
+    frame = pl.DataFrame({"nama": ["ALMH. ST.", "SITI AMINAH", "ALM.", None, "SITI"]})
+    prepared = prepare(frame, DedupConfig())
+    assert prepared.height == 5
+    assert prepared["tokens"].to_list() == [[], ["SITI", "AMINAH"], [], None, ["SITI"]]
+    info = prepared["name_info"].to_list()
+    assert info[0] == info[2] == info[3] == 0.0
+    assert info[1] > info[4] > 0.0
+    assert prepared["deceased"].to_list() == [True, False, True, False, False]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import networkx as nx
 import numpy as np
 import polars as pl
@@ -10,10 +12,12 @@ from hypothesis import strategies as st
 
 from bansos_cli.dedup import DedupConfig, dedup_frame
 from bansos_cli.dedup.classify import classify_pairs
-from bansos_cli.dedup.cluster import components, guarded_components
+from bansos_cli.dedup.cluster import cluster_frame, components, guarded_components
 from bansos_cli.dedup.compare import compare_pairs
 from bansos_cli.dedup.engine import grouping_pairs, score_pairs
 from bansos_cli.dedup.fields import prepare
+from bansos_cli.dedup.levels import NAMA, TANGGAL_LAHIR
+from bansos_cli.dedup.model import _exact_agreement, estimate_u
 
 NAMES = [
     "SITI AMINAH",
@@ -158,3 +162,42 @@ def test_chain_guard_splits_long_chains_at_weak_links() -> None:
     assert split == 1
     assert kept.tolist() == [True] * 4 + [False] + [True] * 4
     assert labels.tolist() == [0] * 5 + [5] * 5
+
+
+def test_exact_agreement_u_is_the_share_of_pairs_with_one_value() -> None:
+    names = ["SITI", "SITI", "SITI", "BUDI", "BUDI", "ADI", None]
+    dates = ["01-07-1980", "01-07-1980", "02-03-1980", "02-03-1980", "02-03-1980", None, None]
+    frame = pl.DataFrame({"nama": names, "tanggal_lahir": dates})
+    prepared = prepare(frame, DedupConfig())
+    shares, pairs = _exact_agreement(prepared, "name_key", {"sama": None})  # type: ignore[misc]
+    present = [n for n in names if n]
+    same = sum(a == b for a, b in itertools.combinations(present, 2))
+    assert pairs == len(present) * (len(present) - 1) / 2
+    assert shares == {"sama": same / pairs}
+    # birth dates split by default date (1 July) and real date
+    shares, _ = _exact_agreement(  # type: ignore[misc]
+        prepared, "dob", {"sama": False, "sama_tanggal_default": True}
+    )
+    assert shares == {"sama": 3 / 10, "sama_tanggal_default": 1 / 10}
+    # u does not depend on the random sample for these levels, and stays a distribution
+    a, b = estimate_u(prepared, 100, seed=1), estimate_u(prepared, 100, seed=2)
+    for spec, level in ((NAMA, "sama"), (TANGGAL_LAHIR, "sama")):
+        assert a[spec.name][spec.code(level)] == b[spec.name][spec.code(level)]
+        assert abs(sum(a[spec.name]) - 1.0) < 1e-9
+
+
+def test_cluster_frame_numbers_groups_in_input_order_and_keeps_the_best_row() -> None:
+    frame = pl.DataFrame(
+        {
+            "nik": [None, "3201010101800001", None, "3201010101800002", None],
+            "nama": ["A", "A", "B", "C", "B"],
+        }
+    )
+    prepared = prepare(frame, DedupConfig())
+    labels = np.array([0, 0, 2, 3, 2])
+    review = np.array([False, False, True, False, False])
+    out = cluster_frame(prepared, labels, review)
+    assert out["cluster_id"].to_list() == [1, 1, 2, 3, 2]
+    assert out["cluster_size"].to_list() == [2, 2, 2, 1, 2]
+    assert out["keep"].to_list() == [False, True, True, True, False]
+    assert out["needs_review"].to_list() == [False, False, True, False, True]

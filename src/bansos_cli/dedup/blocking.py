@@ -42,6 +42,15 @@ def _hash(expr: pl.Expr) -> pl.Expr:
     return pl.when(expr.is_not_null()).then(expr.hash(seed=0))
 
 
+def _combined_hash(columns: list[str], seed: int) -> pl.Expr:
+    """One 64-bit value for the combination of ``columns`` (nulls included, as one value
+    per column): each column hashed with its own seed, the hashes xor-ed. Several times
+    cheaper than hashing a struct; a collision only proposes a pair that comparison then
+    rejects."""
+    hashes = [pl.col(c).hash(seed=seed + k) for k, c in enumerate(columns)]
+    return pl.reduce(lambda a, b: a ^ b, hashes)
+
+
 def _base(prepared: pl.DataFrame) -> pl.DataFrame:
     """The fields the keys are made of, each once, as 64-bit hashes (equal values, equal
     hashes; a collision only proposes a pair that comparison then rejects)."""
@@ -58,17 +67,15 @@ def _base(prepared: pl.DataFrame) -> pl.DataFrame:
         ).list.eval(token.hash(seed=0))
     )
     village = pl.when(pl.col("desa_key").is_not_null()).then(
-        pl.struct("kab_key", "kec_key", "desa_key").hash(seed=0)
+        _combined_hash(["kab_key", "kec_key", "desa_key"], 10)
     )
     region = pl.coalesce(
         pl.when(pl.col("kab_key").is_not_null() & pl.col("kec_key").is_not_null()).then(
-            pl.struct("kab_key", "kec_key").hash(seed=1)
+            _combined_hash(["kab_key", "kec_key"], 20)
         ),
         _hash(pl.col("nik").str.slice(0, 6)),
     )
-    identical = pl.when(pl.col("name_key").is_not_null()).then(
-        pl.struct([pl.col(c) for c in IDENTITY_FIELDS]).hash(seed=0)
-    )
+    identical = pl.when(pl.col("name_key").is_not_null()).then(_combined_hash(IDENTITY_FIELDS, 30))
     return prepared.select(
         RID,
         identical.alias("identical"),
@@ -81,18 +88,41 @@ def _base(prepared: pl.DataFrame) -> pl.DataFrame:
         _hash(pl.col("kk")).alias("kk"),
         pl.col("dob").cast(pl.Int32).alias("dob"),
         pl.col("dob").dt.year().cast(pl.Int32).alias("year"),
-        pl.concat_list([village, _hash(pl.col("pos_key")) + 1]).list.drop_nulls().alias("places"),
+        village.alias("village"),
         _hash(pl.col("pos_key")).alias("postcode"),
         region.alias("region"),
+        # The keys without a place of their own stay within a kabupaten: across a
+        # province, chance agreements on a name token (or the mother's name) and a birth
+        # date grow with the square of the list, and they swamp the duplicates (EM then
+        # learns "same birth date" as the match class). Rows without a kabupaten (lists
+        # without the column, like FEBRL) share one value: nothing changes for them.
+        pl.when(pl.col("kab_key").is_not_null())
+        .then(pl.col("kab_key").hash(seed=2))
+        .otherwise(pl.lit(0, pl.UInt64))
+        .alias("kabupaten"),
         informative.alias("tokens"),
         pl.col("is_head"),
     )
 
 
-def _joined(*columns: str) -> pl.Expr:
+def _joined(*columns: str, seed: int = 7) -> pl.Expr:
     """One value for the combination of ``columns``; null when any is null."""
     present = pl.all_horizontal([pl.col(c).is_not_null() for c in columns])
-    return pl.when(present).then(pl.struct(list(columns)).hash(seed=7))
+    return pl.when(present).then(pl.struct(list(columns)).hash(seed=seed))
+
+
+def _places(*other: str) -> Callable[[pl.DataFrame], pl.DataFrame]:
+    """Up to two key values per record: the village, and the postcode, each combined with
+    ``other`` (one row per place instead of a list column, which costs more to build)."""
+
+    def values(base: pl.DataFrame) -> pl.DataFrame:
+        parts = [
+            base.select(RID, _joined(place, *other, seed=seed).alias("block"))
+            for seed, place in ((7, "village"), (8, "postcode"))
+        ]
+        return pl.concat(parts).filter(pl.col("block").is_not_null())
+
+    return values
 
 
 def _single(*columns: str) -> Callable[[pl.DataFrame], pl.DataFrame]:
@@ -140,21 +170,22 @@ _KEYS: tuple[BlockingKey, ...] = (
         ("nik", "tanggal_lahir"), _single("nik6", "dob"),
     ),
     BlockingKey(
-        "nama_lahir", "same name key and birth date", ("nama", "tanggal_lahir"),
-        _single("name", "dob"),
+        "nama_lahir", "same name key and birth date, within one kabupaten",
+        ("nama", "tanggal_lahir", "kabupaten"), _single("name", "dob", "kabupaten"),
     ),
     BlockingKey(
-        "token_lahir", "one informative name token in common and same birth date",
-        ("tanggal_lahir",), _exploded("tokens", "dob"),
+        "token_lahir",
+        "one informative name token in common and same birth date, within one kabupaten",
+        ("tanggal_lahir", "kabupaten"), _exploded("tokens", "dob", "kabupaten"),
     ),
     BlockingKey(
         "lahir_wilayah", "same birth date and village or postcode (any name)",
-        ("tanggal_lahir", "wilayah"), _exploded("places", "dob"),
+        ("tanggal_lahir", "wilayah"), _places("dob"),
     ),
     BlockingKey(
         "nama_wilayah",
         "same name key and village or postcode (any birth date), a row without NIK",
-        ("nama", "wilayah"), _exploded("places", "name"), without_nik=True,
+        ("nama", "wilayah"), _places("name"), without_nik=True,
     ),
     BlockingKey(
         "token_kodepos", "one informative name token in common and same postcode",
@@ -171,8 +202,8 @@ _KEYS: tuple[BlockingKey, ...] = (
         ("nama",), _single("name", "region"),
     ),
     BlockingKey(
-        "ibu_lahir", "same mother's name key and birth date", ("nama_ibu", "tanggal_lahir"),
-        _single("mother", "dob"),
+        "ibu_lahir", "same mother's name key and birth date, within one kabupaten",
+        ("nama_ibu", "tanggal_lahir", "kabupaten"), _single("mother", "dob", "kabupaten"),
     ),
     BlockingKey(
         "nama_kk", "same name key and KK number", ("nama", "no_kk"), _single("name", "kk"),
@@ -205,34 +236,19 @@ class BlockStats:
 
 
 def _pairs_for_key(
-    keyed: pl.DataFrame, sort_keys: pl.Series, settings: Blocking
+    keyed: pl.DataFrame,
+    sort_keys: pl.Series,
+    settings: Blocking,
+    needed: pl.Series | None = None,
 ) -> tuple[pl.DataFrame, dict[str, int]]:
-    keyed = keyed.with_columns(pl.len().over("block").alias("size")).filter(pl.col("size") > 1)
-    sizes = keyed.group_by("block").agg(pl.len().alias("size"))
-    small = keyed.filter(pl.col("size") <= settings.max_block_size).select(RID, "block")
-    joined = (
-        small.join(small, on="block", suffix="_r")
-        .filter(pl.col(RID) < pl.col(f"{RID}_r"))
-        .select(pl.col(RID).alias("i"), pl.col(f"{RID}_r").alias("j"))
-    )
-    big = keyed.filter(pl.col("size") > settings.max_block_size)
-    big = big.with_columns(sort_keys.gather(big[RID]).alias("sort")).sort("block", "sort", RID)
-    windowed = [
-        big.select(
-            pl.col(RID).alias("a"), pl.col(RID).shift(-step).over("block").alias("b")
-        ).drop_nulls()
-        for step in range(1, settings.window + 1)
-    ]
-    parts = [joined]
-    if big.height:
-        both = pl.concat(windowed)
-        parts.append(
-            both.select(
-                pl.min_horizontal("a", "b").alias("i"), pl.max_horizontal("a", "b").alias("j")
-            ).filter(pl.col("i") != pl.col("j"))
-        )
-    pairs = pl.concat(parts).unique()
-    capped = sizes.filter(pl.col("size") > settings.max_block_size)
+    """Distinct pairs ``pair`` (``i << 32 | j``, ``i < j``) of records sharing a block.
+
+    ``needed``: per record, whether a pair needs it (``without_nik`` keys): blocks without
+    such a record are left out before pairing, and pairs of two other records after.
+    """
+    c = pl.col
+    sizes = keyed.group_by("block").agg(pl.len().alias("size")).filter(c("size") > 1)
+    capped = sizes.filter(c("size") > settings.max_block_size)
     stats = {
         "blocks": sizes.height,
         "rows": int(sizes["size"].sum() or 0),
@@ -240,7 +256,36 @@ def _pairs_for_key(
         "capped_blocks": capped.height,
         "capped_rows": int(capped["size"].sum() or 0),
     }
-    return pairs, stats
+    keyed = keyed.join(sizes, on="block", how="inner")
+    if needed is not None:
+        keyed = keyed.with_columns(needed.gather(keyed[RID]).alias("_needed"))
+        keyed = keyed.filter(c("_needed").any().over("block"))
+    small = keyed.filter(c("size") <= settings.max_block_size).select(RID, "block")
+    joined = (
+        small.join(small, on="block", suffix="_r")
+        .filter(c(RID) < c(f"{RID}_r"))
+        .select(c(RID).alias("i"), c(f"{RID}_r").alias("j"))
+    )
+    parts = [joined]
+    big = keyed.filter(c("size") > settings.max_block_size)
+    if big.height:
+        big = big.with_columns(sort_keys.gather(big[RID]).alias("sort")).sort("block", "sort", RID)
+        windowed = [
+            big.select(c(RID).alias("a"), c(RID).shift(-step).over("block").alias("b")).drop_nulls()
+            for step in range(1, settings.window + 1)
+        ]
+        parts.append(
+            pl.concat(windowed)
+            .select(pl.min_horizontal("a", "b").alias("i"), pl.max_horizontal("a", "b").alias("j"))
+            .filter(c("i") != c("j"))
+        )
+    pairs = pl.concat(parts)
+    if needed is not None:
+        pairs = pairs.filter(needed.gather(pairs["i"]) | needed.gather(pairs["j"]))
+    # One 64-bit value per pair: deduplicating and merging the keys' pairs is one hash
+    # column instead of two.
+    packed = c("i").cast(pl.UInt64) * (1 << 32) + c("j").cast(pl.UInt64)
+    return pairs.select(packed.alias("pair")).unique(), stats
 
 
 def candidate_pairs(
@@ -261,11 +306,13 @@ def candidate_pairs(
     base = _base(prepared)
     sort_keys = prepared["name_key"]
     for key in settings.keys:
-        pairs, stats = _pairs_for_key(KEYS[key].values(base), sort_keys, settings)
+        spec = KEYS[key]
+        pairs, stats = _pairs_for_key(
+            spec.values(base), sort_keys, settings, no_nik if spec.without_nik else None
+        )
         if source is not None:
-            pairs = pairs.filter(source.gather(pairs["i"]) != source.gather(pairs["j"]))
-        if KEYS[key].without_nik:
-            pairs = pairs.filter(no_nik.gather(pairs["i"]) | no_nik.gather(pairs["j"]))
+            i, j = _unpacked(pairs["pair"])
+            pairs = pairs.filter(source.gather(i) != source.gather(j))
         report.append(
             BlockStats(key=key, description=KEY_DESCRIPTIONS[key], pairs=pairs.height, **stats)
         )
@@ -273,7 +320,15 @@ def candidate_pairs(
     if not parts:
         empty = pl.DataFrame(schema={"i": pl.UInt32, "j": pl.UInt32, "keys": pl.UInt32})
         return empty, report
-    combined = (
-        pl.concat(parts).group_by("i", "j").agg(pl.col("keys").sum().cast(pl.UInt32)).sort("i", "j")
+    # A key gives each pair once, so the sum of the keys' bits is their union.
+    combined = pl.concat(parts).group_by("pair").agg(pl.col("keys").sum()).sort("pair")
+    i, j = _unpacked(combined["pair"])
+    return pl.DataFrame({"i": i, "j": j, "keys": combined["keys"].cast(pl.UInt32)}), report
+
+
+def _unpacked(pair: pl.Series) -> tuple[pl.Series, pl.Series]:
+    """``(i, j)`` of packed pairs (see :func:`_pairs_for_key`)."""
+    return (
+        (pair // (1 << 32)).cast(pl.UInt32).alias("i"),
+        (pair % (1 << 32)).cast(pl.UInt32).alias("j"),
     )
-    return combined, report

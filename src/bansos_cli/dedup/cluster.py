@@ -98,22 +98,41 @@ def cluster_frame(
 ) -> pl.DataFrame:
     """``_rid``, ``cluster_id`` (1.. in input order), ``cluster_size``, ``keep``
     (suggested record to keep), ``needs_review`` (the group rests on a review pair)."""
-    frame = prepared.select(RID, keep_score(prepared).alias("_score")).with_columns(
-        pl.Series("_label", labels, dtype=pl.Int64),
-        pl.Series("_review", review_rows, dtype=pl.Boolean),
-    )
-    best = (
-        frame.sort(["_score", RID], descending=[True, False])
-        .group_by("_label")
-        .agg(pl.col(RID).first().alias("_best"))
-    )
-    return (
-        frame.join(best, on="_label", how="left", maintain_order="left")
-        .with_columns(
-            pl.col("_label").rank("dense").cast(pl.UInt32).alias(CLUSTER_ID),
-            pl.len().over("_label").cast(pl.UInt32).alias(CLUSTER_SIZE),
-            (pl.col(RID) == pl.col("_best")).alias(KEEP),
-            pl.col("_review").any().over("_label").alias(NEEDS_REVIEW),
+    n = len(labels)
+    labels = np.asarray(labels, dtype=np.int64)
+    size = np.bincount(labels, minlength=n)[labels] if n else np.zeros(0, dtype=np.int64)
+    # A label is the smallest row of its group: numbering the roots in row order numbers
+    # the groups in input order.
+    roots = labels == np.arange(n)
+    cluster_id = np.cumsum(roots)[labels] if n else np.zeros(0, dtype=np.int64)
+    keep = np.ones(n, dtype=bool)
+    review = np.zeros(n, dtype=bool)
+    grouped = np.flatnonzero(size > 1)
+    if grouped.size:
+        # Most rows are alone in their group: only the rows of real groups are scored.
+        members = prepared[grouped].select(
+            RID,
+            keep_score(prepared).alias("_score"),
+            pl.Series("_label", labels[grouped]),
+            pl.Series("_review", np.asarray(review_rows, dtype=bool)[grouped]),
         )
-        .select(RID, CLUSTER_ID, CLUSTER_SIZE, KEEP, NEEDS_REVIEW)
+        best = (
+            members.sort(["_score", RID], descending=[True, False])
+            .group_by("_label")
+            .agg(pl.col(RID).first().alias("_best"))
+        )
+        flags = members.join(best, on="_label", how="left", maintain_order="left").select(
+            (pl.col(RID) == pl.col("_best")).alias("keep"),
+            pl.col("_review").any().over("_label").alias("review"),
+        )
+        keep[grouped] = flags["keep"].to_numpy()
+        review[grouped] = flags["review"].to_numpy()
+    return pl.DataFrame(
+        {
+            RID: prepared[RID],
+            CLUSTER_ID: pl.Series(cluster_id, dtype=pl.UInt32),
+            CLUSTER_SIZE: pl.Series(size, dtype=pl.UInt32),
+            KEEP: keep,
+            NEEDS_REVIEW: review,
+        }
     )

@@ -8,6 +8,7 @@ never a Python loop over pairs.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 import numpy as np
@@ -17,6 +18,7 @@ from rapidfuzz import distance, fuzz, process
 from bansos_cli.core import names
 from bansos_cli.dedup.levels import (
     ALAMAT,
+    COMPARISONS,
     JENIS_KELAMIN,
     KODE_POS,
     NAMA,
@@ -109,60 +111,104 @@ def _dates(both: pl.DataFrame) -> pl.Series:
     return pl.Series("dob_edit", edit, dtype=pl.Int32)
 
 
+_NEEDS: dict[str, tuple[str, ...]] = {
+    NIK.name: ("nik",),
+    NO_IDENTITAS.name: ("id_key",),
+    NAMA.name: (
+        "name_key", "given_key", "name_info", "initials", "has_initial", "full_key", "tokens",
+    ),
+    TANGGAL_LAHIR.name: ("dob", "dob_default"),
+    JENIS_KELAMIN.name: ("sex",),
+    NAMA_IBU.name: ("mother_key",),
+    TEMPAT_LAHIR.name: ("place_key",),
+    PEKERJAAN.name: ("job_key",),
+    ALAMAT.name: ("addr_key",),
+    KODE_POS.name: ("pos_key",),
+    NO_KK.name: ("kk",),
+    WILAYAH.name: ("kab_key", "kec_key", "desa_key"),
+}  # fmt: skip
+"""The prepared fields each comparison reads."""
+
+
 def compare_pairs(
-    prepared: pl.DataFrame, pairs: pl.DataFrame, *, name_info_min: float = 4.0
+    prepared: pl.DataFrame,
+    pairs: pl.DataFrame,
+    *,
+    name_info_min: float = 4.0,
+    only: Collection[Comparison] | None = None,
 ) -> pl.DataFrame:
     """Levels (``g_<comparison>``, see :mod:`~bansos_cli.dedup.levels`) and similarities
-    (``sim_nama``, ...) for each pair ``(i, j)``."""
-    columns = [c for c in _COMPARED if c in prepared.columns]
-    left = prepared.select(columns)[pairs["i"]]
-    right = prepared.select(columns)[pairs["j"]]
+    (``sim_nama``, ...) for each pair ``(i, j)``.
+
+    ``only``: just these comparisons' levels (no similarities, no ``identik``), reading and
+    scoring only the fields they need (the samples of :mod:`~bansos_cli.dedup.model`).
+    """
+    wanted = {spec.name for spec in only} if only is not None else set(_NEEDS)
+    needed = {c for name in wanted for c in _NEEDS[name]}
+    if only is None:
+        needed |= set(IDENTITY_FIELDS)
+    columns = [c for c in _COMPARED if c in prepared.columns and c in needed]
+    fields = prepared.select(columns)
+    left = fields[pairs["i"]]
+    right = fields[pairs["j"]]
     both = left.rename({c: f"{c}_l" for c in columns}).hstack(
         right.rename({c: f"{c}_r" for c in columns})
     )
     c = pl.col
-    sim_nama, tsr_nama, edit_nama = _similarities(
-        both["name_key_l"], both["name_key_r"], [_JW, _TOKEN_SET, _OSA]
+    sims: dict[str, np.ndarray] = {}
+    if NAMA.name in wanted:
+        sims["sim_nama"], sims["tsr_nama"], sims["edit_nama"] = _similarities(
+            both["name_key_l"], both["name_key_r"], [_JW, _TOKEN_SET, _OSA]
+        )
+        # Only abbreviations need the comparison of full tokens (initials left out).
+        maybe_initial = both.select(
+            (c("has_initial_l") | c("has_initial_r")) & (c("initials_l") == c("initials_r"))
+        ).to_series()
+        (sims["tsr_penuh"],) = _similarities(
+            both["full_key_l"], both["full_key_r"], [_TOKEN_SET], where=maybe_initial
+        )
+    if NAMA_IBU.name in wanted:
+        (sims["sim_ibu"],) = _similarities(both["mother_key_l"], both["mother_key_r"], [_JW])
+    if TEMPAT_LAHIR.name in wanted:
+        (sims["sim_tempat"],) = _similarities(
+            both["place_key_l"], both["place_key_r"], [_JW], distinct=True
+        )
+    if WILAYAH.name in wanted:
+        (sims["sim_desa"],) = _similarities(
+            both["desa_key_l"], both["desa_key_r"], [_JW], distinct=True
+        )
+    if NIK.name in wanted:
+        (sims["nik_edit"],) = _similarities(both["nik_l"], both["nik_r"], [_OSA])
+    if NO_IDENTITAS.name in wanted:
+        (sims["id_edit"],) = _similarities(both["id_key_l"], both["id_key_r"], [_OSA])
+    if KODE_POS.name in wanted:
+        (sims["pos_edit"],) = _similarities(
+            both["pos_key_l"], both["pos_key_r"], [_OSA], distinct=True
+        )
+    if ALAMAT.name in wanted:
+        (sims["tsr_alamat"],) = _similarities(both["addr_key_l"], both["addr_key_r"], [_TOKEN_SET])
+        # Jaro-Winkler decides a level only below a token-set ratio of 90 (see _levels).
+        (sims["sim_alamat"],) = _similarities(
+            both["addr_key_l"],
+            both["addr_key_r"],
+            [_JW],
+            where=pl.Series(sims["tsr_alamat"] < 90),
+        )
+    edits = {"nik_edit", "id_edit", "pos_edit", "edit_nama"}
+    both = both.hstack(
+        [pl.Series(k, v, dtype=pl.Int32 if k in edits else pl.Float32) for k, v in sims.items()]
     )
-    # Only abbreviations need the comparison of full tokens (initials left out).
-    maybe_initial = both.select(
-        (c("has_initial_l") | c("has_initial_r")) & (c("initials_l") == c("initials_r"))
-    ).to_series()
-    (tsr_penuh,) = _similarities(
-        both["full_key_l"], both["full_key_r"], [_TOKEN_SET], where=maybe_initial
-    )
-    (sim_ibu,) = _similarities(both["mother_key_l"], both["mother_key_r"], [_JW])
-    (sim_tempat,) = _similarities(both["place_key_l"], both["place_key_r"], [_JW], distinct=True)
-    (sim_desa,) = _similarities(both["desa_key_l"], both["desa_key_r"], [_JW], distinct=True)
-    (nik_edit,) = _similarities(both["nik_l"], both["nik_r"], [_OSA])
-    (id_edit,) = _similarities(both["id_key_l"], both["id_key_r"], [_OSA])
-    (pos_edit,) = _similarities(both["pos_key_l"], both["pos_key_r"], [_OSA], distinct=True)
-    tsr_alamat, sim_alamat = _similarities(
-        both["addr_key_l"], both["addr_key_r"], [_TOKEN_SET, _JW]
-    )
-    sims = pl.DataFrame(
-        {
-            "sim_nama": sim_nama,
-            "tsr_nama": tsr_nama,
-            "edit_nama": edit_nama,
-            "tsr_penuh": tsr_penuh,
-            "sim_ibu": sim_ibu,
-            "sim_tempat": sim_tempat,
-            "sim_desa": sim_desa,
-            "nik_edit": nik_edit,
-            "id_edit": id_edit,
-            "pos_edit": pos_edit,
-            "tsr_alamat": tsr_alamat,
-            "sim_alamat": sim_alamat,
-        },
-        schema_overrides={
-            "nik_edit": pl.Int32,
-            "id_edit": pl.Int32,
-            "pos_edit": pl.Int32,
-            "edit_nama": pl.Int32,
-        },
-    )
-    both = both.hstack(sims).hstack([_dates(both)])
+    if TANGGAL_LAHIR.name in wanted:
+        both = both.hstack([_dates(both)])
+    return pairs.hstack(_levels(both, wanted, name_info_min, full=only is None))
+
+
+def _levels(
+    both: pl.DataFrame, wanted: set[str], name_info_min: float, *, full: bool
+) -> pl.DataFrame:
+    """The level columns of the ``wanted`` comparisons (and, when ``full``, the reported
+    similarities and ``identik``) from the two sides' fields and similarities."""
+    c = pl.col
     low = list(names.low_information_tokens())
 
     def missing(a: str) -> pl.Expr:
@@ -205,7 +251,7 @@ def compare_pairs(
     no_region_l = c("kab_key_l").is_null() & c("kec_key_l").is_null() & c("desa_key_l").is_null()
     no_region_r = c("kab_key_r").is_null() & c("kec_key_r").is_null() & c("desa_key_r").is_null()
     above = region("kab_key") & region("kec_key")
-    levels = both.select(
+    levels = [
         _level(
             NIK,
             [
@@ -288,12 +334,18 @@ def compare_pairs(
             ],
             no_region_l | no_region_r,
         ),
-        c("sim_nama").round(3),
-        (c("tsr_nama") / 100).round(3).alias("tsr_nama"),
-        # Every identity field the same, blanks included: a copied row (ganda identik).
-        pl.all_horizontal(
-            [c(f"{a}_l").eq_missing(c(f"{a}_r")) for a in IDENTITY_FIELDS]
-            + [c("name_key_l").is_not_null()]
-        ).alias("identik"),
-    )
-    return pairs.hstack(levels)
+    ]
+    # Expressions are only built above: just the wanted ones are evaluated.
+    columns = {spec.column for spec in COMPARISONS if spec.name in wanted}
+    exprs = [e for e in levels if e.meta.output_name() in columns]
+    if full:
+        exprs += [
+            c("sim_nama").round(3),
+            (c("tsr_nama") / 100).round(3).alias("tsr_nama"),
+            # Every identity field the same, blanks included: a copied row (ganda identik).
+            pl.all_horizontal(
+                [c(f"{a}_l").eq_missing(c(f"{a}_r")) for a in IDENTITY_FIELDS]
+                + [c("name_key_l").is_not_null()]
+            ).alias("identik"),
+        ]
+    return both.select(exprs)

@@ -194,28 +194,31 @@ def _finish_pairs(reported: pl.DataFrame, meta: pl.DataFrame) -> pl.DataFrame:
 
 
 def _examples(pairs: pl.DataFrame, prepared: pl.DataFrame, per_class: int = 2) -> pl.DataFrame:
-    nik = prepared.select(RID, mask_id_expr(pl.col("nik")).alias("nik"))
-
     def where(side: str) -> pl.Expr:
         return pl.concat_str(
             [pl.col(sided(SOURCE, side)), pl.col(sided(ROW, side)).cast(pl.String)],
             separator=":",
         )
 
-    return (
+    top = (
         pairs.sort("score", descending=True, nulls_last=True)
         .group_by(CLASS, maintain_order=True)
         .head(per_class)
-        .join(nik.rename({RID: RID_A, "nik": "nik_a"}), on=RID_A, how="left")
-        .join(nik.rename({RID: RID_B, "nik": "nik_b"}), on=RID_B, how="left")
+    )
+    nik = prepared["nik"]
+    # Only the NIKs shown are masked (not every row's).
+    return (
+        top.with_columns(
+            nik.gather(top[RID_A]).alias("nik_a"), nik.gather(top[RID_B]).alias("nik_b")
+        )
         .select(
             CLASS,
             DECISION,
             "score",
             where(A).alias("row_a"),
-            "nik_a",
+            mask_id_expr(pl.col("nik_a")).alias("nik_a"),
             where(B).alias("row_b"),
-            "nik_b",
+            mask_id_expr(pl.col("nik_b")).alias("nik_b"),
         )  # fmt: skip
         .sort(CLASS)
     )
@@ -340,8 +343,9 @@ def dedup_frame(
     review[i[review_edges]] = True
     review[j[review_edges]] = True
     clusters = (
+        # Both frames have one row per record in input order.
         cluster_frame(prepared, labels, review)
-        .join(meta, on=RID, how="left")
+        .hstack(meta.drop(RID))
         .select(RID, *ROW_KEY, CLUSTER_ID, CLUSTER_SIZE, KEEP, NEEDS_REVIEW)
     )
     out_pairs = _finish_pairs(reported, meta)

@@ -127,7 +127,7 @@ def prepare(frame: pl.DataFrame, config: DedupConfig) -> pl.DataFrame:
         _text(frame, col["kabupaten"]).alias("_kab"),
         _text(frame, col["kecamatan"]).alias("_kec"),
         _text(frame, col["desa"]).alias("_desa"),
-        _head_expr(_text(frame, col["hubungan_keluarga"])).alias("is_head"),
+        _text(frame, col["hubungan_keluarga"]).alias("_hub"),
         _text(frame, col["pekerjaan"]).alias("_kerja"),
         _address(frame, col).alias("_alamat"),
         _text(frame, col["kode_pos"]).alias("_pos"),
@@ -142,7 +142,6 @@ def prepare(frame: pl.DataFrame, config: DedupConfig) -> pl.DataFrame:
                 "_lahir", date_name="dob", state_name=None, reference=casts.TWENTIETH_CENTURY
             ),
             "_jk": _build("_jk", "sex", casts.parse_sex),
-            "_ibu": _build("_ibu", "mother_key", names.name_key_expr),
             "_tempat": _build(
                 "_tempat", "place_key", lambda e: names.fold_spelling_expr(_upper_key(e))
             ),
@@ -150,6 +149,7 @@ def prepare(frame: pl.DataFrame, config: DedupConfig) -> pl.DataFrame:
             "_kec": _build("_kec", "kec_key", _upper_key),
             "_desa": _build("_desa", "desa_key", _upper_key),
             "_kerja": _build("_kerja", "job_key", _upper_key),
+            "_hub": _build("_hub", "is_head", _head_expr),
             "_alamat": _build("_alamat", "addr_key", _address_key),
             "_pos": _build("_pos", "pos_key", _digits_key),
             "_id": _build("_id", "id_key", _id_key),
@@ -158,9 +158,12 @@ def prepare(frame: pl.DataFrame, config: DedupConfig) -> pl.DataFrame:
     raw = raw.with_columns(
         _clean_ids(raw, "_nik").alias("nik"), _clean_ids(raw, "_kk").alias("kk"), *keys
     )
-    by_name = names.name_parts(_distinct(raw, "_nama"), "_nama")
+    # Each distinct name and mother's name is normalised once.
+    by_name = _with_name_info(names.name_parts(_distinct(raw, "_nama"), "_nama"), raw)
+    by_mother = names.name_keys(_distinct(raw, "_ibu"), "_ibu", "mother_key")
     prepared = (
         raw.join(by_name, on="_nama", how="left", nulls_equal=True, maintain_order="left")
+        .join(by_mother, on="_ibu", how="left", nulls_equal=True, maintain_order="left")
         .select(
             RID,
             "nik",
@@ -185,13 +188,16 @@ def prepare(frame: pl.DataFrame, config: DedupConfig) -> pl.DataFrame:
             "pos_key",
             "id_key",
             "source",
+            "name_info",
         )  # fmt: skip
         .with_columns(
             pl.col("deceased").fill_null(False),
             _default_date_expr(pl.col("dob"), config.default_dates).alias("dob_default"),
         )
+        # name_info last, where the other stages expect it.
+        .select(pl.exclude("name_info"), pl.col("name_info").fill_null(0.0))
     )
-    return _with_name_info(prepared)
+    return prepared
 
 
 def _build(column: str, target: str, key: Callable[[pl.Expr], pl.Expr]) -> casts.Build:
@@ -228,18 +234,28 @@ def _distinct(frame: pl.DataFrame, column: str) -> pl.DataFrame:
     return frame.select(pl.col(column).unique())
 
 
-def _with_name_info(prepared: pl.DataFrame) -> pl.DataFrame:
-    """Add ``name_info``: the summed evidence weight of a record's name tokens."""
-    weights = names.token_weights(prepared["tokens"])
+def _with_name_info(by_name: pl.DataFrame, raw: pl.DataFrame) -> pl.DataFrame:
+    """Add ``name_info`` to the distinct names: the summed evidence weight of the name's
+    tokens, each token weighed by the records (not the distinct names) that carry it."""
+    records = raw.group_by("_nama").len()
+    per_name = by_name.select("_nama", "tokens").join(
+        records, on="_nama", how="left", nulls_equal=True, maintain_order="left"
+    )
+    weights = names.token_weights(per_name["tokens"], per_name["len"])
+    index = pl.int_range(pl.len(), dtype=pl.UInt32).alias("_k")
     info = (
-        prepared.select(RID, "tokens")
+        per_name.select(index, "tokens")
         .explode("tokens")
         .join(weights.select(pl.col("token").alias("tokens"), "weight"), on="tokens", how="left")
-        .group_by(RID)
+        .group_by("_k")
         .agg(pl.col("weight").sum().alias("name_info"))
     )
-    return prepared.join(info, on=RID, how="left", maintain_order="left").with_columns(
-        pl.col("name_info").fill_null(0.0)
+    # A name without tokens (``ALMH.``: only a deceased marker) explodes to no row at all.
+    return (
+        by_name.with_columns(index)
+        .join(info, on="_k", how="left", maintain_order="left")
+        .drop("_k")
+        .with_columns(pl.col("name_info").fill_null(0.0))
     )
 
 
