@@ -22,12 +22,14 @@ from bansos_cli.cli.i18n import (
     typer_labels,
 )
 from bansos_cli.cli.options import RENAMED, rename_deprecated
+from bansos_cli.cli.terminal import MaskedStream
 from bansos_cli.core.errors import BansosError, ExitCode
 
 # Status and summaries go to stdout; errors, notices and progress to stderr, so that
 # ``--json`` output on stdout stays machine-readable.
-console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+# Both write through MaskedStream: no full NIK reaches the terminal by any path.
+console = Console(file=MaskedStream("stdout"), highlight=False)
+err_console = Console(file=MaskedStream("stderr"), stderr=True, highlight=False)
 
 
 COMMAND_ORDER = (
@@ -97,6 +99,10 @@ class BansosGroup(_Localised, TyperGroup):
     ) -> Any:
         argv = list(sys.argv[1:] if args is None else args)
         lang = early_lang(argv)
+        if standalone_mode:
+            from bansos_cli.core.outputset import exit_cleanly_on_terminate
+
+            exit_cleanly_on_terminate()  # SIGTERM leaves no staging folder behind
         with run_language(lang):
             if os.environ.get(complete_var or "_BANSOS_COMPLETE"):
                 localise(self, lang)  # shell completion shows the help texts

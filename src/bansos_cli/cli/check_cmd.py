@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import TYPE_CHECKING
 
 import typer
@@ -13,6 +12,7 @@ from bansos_cli.cli.app import command, console, err_console
 from bansos_cli.cli.options import (
     AsOfOption,
     CheckFailOnOption,
+    CsvFormulasOption,
     DelimiterOption,
     EncodingOption,
     ExplainOption,
@@ -29,6 +29,7 @@ from bansos_cli.cli.options import (
     RulesOption,
     SheetOption,
     parse_choice,
+    parse_csv_formulas,
     parse_date,
     parse_formats,
     read_options,
@@ -36,6 +37,7 @@ from bansos_cli.cli.options import (
     stdin_inputs,
 )
 from bansos_cli.cli.tables import table as new_table
+from bansos_cli.cli.terminal import echo_json
 from bansos_cli.core.errors import OptionError
 from bansos_cli.core.messages import format_number, format_rupiah, text
 
@@ -74,6 +76,7 @@ def check_command(
     param: ParamOption = None,
     explain: ExplainOption = None,
     fmt: FormatOption = "parquet",
+    csv_formulas: CsvFormulasOption = "neutralise",
     mask: MaskOption = False,
     sheet: SheetOption = None,
     header_row: HeaderRowOption = None,
@@ -104,11 +107,12 @@ def check_command(
             lang=language,
             mask=mask,
             formats=formats,
+            csv_formulas=parse_csv_formulas(csv_formulas),
             param=list(param) if param else None,
             explain=explain,
         )
     if as_json:
-        typer.echo(json.dumps(result.summary, ensure_ascii=False, indent=2, default=str))
+        echo_json(result.summary, ensure_ascii=False, indent=2, default=str)
     elif not quiet:
         _render(result, language, as_of is None)
         if explain is not None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -11,6 +10,7 @@ from rich.markup import escape
 
 from bansos_cli.cli.app import command, console, err_console
 from bansos_cli.cli.options import (
+    CsvFormulasOption,
     DedupFailOnOption,
     DelimiterOption,
     EncodingOption,
@@ -24,12 +24,14 @@ from bansos_cli.cli.options import (
     OutIfGivenOption,
     QuietOption,
     SheetOption,
+    parse_csv_formulas,
     parse_formats,
     read_options,
     resolve_lang,
     stdin_inputs,
 )
 from bansos_cli.cli.tables import table as new_table
+from bansos_cli.cli.terminal import echo_json
 from bansos_cli.core.messages import format_number, text
 
 if TYPE_CHECKING:
@@ -65,6 +67,7 @@ def dedup_command(
     ] = None,
     fail_on: DedupFailOnOption = "any",
     fmt: FormatOption = "parquet",
+    csv_formulas: CsvFormulasOption = "neutralise",
     mask: MaskOption = False,
     sheet: SheetOption = None,
     header_row: HeaderRowOption = None,
@@ -110,10 +113,11 @@ def dedup_command(
             lang=language,
             mask=mask,
             formats=formats,
+            csv_formulas=parse_csv_formulas(csv_formulas),
             progress=progress,
         )
     if as_json:
-        typer.echo(json.dumps(run.to_dict(), ensure_ascii=False, indent=2, default=str))
+        echo_json(run.to_dict(), ensure_ascii=False, indent=2, default=str)
     elif not quiet:
         _render(run, language)
     raise typer.Exit(code=run.exit_code(fail_on))

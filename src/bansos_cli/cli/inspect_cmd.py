@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -25,6 +24,7 @@ from bansos_cli.cli.options import (
     stdin_inputs,
 )
 from bansos_cli.cli.tables import table as new_table
+from bansos_cli.cli.terminal import echo_json
 from bansos_cli.core.messages import format_number, text
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ def inspect_command(
     with stdin_inputs(files) as paths:
         report = inspect_inputs(paths, options, preview_rows=rows)
     if as_json:
-        typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str))
+        echo_json(report.to_dict(), ensure_ascii=False, indent=2, default=str)
         return
     for info in report.result.sources:
         read = [s.sheet for s in report.result.sources if s.path == info.path]

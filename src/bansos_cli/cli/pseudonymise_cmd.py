@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
@@ -13,6 +12,7 @@ from bansos_cli.cli.app import command, console, err_console
 from bansos_cli.cli.i18n import HELP_VALUES
 from bansos_cli.cli.notices import print_notices
 from bansos_cli.cli.options import (
+    CsvFormulasOption,
     DelimiterOption,
     EncodingOption,
     FormatOption,
@@ -23,11 +23,13 @@ from bansos_cli.cli.options import (
     PseudonymOutOption,
     QuietOption,
     SheetOption,
+    parse_csv_formulas,
     parse_formats,
     read_options,
     resolve_lang,
     stdin_inputs,
 )
+from bansos_cli.cli.terminal import echo_json
 from bansos_cli.core.errors import OptionError
 from bansos_cli.core.messages import format_number, text
 
@@ -56,6 +58,7 @@ def pseudonymise_command(
     ],
     out: PseudonymOutOption = None,
     fmt: FormatOption = "parquet",
+    csv_formulas: CsvFormulasOption = "neutralise",
     sheet: SheetOption = None,
     header_row: HeaderRowOption = None,
     mapping: MappingOption = None,
@@ -98,9 +101,10 @@ def pseudonymise_command(
             columns=chosen,
             read_options=options,
             formats=formats,
+            csv_formulas=parse_csv_formulas(csv_formulas),
         )
     if as_json:
-        typer.echo(json.dumps(run.summary, ensure_ascii=False, indent=2, default=str))
+        echo_json(run.summary, ensure_ascii=False, indent=2, default=str)
     elif not quiet:
         print_notices(err_console, run.sources, language)
         _render(run.summary, language)

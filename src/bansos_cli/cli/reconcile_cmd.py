@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -11,6 +10,7 @@ import typer
 
 from bansos_cli.cli.app import command, console, err_console
 from bansos_cli.cli.options import (
+    CsvFormulasOption,
     DelimiterOption,
     EncodingOption,
     FormatOption,
@@ -21,6 +21,7 @@ from bansos_cli.cli.options import (
     OutIfGivenOption,
     QuietOption,
     ReconcileFailOnOption,
+    parse_csv_formulas,
     parse_formats,
     parse_list,
     read_options,
@@ -28,6 +29,7 @@ from bansos_cli.cli.options import (
     stdin_inputs,
 )
 from bansos_cli.cli.tables import table as new_table
+from bansos_cli.cli.terminal import echo_json
 from bansos_cli.core.errors import OptionError
 from bansos_cli.core.messages import format_number, text
 
@@ -92,6 +94,7 @@ def reconcile_command(
     program: Annotated[str, typer.Option("--program", help="HELP_PROGRAM_COLUMN")] = "program",
     out: OutIfGivenOption = None,
     fmt: FormatOption = "parquet",
+    csv_formulas: CsvFormulasOption = "neutralise",
     no_report: NoReportOption = False,
     mask: MaskOption = False,
     fail_on: ReconcileFailOnOption = "any",
@@ -155,13 +158,14 @@ def reconcile_command(
             right_read=right_read,
             out_dir=out,
             formats=parse_formats(fmt),
+            csv_formulas=parse_csv_formulas(csv_formulas),
             report=not no_report,
             mask=mask,
             fail_on=failing_categories,
             lang=language,
         )
     if as_json:
-        typer.echo(json.dumps(run.summary, ensure_ascii=False, indent=2, default=str))
+        echo_json(run.summary, ensure_ascii=False, indent=2, default=str)
     elif not quiet:
         _render(run, language)
     raise typer.Exit(code=run.exit_code())

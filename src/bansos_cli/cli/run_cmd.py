@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -24,6 +23,7 @@ from bansos_cli.cli.options import (
     NoReportOption,
     QuietOption,
     RunAsOfOption,
+    RunCsvFormulasOption,
     RunFailOnOption,
     RunFormatOption,
     RunMaskOption,
@@ -31,6 +31,7 @@ from bansos_cli.cli.options import (
     RunRulesOption,
     SheetOption,
     parse_choice,
+    parse_csv_formulas,
     parse_date,
     parse_delimiter,
     parse_formats,
@@ -39,6 +40,7 @@ from bansos_cli.cli.options import (
 )
 from bansos_cli.cli.progress import step_labels, step_progress
 from bansos_cli.cli.tables import table as new_table
+from bansos_cli.cli.terminal import echo_json
 from bansos_cli.core.errors import OptionError
 from bansos_cli.core.messages import LANG_ENV, format_number, format_rupiah, text
 
@@ -66,6 +68,7 @@ def _build_config(
     out: Path | None,
     fmt: str | None,
     mask: bool | None,
+    csv_formulas: str | None = None,
     no_report: bool,
     strict: bool,
     skip: list[str] | None,
@@ -94,6 +97,8 @@ def _build_config(
         updates["formats"] = list(parse_formats(fmt))
     if mask is not None:
         updates["mask"] = mask
+    if csv_formulas is not None:
+        updates["csv_formulas"] = parse_csv_formulas(csv_formulas)
     if no_report:
         updates["report"] = False
     if strict:
@@ -159,6 +164,7 @@ def run_command(
     encoding: EncodingOption = None,
     delimiter: DelimiterOption = None,
     fmt: RunFormatOption = None,
+    csv_formulas: RunCsvFormulasOption = None,
     mask: RunMaskOption = None,
     no_report: NoReportOption = False,
     strict: Annotated[bool, typer.Option("--strict", help="HELP_STRICT_RUN")] = False,
@@ -179,7 +185,8 @@ def run_command(
 
     chosen = resolve_lang(lang) if lang or os.environ.get(LANG_ENV) else None
     config, path = _build_config(
-        config_path, rules=rules, out=out, fmt=fmt, mask=mask, no_report=no_report,
+        config_path, rules=rules, out=out, fmt=fmt, mask=mask, csv_formulas=csv_formulas,
+        no_report=no_report,
         strict=strict, skip=skip, reconcile_with=reconcile_with, fail_on=fail_on, lang=chosen,
     )  # fmt: skip
     language = config.lang
@@ -215,7 +222,7 @@ def run_command(
         print_notices(err_console, result.sources, language)
         _render(result, language)
     elif as_json:
-        typer.echo(json.dumps(result.summary, ensure_ascii=False, indent=2, default=str))
+        echo_json(result.summary, ensure_ascii=False, indent=2, default=str)
     raise typer.Exit(result.exit_code())
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,6 +14,7 @@ from bansos_cli.cli.app import command, console, err_console
 from bansos_cli.cli.notices import print_notices
 from bansos_cli.cli.options import (
     AsOfOption,
+    CsvFormulasOption,
     DelimiterOption,
     EncodingOption,
     FilesArgument,
@@ -30,6 +30,7 @@ from bansos_cli.cli.options import (
     SheetOption,
     ValidateFailOnOption,
     parse_choice,
+    parse_csv_formulas,
     parse_date,
     parse_formats,
     read_options,
@@ -38,6 +39,7 @@ from bansos_cli.cli.options import (
 )
 from bansos_cli.cli.progress import step_labels, step_progress
 from bansos_cli.cli.tables import table as new_table
+from bansos_cli.cli.terminal import echo_json
 from bansos_cli.core.messages import format_number, text
 
 if TYPE_CHECKING:
@@ -72,6 +74,7 @@ def validate_command(
     encoding: EncodingOption = None,
     delimiter: DelimiterOption = None,
     fmt: FormatOption = "parquet",
+    csv_formulas: CsvFormulasOption = "neutralise",
     mask: MaskOption = False,
     as_of: AsOfOption = None,
     fail_on: ValidateFailOnOption = "error",
@@ -98,6 +101,7 @@ def validate_command(
             out_dir=out if out is not None else default_out_dir(paths),
             read_options=options,
             formats=formats,
+            csv_formulas=parse_csv_formulas(csv_formulas),
             mask=mask,
             lang=language,
             as_of=reference,
@@ -108,9 +112,7 @@ def validate_command(
         print_notices(err_console, run.sources, language)
         _render(run, language)
     elif as_json:
-        typer.echo(
-            json.dumps(run.summary, ensure_ascii=False, indent=2, sort_keys=True, default=str)
-        )
+        echo_json(run.summary, ensure_ascii=False, indent=2, sort_keys=True, default=str)
     raise typer.Exit(code=run.exit_code(level))
 
 

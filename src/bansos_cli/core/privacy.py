@@ -11,35 +11,26 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import re
+from collections.abc import Sequence
 
 import polars as pl
 
-KEEP_HEAD = 4
-KEEP_TAIL = 2
+from bansos_cli.core.redact import KEEP_HEAD, KEEP_TAIL, mask_digit_runs, mask_id, mask_text
 
-
-def mask_id(value: object) -> str:
-    """Mask an identifier for display: ``3201234567890001`` -> ``3201**********01``.
-
-    Short or empty values are masked entirely except their length, so that even a broken
-    identifier never leaks.
-    """
-    if value is None:
-        return ""
-    text = str(value)
-    if len(text) <= KEEP_HEAD + KEEP_TAIL:
-        return "*" * len(text)
-    return text[:KEEP_HEAD] + "*" * (len(text) - KEEP_HEAD - KEEP_TAIL) + text[-KEEP_TAIL:]
-
-
-_DIGIT_RUN = re.compile(r"\d{6,}")
-
-
-def mask_digit_runs(text: str) -> str:
-    """Free text (a quoted row, an error message) with every run of six or more digits masked
-    like an identifier: ``NIK 3201014102800001 salah`` -> ``NIK 3201**********01 salah``."""
-    return _DIGIT_RUN.sub(lambda m: mask_id(m.group(0)), text)
+__all__ = [
+    "KEEP_HEAD",
+    "KEEP_TAIL",
+    "identifier_columns",
+    "mask_digit_runs",
+    "mask_frame",
+    "mask_id",
+    "mask_id_expr",
+    "mask_id_runs_expr",
+    "mask_text",
+    "masked_names",
+    "pseudonymise",
+    "pseudonymise_series",
+]
 
 
 def mask_id_expr(expr: pl.Expr) -> pl.Expr:
@@ -59,6 +50,101 @@ def mask_id_expr(expr: pl.Expr) -> pl.Expr:
         .then(pl.lit("*").repeat_by(n).list.join(""))
         .otherwise(masked)
     )
+
+
+# -- masking by content: identifiers wherever they stand ----------------------------------------
+
+ID_RUN = r"([0-9]{4})[0-9]{10,}([0-9]{2})"
+"""A run of 16 or more ASCII digits inside a text value: a NIK or KK number (or more than one
+written together). The regular expression matches a whole run: it starts at the run's first
+digit (leftmost match) and runs to its last (greedy), so no look-around is needed."""
+_ID_RUN_MASKED = "${1}**********${2}"
+
+_ID_SEPARATORS = r"[\s.\-'`]"
+_ID_LIKE = r"^(1[1-9]|[2-9][0-9])(0[1-9]|[1-9][0-9])[0-9]{12}$"
+"""16 digits whose province (11-99) and regency (01-99) codes could be real: the structure
+of a NIK or KK number (DOMAIN.md §2-3), after spaces, dots, dashes and apostrophes."""
+ID_COLUMN_SHARE = 0.5
+"""A text column is an identifier column when at least this share of its values look like a
+NIK or KK number (``NIK IBU``, ``NIK KEPALA KELUARGA``, ``NOMOR KTP LAMA``)."""
+ID_COLUMN_SAMPLE = 2000
+"""Values (the first non-empty ones) looked at per column to decide."""
+
+
+def mask_id_runs_expr(expr: pl.Expr) -> pl.Expr:
+    """Every run of 16+ digits inside a text value masked like an identifier:
+    ``pindah dari NIK 3201014102800077`` -> ``pindah dari NIK 3201**********77``."""
+    return expr.str.replace_all(ID_RUN, _ID_RUN_MASKED)
+
+
+def looks_like_id_expr(expr: pl.Expr) -> pl.Expr:
+    """True where a text value has the structure of a NIK or KK number (see :data:`_ID_LIKE`)."""
+    return expr.str.replace_all(_ID_SEPARATORS, "").str.contains(_ID_LIKE)
+
+
+def identifier_columns(
+    frame: pl.DataFrame, known: Sequence[str] = (), *, exclude: Sequence[str] = ()
+) -> list[str]:
+    """The columns of ``frame`` that hold identifiers: ``known`` ones present, then every text
+    column whose values mostly look like a NIK or KK number (:data:`ID_COLUMN_SHARE` of its
+    first :data:`ID_COLUMN_SAMPLE` non-empty values), whatever its header says."""
+    found = [c for c in known if c in frame.columns]
+    candidates = [
+        c
+        for c, dtype in frame.schema.items()
+        if dtype == pl.String and c not in found and c not in exclude
+    ]
+    if not candidates or frame.is_empty():
+        return found
+    shares = frame.select(
+        looks_like_id_expr(
+            pl.col(c).filter(pl.col(c).str.strip_chars() != "").head(ID_COLUMN_SAMPLE)
+        )
+        .mean()
+        .alias(c)
+        for c in candidates
+    ).row(0)
+    found += [
+        c for c, share in zip(candidates, shares, strict=True) if (share or 0) >= ID_COLUMN_SHARE
+    ]
+    return found
+
+
+def mask_frame(
+    frame: pl.DataFrame, known: Sequence[str] = (), *, exclude: Sequence[str] = ()
+) -> pl.DataFrame:
+    """``frame`` with its identifiers masked by content, not by header: the identifier columns
+    (:func:`identifier_columns`) value by value (:func:`mask_id_expr`), every 16+ digit run in
+    the other text columns (:func:`mask_id_runs_expr`), and a column *name* holding such a run
+    (a data row read as the header). Columns in ``exclude`` and non-text columns stay."""
+    ids = set(identifier_columns(frame, known, exclude=exclude))
+    exprs = []
+    for name, dtype in frame.schema.items():
+        if name in exclude:
+            continue
+        if name in ids:
+            exprs.append(mask_id_expr(pl.col(name).cast(pl.String)).alias(name))
+        elif dtype == pl.String:
+            exprs.append(mask_id_runs_expr(pl.col(name)).alias(name))
+    out = frame.with_columns(exprs) if exprs else frame
+    return out.rename(masked_names(out.columns))
+
+
+def masked_names(names: Sequence[str]) -> dict[str, str]:
+    """``old -> new`` for the names that hold a 16+ digit run (:func:`mask_text`), kept
+    distinct (``_2``, ...): a data row read as the header."""
+    renamed: dict[str, str] = {}
+    taken = set(names)
+    for name in names:
+        new = mask_text(name)
+        if new == name:
+            continue
+        base, n = new, 2
+        while new in taken:
+            new, n = f"{base}_{n}", n + 1
+        taken.add(new)
+        renamed[name] = new
+    return renamed
 
 
 MIN_KEY_BYTES = 16
