@@ -98,8 +98,8 @@ def sample_command(
     if not quiet:
         for notice in notices:
             err_console.print(notice, markup=False, soft_wrap=True)
-    # the list and its truth land together (or not at all), like every command's outputs
-    with output_set(data.parent):
+    # the list and its truth land together (or not at all), beside what the folder holds
+    with output_set(data.parent, whole=False):
         if layout == RECON_LAYOUT:
             pair = generate_reconciliation_pair(rows, seed, region=region)
             paid = _in_folder(folder, paid_out or "laporan_penyaluran.xlsx")

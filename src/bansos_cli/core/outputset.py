@@ -24,6 +24,11 @@ and work for ``--out .``. It is hidden (a dot name) and never read as an input.
 The moves take microseconds, but a SIGKILL can still land between two of them: the staging
 folder carries a ``.commit`` mark written before the first move, and the next run into the
 folder (under the lock) finishes those moves before it does anything else.
+
+The folder holds one set: ``.bansos-set`` lists the files of the set in place, and the next
+set removes the files of that list it does not write itself (a run with ``--no-report`` after
+one with a report leaves no old ``report.xlsx`` beside the new ``summary.json``). Files
+bansos did not write are never touched. ``bansos sample`` adds its lists beside what is there.
 """
 
 from __future__ import annotations
@@ -50,6 +55,11 @@ LOCK_NAME = ".bansos.lock"
 """The lock file of an output folder (removed when the run ends)."""
 COMMIT_MARK = ".commit"
 """Written into a staging folder just before its files are moved into place."""
+MANIFEST = ".bansos-set"
+"""The files of the set in place (one name a line, relative to the folder), moved in last.
+The next set removes the files of this list it does not write itself, so a run with other
+options (``--no-report``, another ``--format``) never leaves an older run's file beside its
+own: the folder holds one set."""
 CSV_FORMULAS = ("neutralise", "keep")
 """How CSV outputs write text that a spreadsheet would run as a formula (``=``, ``+``, ``-``,
 ``@``, tab, CR first): prefixed with ``'`` (the default, as OWASP advises) or as it is."""
@@ -72,6 +82,9 @@ class OutputSet:
     """Staged files, relative to the folder, in the order they were written."""
     inputs: tuple[Path, ...] = ()
     """The input files, checked again just before the files are moved into place."""
+    whole: bool = True
+    """The folder holds this set only: files of the previous set it does not write are
+    removed (:data:`MANIFEST`). False adds files beside what is there (``bansos sample``)."""
 
     def stage(self, target: Path) -> Path | None:
         """The staging path of ``target`` when it lies in this folder, else None."""
@@ -249,6 +262,7 @@ def _recover(folder: Path) -> None:
         if entry.name.startswith(STAGING_PREFIX) and entry.is_dir():
             if (entry / COMMIT_MARK).exists():
                 _move_all(entry, folder, _staged_files(entry))
+                _drop_previous(folder, _listed(entry / COMMIT_MARK))
             shutil.rmtree(entry, ignore_errors=True)
         elif _STALE_TMP.match(entry.name) and entry.is_file():
             with contextlib.suppress(OSError):
@@ -259,12 +273,34 @@ def _staged_files(staging: Path) -> list[Path]:
     files = [
         p.relative_to(staging)
         for p in sorted(staging.rglob("*"))
-        if p.is_file() and p.name != COMMIT_MARK and not _STALE_TMP.match(p.name)
+        if p.is_file() and p.name not in (COMMIT_MARK, MANIFEST) and not _STALE_TMP.match(p.name)
     ]
-    return sorted(files, key=lambda p: p.name in LAST)
+    return [*sorted(files, key=lambda p: p.name in LAST), Path(MANIFEST)]
+
+
+def _listed(path: Path) -> list[Path]:
+    """The relative paths listed in a manifest (or commit mark) file; none when absent."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return []
+    return [Path(line) for line in lines if line and not Path(line).is_absolute()]
+
+
+def _drop_previous(folder: Path, current: Sequence[Path]) -> None:
+    """Remove the files of the previous set (its manifest, now replaced) not in ``current``."""
+    keep = {*current, Path(MANIFEST)}
+    for relative in _listed(folder / f"{MANIFEST}.old"):
+        if relative not in keep and ".." not in relative.parts:
+            with contextlib.suppress(OSError):
+                (folder / relative).unlink()
+    with contextlib.suppress(OSError):
+        (folder / f"{MANIFEST}.old").unlink()
 
 
 def _move_all(staging: Path, folder: Path, files: Sequence[Path]) -> None:
+    if (staging / MANIFEST).exists() and (folder / MANIFEST).exists():
+        os.replace(folder / MANIFEST, folder / f"{MANIFEST}.old")  # read by _drop_previous
     for relative in files:
         source, target = staging / relative, folder / relative
         if not source.exists():
@@ -306,6 +342,7 @@ def output_set(
     *,
     inputs: Sequence[str | os.PathLike[str]] = (),
     csv_formulas: str = "neutralise",
+    whole: bool = True,
 ) -> Iterator[OutputSet | None]:
     """Open the output set of one run on ``folder`` (None: nothing is written, yields None).
 
@@ -313,7 +350,9 @@ def output_set(
     input, takes the folder's lock and cleans up after dead runs (see the module text). Every
     file written into ``folder`` inside the block is staged and moved into place when the block
     ends without an error; on an error nothing of the set is left. A set already open on the
-    same folder (a pipeline calling another) is reused.
+    same folder (a pipeline calling another) is reused. With ``whole`` (the default) the
+    folder holds this set only afterwards: files an earlier set wrote and this one does not
+    are removed; ``whole=False`` adds the files beside what is there.
     """
     if folder is None:
         yield None
@@ -349,7 +388,7 @@ def output_set(
         _unlock(resolved, fd)
         _drop_folder(given, created)
         raise _error(given, exc) from None
-    out = OutputSet(resolved, staging, csv_formulas, inputs=files)
+    out = OutputSet(resolved, staging, csv_formulas, inputs=files, whole=whole)
     with _GUARD:
         _ACTIVE[resolved] = out
     try:
@@ -373,10 +412,15 @@ def _commit(out: OutputSet, given: Path) -> None:
         for path in out.inputs:
             if _same(path, out.folder / relative):
                 raise OutputError.of("OUTPUT_IS_INPUT", path=str(given), input=str(path))
+    listing = "".join(f"{p.as_posix()}\n" for p in order)
     _COMMITTING.set()
     try:
-        (out.staging / COMMIT_MARK).touch()
-        _move_all(out.staging, out.folder, order)
+        if out.whole:
+            (out.staging / MANIFEST).write_text(listing, encoding="utf-8")
+        (out.staging / COMMIT_MARK).write_text(listing, encoding="utf-8")
+        _move_all(out.staging, out.folder, [*order, Path(MANIFEST)] if out.whole else order)
+        if out.whole:
+            _drop_previous(out.folder, order)
     except OSError as exc:
         raise _error(given, exc) from None
     finally:

@@ -29,13 +29,15 @@ def mask_id(value: object) -> str:
     return text[:KEEP_HEAD] + "*" * (len(text) - KEEP_HEAD - KEEP_TAIL) + text[-KEEP_TAIL:]
 
 
-_ID_RUN = re.compile(rf"[0-9]{{{ID_RUN_DIGITS},}}")
+# 16+ digits, a single space, dot or dash allowed between two of them ("3201.0141.0280.0009")
+_ID_RUN = re.compile(rf"[0-9](?:[ .\-]?[0-9]){{{ID_RUN_DIGITS - 1},}}")
 _DIGIT_RUN = re.compile(r"\d{6,}")
 
 
 def mask_text(text: str) -> str:
-    """``text`` with every run of 16 or more digits (a NIK or KK number, anywhere) masked:
-    ``NIK 3201014102800001 salah`` -> ``NIK 3201**********01 salah``.
+    """``text`` with every run of 16 or more digits (a NIK or KK number, anywhere; also written
+    in groups, ``3201.0141.0280.0009``) masked: ``NIK 3201014102800001 salah`` ->
+    ``NIK 3201**********01 salah``.
 
     The one masking function for what reaches the terminal: the command line writes all its
     output through it (errors, notices, tables, third-party error text), and column names
