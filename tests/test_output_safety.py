@@ -617,3 +617,36 @@ def test_killed_runs_never_leave_a_partial_or_mixed_set(big_list: Path, tmp_path
     assert final.returncode == 1
     assert _visible(out) == sorted(whole) and _clean(out)
     assert (out / "summary.json").read_bytes() != b""
+
+
+# --- no network ---------------------------------------------------------------------------------
+
+_NETWORK_MODULES = ("socket", "urllib.request", "http.client", "requests", "httpx", "ftplib",
+                    "smtplib", "aiohttp")  # fmt: skip
+
+
+def test_no_module_imports_a_network_library() -> None:
+    source = Path(__file__).resolve().parents[1] / "src" / "bansos_cli"
+    pattern = re.compile(
+        r"^\s*(?:import|from)\s+(" + "|".join(map(re.escape, _NETWORK_MODULES)) + r")\b", re.M
+    )
+    found = [
+        f"{p.name}: {m.group(1)}"
+        for p in sorted(source.rglob("*.py"))
+        for m in pattern.finditer(p.read_text(encoding="utf-8"))
+    ]
+    assert found == []
+
+
+def test_no_command_opens_a_network_connection(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import socket
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("a network connection was opened")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    data = _hostile_list(tmp_path / "daftar.csv")
+    invoke_assert_code(["run", str(data), "--out", str(tmp_path / "r"), "--as-of", AS_OF], 1)
