@@ -558,8 +558,12 @@ def _validate(data: Path, out: Path) -> subprocess.Popen[bytes]:
     )  # fmt: skip
 
 
-def _staged(out: Path) -> int:
-    return sum(len(list(p.iterdir())) for p in out.glob(f"{STAGING_PREFIX}*") if p.is_dir())
+def _staged(out: Path, pid: int) -> int:
+    """Files in the staging folder of process ``pid`` (not in those killed runs left)."""
+    try:
+        return len(list((out / f"{STAGING_PREFIX}{pid}").iterdir()))
+    except OSError:
+        return 0
 
 
 def _kill_when(process: subprocess.Popen[bytes], out: Path, when: str, sig: int) -> None:
@@ -567,7 +571,8 @@ def _kill_when(process: subprocess.Popen[bytes], out: Path, when: str, sig: int)
     (``"staged"``: the kill lands while the tables are being written)."""
     deadline = time.monotonic() + 60
     if when == "staged":
-        while _staged(out) == 0 and process.poll() is None and time.monotonic() < deadline:
+        while _staged(out, process.pid) == 0 and process.poll() is None:
+            assert time.monotonic() < deadline
             time.sleep(0.01)
     else:
         time.sleep(float(when))
@@ -592,10 +597,15 @@ def test_killed_runs_never_leave_a_partial_or_mixed_set(big_list: Path, tmp_path
     # a whole set, and a second run into the same folder meanwhile fails clearly
     first = _validate(big_list, out)
     started = time.monotonic()
-    while _staged(out) == 0 and first.poll() is None and time.monotonic() - started < 60:
+    while _staged(out, first.pid) == 0 and first.poll() is None:
+        assert time.monotonic() - started < 60
         time.sleep(0.01)
-    second = _validate(big_list, out)
-    _, err = second.communicate(timeout=120)
+    first.send_signal(signal.SIGSTOP)  # held mid-write while the second run starts
+    try:
+        second = _validate(big_list, out)
+        _, err = second.communicate(timeout=120)
+    finally:
+        first.send_signal(signal.SIGCONT)
     assert second.returncode == 2
     assert "another bansos run" in _one_line(err.decode())
     first.communicate(timeout=300)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
-from typing import Annotated, Any
+from typing import IO, Annotated, Any, cast
 
 import typer
 from rich.console import Console
@@ -28,8 +28,8 @@ from bansos_cli.core.errors import BansosError, ExitCode
 # Status and summaries go to stdout; errors, notices and progress to stderr, so that
 # ``--json`` output on stdout stays machine-readable.
 # Both write through MaskedStream: no full NIK reaches the terminal by any path.
-console = Console(file=MaskedStream("stdout"), highlight=False)
-err_console = Console(file=MaskedStream("stderr"), stderr=True, highlight=False)
+console = Console(file=cast("IO[str]", MaskedStream("stdout")), highlight=False)
+err_console = Console(file=cast("IO[str]", MaskedStream("stderr")), stderr=True, highlight=False)
 
 
 COMMAND_ORDER = (

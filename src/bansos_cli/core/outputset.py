@@ -82,6 +82,8 @@ class OutputSet:
     """Staged files, relative to the folder, in the order they were written."""
     inputs: tuple[Path, ...] = ()
     """The input files, checked again just before the files are moved into place."""
+    thread: int = 0
+    """The thread that opened the set (only it may open it again, nested)."""
     whole: bool = True
     """The folder holds this set only: files of the previous set it does not write are
     removed (:data:`MANIFEST`). False adds files beside what is there (``bansos sample``)."""
@@ -371,9 +373,10 @@ def output_set(
     resolved = _resolved(given)
     with _GUARD:
         reused = _ACTIVE.get(resolved)
-    if reused is not None:
+    if reused is not None and reused.thread == threading.get_ident():
         yield reused
         return
+    # another thread's set on the same folder: the lock below refuses, as for a second process
     created = _make_folder(given)
     try:
         fd = _lock(resolved, given)
@@ -388,7 +391,9 @@ def output_set(
         _unlock(resolved, fd)
         _drop_folder(given, created)
         raise _error(given, exc) from None
-    out = OutputSet(resolved, staging, csv_formulas, inputs=files, whole=whole)
+    out = OutputSet(
+        resolved, staging, csv_formulas, inputs=files, thread=threading.get_ident(), whole=whole
+    )
     with _GUARD:
         _ACTIVE[resolved] = out
     try:
