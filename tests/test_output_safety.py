@@ -660,3 +660,25 @@ def test_no_command_opens_a_network_connection(
     monkeypatch.setattr(socket, "create_connection", refuse)
     data = _hostile_list(tmp_path / "daftar.csv")
     invoke_assert_code(["run", str(data), "--out", str(tmp_path / "r"), "--as-of", AS_OF], 1)
+
+
+def test_warnings_and_log_records_reach_stderr_masked(capsys: pytest.CaptureFixture[str]) -> None:
+    import logging
+    import warnings
+
+    from bansos_cli.cli.terminal import mask_warnings_and_logs
+
+    saved = (warnings.showwarning, logging.lastResort)
+    try:
+        mask_warnings_and_logs()
+        warnings.warn("cell 3201014102800001 looks odd", UserWarning, stacklevel=1)
+        # a library's log record with no handler configured (pytest configures its own, so
+        # the fallback handler is called directly)
+        record = logging.makeLogRecord({"msg": "row 3201015505600002 skipped", "levelno": 30})
+        assert logging.lastResort is not None
+        logging.lastResort.handle(record)
+    finally:
+        warnings.showwarning, logging.lastResort = saved
+    err = capsys.readouterr().err
+    assert "3201**********01" in err and "3201**********02" in err
+    _assert_no_full_nik(err)

@@ -22,7 +22,7 @@ from bansos_cli.cli.i18n import (
     typer_labels,
 )
 from bansos_cli.cli.options import RENAMED, rename_deprecated
-from bansos_cli.cli.terminal import MaskedStream
+from bansos_cli.cli.terminal import MaskedStream, mask_warnings_and_logs
 from bansos_cli.core.errors import BansosError, ExitCode
 
 # Status and summaries go to stdout; errors, notices and progress to stderr, so that
@@ -103,6 +103,7 @@ class BansosGroup(_Localised, TyperGroup):
             from bansos_cli.core.outputset import exit_cleanly_on_terminate
 
             exit_cleanly_on_terminate()  # SIGTERM leaves no staging folder behind
+            mask_warnings_and_logs()
         with run_language(lang):
             if os.environ.get(complete_var or "_BANSOS_COMPLETE"):
                 localise(self, lang)  # shell completion shows the help texts

@@ -50,3 +50,26 @@ def echo_json(data: Any, **dumps: Any) -> None:
     import typer
 
     typer.echo(json.dumps(masked_data(data), **dumps))
+
+
+def mask_warnings_and_logs() -> None:
+    """Python warnings and log records of the libraries bansos uses reach stderr masked too
+    (they print to ``sys.stderr`` directly, past the consoles)."""
+    import logging
+    import warnings
+
+    def show(
+        message: Warning | str,
+        category: type[Warning],
+        filename: str,
+        lineno: int,
+        file: Any = None,
+        line: str | None = None,
+    ) -> None:
+        text = warnings.formatwarning(message, category, filename, lineno, line)
+        (file or sys.stderr).write(mask_text(text))
+
+    warnings.showwarning = show
+    handler = logging.StreamHandler(MaskedStream("stderr"))
+    handler.setLevel(logging.WARNING)
+    logging.lastResort = handler
