@@ -437,10 +437,13 @@ def _make_folder(folder: Path) -> bool:
     """Create ``folder`` (and its parents); True when it did not exist before."""
     if folder.is_dir():
         return False
+    if folder.exists():  # a file where the folder should be
+        from bansos_cli.core.messages import Text
+
+        reason = Text("PART_NOT_A_FOLDER", {"path": str(folder)})
+        raise OutputError.of("OUTPUT_NOT_WRITABLE", path=str(folder), reason=reason)
     try:
         folder.mkdir(parents=True)
-    except FileExistsError as exc:
-        raise _error(folder, exc) from None
     except OSError as exc:
         raise _error(folder, exc) from None
     return True
