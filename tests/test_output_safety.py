@@ -682,3 +682,21 @@ def test_warnings_and_log_records_reach_stderr_masked(capsys: pytest.CaptureFixt
     err = capsys.readouterr().err
     assert "3201**********01" in err and "3201**********02" in err
     _assert_no_full_nik(err)
+
+
+def test_an_output_folder_that_is_a_file_is_one_line(tmp_path: Path) -> None:
+    data = _hostile_list(tmp_path / "daftar.csv")
+    blocker = tmp_path / "hasil"
+    blocker.write_text("bukan folder")
+    result = invoke_assert_code(["validate", str(data), "--out", str(blocker)], 2)
+    assert "hasil adalah berkas, bukan folder" in _one_line(result.stderr)
+    assert blocker.read_text() == "bukan folder"
+
+
+def test_a_bad_csv_formulas_value_is_one_line(tmp_path: Path) -> None:
+    data = _hostile_list(tmp_path / "daftar.csv")
+    out = tmp_path / "hasil"
+    args = ["validate", str(data), "--out", str(out), "--csv-formulas", "mungkin"]
+    result = invoke_assert_code(args, 2)
+    assert "--csv-formulas" in _one_line(result.stderr)
+    assert not out.exists()
