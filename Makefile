@@ -1,6 +1,6 @@
 # bansos — developer and user entry points. Every target installs what it needs first.
 #   make demo   create .venv, install bansos, run the main job on sample_data/
-#   make test   install the test tools and run the whole test suite
+#   make test   install the test tools (and the spark extra) and run the whole test suite
 #   make check  format check, lint, type check, import contracts, tests
 #   make bench  performance benchmarks (large generated data; results in docs/benchmarks.md)
 #   make bench-scale  dedup on 10 million generated rows (minutes; not part of make bench)
@@ -12,6 +12,7 @@ PY     := $(BIN)/python
 RUN_STAMP  := $(VENV)/.stamp-run
 DEV_STAMP  := $(VENV)/.stamp-dev
 BENCH_STAMP := $(VENV)/.stamp-bench
+SPARK_STAMP := $(VENV)/.stamp-spark
 OUT    ?= bansos-out
 
 .PHONY: help install install-dev demo test check fmt format-check lint typecheck contracts \
@@ -33,6 +34,13 @@ $(DEV_STAMP): pyproject.toml | $(VENV)/bin/python
 	$(PY) -m pip install --quiet -e ".[dev]"
 	@touch $@ $(RUN_STAMP)
 
+# the tests of --engine spark need pyspark and a Java runtime: the JRE comes from apt only
+# when no `java` is on the PATH (a fresh CI machine), never replacing one that is there
+$(SPARK_STAMP): pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -e ".[dev,spark]"
+	@command -v java >/dev/null 2>&1 || .ci/install-java
+	@touch $@ $(DEV_STAMP) $(RUN_STAMP)
+
 $(BENCH_STAMP): pyproject.toml | $(VENV)/bin/python
 	$(PY) -m pip install --quiet -e ".[dev,bench]"
 	@touch $@ $(DEV_STAMP) $(RUN_STAMP)
@@ -44,7 +52,7 @@ demo: $(RUN_STAMP)
 	$(BIN)/bansos run --config docs/examples/bansos.yaml
 
 # pytest exits 5 when it collected no test: that is a failure here, like any non-zero exit.
-test: $(DEV_STAMP)
+test: $(SPARK_STAMP)
 	$(PY) -m pytest -q -p no:cacheprovider
 
 format-check: $(DEV_STAMP)

@@ -336,9 +336,10 @@ def main() -> str:
             f"| start-up (`bansos --version`) | {version['wall_s']:.3f} s | "
             f"{polars_import['wall_s']:.3f} s | {start_ratio:.2f}x | <= 1x | "
             f"{ok(start_ratio <= 1)} |",
-            f"| 1M rows end to end, in-process (`run_validate`) | {run['seconds']:.2f} s | "
-            f"{raw:.2f} s (raw `read_csv`, best of 4) | {raw_ratio:.2f}x | <= 3x | "
-            f"{ok(raw_ratio <= 3)} |",
+            # the earlier target of 3x a raw read is replaced by the process ratio above
+            f"| 1M rows end to end, in-process (`run_validate`, as a library caller) | "
+            f"{run['seconds']:.2f} s | {raw:.2f} s (raw `read_csv`, best of 4) | "
+            f"{raw_ratio:.2f}x | | |",
             f"| floor, in-process: ingest + writing records and valid, no checks | "
             f"{floor['seconds']:.2f} s | {raw:.2f} s | {floor['seconds'] / raw:.2f}x | | |",
             f"| peak memory (1M rows, the `bansos validate` process) | {peak_gb:.2f} GB | "

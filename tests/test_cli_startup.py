@@ -18,18 +18,18 @@ from bansos_cli import __version__
 HEAVY = ("polars", "numpy", "pyarrow", "pandera", "fastexcel", "rapidfuzz", "xlsxwriter")
 """Data libraries a command imports when it runs, never to start."""
 
+# the console script leaves through os._exit after running the exit handlers: the probe
+# reports from one of them
 _PROBE = """
-import json, sys
+import atexit, json, sys
 args, names = json.loads(sys.argv[1]), json.loads(sys.argv[2])
 sys.argv = ["bansos", *args]
+def report():
+    loaded = [m for m in names if m in sys.modules]
+    sys.stderr.write("\\nPROBE " + json.dumps({"loaded": loaded}))
+atexit.register(report)
 from bansos_cli.cli import main
-code = None
-try:
-    main()
-except SystemExit as exc:
-    code = exc.code
-loaded = [m for m in names if m in sys.modules]
-sys.stderr.write("\\nPROBE " + json.dumps({"code": code, "loaded": loaded}))
+main()
 """
 
 
@@ -45,7 +45,7 @@ def _probe(args: list[str], env: dict[str, str] | None = None) -> tuple[dict[str
         env=environment,
         check=False,
     )
-    return json.loads(proc.stderr.rsplit("PROBE ", 1)[-1]), proc.stdout
+    return {**json.loads(proc.stderr.rsplit("PROBE ", 1)[-1]), "code": proc.returncode}, proc.stdout
 
 
 @pytest.mark.parametrize(

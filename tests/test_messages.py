@@ -116,9 +116,12 @@ def test_every_notice_code_used_in_the_source_has_its_texts() -> None:
 
 
 def test_every_notice_code_is_documented() -> None:
-    """Reading notices in docs/reading-files.md, duplicate-search notices in docs/dedup.md."""
+    """Reading notices in docs/reading-files.md, duplicate-search notices in docs/dedup.md,
+    engine notices in docs/scale.md."""
+    pages = {"DEDUP_": "dedup.md", "ENGINE_": "scale.md"}
     for code in _by_domain("notices"):
-        page = "dedup.md" if code.startswith("DEDUP_") else "reading-files.md"
+        page = next((p for prefix, p in pages.items() if code.startswith(prefix)), None)
+        page = page or "reading-files.md"
         doc = (ROOT / "docs" / page).read_text(encoding="utf-8")
         assert f"| `{code}` |" in doc, f"{code} missing from docs/{page}"
 

@@ -324,9 +324,12 @@ def test_the_sql_text_is_one_dialect_per_engine(tmp_path: Path) -> None:
         load_rules(rules_file(tmp_path, [("family", "BOOL_OR(regexp_like(pekerjaan, '^P'))")])),
         AS_OF,
     )
-    assert set(DIALECTS) == {"duckdb"}
+    assert set(DIALECTS) == {"duckdb", "spark"}
     assert to_sql(program.rules[0].checked, "duckdb") == (
         "BOOL_OR(CAST(REGEXP_MATCHES(pekerjaan, '^P') AS BOOLEAN)) OVER (PARTITION BY \"_family\")"
+    )
+    assert to_sql(program.rules[0].checked, "spark") == (
+        "BOOL_OR(`pekerjaan` RLIKE '^P') OVER (PARTITION BY `_family`)"
     )
 
 

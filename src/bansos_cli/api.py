@@ -15,7 +15,9 @@ write text that a spreadsheet would run as a formula (see docs/security.md).
 
 Every function reads its inputs as the command line does (the same keywords as the
 options: ``sheet``, ``header_row``, ``mapping``, ``encoding``, ``delimiter``), takes the
-reference date as ``as_of`` (default: today), and returns a :class:`Result`:
+reference date as ``as_of`` (default: today), runs on the ``engine`` of ``--engine``
+(``validate``, ``check``, ``reconcile``: ``auto`` by default, see
+:mod:`bansos_cli.pipeline.engines`), and returns a :class:`Result`:
 
 - ``summary``: the command's typed summary, the content of ``summary.json`` and ``--json``
   (see :mod:`bansos_cli.pipeline.summaries`);
@@ -132,6 +134,7 @@ def validate(
     lang: str = "id",
     report: bool = True,
     fail_on: str = "error",
+    engine: str = "auto",
 ) -> Result[ValidateSummary]:
     """Check every NIK, KK, date and code (``bansos validate``).
 
@@ -150,6 +153,7 @@ def validate(
         lang=lang,
         as_of=_date(as_of),
         report=report,
+        engine=engine,
     )
     return Result(
         "validate",
@@ -219,6 +223,9 @@ def check(
     fail_on: str = "tidak_layak",
     param: Mapping[str, Any] | Sequence[str] | None = None,
     explain: str | None = None,
+    engine: str = "auto",
+    spark_master: str | None = None,
+    spark: Any = None,
 ) -> Result[CheckSummary]:
     """Eligibility of every person for each program (``bansos check``).
 
@@ -228,7 +235,10 @@ def check(
     ``explain`` then holds that person's decision per program and the values behind it.
     Frames: ``eligibility`` (one row per person and program). Exit code 1 when a row has
     the ``fail_on`` status: ``tidak_layak`` (default), ``perlu_verifikasi`` (that or
-    TIDAK_LAYAK) or ``never``.
+    TIDAK_LAYAK) or ``never``. ``engine="spark"`` decides the rule conditions in Spark: on
+    a session made on ``spark_master`` (default ``local[*]``; it stays open for the next
+    calls of the process) or on the ``SparkSession`` given as ``spark`` (used as it is,
+    never stopped). See docs/scale.md.
     """
     from bansos_cli.pipeline.check import run_check
 
@@ -244,6 +254,9 @@ def check(
         csv_formulas=csv_formulas,
         param=param,
         explain=explain,
+        engine=engine,
+        spark_master=spark_master,
+        spark=spark,
     )
     assert result.summary is not None
     code = result.exit_code(fail_on)
@@ -269,6 +282,7 @@ def reconcile(
     report: bool = True,
     fail_on: Sequence[str] | None = None,
     lang: str = "id",
+    engine: str = "auto",
 ) -> Result[ReconcileSummary]:
     """Decree list (left) vs. disbursement report (right): every person and rupiah
     accounted for (``bansos reconcile``). ``period=True`` (``bansos reconcile --period``, the
@@ -295,6 +309,7 @@ def reconcile(
         mask=mask,
         fail_on=None if fail_on is None else tuple(fail_on),
         lang=lang,
+        engine=engine,
     )
     sources = [*run.left.sources, *run.right.sources]
     return Result("reconcile", run.summary, run.frames, run.outputs, run.exit_code(), sources, run)

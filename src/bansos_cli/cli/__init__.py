@@ -17,11 +17,18 @@ from bansos_cli.cli import (
     validate_cmd,  # noqa: F401  (registers `bansos validate`)
 )
 from bansos_cli.cli.app import app
+from bansos_cli.core.process import exit_now, own_process
 
 
 def main() -> None:
-    """Entry point of the ``bansos`` console script."""
-    app(prog_name="bansos")
+    """Entry point of the ``bansos`` console script: the run owns its process (see
+    :mod:`bansos_cli.core.process`), and leaves without tearing the interpreter down."""
+    own_process()
+    try:
+        app(prog_name="bansos")
+    except SystemExit as done:
+        exit_now(done.code)
+    exit_now(0)
 
 
 __all__ = ["app", "main"]

@@ -9,12 +9,14 @@ import typer
 from rich.markup import escape
 
 from bansos_cli.cli.app import command, console, err_console
+from bansos_cli.cli.notices import print_engine
 from bansos_cli.cli.options import (
     AsOfOption,
     CheckFailOnOption,
     CsvFormulasOption,
     DelimiterOption,
     EncodingOption,
+    EngineOption,
     ExplainOption,
     FilesArgument,
     FormatOption,
@@ -28,6 +30,7 @@ from bansos_cli.cli.options import (
     QuietOption,
     RulesOption,
     SheetOption,
+    SparkMasterOption,
     parse_choice,
     parse_csv_formulas,
     parse_date,
@@ -83,6 +86,8 @@ def check_command(
     mapping: MappingOption = None,
     encoding: EncodingOption = None,
     delimiter: DelimiterOption = None,
+    engine: EngineOption = "auto",
+    spark_master: SparkMasterOption = None,
     as_json: JsonOption = False,
     quiet: QuietOption = False,
     lang: LangOption = None,
@@ -110,10 +115,13 @@ def check_command(
             csv_formulas=parse_csv_formulas(csv_formulas),
             param=list(param) if param else None,
             explain=explain,
+            engine=engine,
+            spark_master=spark_master,
         )
     if as_json:
         echo_json(result.summary, ensure_ascii=False, indent=2, default=str)
     elif not quiet:
+        print_engine(err_console, result.engine, language)
         _render(result, language, as_of is None)
         if explain is not None:
             _render_explain(result, explain, language)

@@ -13,6 +13,7 @@ from bansos_cli.core.messages import text
 
 if TYPE_CHECKING:
     from bansos_cli.ingest import SourceInfo
+    from bansos_cli.pipeline.engines import EngineChoice
 
 # How the sheet and the header row were chosen (``SourceInfo.sheet_reason``/``header_reason``)
 # and how a column was mapped (``ColumnMap.via``): the reader's words and their label codes.
@@ -50,3 +51,11 @@ def print_notices(console: Console, sources: Iterable[SourceInfo], lang: str) ->
                 f"[dim]({notice.code})[/]",
                 soft_wrap=True,
             )
+
+
+def print_engine(console: Console, choice: EngineChoice | None, lang: str) -> None:
+    """One ``i message (CODE)`` line: the engine the run used and why (nothing if unknown)."""
+    if choice is None:
+        return
+    notice = choice.notice
+    console.print(f"[blue]i[/] {escape(notice.text(lang))} [dim]({notice.code})[/]", soft_wrap=True)

@@ -152,6 +152,21 @@ ReconcileFailOnOption = Annotated[
     str, typer.Option("--fail-on", help="HELP_FAIL_ON HELP_FAIL_ON_RECONCILE")
 ]
 
+# --- engines (bansos_cli/pipeline/engines.py) ------------------------------------------------
+
+ENGINE_NAMES = ("auto", "polars", "streaming", "spark")
+"""The values of ``--engine``: a copy of ``pipeline.engines.NAMES`` (importing it would load
+the library on ``--help``; tests/test_engines.py checks that they match)."""
+EngineOption = Annotated[str, typer.Option("--engine", help="HELP_ENGINE")]
+SparkMasterOption = Annotated[
+    str | None,
+    typer.Option("--spark-master", help="HELP_SPARK_MASTER", show_default=False),
+]
+RunEngineOption = Annotated[
+    str | None,
+    typer.Option("--engine", help="HELP_ENGINE HELP_ENGINE_RUN", show_default=False),
+]
+
 # --- what is printed ----------------------------------------------------------------------
 
 LangOption = Annotated[str | None, typer.Option("--lang", help="HELP_LANG", show_default=False)]

@@ -9,10 +9,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from bansos_cli.cli.app import command, console, err_console
+from bansos_cli.cli.notices import print_engine
 from bansos_cli.cli.options import (
     CsvFormulasOption,
     DelimiterOption,
     EncodingOption,
+    EngineOption,
     FormatOption,
     JsonOption,
     LangOption,
@@ -122,6 +124,7 @@ def reconcile_command(
     ] = None,
     encoding: EncodingOption = None,
     delimiter: DelimiterOption = None,
+    engine: EngineOption = "auto",
     as_json: JsonOption = False,
     quiet: QuietOption = False,
     lang: LangOption = None,
@@ -163,10 +166,12 @@ def reconcile_command(
             mask=mask,
             fail_on=failing_categories,
             lang=language,
+            engine=engine,
         )
     if as_json:
         echo_json(run.summary, ensure_ascii=False, indent=2, default=str)
     elif not quiet:
+        print_engine(err_console, run.engine, language)
         _render(run, language)
     raise typer.Exit(code=run.exit_code())
 

@@ -12,8 +12,9 @@ from rich.markup import escape
 
 from bansos_cli.cli.app import command, console, err_console
 from bansos_cli.cli.i18n import HELP_VALUES, set_lang
-from bansos_cli.cli.notices import print_notices
+from bansos_cli.cli.notices import print_engine, print_notices
 from bansos_cli.cli.options import (
+    ENGINE_NAMES,
     DelimiterOption,
     EncodingOption,
     HeaderRowOption,
@@ -24,6 +25,7 @@ from bansos_cli.cli.options import (
     QuietOption,
     RunAsOfOption,
     RunCsvFormulasOption,
+    RunEngineOption,
     RunFailOnOption,
     RunFormatOption,
     RunMaskOption,
@@ -75,6 +77,7 @@ def _build_config(
     reconcile_with: list[str] | None,
     fail_on: str | None,
     lang: str | None,
+    engine: str | None = None,
 ) -> tuple[RunConfig, Path | None]:
     """The config file (given or discovered) with command-line options laid over it."""
     from bansos_cli.pipeline.config import (
@@ -116,6 +119,8 @@ def _build_config(
     if reconcile_with:
         base = config.reconcile or ReconcileSettings(target=list(reconcile_with))
         updates["reconcile"] = base.model_copy(update={"target": list(reconcile_with)})
+    if engine is not None:
+        updates["engine"] = parse_choice(engine, "--engine", ENGINE_NAMES)
     if fail_on is not None:
         level = parse_choice(fail_on, "--fail-on", FAIL_ON)
         updates["validate_"] = config.validate_.model_copy(update={"fail_on": level})
@@ -176,6 +181,7 @@ def run_command(
         typer.Option("--reconcile-with", help="HELP_RECONCILE_WITH", show_default=False),
     ] = None,
     fail_on: RunFailOnOption = None,
+    engine: RunEngineOption = None,
     quiet: QuietOption = False,
     as_json: JsonOption = False,
     lang: LangOption = None,
@@ -188,6 +194,7 @@ def run_command(
         config_path, rules=rules, out=out, fmt=fmt, mask=mask, csv_formulas=csv_formulas,
         no_report=no_report,
         strict=strict, skip=skip, reconcile_with=reconcile_with, fail_on=fail_on, lang=chosen,
+        engine=engine,
     )  # fmt: skip
     language = config.lang
     set_lang(language)
@@ -219,6 +226,7 @@ def run_command(
             progress=progress if show else None,
         )
     if show:
+        print_engine(err_console, result.engine, language)
         print_notices(err_console, result.sources, language)
         _render(result, language)
     elif as_json:

@@ -11,12 +11,13 @@ import typer
 from rich.markup import escape
 
 from bansos_cli.cli.app import command, console, err_console
-from bansos_cli.cli.notices import print_notices
+from bansos_cli.cli.notices import print_engine, print_notices
 from bansos_cli.cli.options import (
     AsOfOption,
     CsvFormulasOption,
     DelimiterOption,
     EncodingOption,
+    EngineOption,
     FilesArgument,
     FormatOption,
     HeaderRowOption,
@@ -79,6 +80,7 @@ def validate_command(
     as_of: AsOfOption = None,
     fail_on: ValidateFailOnOption = "error",
     no_report: NoReportOption = False,
+    engine: EngineOption = "auto",
     quiet: QuietOption = False,
     as_json: JsonOption = False,
     lang: LangOption = None,
@@ -107,8 +109,10 @@ def validate_command(
             as_of=reference,
             report=not no_report,
             progress=progress if show else None,
+            engine=engine,
         )
     if show:
+        print_engine(err_console, run.engine, language)
         print_notices(err_console, run.sources, language)
         _render(run, language)
     elif as_json:

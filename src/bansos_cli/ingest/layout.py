@@ -26,10 +26,11 @@ vectorised checks alone when a sheet has very many of them.
 
 from __future__ import annotations
 
+import bisect
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-import numpy as np
 import polars as pl
 
 from bansos_cli.core.columns import ROW, canonical_for
@@ -103,7 +104,7 @@ class _Classifier:
         names: list[str],
         id_column: str,
         header_rows: Sequence[Sequence[str]],
-        id_rows: np.ndarray,
+        id_rows: pl.Series,
     ):
         self.names = names
         self.protected = {i for i, n in enumerate(names) if n in ("nik", "no_kk")}
@@ -119,10 +120,21 @@ class _Classifier:
                 if t:
                     self.header_sets[i].add(t.upper())
 
+    @functools.cached_property
+    def _id_list(self) -> list[int]:
+        # asked for only when a sheet has layout lines to place (a family book); a bisect
+        # on a list answers each of those many small questions faster than a call into polars
+        return self.id_rows.to_list()
+
+    @property
+    def last_id_row(self) -> int:
+        return int(self.id_rows[-1]) if len(self.id_rows) else 0
+
     def record_between(self, first: int, last: int) -> bool:
         """Is there a record with an identifier on a row in ``(first, last)``?"""
-        at = int(np.searchsorted(self.id_rows, first, side="right"))
-        return at < len(self.id_rows) and int(self.id_rows[at]) < last
+        rows = self._id_list
+        at = bisect.bisect_right(rows, first)
+        return at < len(rows) and rows[at] < last
 
     def header_copy(self, row: _Row) -> bool:
         filled = row.filled
@@ -255,7 +267,7 @@ def apply_layout(
         (ids.str.len_bytes() >= 10) & ids.cast(pl.UInt64, strict=False).is_not_null()
     ).fill_null(False)
     maybe = (~quick).arg_true()
-    every = data.get_column(ROW).to_numpy()
+    every = data.get_column(ROW)
     if maybe.is_empty():
         # every row a record: only a family line above the header may still apply
         candidates = data.clear()
@@ -264,7 +276,7 @@ def apply_layout(
         rest = ids.gather(maybe).to_frame(id_column)
         lacking = maybe.filter(~rest.select(_id_expr(id_column)).to_series())
         candidates = data[lacking]
-        id_rows = np.delete(every, lacking.to_numpy())
+        id_rows = every.filter(~pl.repeat(False, len(every), eager=True).scatter(lacking, True))
         last = int(id_rows[-1]) if len(id_rows) else 0
         candidates = candidates.filter(_worth_a_look(names, header_rows, last))
         if candidates.height > MAX_CANDIDATES:
@@ -367,7 +379,7 @@ def _level(row: _Row) -> int:
 
 def _notes(rows: list[_Row], c: _Classifier) -> None:
     """Notes under the last record, and marked notes (``JUMLAH``, ``Halaman 2``) between."""
-    last = int(c.id_rows[-1]) if len(c.id_rows) else 0
+    last = c.last_id_row
     trailing = [r for r in rows if r.row > last and r.role in (None, NOTE)]
     run: list[_Row] = []
     for row in reversed(trailing):
@@ -510,7 +522,7 @@ def _without_identifiers(
     tail = data.tail(TAIL_ROWS).filter(~pl.col(ROW).is_in(pl.Series(sorted(skipped)).implode()))
     rows = [_Row(int(r[0]), [cell_text(v) for v in r[1:]]) for r in tail.select(ROW, *names).rows()]
     if rows:
-        classifier = _Classifier(names, names[0], header_rows, np.asarray([], dtype=np.int64))
+        classifier = _Classifier(names, names[0], header_rows, pl.Series([], dtype=pl.Int64))
         classifier.protected = set()
         _notes_at_tail(rows, classifier)
         for row in rows:
@@ -526,7 +538,8 @@ def _notes_at_tail(rows: list[_Row], c: _Classifier) -> None:
     """:func:`_notes` for the last rows of a sheet without identifiers. A record cannot be
     told by its NIK there, so the notes must be set apart from the rows above them by a blank
     row, or begin with a JUMLAH/TOTAL/``###`` line."""
-    c.id_rows = np.asarray([rows[0].row - 1], dtype=np.int64)
+    c.id_rows = pl.Series([rows[0].row - 1], dtype=pl.Int64)
+    c.__dict__.pop("_id_list", None)
     _notes(rows, c)
     notes = [r for r in rows if r.role == NOTE]
     if not notes:

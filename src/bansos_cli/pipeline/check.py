@@ -23,6 +23,7 @@ from bansos_cli.core.outputset import output_set
 from bansos_cli.core.privacy import mask_id, mask_id_expr
 from bansos_cli.ingest import ReadOptions, SourceInfo, read_inputs
 from bansos_cli.output import write_json, write_table
+from bansos_cli.pipeline.engines import EngineChoice, choose_engine
 from bansos_cli.pipeline.report_eligibility import eligibility_sheets, summary_lines
 from bansos_cli.pipeline.summaries import CheckSummary, envelope, finish
 from bansos_cli.report import ReportSheet, write_report
@@ -39,6 +40,7 @@ from bansos_cli.rules import (
     program_components,
     shipped_rules,
 )
+from bansos_cli.rules.on_spark import ConditionRunner
 
 IDENTITY_COLUMNS = ("nik", "no_kk", "nama")
 REGION_COLUMNS = ("provinsi", "kabupaten", "kecamatan", "desa")
@@ -143,6 +145,8 @@ class CheckResult:
     sources: list[SourceInfo] = field(default_factory=list)
     not_in_force: list[dict[str, Any]] = field(default_factory=list)
     """Programs whose validity period does not include the reference date (not evaluated)."""
+    engine: EngineChoice | None = None
+    """The engine the run used and why (:func:`run_check`)."""
 
     @property
     def frames(self) -> dict[str, pl.DataFrame]:
@@ -296,10 +300,12 @@ def check_frame(
     lang: str = "id",
     mask_ids: bool = False,
     as_of: dt.date | None = None,
+    conditions: ConditionRunner | None = None,
 ) -> CheckResult:
     """Evaluate compiled programs on a text frame (as ingest gives it); no files written.
 
-    A program that refers to another's outcome is evaluated after it."""
+    A program that refers to another's outcome is evaluated after it. ``conditions``
+    decides the rule conditions on another engine (:meth:`EngineChoice.conditions`)."""
     not_in_force: list[dict[str, Any]] = []
     if isinstance(programs, Programs):
         not_in_force = programs.not_in_force
@@ -318,7 +324,8 @@ def check_frame(
     regions = [c for c in REGION_COLUMNS if c in frame.columns]
     parts, results, unmasked = [], [], []
     plain = frame.select(keep)
-    evaluations = evaluate_programs(frame, programs, lang=lang)  # shared inputs cast once
+    # shared inputs cast once
+    evaluations = evaluate_programs(frame, programs, lang=lang, conditions=conditions)
     for program in programs:
         evaluation = evaluations[program.name]
         results_frame = evaluation.frame.select(
@@ -380,12 +387,17 @@ def run_check(
     formats: Sequence[str] = ("parquet",),
     param: Sequence[str] | Mapping[str, Any] | None = None,
     explain: str | None = None,
+    engine: str | None = None,
     csv_formulas: str = "neutralise",
+    spark_master: str | None = None,
+    spark: Any = None,
 ) -> CheckResult:
     """Read the inputs, check them against the rules at ``as_of`` and write the outputs.
 
     ``param``: parameter overrides (``["desil_maks=5", "pkh.usia_lansia=70"]`` or a
     mapping). ``explain``: a NIK whose decisions the summary explains (``explain``).
+    ``engine``: a name of :data:`~bansos_cli.pipeline.engines.NAMES` (None: ``auto``);
+    ``spark_master`` or an existing session ``spark`` for the ``spark`` engine.
 
     ``rules`` are rule files or folders; None takes the program rule files shipped with
     bansos. Rules are loaded and compiled before the data is read, so a broken rules file
@@ -394,12 +406,18 @@ def run_check(
     """
     started = time.perf_counter()
     programs = load_program_set(default_rules(rules), as_of, parse_params(param))
+    choice = choose_engine(engine, "check", paths, spark_master=spark_master, spark=spark)
+    conditions = choice.conditions()  # a Spark session starts before the data is read
     with output_set(out_dir, inputs=paths, csv_formulas=csv_formulas):
         ingest = read_inputs(paths, read_options)
-        result = check_frame(ingest.frame, programs, lang=lang, mask_ids=mask, as_of=as_of)
+        result = check_frame(
+            ingest.frame, programs, lang=lang, mask_ids=mask, as_of=as_of, conditions=conditions
+        )
         result.sources = list(ingest.sources)
+        result.engine = choice
         summary: CheckSummary = {
             **envelope("check", ingest.sources, started=started),
+            "engine": choice.to_dict(),
             **result.to_dict(),  # type: ignore[typeddict-item]
         }
         if explain is not None:

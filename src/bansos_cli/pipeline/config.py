@@ -113,6 +113,9 @@ class RunConfig(_Strict):
     lang: Literal["id", "en"] = "id"
     strict: bool = False
     """Stop at the first unreadable input instead of reporting it and going on."""
+    engine: Literal["auto", "polars", "streaming", "spark"] = "auto"
+    """The engine of the stages (docs/scale.md): ``auto`` runs in memory when the inputs
+    fit comfortably, else streams."""
     stages: Stages = Field(default_factory=Stages)
     validate_: ValidateSettings = Field(default_factory=ValidateSettings, alias="validate")
     dedup: DedupConfig = Field(default_factory=DedupConfig)
@@ -212,6 +215,7 @@ report: true               # write report.xlsx for officers
 mask: false                # mask NIK/KK in written files (the terminal is always masked)
 lang: id                   # id (Bahasa Indonesia) or en
 strict: false              # true: stop at the first unreadable input
+engine: auto               # auto | polars | streaming | spark (docs/scale.md)
 
 stages:
   validate: true

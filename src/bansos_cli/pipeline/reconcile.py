@@ -36,6 +36,7 @@ from bansos_cli.core.vocabulary import (
 )
 from bansos_cli.ingest import IngestResult, ReadOptions, read_inputs
 from bansos_cli.output import write_json, write_table
+from bansos_cli.pipeline.engines import EngineChoice, choose_engine
 from bansos_cli.pipeline.summaries import ReconcileSummary, envelope, finish
 from bansos_cli.reconcile import (
     AMBIGUOUS,
@@ -104,6 +105,8 @@ class ReconcileRun:
     mask: bool = False
     lang: str = "id"
     """The language of report.xlsx."""
+    engine: EngineChoice | None = None
+    """The engine the run used and why."""
 
     @property
     def failing(self) -> int:
@@ -383,6 +386,7 @@ def reconcile(
     mask: bool = False,
     fail_on: Sequence[str] | None = None,
     lang: str = DEFAULT_LANG,
+    engine: str | None = None,
     csv_formulas: str = "neutralise",
 ) -> ReconcileRun:
     """Read LEFT and RIGHT, reconcile them and (when ``out_dir`` is given) write the outputs.
@@ -390,7 +394,8 @@ def reconcile(
     ``period=True`` (the same as ``options.period``) compares last period's list (LEFT) with
     this period's (RIGHT). ``fail_on`` defaults to every category but ``cocok``/``tetap``.
     Raises a :class:`~bansos_cli.core.errors.BansosError` for unreadable inputs or unusable
-    options before anything is written.
+    options before anything is written. ``engine``: a name of
+    :data:`~bansos_cli.pipeline.engines.NAMES` (None: ``auto``).
     """
     started = time.perf_counter()
     options = options or ReconcileOptions()
@@ -404,6 +409,7 @@ def reconcile(
             value=unknown[0],
             categories=", ".join(options.scheme.codes),
         )
+    choice = choose_engine(engine, "reconcile", [*left, *right])
     with output_set(out_dir, inputs=[*left, *right], csv_formulas=csv_formulas):
         left_ingest = read_inputs(left, left_read)
         right_ingest = read_inputs(right, right_read)
@@ -411,6 +417,7 @@ def reconcile(
         sources = [*left_ingest.sources, *right_ingest.sources]
         summary: ReconcileSummary = {
             **envelope("reconcile", sources, started=started),
+            "engine": choice.to_dict(),
             **build_summary(result, left_ingest, right_ingest, failing),  # type: ignore[typeddict-item]
         }
         run = ReconcileRun(
@@ -421,6 +428,7 @@ def reconcile(
             fail_on=failing,
             mask=mask,
             lang=lang,
+            engine=choice,
         )
         if out_dir is not None:
             run.outputs = write_outputs(

@@ -48,6 +48,7 @@ from bansos_cli.pipeline import reconcile as reconcile_pipeline
 from bansos_cli.pipeline import validate as validate_pipeline
 from bansos_cli.pipeline.check import CheckResult, Programs, check_frame, load_program_set
 from bansos_cli.pipeline.config import InputSpec, RunConfig
+from bansos_cli.pipeline.engines import EngineChoice, choose_engine
 from bansos_cli.pipeline.report_list import ExtraColumns
 from bansos_cli.pipeline.summaries import RunSummary, ValidationCounts, envelope, finish
 from bansos_cli.reconcile import ReconcileOptions, ReconcileResult, reconcile_frames
@@ -93,6 +94,8 @@ class RunResult:
     summary: RunSummary = field(default_factory=dict)  # type: ignore[assignment]
     outputs: dict[str, list[Path]] = field(default_factory=dict)
     out_dir: Path | None = None
+    engine: EngineChoice | None = None
+    """The engine of the stages and why."""
 
     @property
     def frames(self) -> dict[str, pl.DataFrame]:
@@ -280,10 +283,12 @@ def run(
     with output_set(out_dir, inputs=_input_paths(specs, config), csv_formulas=config.csv_formulas):
         # Rule files are compiled before any data is read: a broken rules file fails fast.
         programs = load_program_set(rule_files(config), as_of) if stages.check else Programs([])
+        result_engine = choose_engine(config.engine, "run", [spec.path for spec in specs])
         step("read")
         ingest, failed = read_batch(specs, strict=config.strict)
         frame = ingest.frame
         result = RunResult(config, as_of, frame, ingest.sources, failed)
+        result.engine = result_engine
 
         if stages.validate_:
             step("validate")
@@ -338,6 +343,7 @@ def run(
 def _summary(result: RunResult, ingest: IngestResult, started: float) -> RunSummary:
     summary: RunSummary = {
         **envelope("run", result.sources, started=started),
+        "engine": result.engine.to_dict(),  # type: ignore[typeddict-item,union-attr]
         "as_of": result.as_of.isoformat(),
         "lang": result.config.lang,
         "masked": result.config.mask,

@@ -43,6 +43,16 @@ class Envelope(TypedDict):
     duration_s: float
 
 
+class EngineSummary(TypedDict):
+    """The engine a command ran on (:mod:`bansos_cli.pipeline.engines`)."""
+
+    name: str
+    requested: str
+    """What was asked for: ``auto`` or an engine name."""
+    reason: str
+    """The notice code that says why (``ENGINE_AUTO_IN_MEMORY`` ...)."""
+
+
 class CodeCount(TypedDict):
     severity: str
     count: int
@@ -65,6 +75,7 @@ class ValidationCounts(TypedDict):
 
 
 class ValidateSummary(Envelope, ValidationCounts):
+    engine: EngineSummary
     lang: str
     masked: bool
     empty_rows: int
@@ -90,6 +101,7 @@ class DedupSummary(Envelope):
 
 
 class CheckSummary(Envelope):
+    engine: EngineSummary
     as_of: str
     rows: int
     programs: list[dict[str, Any]]
@@ -103,6 +115,7 @@ class CheckSummary(Envelope):
 
 
 class ReconcileSummary(Envelope):
+    engine: EngineSummary
     options: dict[str, Any]
     mode: str
     """``sk`` (decree vs disbursement) or ``periode`` (last period vs this one)."""
@@ -144,6 +157,7 @@ class InspectSummary(Envelope):
 
 
 class RunSummary(Envelope):
+    engine: EngineSummary
     as_of: str
     lang: str
     masked: bool
@@ -196,6 +210,7 @@ __all__ = [
     "SUMMARIES",
     "CheckSummary",
     "DedupSummary",
+    "EngineSummary",
     "Envelope",
     "InputSummary",
     "InspectSummary",

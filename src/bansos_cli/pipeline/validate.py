@@ -29,6 +29,7 @@ from bansos_cli.core.vocabulary import (
 )
 from bansos_cli.ingest import IngestResult, ReadOptions, SourceInfo, read_inputs
 from bansos_cli.output import TableWriter, write_json
+from bansos_cli.pipeline.engines import EngineChoice, choose_engine
 from bansos_cli.pipeline.report_list import ExtraColumns, data_sheets
 from bansos_cli.pipeline.summaries import ValidateSummary, envelope, finish
 from bansos_cli.report import (
@@ -58,6 +59,8 @@ class ValidateRun:
     """What was learned about each input (sheet, header row, notices)."""
     table: pl.DataFrame | None = None
     """The records as written (``records_for_output``)."""
+    engine: EngineChoice | None = None
+    """The engine the run used and why."""
 
     @property
     def frames(self) -> dict[str, pl.DataFrame]:
@@ -264,6 +267,7 @@ def run_validate(
     as_of: dt.date,
     report: bool = True,
     progress: Progress | None = None,
+    engine: str | None = None,
     csv_formulas: str = "neutralise",
 ) -> ValidateRun:
     """Read ``paths``, validate every row at ``as_of`` and, given ``out_dir``, write there.
@@ -271,13 +275,15 @@ def run_validate(
     Writes ``records``, ``valid`` and ``findings`` (Parquet and/or CSV), ``summary.json`` and,
     unless ``report`` is False, ``report.xlsx``. Every file is written atomically; nothing is
     written when the input is unusable (a :class:`BansosError` is raised first), nor when
-    ``out_dir`` is None (the tables are in the result's ``frames``).
+    ``out_dir`` is None (the tables are in the result's ``frames``). ``engine``: a name of
+    :data:`~bansos_cli.pipeline.engines.NAMES` (None: ``auto``).
     """
     if not formats or any(f not in ("parquet", "csv") for f in formats):
         bad = next((f for f in formats if f not in ("parquet", "csv")), "")
         raise OptionError.of("OUTPUT_FORMAT_UNKNOWN", format=bad)
     with output_set(out_dir, inputs=paths, csv_formulas=csv_formulas):
         started = time.perf_counter()
+        choice = choose_engine(engine, "validate", paths)
         step = progress or (lambda _name: None)
         step("read")
         # pandera's import and the schema's one-off set-up (Python work) run beside the read,
@@ -307,6 +313,7 @@ def run_validate(
         summary: ValidateSummary = {
             **envelope("validate", ingest.sources, started=started),
             **result.counts,  # type: ignore[typeddict-item]
+            "engine": choice.to_dict(),
             "empty_rows": ingest.empty_rows,
             "versions": {"bansos": __version__, "polars": pl.__version__},
             "lang": lang,
@@ -341,4 +348,5 @@ def run_validate(
             Path(out_dir) if out_dir is not None else None,
             list(ingest.sources),
             records_out,
+            choice,
         )

@@ -32,6 +32,7 @@ from bansos_cli.rules.expr.explain import Explainer
 from bansos_cli.rules.family import CAPPED, FAMILY_OUT, KIND, apply_cap, family_key
 from bansos_cli.rules.loader import RuleSet
 from bansos_cli.rules.model import Status
+from bansos_cli.rules.on_spark import ConditionRunner, condition_column, row_key
 
 OUTCOMES = ("pass", "fail", "unknown")
 OUTCOME_DTYPE = pl.Enum(list(OUTCOMES))
@@ -93,8 +94,7 @@ class Evaluation:
     """Families (rows without a usable NO KK count as one each) in the data."""
 
 
-def _outcome(rule: CompiledRule) -> pl.Expr:
-    cond = rule.expr
+def _outcome(rule: CompiledRule, cond: pl.Expr) -> pl.Expr:
     true_code, false_code = (_FAIL, _PASS) if rule.rule.kind == "exclusion" else (_PASS, _FAIL)
     return (
         pl.when(cond.is_null())
@@ -312,6 +312,7 @@ def evaluate(
     cache: CastCache | None = None,
     references: pl.DataFrame | None = None,
     explain: bool = True,
+    conditions: ConditionRunner | None = None,
 ) -> Evaluation:
     """Evaluate ``program`` on ``frame`` (text columns as ingest gives them).
 
@@ -321,6 +322,8 @@ def evaluate(
     the same frame can share a :class:`CastCache` (built on that frame) to cast each input once.
     ``references`` holds the outcome columns of the programs this one refers to
     (:func:`reference_columns`). ``explain`` False leaves the ``explanation`` column empty.
+    ``conditions`` computes the rule conditions on another engine (:mod:`.on_spark`); by
+    default they are the polars expressions of the same rules.
     """
     ruleset = program.ruleset
     present = set(frame.columns)
@@ -330,6 +333,12 @@ def evaluate(
         raise InputFileError.of("RULES_COLUMN_MISSING", column=required[0], program=program.name)
     typed = prepare(frame, program, cache=cache, references=references)
     rules = program.rules
+    if conditions is None:
+        decided = {r.rule.id: r.expr for r in rules}
+    else:
+        values = conditions(typed, row_key(frame), rules)
+        typed = typed.hstack(values.get_columns())
+        decided = {r.rule.id: pl.col(condition_column(r.rule.id)) for r in rules}
     codes = {r.rule.id: pl.col(r.rule.id) for r in rules}
     deciding = [r for r in rules if r.rule.kind != "component"]
     blocking = [codes[r.rule.id] == _FAIL for r in deciding if r.rule.severity == "error"]
@@ -368,7 +377,7 @@ def evaluate(
         "r": [pl.col(f"{_UNREADABLE}{n}") for n in inputs],
     }
     masks = [m for prefix, tests in groups.items() for m in _bitmasks(tests, prefix)]
-    stage = typed.lazy().with_columns([_outcome(r) for r in rules])
+    stage = typed.lazy().with_columns([_outcome(r, decided[r.rule.id]) for r in rules])
     stage = stage.with_columns(status.alias("status"))
     later = [
         *masks,
@@ -558,9 +567,11 @@ def evaluate_programs(
     lang: str = "id",
     outcomes: bool = False,
     explain: bool = True,
+    conditions: ConditionRunner | None = None,
 ) -> dict[str, Evaluation]:
     """Evaluate every program on ``frame``, a referenced program before the ones that use its
-    outcome; inputs the programs share are cast once. Keyed by program id, in given order."""
+    outcome; inputs the programs share are cast once. Keyed by program id, in given order.
+    ``conditions``: see :func:`evaluate`."""
     cache = CastCache(frame)
     done: dict[str, Evaluation] = {}
     refs: dict[str, pl.DataFrame] = {}
@@ -575,6 +586,7 @@ def evaluate_programs(
             cache=cache,
             references=references,
             explain=explain,
+            conditions=conditions,
         )
         done[program.name] = evaluation
         refs[program.name] = reference_columns(evaluation)

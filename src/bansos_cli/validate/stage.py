@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -13,6 +14,7 @@ import polars as pl
 from bansos_cli.core import vocabulary
 from bansos_cli.core.errors import InputFileError, OptionError
 from bansos_cli.core.privacy import mask_id_expr, mask_id_runs_expr
+from bansos_cli.core.process import pandera_alone
 from bansos_cli.core.vocabulary import ROW, ROW_KEY, SHEET, SOURCE, STATUS
 from bansos_cli.validate import catalogue, regions
 from bansos_cli.validate.checks import collect_findings
@@ -108,11 +110,18 @@ def validate_frame(
     return confirm(check_frame(frame, lang=lang, as_of=as_of, max_age=max_age, mask=mask))
 
 
+@functools.cache
 def _schema() -> type[CanonicalRecords]:
     # pandera (with numpy and pydantic) takes about a third of a second to import: loaded on
-    # first use, which :func:`prepare` lets a caller move off the critical path
-    from bansos_cli.validate.schema import CanonicalRecords
+    # first use, which :func:`prepare` lets a caller move off the critical path. Validating
+    # an empty frame once makes pandera build (and cache) its check backends; in the console
+    # script both happen without pandera's pandas half (bansos_cli.core.process).
+    with pandera_alone():
+        from bansos_cli.validate.schema import CanonicalRecords
 
+        columns = CanonicalRecords.to_schema().columns
+        empty = pl.DataFrame(schema={name: column.dtype.type for name, column in columns.items()})
+        CanonicalRecords.validate(empty, lazy=True)
     return CanonicalRecords
 
 
@@ -124,10 +133,7 @@ def prepare() -> None:
     for level in ("kab", "kec"):
         regions.names_match(pl.DataFrame(schema={"kode": pl.String, "_key": pl.String}), level)
     regions.prefix_status(pl.Series(["000000"]))
-    schema = _schema()
-    columns = schema.to_schema().columns
-    empty = pl.DataFrame(schema={name: column.dtype.type for name, column in columns.items()})
-    schema.validate(empty, lazy=True)
+    _schema()
 
 
 def confirm(result: ValidationResult) -> ValidationResult:
