@@ -10,6 +10,7 @@ from typing import IO, Annotated, Any, cast
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.segment import Segment
 from typer.core import TyperCommand, TyperGroup
 
 from bansos_cli import __version__
@@ -24,12 +25,47 @@ from bansos_cli.cli.i18n import (
 from bansos_cli.cli.options import RENAMED, rename_deprecated
 from bansos_cli.cli.terminal import MaskedStream, mask_warnings_and_logs
 from bansos_cli.core.errors import BansosError, ExitCode
+from bansos_cli.core.safe_text import escape_controls, escape_json_controls, has_controls
+
+
+class SafeConsole(Console):
+    """A console that escapes control characters in everything it shows.
+
+    Every text segment of every rendered object (a line, a table cell, a panel) goes through
+    :func:`~bansos_cli.core.safe_text.escape_controls`; the console's own control segments
+    (cursor moves of a progress bar) and the styles it renders are left as they are. So an
+    ESC sequence in a cell, a header or a file name is shown, never run by the terminal.
+    """
+
+    def render(self, renderable: Any, options: Any = None) -> Any:
+        for segment in super().render(renderable, options):
+            if segment.control or not has_controls(segment.text):
+                yield segment
+            else:
+                yield Segment(escape_controls(segment.text), segment.style)
+
+
+def echo_json(data: Any, *, sort_keys: bool = False) -> None:
+    """Print ``data`` as indented JSON on stdout (``--json``), control characters escaped and
+    NIK-like digit runs in its texts masked (numbers stay numbers)."""
+    import json
+
+    from bansos_cli.cli.terminal import masked_data
+
+    text = json.dumps(
+        masked_data(data), ensure_ascii=False, indent=2, sort_keys=sort_keys, default=str
+    )
+    typer.echo(escape_json_controls(text))
+
 
 # Status and summaries go to stdout; errors, notices and progress to stderr, so that
 # ``--json`` output on stdout stays machine-readable.
-# Both write through MaskedStream: no full NIK reaches the terminal by any path.
-console = Console(file=cast("IO[str]", MaskedStream("stdout")), highlight=False)
-err_console = Console(file=cast("IO[str]", MaskedStream("stderr")), stderr=True, highlight=False)
+# Both escape control characters (SafeConsole) and write through MaskedStream: no full NIK
+# reaches the terminal by any path.
+console = SafeConsole(file=cast("IO[str]", MaskedStream("stdout")), highlight=False)
+err_console = SafeConsole(
+    file=cast("IO[str]", MaskedStream("stderr")), stderr=True, highlight=False
+)
 
 
 COMMAND_ORDER = (

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import typer
 from rich.markup import escape
 
-from bansos_cli.cli.app import command, console, err_console
+from bansos_cli.cli.app import command, console, echo_json, err_console
 from bansos_cli.cli.notices import print_engine
 from bansos_cli.cli.options import (
     AsOfOption,
@@ -40,7 +40,6 @@ from bansos_cli.cli.options import (
     stdin_inputs,
 )
 from bansos_cli.cli.tables import table as new_table
-from bansos_cli.cli.terminal import echo_json
 from bansos_cli.core.errors import OptionError
 from bansos_cli.core.messages import format_number, format_rupiah, text
 
@@ -119,7 +118,7 @@ def check_command(
             spark_master=spark_master,
         )
     if as_json:
-        echo_json(result.summary, ensure_ascii=False, indent=2, default=str)
+        echo_json(result.summary)
     elif not quiet:
         print_engine(err_console, result.engine, language)
         _render(result, language, as_of is None)

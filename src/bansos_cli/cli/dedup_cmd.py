@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.markup import escape
 
-from bansos_cli.cli.app import command, console, err_console
+from bansos_cli.cli.app import command, console, echo_json, err_console
 from bansos_cli.cli.options import (
     CsvFormulasOption,
     DedupFailOnOption,
@@ -31,7 +31,6 @@ from bansos_cli.cli.options import (
     stdin_inputs,
 )
 from bansos_cli.cli.tables import table as new_table
-from bansos_cli.cli.terminal import echo_json
 from bansos_cli.core.messages import format_number, text
 
 if TYPE_CHECKING:
@@ -117,7 +116,7 @@ def dedup_command(
             progress=progress,
         )
     if as_json:
-        echo_json(run.to_dict(), ensure_ascii=False, indent=2, default=str)
+        echo_json(run.to_dict())
     elif not quiet:
         _render(run, language)
     raise typer.Exit(code=run.exit_code(fail_on))

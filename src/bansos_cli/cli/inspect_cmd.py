@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.markup import escape
 
-from bansos_cli.cli.app import command, console
+from bansos_cli.cli.app import command, console, echo_json
 from bansos_cli.cli.notices import reason
 from bansos_cli.cli.options import (
     DelimiterOption,
@@ -24,7 +24,6 @@ from bansos_cli.cli.options import (
     stdin_inputs,
 )
 from bansos_cli.cli.tables import table as new_table
-from bansos_cli.cli.terminal import echo_json
 from bansos_cli.core.messages import format_number, text
 
 if TYPE_CHECKING:
@@ -60,7 +59,7 @@ def inspect_command(
     with stdin_inputs(files) as paths:
         report = inspect_inputs(paths, options, preview_rows=rows)
     if as_json:
-        echo_json(report.to_dict(), ensure_ascii=False, indent=2, default=str)
+        echo_json(report.to_dict())
         return
     for info in report.result.sources:
         read = [s.sheet for s in report.result.sources if s.path == info.path]

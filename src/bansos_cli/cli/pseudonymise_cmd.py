@@ -7,8 +7,9 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 
-from bansos_cli.cli.app import command, console, err_console
+from bansos_cli.cli.app import command, console, echo_json, err_console
 from bansos_cli.cli.i18n import HELP_VALUES
 from bansos_cli.cli.notices import print_notices
 from bansos_cli.cli.options import (
@@ -29,7 +30,6 @@ from bansos_cli.cli.options import (
     resolve_lang,
     stdin_inputs,
 )
-from bansos_cli.cli.terminal import echo_json
 from bansos_cli.core.errors import OptionError
 from bansos_cli.core.messages import format_number, text
 
@@ -53,6 +53,7 @@ def pseudonymise_command(
     new_key_path: Annotated[
         Path | None, typer.Option("--new-key", help="HELP_NEW_KEY", show_default=False)
     ] = None,
+    force: Annotated[bool, typer.Option("--force", help="HELP_FORCE")] = False,
     columns: Annotated[str, typer.Option("--columns", help="HELP_COLUMNS")] = HELP_VALUES[
         "default_columns"
     ],
@@ -71,6 +72,7 @@ def pseudonymise_command(
     """``bansos pseudonymise``: help text ``CMD_PSEUDONYMISE`` of the message catalogue."""
     from bansos_cli.pipeline.pseudonymise import (
         default_out_dir,
+        key_file_notice,
         load_key,
         new_key,
         run_pseudonymise,
@@ -80,7 +82,7 @@ def pseudonymise_command(
     if new_key_path is not None:
         if files:
             raise OptionError.of("CLI_NEW_KEY_WITH_FILES")
-        path = new_key(new_key_path)
+        path = new_key(new_key_path, force=force)
         if not quiet:
             console.print(
                 text("CLI_KEY_WRITTEN", language, path=path), markup=False, soft_wrap=True
@@ -93,6 +95,13 @@ def pseudonymise_command(
     options = read_options(sheet, header_row, mapping, encoding, delimiter)
     formats = parse_formats(fmt)
     key = load_key(key_file)
+    notice = key_file_notice(key_file) if not (quiet or as_json) else None
+    if key_file is not None and notice is not None:
+        err_console.print(
+            f"[yellow]![/] {escape(key_file.name)}: {escape(notice.text(language))} "
+            f"[dim]({notice.code})[/]",
+            soft_wrap=True,
+        )
     with stdin_inputs(files) as paths:
         run = run_pseudonymise(
             paths,
@@ -104,7 +113,7 @@ def pseudonymise_command(
             csv_formulas=parse_csv_formulas(csv_formulas),
         )
     if as_json:
-        echo_json(run.summary, ensure_ascii=False, indent=2, default=str)
+        echo_json(run.summary)
     elif not quiet:
         print_notices(err_console, run.sources, language)
         _render(run.summary, language)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from bansos_cli.cli.app import command, console, err_console
+from bansos_cli.cli.app import command, console, echo_json, err_console
 from bansos_cli.cli.notices import print_engine
 from bansos_cli.cli.options import (
     CsvFormulasOption,
@@ -31,7 +31,6 @@ from bansos_cli.cli.options import (
     stdin_inputs,
 )
 from bansos_cli.cli.tables import table as new_table
-from bansos_cli.cli.terminal import echo_json
 from bansos_cli.core.errors import OptionError
 from bansos_cli.core.messages import format_number, text
 
@@ -169,7 +168,7 @@ def reconcile_command(
             engine=engine,
         )
     if as_json:
-        echo_json(run.summary, ensure_ascii=False, indent=2, default=str)
+        echo_json(run.summary)
     elif not quiet:
         print_engine(err_console, run.engine, language)
         _render(run, language)

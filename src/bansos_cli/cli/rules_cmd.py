@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 
-from bansos_cli.cli.app import BansosCommand, BansosGroup, app, console, err_console
+from bansos_cli.cli.app import BansosCommand, BansosGroup, app, console, echo_json, err_console
 from bansos_cli.cli.options import (
     AsOfOption,
     JsonOption,
@@ -128,16 +127,12 @@ def lint_command(
     date = parse_date(as_of) or dt.date.today()  # CLI default; printed below
     report = lint(expand_rule_paths(rules), date)
     if as_json:
-        typer.echo(
-            json.dumps(
-                {
-                    "as_of": date.isoformat(),
-                    "files": report.files,
-                    "issues": [i.to_dict(language) for i in report.issues],
-                },
-                ensure_ascii=False,
-                indent=2,
-            )
+        echo_json(
+            {
+                "as_of": date.isoformat(),
+                "files": report.files,
+                "issues": [i.to_dict(language) for i in report.issues],
+            }
         )
     elif not quiet:
         for issue in report.issues:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.markup import escape
 
-from bansos_cli.cli.app import command, console, err_console
+from bansos_cli.cli.app import command, console, echo_json, err_console
 from bansos_cli.cli.i18n import HELP_VALUES, set_lang
 from bansos_cli.cli.notices import print_engine, print_notices
 from bansos_cli.cli.options import (
@@ -42,7 +42,6 @@ from bansos_cli.cli.options import (
 )
 from bansos_cli.cli.progress import step_labels, step_progress
 from bansos_cli.cli.tables import table as new_table
-from bansos_cli.cli.terminal import echo_json
 from bansos_cli.core.errors import OptionError
 from bansos_cli.core.messages import LANG_ENV, format_number, format_rupiah, text
 
@@ -230,7 +229,7 @@ def run_command(
         print_notices(err_console, result.sources, language)
         _render(result, language)
     elif as_json:
-        echo_json(result.summary, ensure_ascii=False, indent=2, default=str)
+        echo_json(result.summary)
     raise typer.Exit(result.exit_code())
 
 

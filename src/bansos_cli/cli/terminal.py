@@ -43,15 +43,6 @@ def masked_data(value: Any) -> Any:
     return value
 
 
-def echo_json(data: Any, **dumps: Any) -> None:
-    """``--json`` output: ``data`` as JSON on stdout, its texts masked (:func:`masked_data`)."""
-    import json
-
-    import typer
-
-    typer.echo(json.dumps(masked_data(data), **dumps))
-
-
 def mask_warnings_and_logs() -> None:
     """Python warnings and log records of the libraries bansos uses reach stderr masked too
     (they print to ``sys.stderr`` directly, past the consoles)."""

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 from rich.markup import escape
 
-from bansos_cli.cli.app import command, console, err_console
+from bansos_cli.cli.app import command, console, echo_json, err_console
 from bansos_cli.cli.notices import print_engine, print_notices
 from bansos_cli.cli.options import (
     AsOfOption,
@@ -40,7 +40,6 @@ from bansos_cli.cli.options import (
 )
 from bansos_cli.cli.progress import step_labels, step_progress
 from bansos_cli.cli.tables import table as new_table
-from bansos_cli.cli.terminal import echo_json
 from bansos_cli.core.messages import format_number, text
 
 if TYPE_CHECKING:
@@ -116,7 +115,7 @@ def validate_command(
         print_notices(err_console, run.sources, language)
         _render(run, language)
     elif as_json:
-        echo_json(run.summary, ensure_ascii=False, indent=2, sort_keys=True, default=str)
+        echo_json(run.summary, sort_keys=True)
     raise typer.Exit(code=run.exit_code(level))
 
 

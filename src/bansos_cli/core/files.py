@@ -8,6 +8,7 @@ staging folder instead, and moves onto its name with the rest of the set.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import errno
 import os
 import re
@@ -20,6 +21,10 @@ from bansos_cli.core.messages import Text
 
 # polars reports an operating-system error inside its own exception: "... (os error 28)"
 _OS_ERROR = re.compile(r"\(os error (\d+)\)")
+FIXED_DOCUMENT_DATE = dt.datetime(2025, 7, 1, 8, 0, 0)
+"""The creation date written into every workbook bansos writes (``docProps/core.xml``), so
+that identical runs give byte-identical files; the run's own time is in ``summary.json``
+(``duration_s``) only."""
 
 
 @contextlib.contextmanager

@@ -7,6 +7,7 @@ last one silently); pydantic validation problems are listed all at once with the
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -14,6 +15,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from bansos_cli.core.errors import ConfigError
+from bansos_cli.core.limits import MAX_YAML_BYTES, MAX_YAML_DEPTH
 from bansos_cli.core.messages import Text
 
 M = TypeVar("M", bound=BaseModel)
@@ -36,6 +38,11 @@ def _construct_mapping(loader: UniqueKeyLoader, node: yaml.MappingNode) -> dict[
     seen: set[Any] = set()
     for key_node, _ in node.value:
         key = loader.construct_object(key_node)
+        if not isinstance(key, str | int | float | bool | type(None)):
+            # a list or mapping as a key (``? [a, b]``): unhashable, and never a setting
+            raise yaml.constructor.ConstructorError(
+                None, None, "a list or a mapping used as a key", key_node.start_mark
+            )
         if key in seen:
             raise DuplicateKeyError(key, key_node.start_mark.line + 1)
         seen.add(key)
@@ -47,6 +54,54 @@ UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, 
 
 CONFIG_FILE = Text("PART_CONFIG_FILE")
 
+# What the YAML reader itself refuses (YAML 1.1 printable set): NUL and other controls.
+_NON_PRINTABLE = re.compile(
+    "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
+_COLLECTION_START = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+_COLLECTION_END = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+
+
+def yaml_shape_problem(text: str) -> tuple[str, dict[str, Any]] | None:
+    """Why a YAML text must not be parsed into values, as ``(message code, parameters)``:
+    a control character (``YAML_CONTROL_CHARACTER``, with its line), or nesting deeper than
+    :data:`~bansos_cli.core.limits.MAX_YAML_DEPTH` (``YAML_TOO_DEEP``, with the line where
+    it goes too deep), which would exhaust Python's recursion while building the values.
+    ``None`` for a text that may be loaded. Malformed YAML is left to the loader's message.
+
+    The depth is counted on the parser's events, which nest without recursion.
+    """
+    bad = _NON_PRINTABLE.search(text)
+    if bad is not None:
+        line = text.count("\n", 0, bad.start()) + 1
+        return "YAML_CONTROL_CHARACTER", {"line": line, "char": f"U+{ord(bad.group()):04X}"}
+    depth = 0
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        for event in yaml.parse(text, Loader=loader):
+            if isinstance(event, _COLLECTION_START):
+                depth += 1
+                if depth > MAX_YAML_DEPTH:
+                    line = event.start_mark.line + 1 if event.start_mark else 1
+                    return "YAML_TOO_DEEP", {"line": line, "limit": MAX_YAML_DEPTH}
+            elif isinstance(event, _COLLECTION_END):
+                depth -= 1
+    except yaml.YAMLError as exc:
+        if "nesting depth" in str(exc):  # libyaml stops at its own depth limit (1000)
+            mark = getattr(exc, "problem_mark", None)
+            line = mark.line + 1 if mark is not None else 1
+            return "YAML_TOO_DEEP", {"line": line, "limit": MAX_YAML_DEPTH}
+        return None  # the loader reports it with its line
+    return None
+
+
+def check_yaml_size(size: int, where: str, what: Text) -> None:
+    """Refuse a YAML file larger than :data:`~bansos_cli.core.limits.MAX_YAML_BYTES`."""
+    if size > MAX_YAML_BYTES:
+        raise ConfigError.of(
+            "YAML_TOO_LARGE", path=where, what=what, size=size, limit=MAX_YAML_BYTES
+        )
+
 
 def read_yaml(path: str | Path, *, what: Text = CONFIG_FILE, hint: Text | None = None) -> Any:
     """Parse a YAML file safely; missing, unreadable or broken files raise :class:`ConfigError`.
@@ -57,6 +112,8 @@ def read_yaml(path: str | Path, *, what: Text = CONFIG_FILE, hint: Text | None =
     path = Path(path)
     where = str(path)
     try:
+        if path.is_file():
+            check_yaml_size(path.stat().st_size, where, what)
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise ConfigError.of("YAML_NOT_FOUND", path=where, what=what) from None
@@ -66,6 +123,9 @@ def read_yaml(path: str | Path, *, what: Text = CONFIG_FILE, hint: Text | None =
         raise ConfigError.of(
             "YAML_UNREADABLE", path=where, what=what, reason=exc.strerror or type(exc).__name__
         ) from None
+    if (problem := yaml_shape_problem(text)) is not None:
+        code, params = problem
+        raise ConfigError.of(code, path=where, what=what, **params)
     try:
         return yaml.load(text, Loader=UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
     except DuplicateKeyError as exc:

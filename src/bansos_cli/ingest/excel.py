@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,7 @@ import polars as pl
 
 from bansos_cli.core.columns import ID_COLUMNS, ROW, excel_column_letter
 from bansos_cli.core.errors import InputFileError
+from bansos_cli.core.limits import MAX_SHEET_CELLS, MAX_SHEET_COLUMNS
 from bansos_cli.core.messages import Text
 from bansos_cli.core.privacy import mask_digit_runs
 from bansos_cli.ingest import excel_cells
@@ -27,6 +29,7 @@ from bansos_cli.ingest.header import (
     shown_cells,
 )
 from bansos_cli.ingest.model import Notice, SheetInfo, SourceInfo
+from bansos_cli.ingest.sheet_bounds import FarCell
 from bansos_cli.ingest.table import RawTable, finish_table
 
 EXCEL_MAX_ROWS = 1_048_576
@@ -66,7 +69,14 @@ def _start_scan(
     return excel_cells.XlsxNumberScan(path, parts[name][0]) if name in parts else None
 
 
-def _load(reader: fastexcel.ExcelReader, path: Path, name: str) -> tuple[pl.DataFrame, list[int]]:
+def _load(
+    reader: fastexcel.ExcelReader,
+    path: Path,
+    name: str,
+    scan: excel_cells.XlsxNumberScan | None = None,
+) -> tuple[pl.DataFrame, list[int]]:
+    if scan is not None and (far := scan.far_cell()) is not None:
+        _refuse_far_cell(path, name, far)
     try:
         sheet = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string")
         frame = sheet.to_polars()
@@ -76,6 +86,26 @@ def _load(reader: fastexcel.ExcelReader, path: Path, name: str) -> tuple[pl.Data
             "SHEET_UNREADABLE", path=str(path), sheet=name, reason=_short(exc)
         ) from None
     return frame, positions
+
+
+def _refuse_far_cell(path: Path, sheet: str, far: FarCell) -> None:
+    if far.too_wide:
+        raise InputFileError.of(
+            "SHEET_TOO_WIDE",
+            path=str(path),
+            sheet=sheet,
+            cell=far.cell,
+            columns=far.columns,
+            limit=MAX_SHEET_COLUMNS,
+        )
+    raise InputFileError.of(
+        "SHEET_TOO_LARGE",
+        path=str(path),
+        sheet=sheet,
+        cell=far.cell,
+        cells=far.cells,
+        limit=MAX_SHEET_CELLS,
+    )
 
 
 def _top_rows(frame: pl.DataFrame) -> list[tuple[object, ...]]:
@@ -125,24 +155,40 @@ def read_excel(
     together with every other visible sheet whose header maps to the same columns (a workbook
     with one sheet per desa), in workbook order, one ``(frame, info)`` per sheet.
     """
-    reader = _open(path)
-    names = list(reader.sheet_names)
-    if not names:
-        raise InputFileError.of("WORKBOOK_NO_SHEETS", path=str(path))
     parts: dict[str, tuple[str, bool]] = {}
     if fmt in ("xlsx", "xlsm"):
         try:
             parts = excel_cells.xlsx_sheet_parts(path)
-        except (KeyError, OSError, ValueError, SyntaxError):
-            parts = {}
+        except (KeyError, OSError, ValueError, SyntaxError, zipfile.BadZipFile):
+            parts = {}  # the reader's own error names the problem
+    # The scan of the first sheet to read starts before the workbook is opened (its shared
+    # strings parsed), so that the two overlap; every sheet's scan ends before it is loaded.
+    first = next((n for n, (_, visible) in parts.items() if visible), None)
+    if isinstance(sheet, str) and sheet in parts:
+        first = sheet
+    elif sheet is not None:
+        number = int(sheet) if isinstance(sheet, int) or sheet.isdigit() else 0
+        first = list(parts)[number - 1] if 1 <= number <= len(parts) else None
+    started = {first: _start_scan(path, first, parts)} if first is not None else {}
+    if fmt == "ods":
+        # the reader expands every sheet of an .ods file when it opens it
+        for name, far in excel_cells.ods_far_cells(path).items():
+            _refuse_far_cell(path, name, far)
+    reader = _open(path)
+    names = list(reader.sheet_names)
+    if not names:
+        raise InputFileError.of("WORKBOOK_NO_SHEETS", path=str(path))
+
+    def scan_of(name: str) -> excel_cells.XlsxNumberScan | None:
+        return started.pop(name) if name in started else _start_scan(path, name, parts)
 
     candidates: list[_Candidate] = []
     chosen: _Candidate | None = None
     reason = ""
     if sheet is not None:
         target = _select_sheet(sheet, names, path)
-        scan = _start_scan(path, target, parts)
-        frame, positions = _load(reader, path, target)
+        scan = scan_of(target)
+        frame, positions = _load(reader, path, target, scan)
         guess = _guess(frame, header_row, mapping, path, target)
         visible = parts.get(target, ("", True))[1]
         chosen = _Candidate(
@@ -168,8 +214,8 @@ def read_excel(
                 # A hidden sheet is read only when no visible sheet has a usable header.
                 candidates.append(_Candidate(name, i, visible, None, [], None, None))
                 continue
-            scan = _start_scan(path, name, parts)
-            frame, positions = _load(reader, path, name)
+            scan = scan_of(name)
+            frame, positions = _load(reader, path, name, scan)
             guess = _guess(frame, header_row, mapping, path, name if len(names) == 1 else None)
             candidate = _Candidate(
                 name,

@@ -11,15 +11,21 @@ booleans and text cells into nulls, which tells the two apart.
 
 from __future__ import annotations
 
+import queue
 import re
+import struct
 import threading
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
 from xml.etree import ElementTree
 
 import fastexcel
 import numpy as np
+
+from bansos_cli.ingest import sheet_bounds
+from bansos_cli.ingest.sheet_bounds import FarCell, SheetBounds
 
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -58,12 +64,55 @@ def xlsx_sheet_parts(path: Path) -> dict[str, tuple[str, bool]]:
     return parts
 
 
+def _inflated(path: Path, member: str) -> Iterator[bytes]:
+    """A zip member's bytes in pieces of about :data:`_CHUNK`.
+
+    A deflated member is inflated with one zlib call per piece, which releases the GIL for
+    the whole piece (``ZipFile.open`` inflates in small steps that each take the GIL back):
+    so the decompression really runs beside the scan of the previous piece. Other members
+    (stored, encrypted) are read through ``zipfile``.
+    """
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo(member)
+        if info.compress_type != zipfile.ZIP_DEFLATED or info.flag_bits & 0x1:
+            with archive.open(info) as stream:
+                while chunk := stream.read(_CHUNK):
+                    yield chunk
+            return
+    with open(path, "rb") as handle:
+        handle.seek(info.header_offset)
+        header = handle.read(30)
+        if header[:4] != b"PK\x03\x04":
+            raise zipfile.BadZipFile(f"bad local header for {member}")
+        name_length, extra_length = struct.unpack("<HH", header[26:30])
+        handle.seek(info.header_offset + 30 + name_length + extra_length)
+        inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+        left = info.compress_size
+        pending = b""
+        while left or pending:
+            if not pending:
+                pending = handle.read(min(left, _CHUNK // 4))
+                if not pending:
+                    raise zipfile.BadZipFile(f"{member} is cut short")
+                left -= len(pending)
+            piece = inflater.decompress(pending, _CHUNK)
+            pending = inflater.unconsumed_tail
+            if piece:
+                yield piece
+            if inflater.eof:
+                return
+        if tail := inflater.flush():
+            yield tail
+
+
 class XlsxNumberScan:
     """Find the number cells of given columns in one sheet's XML.
 
-    Decompression (the costly part) starts in a background thread *before* fastexcel loads
-    the same sheet: both zlib and fastexcel release the GIL, so on two cores it costs almost
-    no wall time. Once the header is known, :meth:`rows` runs one literal-prefix regular
+    Decompression (the costly part) starts in a background thread, with the scan of how far
+    the filled cells reach (:mod:`bansos_cli.ingest.sheet_bounds`) overlapping it, and
+    :meth:`far_cell` waits for both *before* fastexcel loads the sheet: the reader would
+    allocate the whole used range, so a stray far cell must be refused first. Once the
+    header is known, :meth:`rows` runs one literal-prefix regular
     expression per identifier column over the decompressed text. Sheets whose XML exceeds
     :data:`KEEP_BYTES` are not kept in memory but streamed a second time instead.
     """
@@ -76,41 +125,70 @@ class XlsxNumberScan:
         self._chunks: list[bytes] | None = []
         self._error: BaseException | None = None
         self._with_errors: list[int] = []
+        self._bounds = SheetBounds()
         """Indices of kept chunks holding an error cell, found while decompressing."""
         self._thread = threading.Thread(target=self._run, name="bansos-xlsx-scan", daemon=True)
         self._thread.start()
 
     def _stream(self) -> Iterator[bytes]:
         """The sheet XML in chunks that never split a cell's start tag."""
-        with zipfile.ZipFile(self._path) as archive, archive.open(self._member) as stream:
-            carry = b""
-            while True:
-                chunk = stream.read(_CHUNK)
-                if not chunk:
-                    if carry:
-                        yield carry
-                    return
-                data = carry + chunk
-                cut = data.rfind(b"<c ")
-                cut = len(data) if cut <= 0 else cut
-                carry = data[cut:]
-                yield data[:cut]
+        carry = b""
+        for chunk in _inflated(self._path, self._member):
+            data = carry + chunk
+            cut = data.rfind(b"<c ")
+            cut = len(data) if cut <= 0 else cut
+            carry = data[cut:]
+            yield data[:cut]
+        if carry:
+            yield carry
+
+    def _inflate(self, out: queue.Queue[bytes | BaseException | None]) -> None:
+        """Decompress into ``out`` (zlib releases the GIL: this overlaps the bounds scan)."""
+        try:
+            for chunk in self._stream():
+                out.put(chunk)
+        except BaseException as exc:  # handed to the consuming thread
+            out.put(exc)
+            return
+        out.put(None)
 
     def _run(self) -> None:
         try:
             kept = 0
             chunks = self._chunks
-            assert chunks is not None
-            for chunk in self._stream():
-                kept += len(chunk)
+            handoff: queue.Queue[bytes | BaseException | None] = queue.Queue(maxsize=3)
+            threading.Thread(
+                target=self._inflate, args=(handoff,), name="bansos-xlsx-inflate", daemon=True
+            ).start()
+            while (item := handoff.get()) is not None:
+                if isinstance(item, BaseException):
+                    raise item
+                self._bounds.feed(item)
+                if chunks is None:
+                    continue
+                kept += len(item)
                 if kept > self.KEEP_BYTES:
-                    self._chunks = None  # too big to keep: rows() streams again
-                    return
-                if _ERROR_TYPE in chunk:
+                    self._chunks = chunks = None  # too big to keep: rows() streams again
+                    continue
+                if _ERROR_TYPE in item:
                     self._with_errors.append(len(chunks))
-                chunks.append(chunk)
+                chunks.append(item)
         except BaseException as exc:  # reported to the caller by rows()
             self._error = exc
+
+    def far_cell(self) -> FarCell | None:
+        """The filled cell that puts the sheet over the limits of
+        :mod:`bansos_cli.core.limits`, or ``None``; call before the Excel reader loads the
+        sheet. A sheet the scan could not decompress is left to the reader's own error."""
+        self._thread.join()
+        if self._error is not None:
+            return None
+        if not self._bounds.quick_over():
+            return None
+        kept = self._chunks
+        chunks = (lambda: kept) if kept is not None else self._stream
+        with zipfile.ZipFile(self._path) as archive, archive.open(self._member) as stream:
+            return self._bounds.far_cell(chunks, stream)
 
     def _wait(self) -> None:
         """Wait for the decompressing thread; re-raise what stopped it."""
@@ -181,6 +259,28 @@ class XlsxNumberScan:
                 found[name].extend(int(number) for number in pattern.findall(chunk))
         self._chunks = None
         return {name: np.asarray(rows, dtype=np.int64) for name, rows in found.items()}
+
+
+def ods_far_cells(path: Path) -> dict[str, FarCell]:
+    """The sheets of an ``.ods`` file over the limits, with their far cells (see
+    :func:`bansos_cli.ingest.sheet_bounds.ods_far_cells`); none for a file this cannot
+    read (the reader reports it)."""
+
+    def chunks() -> Iterator[bytes]:
+        carry = b""
+        for piece in _inflated(path, "content.xml"):
+            data = carry + piece
+            cut = data.rfind(b"<")
+            cut = len(data) if cut <= 0 else cut
+            carry = data[cut:]
+            yield data[:cut]
+        if carry:
+            yield carry
+
+    try:
+        return sheet_bounds.ods_far_cells(chunks())
+    except (KeyError, OSError, ValueError, zipfile.BadZipFile, zlib.error):
+        return {}
 
 
 def calamine_number_rows(path: Path, sheet: str, columns: dict[str, int]) -> dict[str, np.ndarray]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -15,10 +16,27 @@ from bansos_cli.ingest.model import Notice, SourceInfo
 _INTEGER = (pl.Int8, pl.Int16, pl.Int32, pl.Int64, pl.UInt8, pl.UInt16, pl.UInt32, pl.UInt64)
 
 
+def _holds_binary(dtype: Any) -> bool:
+    """Is there a Binary anywhere in this (possibly nested) type?"""
+    if isinstance(dtype, pl.Binary):
+        return True
+    if isinstance(dtype, pl.List | pl.Array):
+        return _holds_binary(dtype.inner)
+    if isinstance(dtype, pl.Struct):
+        return any(_holds_binary(f.dtype) for f in dtype.fields)
+    return False
+
+
 def _as_text(name: str, dtype: pl.DataType) -> pl.Expr:
     col = pl.col(name)
     if dtype == pl.String:
         return col
+    if isinstance(dtype, pl.Binary):
+        return col.cast(pl.String)  # UTF-8 bytes; other bytes: see _binary_as_text
+    if dtype.is_nested():
+        # lists, arrays, maps and structs as their JSON text: ["a","b"], {"x":1}
+        encoded = pl.struct(col.alias("v")).struct.json_encode()
+        return pl.when(col.is_null()).then(None).otherwise(encoded.str.slice(5).str.head(-1))
     if dtype in (pl.Float32, pl.Float64):
         # Whole floats print as digits (3201010101010000), never as 3.20101e15.
         whole = col.is_finite() & (col == col.round(0)) & (col.abs() < 1e18)
@@ -30,6 +48,16 @@ def _as_text(name: str, dtype: pl.DataType) -> pl.Expr:
     if dtype == pl.Datetime:
         return col.dt.strftime("%Y-%m-%d %H:%M:%S").str.replace(r" 00:00:00$", "")
     return col.cast(pl.String, strict=False)
+
+
+def _binary_as_text(frame: pl.DataFrame, name: str) -> pl.Expr:
+    """A Binary column as text: its UTF-8 text when every value is UTF-8, else every value
+    as ``0x`` and hex digits (shown, never dropped; one rule for the whole column)."""
+    try:
+        frame.get_column(name).cast(pl.String)
+    except pl.exceptions.PolarsError:
+        return pl.lit("0x") + pl.col(name).bin.encode("hex")
+    return pl.col(name).cast(pl.String)
 
 
 def read_parquet(path: Path, *, mapping: dict[str, str]) -> tuple[pl.DataFrame, SourceInfo]:
@@ -56,14 +84,41 @@ def read_parquet(path: Path, *, mapping: dict[str, str]) -> tuple[pl.DataFrame, 
         and (schema[c] in _INTEGER or schema[c] in (pl.Float32, pl.Float64))
     }
     exprs = [
-        _as_text(c, schema[c]).alias(m.column) for c, m in zip(data_columns, maps, strict=True)
+        (_binary_as_text(frame, c) if schema[c] == pl.Binary else _as_text(c, schema[c])).alias(
+            m.column
+        )
+        for c, m in zip(data_columns, maps, strict=True)
     ]
     if ROW in carried:
         exprs.insert(0, pl.col(ROW).cast(pl.Int64))
     else:
         exprs.insert(0, pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias(ROW))
     extra = [pl.col(c).cast(pl.String) for c in (SOURCE, SHEET) if c in carried]
-    out = frame.select([*exprs, *extra])
+    for c in data_columns:
+        if schema[c].is_nested() and _holds_binary(schema[c]):
+            # polars cannot write raw bytes inside a list or struct as JSON text
+            raise InputFileError.of(
+                "PARQUET_COLUMN_TYPE",
+                path=str(path),
+                column=mask_digit_runs(c),
+                dtype=str(schema[c]),
+            )
+    try:
+        out = frame.select([*exprs, *extra])
+    except pl.exceptions.PolarsError:
+        out = None
+    if out is None:
+        for c, expr in zip(data_columns, exprs[1:], strict=True):
+            try:
+                frame.head(1000).select(expr)
+            except pl.exceptions.PolarsError:
+                raise InputFileError.of(
+                    "PARQUET_COLUMN_TYPE",
+                    path=str(path),
+                    column=mask_digit_runs(c),
+                    dtype=str(schema[c]),
+                ) from None
+        out = frame.select([*exprs, *extra])
     for m in maps:
         if m.column in ID_COLUMNS:
             flag = pl.lit(m.column in numeric_ids)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import glob
+import stat
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -33,8 +34,30 @@ def file_format(path: Path) -> str:
 
 def _is_candidate(path: Path) -> bool:
     name = path.name
-    # Excel's lock files (~$book.xlsx) and hidden files are never data.
-    return path.is_file() and not name.startswith(("~$", ".")) and path.suffix.lower() in FORMATS
+    # Excel's lock files (~$book.xlsx) and hidden files are never data; nor is anything but
+    # a regular file (a FIFO would block the read forever).
+    if name.startswith(("~$", ".")) or path.suffix.lower() not in FORMATS:
+        return False
+    try:
+        return path.is_file()
+    except OSError:
+        return True  # listed but not readable: precheck names the reason
+
+
+def _kind(path: Path) -> str:
+    """``dir``, ``file``, ``other`` (a FIFO, a device, a socket) or ``missing``; an
+    unreadable path raises :class:`InputFileError`."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return "missing"
+    except OSError as exc:
+        raise InputFileError.of(
+            "FILE_CANNOT_OPEN", path=str(path), reason=exc.strerror or type(exc).__name__
+        ) from None
+    if stat.S_ISDIR(mode):
+        return "dir"
+    return "file" if stat.S_ISREG(mode) else "other"
 
 
 def expand_inputs(paths: list[str | Path] | tuple[str | Path, ...]) -> list[Path]:
@@ -49,12 +72,20 @@ def expand_inputs(paths: list[str | Path] | tuple[str | Path, ...]) -> list[Path
     for raw in paths:
         path = Path(raw)
         text = str(raw)
-        if path.is_dir():
-            files = sorted(p for p in path.iterdir() if _is_candidate(p))
+        kind = _kind(path)
+        if kind == "dir":
+            try:
+                files = sorted(p for p in path.iterdir() if _is_candidate(p))
+            except OSError as exc:
+                raise InputFileError.of(
+                    "FOLDER_UNREADABLE", path=text, reason=exc.strerror or type(exc).__name__
+                ) from None
             if not files:
                 raise InputFileError.of("FOLDER_NO_SUPPORTED_FILES", path=text, supported=SUPPORTED)
             found.extend(files)
-        elif path.exists():
+        elif kind == "other":
+            raise InputFileError.of("FILE_NOT_REGULAR", path=text)
+        elif kind == "file":
             file_format(path)
             found.append(path)
         elif glob.has_magic(text):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -149,6 +150,13 @@ def read_text(
     else:
         source, info.encoding = _decoded(path, encoding, info)
         data = source.getvalue()[:_SAMPLE_BYTES]
+    if _BARE_CR.search(data.rstrip(b"\r")):
+        # CR-only ("Macintosh") or mixed line endings: polars ends lines at LF only, so the
+        # whole file would be one line (its rows turned into column names).
+        whole = source.getvalue() if isinstance(source, io.BytesIO) else path.read_bytes()
+        source = io.BytesIO(whole.replace(b"\r\n", b"\n").replace(b"\r", b"\n"))
+        data = source.getvalue()[:_SAMPLE_BYTES]
+        info.notices.append(Notice("AKHIR_BARIS_CR", {}))
     sample = data.decode("utf-8", errors="ignore").lstrip("\ufeff")
     # Split on "\n" only, as polars counts the lines it skips (not on \x0b, \x1c, \u2028...).
     lines = sample.split("\n")[: SCAN_ROWS + 20]
@@ -215,6 +223,7 @@ def _guess(
 
 
 _BOM = b"\xef\xbb\xbf"
+_BARE_CR = re.compile(rb"\r(?!\n)")
 
 
 def _is_utf8(head: bytes) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import stat
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from bansos_cli.core import casts
 from bansos_cli.core.columns import ID_COLUMNS, META_COLUMNS
 from bansos_cli.core.errors import OptionError
 from bansos_cli.core.files import atomic_path
+from bansos_cli.core.messages import Notice
 from bansos_cli.core.nik import clean_id
 from bansos_cli.core.outputset import folder_name, output_set
 from bansos_cli.core.privacy import (
@@ -66,13 +68,33 @@ class PseudonymiseRun:
     sources: list[SourceInfo] = field(default_factory=list)
 
 
-def new_key(path: Path) -> Path:
-    """Write a new random secret key (32 bytes, hex) to ``path``, readable by its owner only."""
+def new_key(path: Path, *, force: bool = False) -> Path:
+    """Write a new random secret key (32 bytes, hex) to ``path``, readable by its owner only.
+
+    An existing file is never replaced unless ``force``: lists pseudonymised with the old key
+    could no longer be matched with new ones.
+    """
+    if not force and os.path.lexists(path):
+        raise OptionError.of("KEY_FILE_EXISTS", path=str(path))
     with atomic_path(path) as tmp:
         tmp.write_text(secrets.token_hex(32) + "\n", encoding="ascii")
         os.chmod(tmp, 0o600)
     os.chmod(path, 0o600)
     return Path(path)
+
+
+def key_file_notice(key_file: Path | None) -> Notice | None:
+    """A notice when ``key_file`` may be read by its group or by others (``chmod 600`` fixes
+    it); ``None`` for a private file, no file, or a system without such permissions."""
+    if key_file is None or os.name != "posix":
+        return None
+    try:
+        mode = stat.S_IMODE(Path(key_file).stat().st_mode)
+    except OSError:
+        return None  # load_key reports an unreadable file
+    if mode & 0o077:
+        return Notice("KUNCI_TERBUKA", {"mode": f"{mode:04o}"})
+    return None
 
 
 def load_key(key_file: Path | None) -> bytes:

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from bansos_cli.core.files import atomic_path
+from bansos_cli.core.files import FIXED_DOCUMENT_DATE, atomic_path
 from bansos_cli.core.messages import DEFAULT_LANG, column_label, format_number
 from bansos_cli.core.messages import text as T
 from bansos_cli.report.cellparts import (
@@ -707,6 +707,8 @@ def write_report(
                     },
                 },
             )
+            # a fixed creation date: identical runs give byte-identical reports
+            book.set_properties({"created": FIXED_DOCUMENT_DATE})
             styles = _Styles(book)
             taken: set[str] = set()
             _write_summary(book, _sheet_name(title, taken), summary, styles, lang, page_footer)

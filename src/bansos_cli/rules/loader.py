@@ -20,6 +20,8 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from bansos_cli.core.errors import ConfigError
+from bansos_cli.core.limits import MAX_YAML_BYTES
+from bansos_cli.core.settings import yaml_shape_problem
 from bansos_cli.rules import model as m
 from bansos_cli.rules.issues import RuleIssue, RulesError, issue, key_path
 
@@ -29,7 +31,13 @@ _CANONICAL_BOOL = {"true", "false"}
 _SHORT_BOOL = {"y", "Y", "n", "N"}  # booleans in YAML 1.1 although PyYAML reads them as text
 _PLAIN_INT = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$")
 _LEADING_ZERO = re.compile(r"^[-+]?0[0-9]+$")
-_MAX_BYTES = 2_000_000
+
+
+_SHAPE_CODES = {
+    "YAML_TOO_DEEP": "RULE_YAML_TOO_DEEP",
+    "YAML_CONTROL_CHARACTER": "RULE_YAML_CONTROL_CHARACTER",
+}
+"""The rules-file issue of each problem :func:`yaml_shape_problem` reports."""
 
 
 class _Loader(yaml.SafeLoader):
@@ -159,12 +167,16 @@ def read_yaml(path: Path) -> tuple[Any, dict[Loc, int], list[RuleIssue]]:
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         return None, {}, [issue(shown, None, "", "FILE", "RULE_FILE_UNREADABLE", reason=reason)]
-    if len(raw) > _MAX_BYTES:
+    if len(raw) > MAX_YAML_BYTES:
         return None, {}, [issue(shown, None, "", "FILE", "RULE_FILE_TOO_LARGE")]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         return None, {}, [issue(shown, None, "", "FILE", "RULE_FILE_NOT_UTF8")]
+    if (problem := yaml_shape_problem(text)) is not None:
+        code, params = problem
+        line = params.pop("line")
+        return None, {}, [issue(shown, line, "", "YAML", _SHAPE_CODES[code], **params)]
     loader = _Loader(text)
     try:
         node = loader.get_single_node()

@@ -6,7 +6,6 @@ properties so that the same seed gives byte-identical files.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -15,12 +14,12 @@ import polars as pl
 import xlsxwriter
 
 from bansos_cli.core.errors import OptionError
-from bansos_cli.core.files import atomic_path
+from bansos_cli.core.files import FIXED_DOCUMENT_DATE, atomic_path
 from bansos_cli.sample.generate import SampleResult
 from bansos_cli.sample.layouts import SheetSpec
 
 FORMATS = (".xlsx", ".csv", ".parquet")
-FIXED_CREATED = dt.datetime(2025, 7, 1, 8, 0, 0)
+FIXED_CREATED = FIXED_DOCUMENT_DATE
 """Document creation date written into every workbook (keeps files byte-identical)."""
 
 
