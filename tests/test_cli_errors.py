@@ -141,7 +141,7 @@ def test_help_follows_the_language() -> None:
     indonesian = invoke_assert_code(["validate", "--help"], 0).stdout
     english = invoke_assert_code(["validate", "--help", "--lang", "en"], 0).stdout
     assert "Pemakaian: bansos validate [OPSI] {BERKAS}..." in indonesian
-    assert "Folder hasil (dibuat bila" in indonesian
+    assert "Folder hasil (dibuat" in indonesian
     assert "Contoh:" in indonesian and "[bawaan: parquet]" in indonesian
     assert "Usage: bansos validate [OPTIONS] {FILE}..." in english
     assert "Output folder (created" in english

@@ -32,6 +32,7 @@ SAME_MEANING_OWN_DEFAULT = {
     "shipped rule files",
     "--format": "bansos run takes its default from bansos.yaml (formats)",
     "--mask": "bansos run takes its default from bansos.yaml (mask)",
+    "--csv-formulas": "bansos run takes its default from bansos.yaml (csv_formulas)",
     "--engine": "bansos run takes its default from bansos.yaml (engine)",
 }
 """Options whose meaning (the first help code) and type are shared, but whose default or

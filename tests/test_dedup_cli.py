@@ -30,6 +30,7 @@ def test_duplicates_across_files_exit_1_and_outputs(tmp_path: Path) -> None:
     for nik in FULL_NIKS:
         assert nik not in result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".bansos-set",  # the list of the set (docs/security.md)
         "clusters.csv",
         "clusters.parquet",
         "pairs.csv",

@@ -113,7 +113,7 @@ def test_disk_full_while_writing_leaves_nothing(tmp_path: Path) -> None:
 
     target = tmp_path / "records.parquet"
     target.write_bytes(b"old")
-    with pytest.raises(OutputError, match="No space left on device"), atomic_path(target) as tmp:
+    with pytest.raises(OutputError, match="the disk is full"), atomic_path(target) as tmp:
         tmp.write_bytes(b"half")
         raise OSError(errno.ENOSPC, "No space left on device")
     assert target.read_bytes() == b"old"
@@ -128,7 +128,7 @@ def test_table_writer_turns_a_failed_write_into_an_output_error(
     from bansos_cli.core.errors import OutputError
     from bansos_cli.output import TableWriter, writers
 
-    def full(frame: pl.DataFrame, tmp: Path, fmt: str) -> None:
+    def full(frame: pl.DataFrame, tmp: Path, fmt: str, csv_formulas: str) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(writers, "_write_file", full)

@@ -34,6 +34,7 @@ def test_summary_exit_code_and_outputs(tmp_path: Path) -> None:
     assert "3201010101900001" not in result.output
     assert "4 rows in --fail-on (cocok_beda 2, hanya_kiri 1, hanya_kanan 1)" in result.stdout
     assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".bansos-set",  # the list of the set (docs/security.md)
         "column_stats.parquet",
         "reconciliation.parquet",
         "region_cross.parquet",

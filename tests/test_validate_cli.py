@@ -37,6 +37,7 @@ def test_clean_file_exit_0_and_outputs(tmp_path: Path) -> None:
     assert "Tidak ada temuan." in result.stdout
     names = sorted(p.name for p in out.iterdir())
     assert names == [
+        ".bansos-set",  # the list of the set (docs/security.md)
         "findings.csv",
         "findings.parquet",
         "records.csv",

@@ -10,6 +10,9 @@
     result.frames["findings"]                    # the findings table (a polars DataFrame)
     result.exit_code                             # what `bansos validate` would exit with
 
+``csv_formulas`` (``"neutralise"`` or ``"keep"``, as ``--csv-formulas``) says how CSV outputs
+write text that a spreadsheet would run as a formula (see docs/security.md).
+
 Every function reads its inputs as the command line does (the same keywords as the
 options: ``sheet``, ``header_row``, ``mapping``, ``encoding``, ``delimiter``), takes the
 reference date as ``as_of`` (default: today), runs on the ``engine`` of ``--engine``
@@ -126,6 +129,7 @@ def validate(
     encoding: str | None = None,
     delimiter: str | None = None,
     formats: Sequence[str] = ("parquet",),
+    csv_formulas: str = "neutralise",
     mask: bool = False,
     lang: str = "id",
     report: bool = True,
@@ -144,6 +148,7 @@ def validate(
         out_dir=Path(out_dir) if out_dir is not None else None,
         read_options=_read(sheet, header_row, mapping, encoding, delimiter),
         formats=formats,
+        csv_formulas=csv_formulas,
         mask=mask,
         lang=lang,
         as_of=_date(as_of),
@@ -172,6 +177,7 @@ def dedup(
     encoding: str | None = None,
     delimiter: str | None = None,
     formats: Sequence[str] = ("parquet",),
+    csv_formulas: str = "neutralise",
     mask: bool = False,
     lang: str = "id",
     fail_on: str = "any",
@@ -193,6 +199,7 @@ def dedup(
         lang=lang,
         mask=mask,
         formats=formats,
+        csv_formulas=csv_formulas,
     )
     code = run.exit_code(fail_on)
     return Result("dedup", run.summary, run.frames, run.outputs, code, run.sources, run)
@@ -210,6 +217,7 @@ def check(
     encoding: str | None = None,
     delimiter: str | None = None,
     formats: Sequence[str] = ("parquet",),
+    csv_formulas: str = "neutralise",
     mask: bool = False,
     lang: str = "id",
     fail_on: str = "tidak_layak",
@@ -243,6 +251,7 @@ def check(
         lang=lang,
         mask=mask,
         formats=formats,
+        csv_formulas=csv_formulas,
         param=param,
         explain=explain,
         engine=engine,
@@ -268,6 +277,7 @@ def reconcile(
     left_mapping: PathLike | None = None,
     right_mapping: PathLike | None = None,
     formats: Sequence[str] = ("parquet",),
+    csv_formulas: str = "neutralise",
     mask: bool = False,
     report: bool = True,
     fail_on: Sequence[str] | None = None,
@@ -294,6 +304,7 @@ def reconcile(
         right_read=_read(right_sheet, None, right_mapping, None, None),
         out_dir=Path(out_dir) if out_dir is not None else None,
         formats=formats,
+        csv_formulas=csv_formulas,
         report=report,
         mask=mask,
         fail_on=None if fail_on is None else tuple(fail_on),
@@ -388,6 +399,7 @@ def pseudonymise(
     encoding: str | None = None,
     delimiter: str | None = None,
     formats: Sequence[str] = ("parquet",),
+    csv_formulas: str = "neutralise",
 ) -> Result[PseudonymiseSummary]:
     """A copy of the records with NIK, KK, names (and phone numbers) replaced by keyed
     pseudonyms (``bansos pseudonymise``); ``key`` from
@@ -404,6 +416,7 @@ def pseudonymise(
         columns=DEFAULT_COLUMNS if columns is None else columns,
         read_options=_read(sheet, header_row, mapping, encoding, delimiter),
         formats=formats,
+        csv_formulas=csv_formulas,
     )
     return Result(
         "pseudonymise",

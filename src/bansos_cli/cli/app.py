@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
-from typing import Annotated, Any
+from typing import IO, Annotated, Any, cast
 
 import typer
 from rich.console import Console
@@ -23,6 +23,7 @@ from bansos_cli.cli.i18n import (
     typer_labels,
 )
 from bansos_cli.cli.options import RENAMED, rename_deprecated
+from bansos_cli.cli.terminal import MaskedStream, mask_warnings_and_logs
 from bansos_cli.core.errors import BansosError, ExitCode
 from bansos_cli.core.safe_text import escape_controls, escape_json_controls, has_controls
 
@@ -45,17 +46,26 @@ class SafeConsole(Console):
 
 
 def echo_json(data: Any, *, sort_keys: bool = False) -> None:
-    """Print ``data`` as indented JSON on stdout (``--json``), control characters escaped."""
+    """Print ``data`` as indented JSON on stdout (``--json``), control characters escaped and
+    NIK-like digit runs in its texts masked (numbers stay numbers)."""
     import json
 
-    text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=sort_keys, default=str)
+    from bansos_cli.cli.terminal import masked_data
+
+    text = json.dumps(
+        masked_data(data), ensure_ascii=False, indent=2, sort_keys=sort_keys, default=str
+    )
     typer.echo(escape_json_controls(text))
 
 
 # Status and summaries go to stdout; errors, notices and progress to stderr, so that
 # ``--json`` output on stdout stays machine-readable.
-console = SafeConsole(highlight=False)
-err_console = SafeConsole(stderr=True, highlight=False)
+# Both escape control characters (SafeConsole) and write through MaskedStream: no full NIK
+# reaches the terminal by any path.
+console = SafeConsole(file=cast("IO[str]", MaskedStream("stdout")), highlight=False)
+err_console = SafeConsole(
+    file=cast("IO[str]", MaskedStream("stderr")), stderr=True, highlight=False
+)
 
 
 COMMAND_ORDER = (
@@ -125,6 +135,11 @@ class BansosGroup(_Localised, TyperGroup):
     ) -> Any:
         argv = list(sys.argv[1:] if args is None else args)
         lang = early_lang(argv)
+        if standalone_mode:
+            from bansos_cli.core.outputset import exit_cleanly_on_terminate
+
+            exit_cleanly_on_terminate()  # SIGTERM leaves no staging folder behind
+            mask_warnings_and_logs()
         with run_language(lang):
             if os.environ.get(complete_var or "_BANSOS_COMPLETE"):
                 localise(self, lang)  # shell completion shows the help texts

@@ -10,6 +10,7 @@ from rich.markup import escape
 
 from bansos_cli.cli.app import command, console, echo_json, err_console
 from bansos_cli.cli.options import (
+    CsvFormulasOption,
     DedupFailOnOption,
     DelimiterOption,
     EncodingOption,
@@ -23,6 +24,7 @@ from bansos_cli.cli.options import (
     OutIfGivenOption,
     QuietOption,
     SheetOption,
+    parse_csv_formulas,
     parse_formats,
     read_options,
     resolve_lang,
@@ -64,6 +66,7 @@ def dedup_command(
     ] = None,
     fail_on: DedupFailOnOption = "any",
     fmt: FormatOption = "parquet",
+    csv_formulas: CsvFormulasOption = "neutralise",
     mask: MaskOption = False,
     sheet: SheetOption = None,
     header_row: HeaderRowOption = None,
@@ -109,6 +112,7 @@ def dedup_command(
             lang=language,
             mask=mask,
             formats=formats,
+            csv_formulas=parse_csv_formulas(csv_formulas),
             progress=progress,
         )
     if as_json:

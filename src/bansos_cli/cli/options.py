@@ -94,6 +94,18 @@ RunMaskOption = Annotated[
     bool | None,
     typer.Option("--mask/--no-mask", help="HELP_MASK HELP_DEFAULT_CONFIG", show_default=False),
 ]
+CsvFormulasOption = Annotated[
+    str,
+    typer.Option("--csv-formulas", help="HELP_CSV_FORMULAS"),
+]
+RunCsvFormulasOption = Annotated[
+    str | None,
+    typer.Option(
+        "--csv-formulas",
+        help="HELP_CSV_FORMULAS HELP_DEFAULT_CONFIG",
+        show_default=False,
+    ),
+]
 NoReportOption = Annotated[bool, typer.Option("--no-report", help="HELP_NO_REPORT")]
 
 # --- dates, rules, exit codes -------------------------------------------------------------
@@ -204,6 +216,13 @@ def parse_date(value: str | None, option: str = "--as-of") -> dt.date | None:
         return dt.date.fromisoformat(value.strip())
     except ValueError:
         raise OptionError.of("CLI_BAD_DATE", option=option, value=value) from None
+
+
+def parse_csv_formulas(value: str) -> str:
+    """``--csv-formulas neutralise|keep``."""
+    from bansos_cli.core.outputset import CSV_FORMULAS
+
+    return parse_choice(value, "--csv-formulas", CSV_FORMULAS)
 
 
 FORMATS = {"parquet": ("parquet",), "csv": ("csv",), "both": ("parquet", "csv")}

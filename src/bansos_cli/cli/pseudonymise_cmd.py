@@ -13,6 +13,7 @@ from bansos_cli.cli.app import command, console, echo_json, err_console
 from bansos_cli.cli.i18n import HELP_VALUES
 from bansos_cli.cli.notices import print_notices
 from bansos_cli.cli.options import (
+    CsvFormulasOption,
     DelimiterOption,
     EncodingOption,
     FormatOption,
@@ -23,6 +24,7 @@ from bansos_cli.cli.options import (
     PseudonymOutOption,
     QuietOption,
     SheetOption,
+    parse_csv_formulas,
     parse_formats,
     read_options,
     resolve_lang,
@@ -57,6 +59,7 @@ def pseudonymise_command(
     ],
     out: PseudonymOutOption = None,
     fmt: FormatOption = "parquet",
+    csv_formulas: CsvFormulasOption = "neutralise",
     sheet: SheetOption = None,
     header_row: HeaderRowOption = None,
     mapping: MappingOption = None,
@@ -107,6 +110,7 @@ def pseudonymise_command(
             columns=chosen,
             read_options=options,
             formats=formats,
+            csv_formulas=parse_csv_formulas(csv_formulas),
         )
     if as_json:
         echo_json(run.summary)

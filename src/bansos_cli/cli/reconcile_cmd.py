@@ -11,6 +11,7 @@ import typer
 from bansos_cli.cli.app import command, console, echo_json, err_console
 from bansos_cli.cli.notices import print_engine
 from bansos_cli.cli.options import (
+    CsvFormulasOption,
     DelimiterOption,
     EncodingOption,
     EngineOption,
@@ -22,6 +23,7 @@ from bansos_cli.cli.options import (
     OutIfGivenOption,
     QuietOption,
     ReconcileFailOnOption,
+    parse_csv_formulas,
     parse_formats,
     parse_list,
     read_options,
@@ -93,6 +95,7 @@ def reconcile_command(
     program: Annotated[str, typer.Option("--program", help="HELP_PROGRAM_COLUMN")] = "program",
     out: OutIfGivenOption = None,
     fmt: FormatOption = "parquet",
+    csv_formulas: CsvFormulasOption = "neutralise",
     no_report: NoReportOption = False,
     mask: MaskOption = False,
     fail_on: ReconcileFailOnOption = "any",
@@ -157,6 +160,7 @@ def reconcile_command(
             right_read=right_read,
             out_dir=out,
             formats=parse_formats(fmt),
+            csv_formulas=parse_csv_formulas(csv_formulas),
             report=not no_report,
             mask=mask,
             fail_on=failing_categories,

@@ -24,6 +24,7 @@ from bansos_cli.cli.options import (
     NoReportOption,
     QuietOption,
     RunAsOfOption,
+    RunCsvFormulasOption,
     RunEngineOption,
     RunFailOnOption,
     RunFormatOption,
@@ -32,6 +33,7 @@ from bansos_cli.cli.options import (
     RunRulesOption,
     SheetOption,
     parse_choice,
+    parse_csv_formulas,
     parse_date,
     parse_delimiter,
     parse_formats,
@@ -67,6 +69,7 @@ def _build_config(
     out: Path | None,
     fmt: str | None,
     mask: bool | None,
+    csv_formulas: str | None = None,
     no_report: bool,
     strict: bool,
     skip: list[str] | None,
@@ -96,6 +99,8 @@ def _build_config(
         updates["formats"] = list(parse_formats(fmt))
     if mask is not None:
         updates["mask"] = mask
+    if csv_formulas is not None:
+        updates["csv_formulas"] = parse_csv_formulas(csv_formulas)
     if no_report:
         updates["report"] = False
     if strict:
@@ -163,6 +168,7 @@ def run_command(
     encoding: EncodingOption = None,
     delimiter: DelimiterOption = None,
     fmt: RunFormatOption = None,
+    csv_formulas: RunCsvFormulasOption = None,
     mask: RunMaskOption = None,
     no_report: NoReportOption = False,
     strict: Annotated[bool, typer.Option("--strict", help="HELP_STRICT_RUN")] = False,
@@ -184,7 +190,8 @@ def run_command(
 
     chosen = resolve_lang(lang) if lang or os.environ.get(LANG_ENV) else None
     config, path = _build_config(
-        config_path, rules=rules, out=out, fmt=fmt, mask=mask, no_report=no_report,
+        config_path, rules=rules, out=out, fmt=fmt, mask=mask, csv_formulas=csv_formulas,
+        no_report=no_report,
         strict=strict, skip=skip, reconcile_with=reconcile_with, fail_on=fail_on, lang=chosen,
         engine=engine,
     )  # fmt: skip

@@ -73,6 +73,7 @@ def sample_command(
     lang: LangOption = None,
 ) -> None:
     """``bansos sample``: help text ``CMD_SAMPLE`` of the message catalogue."""
+    from bansos_cli.core.outputset import output_set
     from bansos_cli.sample import (
         generate,
         generate_reconciliation_pair,
@@ -97,22 +98,24 @@ def sample_command(
     if not quiet:
         for notice in notices:
             err_console.print(notice, markup=False, soft_wrap=True)
-    if layout == RECON_LAYOUT:
-        pair = generate_reconciliation_pair(rows, seed, region=region)
-        paid = _in_folder(folder, paid_out or "laporan_penyaluran.xlsx")
-        written = write_reconciliation_pair(pair, data, paid, truth_path)
-        counts = pair.truth.explode("problems")["problems"].drop_nulls().value_counts()
-    else:
-        result = generate(
-            rows,
-            seed,
-            layout=layout,
-            error_rate=error_rate,
-            duplicate_rate=duplicate_rate,
-            region=region,
-        )
-        written = write_sample(result, data, truth_path)
-        counts = result.truth.explode("problems")["problems"].drop_nulls().value_counts()
+    # the list and its truth land together (or not at all), beside what the folder holds
+    with output_set(data.parent, whole=False):
+        if layout == RECON_LAYOUT:
+            pair = generate_reconciliation_pair(rows, seed, region=region)
+            paid = _in_folder(folder, paid_out or "laporan_penyaluran.xlsx")
+            written = write_reconciliation_pair(pair, data, paid, truth_path)
+            counts = pair.truth.explode("problems")["problems"].drop_nulls().value_counts()
+        else:
+            result = generate(
+                rows,
+                seed,
+                layout=layout,
+                error_rate=error_rate,
+                duplicate_rate=duplicate_rate,
+                region=region,
+            )
+            written = write_sample(result, data, truth_path)
+            counts = result.truth.explode("problems")["problems"].drop_nulls().value_counts()
     problems = dict(
         sorted(zip(counts["problems"].to_list(), counts["count"].to_list(), strict=True))
     )

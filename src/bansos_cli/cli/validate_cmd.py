@@ -14,6 +14,7 @@ from bansos_cli.cli.app import command, console, echo_json, err_console
 from bansos_cli.cli.notices import print_engine, print_notices
 from bansos_cli.cli.options import (
     AsOfOption,
+    CsvFormulasOption,
     DelimiterOption,
     EncodingOption,
     EngineOption,
@@ -30,6 +31,7 @@ from bansos_cli.cli.options import (
     SheetOption,
     ValidateFailOnOption,
     parse_choice,
+    parse_csv_formulas,
     parse_date,
     parse_formats,
     read_options,
@@ -72,6 +74,7 @@ def validate_command(
     encoding: EncodingOption = None,
     delimiter: DelimiterOption = None,
     fmt: FormatOption = "parquet",
+    csv_formulas: CsvFormulasOption = "neutralise",
     mask: MaskOption = False,
     as_of: AsOfOption = None,
     fail_on: ValidateFailOnOption = "error",
@@ -99,6 +102,7 @@ def validate_command(
             out_dir=out if out is not None else default_out_dir(paths),
             read_options=options,
             formats=formats,
+            csv_formulas=parse_csv_formulas(csv_formulas),
             mask=mask,
             lang=language,
             as_of=reference,

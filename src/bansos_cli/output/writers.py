@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import re
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -15,6 +16,7 @@ import polars as pl
 
 from bansos_cli.core.errors import OptionError
 from bansos_cli.core.files import atomic_path
+from bansos_cli.core.outputset import CSV_FORMULAS, active_set
 from bansos_cli.core.vocabulary import is_internal
 
 FORMATS: tuple[str, ...] = ("parquet", "csv")
@@ -35,6 +37,50 @@ def _csv_ready(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(exprs) if exprs else frame
 
 
+FORMULA_START = r"^[=+\-@\t\r]"
+"""Text that a spreadsheet runs as a formula when it opens a CSV file (OWASP, "CSV Injection")."""
+_PLAIN_MINUS = r"^-([0-9]+([.,][0-9]+)*)?$"
+"""Starts with ``-`` but is kept: a lone ``-`` (officers write it for "none") and a negative
+number written as text (``-5``, ``-1.250,50``): a spreadsheet reads them as text or as that
+number, never as a formula that calls anything."""
+FORMULA_PREFIX = "'"
+
+
+def neutralise_formulas(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` with every text value (and column name) that a spreadsheet would run as a
+    formula prefixed with ``'`` (``=1+1`` -> ``'=1+1``), as OWASP advises for CSV files;
+    negative numbers and a lone ``-`` stay as they are. Number and date columns are untouched.
+    """
+    exprs = []
+    for name, dtype in frame.schema.items():
+        if dtype != pl.String:
+            continue
+        value = pl.col(name)
+        risky = value.str.contains(FORMULA_START) & ~value.str.contains(_PLAIN_MINUS)
+        exprs.append(pl.when(risky).then(FORMULA_PREFIX + value).otherwise(value).alias(name))
+    out = frame.with_columns(exprs) if exprs else frame
+    renamed = {
+        c: FORMULA_PREFIX + c
+        for c in out.columns
+        if re.match(FORMULA_START, c) and not re.match(_PLAIN_MINUS, c)
+    }
+    return out.rename(renamed) if renamed else out
+
+
+def _csv_policy(target: Path, csv_formulas: str | None) -> str:
+    if csv_formulas is None:
+        owner = active_set(target)
+        return owner.csv_formulas if owner is not None else "neutralise"
+    if csv_formulas not in CSV_FORMULAS:
+        raise OptionError.of(
+            "CLI_BAD_CHOICE",
+            option="--csv-formulas",
+            value=csv_formulas,
+            allowed=", ".join(CSV_FORMULAS),
+        )
+    return csv_formulas
+
+
 FrameSource = pl.DataFrame | Callable[[], pl.DataFrame]
 """A frame, or a function building it (run in the writer thread, e.g. a filter)."""
 
@@ -46,7 +92,7 @@ def _check_formats(formats: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(formats))
 
 
-def _write_file(frame: pl.DataFrame, tmp: Path, fmt: str) -> None:
+def _write_file(frame: pl.DataFrame, tmp: Path, fmt: str, csv_formulas: str) -> None:
     # internal columns (positions, flags: core.vocabulary.INTERNAL_PREFIX) are never written
     internal = [c for c in frame.columns if is_internal(c)]
     if internal:
@@ -54,7 +100,10 @@ def _write_file(frame: pl.DataFrame, tmp: Path, fmt: str) -> None:
     if fmt == "parquet":
         frame.write_parquet(tmp, compression="zstd", compression_level=ZSTD_LEVEL, statistics=True)
     else:
-        _csv_ready(frame).write_csv(tmp, date_format="%Y-%m-%d")
+        frame = _csv_ready(frame)
+        if csv_formulas == "neutralise":
+            frame = neutralise_formulas(frame)
+        frame.write_csv(tmp, date_format="%Y-%m-%d")
 
 
 def _target(path_stem: Path, fmt: str) -> Path:
@@ -63,18 +112,25 @@ def _target(path_stem: Path, fmt: str) -> Path:
 
 
 def write_table(
-    frame: pl.DataFrame, path_stem: Path, formats: Sequence[str] = ("parquet",)
+    frame: pl.DataFrame,
+    path_stem: Path,
+    formats: Sequence[str] = ("parquet",),
+    *,
+    csv_formulas: str | None = None,
 ) -> list[Path]:
     """Write ``frame`` as ``path_stem.parquet`` and/or ``path_stem.csv``, each atomically.
 
     Returns the written paths in the order of ``formats``. CSV is UTF-8 with a header; nested
-    columns are flattened to text there.
+    columns are flattened to text there, and text a spreadsheet would run as a formula is
+    neutralised (:func:`neutralise_formulas`) unless ``csv_formulas`` is ``"keep"`` (default:
+    the setting of the open output set, else ``"neutralise"``).
     """
     written: list[Path] = []
     for fmt in _check_formats(formats):
         target = _target(path_stem, fmt)
+        policy = _csv_policy(target, csv_formulas)
         with atomic_path(target) as tmp:
-            _write_file(frame, tmp, fmt)
+            _write_file(frame, tmp, fmt, policy)
         written.append(target)
     return written
 
@@ -89,8 +145,15 @@ class TableWriter:
     GIL, so the writes overlap with polars work done by the caller in the meantime.
     """
 
-    def __init__(self, formats: Sequence[str] = ("parquet",), workers: int = 2) -> None:
+    def __init__(
+        self,
+        formats: Sequence[str] = ("parquet",),
+        workers: int = 2,
+        *,
+        csv_formulas: str | None = None,
+    ) -> None:
         self.formats = _check_formats(formats)
+        self.csv_formulas = csv_formulas
         self.paths: dict[str, list[Path]] = {}
         self._stack = contextlib.ExitStack()
         self._pool = ThreadPoolExecutor(max_workers=workers)
@@ -104,13 +167,14 @@ class TableWriter:
         files = []
         for fmt in self.formats:
             target = _target(path_stem, fmt)
-            files.append((self._stack.enter_context(atomic_path(target)), fmt))
+            policy = _csv_policy(target, self.csv_formulas)
+            files.append((self._stack.enter_context(atomic_path(target)), fmt, policy))
             self.paths.setdefault(name, []).append(target)
 
         def job() -> None:
             table = frame() if callable(frame) else frame
-            for tmp, fmt in files:
-                _write_file(table, tmp, fmt)
+            for tmp, fmt, policy in files:
+                _write_file(table, tmp, fmt, policy)
 
         self._futures.append(self._pool.submit(job))
 

@@ -19,6 +19,7 @@ import polars as pl
 from bansos_cli.core.columns import ID_COLUMNS, META_COLUMNS
 from bansos_cli.core.errors import ConfigError, ExitCode, OptionError
 from bansos_cli.core.messages import text as T
+from bansos_cli.core.outputset import output_set
 from bansos_cli.core.privacy import mask_id, mask_id_expr
 from bansos_cli.ingest import ReadOptions, SourceInfo, read_inputs
 from bansos_cli.output import write_json, write_table
@@ -387,6 +388,7 @@ def run_check(
     param: Sequence[str] | Mapping[str, Any] | None = None,
     explain: str | None = None,
     engine: str | None = None,
+    csv_formulas: str = "neutralise",
     spark_master: str | None = None,
     spark: Any = None,
 ) -> CheckResult:
@@ -406,32 +408,33 @@ def run_check(
     programs = load_program_set(default_rules(rules), as_of, parse_params(param))
     choice = choose_engine(engine, "check", paths, spark_master=spark_master, spark=spark)
     conditions = choice.conditions()  # a Spark session starts before the data is read
-    ingest = read_inputs(paths, read_options)
-    result = check_frame(
-        ingest.frame, programs, lang=lang, mask_ids=mask, as_of=as_of, conditions=conditions
-    )
-    result.sources = list(ingest.sources)
-    result.engine = choice
-    summary: CheckSummary = {
-        **envelope("check", ingest.sources, started=started),
-        "engine": choice.to_dict(),
-        **result.to_dict(),  # type: ignore[typeddict-item]
-    }
-    if explain is not None:
-        summary["explain"] = result.explain(explain)
-    result.summary = summary
-    if out_dir is not None:
-        out = Path(out_dir)
-        result.outputs = {
-            "eligibility": write_table(result.frame, out / "eligibility", formats),
-            "report": [_write_xlsx(result, out / "report.xlsx", lang)],
-            "summary": [out / "summary.json"],
+    with output_set(out_dir, inputs=paths, csv_formulas=csv_formulas):
+        ingest = read_inputs(paths, read_options)
+        result = check_frame(
+            ingest.frame, programs, lang=lang, mask_ids=mask, as_of=as_of, conditions=conditions
+        )
+        result.sources = list(ingest.sources)
+        result.engine = choice
+        summary: CheckSummary = {
+            **envelope("check", ingest.sources, started=started),
+            "engine": choice.to_dict(),
+            **result.to_dict(),  # type: ignore[typeddict-item]
         }
-        finish(summary, result.outputs, started=started)
-        write_json(summary, out / "summary.json")
-    else:
-        finish(summary, {}, started=started)
-    return result
+        if explain is not None:
+            summary["explain"] = result.explain(explain)
+        result.summary = summary
+        if out_dir is not None:
+            out = Path(out_dir)
+            result.outputs = {
+                "eligibility": write_table(result.frame, out / "eligibility", formats),
+                "report": [_write_xlsx(result, out / "report.xlsx", lang)],
+                "summary": [out / "summary.json"],
+            }
+            finish(summary, result.outputs, started=started)
+            write_json(summary, out / "summary.json")
+        else:
+            finish(summary, {}, started=started)
+        return result
 
 
 def default_rules(rules: Sequence[str | Path] | None) -> list[str | Path]:

@@ -104,6 +104,8 @@ class RunConfig(_Strict):
     inputs: list[InputSpec] = Field(default_factory=list)
     out: str = "bansos-out/run"
     formats: list[Literal["parquet", "csv"]] = Field(default_factory=lambda: ["parquet"])  # type: ignore[arg-type]
+    csv_formulas: Literal["neutralise", "keep"] = "neutralise"
+    """CSV outputs: prefix text a spreadsheet would run as a formula with ``'`` (or keep it)."""
     report: bool = True
     """Write ``report.xlsx`` for officers."""
     mask: bool = False
@@ -208,6 +210,7 @@ inputs:
 
 out: bansos-out/run        # output folder
 formats: [parquet]         # parquet and/or csv
+csv_formulas: neutralise   # CSV: prefix =, +, -, @ formulas with ' (keep: write them as they are)
 report: true               # write report.xlsx for officers
 mask: false                # mask NIK/KK in written files (the terminal is always masked)
 lang: id                   # id (Bahasa Indonesia) or en

@@ -15,6 +15,7 @@ import polars as pl
 
 from bansos_cli.core.errors import ExitCode, OptionError
 from bansos_cli.core.messages import text as T
+from bansos_cli.core.outputset import output_set
 from bansos_cli.core.privacy import mask_id_expr
 from bansos_cli.core.vocabulary import (
     CLASS,
@@ -172,6 +173,7 @@ def run_dedup(
     mask: bool = False,
     formats: Sequence[str] = ("parquet",),
     progress: ProgressCallback | None = None,
+    csv_formulas: str = "neutralise",
 ) -> DedupRun:
     """Read the inputs together, find duplicates across and within them, write the outputs.
 
@@ -180,37 +182,38 @@ def run_dedup(
     """
     started = time.perf_counter()
     settings = config if isinstance(config, DedupConfig) else load_config(config)
-    ingest = read_inputs(paths, read_options)
-    result = dedup_frame(ingest.frame, settings, progress=progress)
-    summary: DedupSummary = {
-        **envelope("dedup", ingest.sources, started=started),
-        **result.summary(),  # type: ignore[typeddict-item]
-    }
-    run = DedupRun(result, list(ingest.sources), summary)
-    if out_dir is not None:
-        out = Path(out_dir)
-        outputs = {
-            "pairs": write_table(result.pairs, out / "pairs", formats),
-            "clusters": write_table(result.clusters, out / "clusters", formats),
+    with output_set(out_dir, inputs=paths, csv_formulas=csv_formulas):
+        ingest = read_inputs(paths, read_options)
+        result = dedup_frame(ingest.frame, settings, progress=progress)
+        summary: DedupSummary = {
+            **envelope("dedup", ingest.sources, started=started),
+            **result.summary(),  # type: ignore[typeddict-item]
         }
-        identity = identity_frame(ingest.frame, settings, mask)
-        groups = result.group_stats()
-        rows = [
-            (T("REPORT_DATA_ROWS", lang), result.rows),
-            (T("REPORT_PAIRS_REPORTED", lang), result.pairs.height),
-            *[(k, v) for k, v in result.class_counts().items()],
-            (T("REPORT_GROUPS_FOUND", lang), groups["groups"]),
-            (T("REPORT_SURPLUS_ROWS", lang), groups["rows_to_review"]),
-        ]
-        outputs["report"] = [
-            write_report(
-                out / "report.xlsx", report_sheets(result, identity, lang), rows, lang=lang
-            )
-        ]
-        outputs["summary"] = [out / "summary.json"]
-        run.outputs = outputs
-        finish(summary, outputs, started=started)
-        write_json(summary, out / "summary.json")
-    else:
-        finish(summary, {}, started=started)
-    return run
+        run = DedupRun(result, list(ingest.sources), summary)
+        if out_dir is not None:
+            out = Path(out_dir)
+            outputs = {
+                "pairs": write_table(result.pairs, out / "pairs", formats),
+                "clusters": write_table(result.clusters, out / "clusters", formats),
+            }
+            identity = identity_frame(ingest.frame, settings, mask)
+            groups = result.group_stats()
+            rows = [
+                (T("REPORT_DATA_ROWS", lang), result.rows),
+                (T("REPORT_PAIRS_REPORTED", lang), result.pairs.height),
+                *[(k, v) for k, v in result.class_counts().items()],
+                (T("REPORT_GROUPS_FOUND", lang), groups["groups"]),
+                (T("REPORT_SURPLUS_ROWS", lang), groups["rows_to_review"]),
+            ]
+            outputs["report"] = [
+                write_report(
+                    out / "report.xlsx", report_sheets(result, identity, lang), rows, lang=lang
+                )
+            ]
+            outputs["summary"] = [out / "summary.json"]
+            run.outputs = outputs
+            finish(summary, outputs, started=started)
+            write_json(summary, out / "summary.json")
+        else:
+            finish(summary, {}, started=started)
+        return run

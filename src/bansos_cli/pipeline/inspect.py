@@ -10,7 +10,7 @@ from typing import Any
 import polars as pl
 
 from bansos_cli.core.columns import ID_COLUMNS, META_COLUMNS, SHEET, SOURCE, excel_column_letter
-from bansos_cli.core.privacy import mask_id_expr
+from bansos_cli.core.privacy import mask_frame, mask_text
 from bansos_cli.ingest import IngestResult, ReadOptions, SourceInfo, read_inputs
 
 
@@ -38,16 +38,27 @@ def source_dict(info: SourceInfo, preview: pl.DataFrame) -> dict[str, Any]:
         column["letter"] = excel_column_letter(column["position"]) if excel else None
     data["unmapped"] = info.unmapped
     data["preview"] = preview.to_dicts()
-    return data
+    return _masked_texts(data)
+
+
+def _masked_texts(value: Any) -> Any:
+    """Every text in a JSON-ready value with its NIK-like digit runs masked (a header that is
+    a data row, a notice quoting a cell)."""
+    if isinstance(value, str):
+        return mask_text(value)
+    if isinstance(value, dict):
+        return {_masked_texts(k): _masked_texts(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_masked_texts(v) for v in value]
+    return value
 
 
 def masked_preview(frame: pl.DataFrame, rows: int) -> pl.DataFrame:
-    """The first ``rows`` records with NIK/KK masked and internal flag columns dropped."""
+    """The first ``rows`` records, identifiers masked by content (NIK/KK, any column of
+    NIK-like values, NIK-like runs in text, column names), internal flag columns dropped."""
     head = frame.head(rows)
     keep = [c for c in head.columns if not c.startswith("_num_") and c not in META_COLUMNS[:2]]
-    head = head.select(keep)
-    masks = [mask_id_expr(pl.col(c)).alias(c) for c in ID_COLUMNS if c in head.columns]
-    return head.with_columns(masks) if masks else head
+    return mask_frame(head.select(keep), ID_COLUMNS, exclude=META_COLUMNS)
 
 
 def inspect_inputs(

@@ -20,12 +20,19 @@ from pathlib import Path
 import polars as pl
 
 from bansos_cli.core import casts
-from bansos_cli.core.columns import ID_COLUMNS
+from bansos_cli.core.columns import ID_COLUMNS, META_COLUMNS
 from bansos_cli.core.errors import OptionError
 from bansos_cli.core.files import atomic_path
 from bansos_cli.core.messages import Notice
 from bansos_cli.core.nik import clean_id
-from bansos_cli.core.privacy import MIN_KEY_BYTES, pseudonymise_series
+from bansos_cli.core.outputset import folder_name, output_set
+from bansos_cli.core.privacy import (
+    MIN_KEY_BYTES,
+    identifier_columns,
+    mask_id_runs_expr,
+    masked_names,
+    pseudonymise_series,
+)
 from bansos_cli.ingest import ReadOptions, SourceInfo, read_inputs
 from bansos_cli.output import write_json, write_table
 from bansos_cli.pipeline.summaries import PseudonymiseSummary, envelope, finish
@@ -113,9 +120,9 @@ def load_key(key_file: Path | None) -> bytes:
     return key
 
 
-def _normalised(frame: pl.DataFrame, column: str) -> pl.Series:
+def _normalised(frame: pl.DataFrame, column: str, identifier: bool = False) -> pl.Series:
     text = pl.col(column).cast(pl.String)
-    if column in ID_COLUMNS:
+    if identifier or column in ID_COLUMNS:
         return frame.select(clean_id(text.str.strip_chars())).to_series()
     if column == "tanggal_lahir":
         dates = casts.parse_date(frame.get_column(column).cast(pl.String), reference=None)
@@ -123,6 +130,29 @@ def _normalised(frame: pl.DataFrame, column: str) -> pl.Series:
         written = frame.select(casts.clean_text(text)).to_series()
         return pl.select(pl.coalesce(iso, written)).to_series().alias(column)
     return frame.select(casts.clean_text(text.str.to_uppercase())).to_series()
+
+
+def _identifiers_by_content(
+    frame: pl.DataFrame, key: bytes, chosen: set[str]
+) -> tuple[pl.DataFrame, dict[str, int]]:
+    """Identifiers outside the named columns, found by content: a column of NIK-like values
+    (``NIK IBU``, ``NOMOR KTP LAMA``) is pseudonymised like ``nik``; NIK-like digit runs in
+    the other text columns (free text) and in column names are masked."""
+    skip = [*META_COLUMNS, *PERSONAL_COLUMNS, *chosen]
+    found: dict[str, int] = {}
+    replaced = []
+    for column in identifier_columns(frame, exclude=skip):
+        normal = _normalised(frame, column, identifier=True)
+        replaced.append(pseudonymise_series(normal, key))
+        found[column] = int(normal.n_unique() - (1 if normal.null_count() else 0))
+    frame = frame.with_columns(replaced)
+    free = [
+        c
+        for c, dtype in frame.schema.items()
+        if dtype == pl.String and c not in skip and c not in found and not c.startswith("_")
+    ]
+    frame = frame.with_columns(mask_id_runs_expr(pl.col(c)).alias(c) for c in free)
+    return frame.rename(masked_names(frame.columns)), found
 
 
 def run_pseudonymise(
@@ -133,6 +163,7 @@ def run_pseudonymise(
     columns: Sequence[str] = DEFAULT_COLUMNS,
     read_options: ReadOptions | None = None,
     formats: Sequence[str] = ("parquet",),
+    csv_formulas: str = "neutralise",
 ) -> PseudonymiseRun:
     """Read ``paths`` and write ``records`` with ``columns`` pseudonymised, plus a summary.
 
@@ -148,38 +179,42 @@ def run_pseudonymise(
         )
     if len(key) < MIN_KEY_BYTES:
         raise OptionError.of("KEY_TOO_SHORT", length=len(key), minimum=MIN_KEY_BYTES)
-    started = time.perf_counter()
-    ingest = read_inputs(list(paths), read_options or ReadOptions())
-    frame = ingest.frame
-    done: dict[str, int] = {}
-    replaced = []
-    for column in dict.fromkeys(columns):
-        if column not in frame.columns:
-            continue
-        normal = _normalised(frame, column)
-        replaced.append(pseudonymise_series(normal, key))
-        done[column] = int(normal.n_unique() - (1 if normal.null_count() else 0))
-    if not done:
-        raise OptionError.of("PSEUDONYMISE_COLUMNS_ABSENT", columns=", ".join(columns))
-    out = records_for_output(frame.with_columns(replaced), mask=False)
-    summary: PseudonymiseSummary = {
-        **envelope("pseudonymise", ingest.sources, started=started),
-        "rows": out.height,
-        "columns": done,
-        "method": "HMAC-SHA256, first 16 hex characters, secret key",
-    }
-    outputs: dict[str, list[Path]] = {}
-    if out_dir is not None:
-        outputs["records"] = write_table(out, Path(out_dir) / "records", formats)
-        outputs["summary"] = [Path(out_dir) / "summary.json"]
-        finish(summary, outputs, started=started)
-        write_json(summary, Path(out_dir) / "summary.json")
-    else:
-        finish(summary, outputs, started=started)
-    return PseudonymiseRun(summary, out, outputs, list(ingest.sources))
+    with output_set(out_dir, inputs=paths, csv_formulas=csv_formulas):
+        started = time.perf_counter()
+        ingest = read_inputs(list(paths), read_options or ReadOptions())
+        frame = ingest.frame
+        done: dict[str, int] = {}
+        replaced = []
+        for column in dict.fromkeys(columns):
+            if column not in frame.columns:
+                continue
+            normal = _normalised(frame, column)
+            replaced.append(pseudonymise_series(normal, key))
+            done[column] = int(normal.n_unique() - (1 if normal.null_count() else 0))
+        if not done:
+            raise OptionError.of("PSEUDONYMISE_COLUMNS_ABSENT", columns=", ".join(columns))
+        frame = frame.with_columns(replaced)
+        if set(columns) & set(ID_COLUMNS):
+            frame, found = _identifiers_by_content(frame, key, set(columns))
+            done.update(found)
+        out = records_for_output(frame, mask=False)
+        summary: PseudonymiseSummary = {
+            **envelope("pseudonymise", ingest.sources, started=started),
+            "rows": out.height,
+            "columns": done,
+            "method": "HMAC-SHA256, first 16 hex characters, secret key",
+        }
+        outputs: dict[str, list[Path]] = {}
+        if out_dir is not None:
+            outputs["records"] = write_table(out, Path(out_dir) / "records", formats)
+            outputs["summary"] = [Path(out_dir) / "summary.json"]
+            finish(summary, outputs, started=started)
+            write_json(summary, Path(out_dir) / "summary.json")
+        else:
+            finish(summary, outputs, started=started)
+        return PseudonymiseRun(summary, out, outputs, list(ingest.sources))
 
 
 def default_out_dir(paths: Sequence[str | Path]) -> Path:
     """``bansos-out/<stem of the first input>-pseudonim/`` (the command's default)."""
-    first = Path(str(paths[0])) if paths else Path("input")
-    return Path("bansos-out") / f"{first.stem or 'input'}-pseudonim"
+    return Path("bansos-out") / folder_name(paths[0] if paths else "input", "-pseudonim")

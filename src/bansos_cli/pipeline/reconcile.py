@@ -18,7 +18,8 @@ from bansos_cli.core.columns import ID_COLUMNS
 from bansos_cli.core.errors import ExitCode, OptionError
 from bansos_cli.core.messages import DEFAULT_LANG
 from bansos_cli.core.messages import text as T
-from bansos_cli.core.privacy import mask_id_expr
+from bansos_cli.core.outputset import output_set
+from bansos_cli.core.privacy import mask_frame, mask_id_expr
 from bansos_cli.core.vocabulary import (
     CATEGORY,
     DIFFERENCE_RP,
@@ -30,6 +31,7 @@ from bansos_cli.core.vocabulary import (
     ROWS,
     RP,
     differs_column,
+    row_key,
     sided,
 )
 from bansos_cli.ingest import IngestResult, ReadOptions, read_inputs
@@ -202,7 +204,10 @@ def masked(frame: pl.DataFrame, keys: Sequence[str]) -> pl.DataFrame:
     exprs = [mask_id_expr(pl.col(c)).alias(c) for c in frame.columns if c in id_columns]
     if any(k in ID_COLUMNS for k in keys) and KEY in frame.columns:
         exprs.append(mask_id_expr(pl.col(KEY)).alias(KEY))
-    return frame.with_columns(exprs) if exprs else frame
+    frame = frame.with_columns(exprs) if exprs else frame
+    # then by content: columns of NIK-like values whatever their name, runs in free text
+    done = [c for c in frame.columns if c in id_columns or c == KEY]
+    return mask_frame(frame, exclude=[*done, *row_key(LEFT), *row_key(RIGHT)])
 
 
 def masked_families(frame: pl.DataFrame) -> pl.DataFrame:
@@ -382,6 +387,7 @@ def reconcile(
     fail_on: Sequence[str] | None = None,
     lang: str = DEFAULT_LANG,
     engine: str | None = None,
+    csv_formulas: str = "neutralise",
 ) -> ReconcileRun:
     """Read LEFT and RIGHT, reconcile them and (when ``out_dir`` is given) write the outputs.
 
@@ -404,29 +410,30 @@ def reconcile(
             categories=", ".join(options.scheme.codes),
         )
     choice = choose_engine(engine, "reconcile", [*left, *right])
-    left_ingest = read_inputs(left, left_read)
-    right_ingest = read_inputs(right, right_read)
-    result = reconcile_frames(left_ingest.frame, right_ingest.frame, options)
-    sources = [*left_ingest.sources, *right_ingest.sources]
-    summary: ReconcileSummary = {
-        **envelope("reconcile", sources, started=started),
-        "engine": choice.to_dict(),
-        **build_summary(result, left_ingest, right_ingest, failing),  # type: ignore[typeddict-item]
-    }
-    run = ReconcileRun(
-        result=result,
-        left=left_ingest,
-        right=right_ingest,
-        summary=summary,
-        fail_on=failing,
-        mask=mask,
-        lang=lang,
-        engine=choice,
-    )
-    if out_dir is not None:
-        run.outputs = write_outputs(
-            run, Path(out_dir), formats=formats, report=report, lang=lang, started=started
+    with output_set(out_dir, inputs=[*left, *right], csv_formulas=csv_formulas):
+        left_ingest = read_inputs(left, left_read)
+        right_ingest = read_inputs(right, right_read)
+        result = reconcile_frames(left_ingest.frame, right_ingest.frame, options)
+        sources = [*left_ingest.sources, *right_ingest.sources]
+        summary: ReconcileSummary = {
+            **envelope("reconcile", sources, started=started),
+            "engine": choice.to_dict(),
+            **build_summary(result, left_ingest, right_ingest, failing),  # type: ignore[typeddict-item]
+        }
+        run = ReconcileRun(
+            result=result,
+            left=left_ingest,
+            right=right_ingest,
+            summary=summary,
+            fail_on=failing,
+            mask=mask,
+            lang=lang,
+            engine=choice,
         )
-    else:
-        finish(summary, {}, started=started)
-    return run
+        if out_dir is not None:
+            run.outputs = write_outputs(
+                run, Path(out_dir), formats=formats, report=report, lang=lang, started=started
+            )
+        else:
+            finish(summary, {}, started=started)
+        return run

@@ -22,9 +22,14 @@ from pathlib import Path
 
 import polars as pl
 
-from bansos_cli.core.columns import ID_COLUMNS, excel_column_letter
+from bansos_cli.core.columns import ID_COLUMNS, META_COLUMNS, excel_column_letter
 from bansos_cli.core.messages import text as T
-from bansos_cli.core.privacy import mask_id_expr
+from bansos_cli.core.privacy import (
+    identifier_columns,
+    mask_id_expr,
+    mask_id_runs_expr,
+    mask_text,
+)
 from bansos_cli.core.vocabulary import (
     CODE,
     COLUMN,
@@ -199,6 +204,12 @@ def _locate(
     return located.with_columns(header.alias("_header"), shown.alias(F_COLUMN))
 
 
+def _masked(value: pl.Expr, mask: bool, identifier: bool) -> pl.Expr:
+    if not mask:
+        return value
+    return mask_id_expr(value) if identifier else mask_id_runs_expr(value)
+
+
 def data_sheets(
     frame: pl.DataFrame,
     status: pl.Series,
@@ -222,6 +233,11 @@ def data_sheets(
     """
     data_name = T("REPORT_DATA", lang)
     layout_list = layouts(frame, sources, data_name)
+    # --mask masks by content: NIK/KK, any column of NIK-like values, NIK-like runs in text
+    ids = set(identifier_columns(frame, ID_COLUMNS, exclude=META_COLUMNS)) if mask else set()
+    if mask:
+        for layout in layout_list:
+            layout.headers = [mask_text(h) for h in layout.headers]
     base = frame.with_columns(status.alias(D_STATUS)).with_row_index("_pos")
     if extra is not None:
         base = pl.concat([base, extra], how="horizontal")
@@ -301,17 +317,13 @@ def data_sheets(
         for column, copy in _IDENTITY:
             if column in layout.columns:
                 header = layout.headers[layout.columns.index(column)]
-                value = pl.col(column).cast(pl.String)
-                if mask and column in ID_COLUMNS:
-                    value = mask_id_expr(value)
+                value = _masked(pl.col(column).cast(pl.String), mask, column in ids)
                 front.append((copy, value, header))
         frozen = len(front)
         front.append((D_PROBLEMS, pl.col(D_PROBLEMS), T("REPORT_COL_PROBLEMS", lang)))
         own = []
         for column in layout.columns:
-            value = pl.col(column).cast(pl.String)
-            if mask and column in ID_COLUMNS:
-                value = mask_id_expr(value)
+            value = _masked(pl.col(column).cast(pl.String), mask, column in ids)
             own.append(value.alias(column))
         shown = rows.select(
             *[expr.alias(name) for name, expr, _ in front],

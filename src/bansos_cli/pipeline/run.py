@@ -18,6 +18,7 @@ import polars as pl
 
 from bansos_cli.core.errors import BansosError, ConfigError, ExitCode
 from bansos_cli.core.messages import text as T
+from bansos_cli.core.outputset import output_set
 from bansos_cli.core.vocabulary import (
     CLUSTER_ID,
     CLUSTER_SIZE,
@@ -247,6 +248,14 @@ def _per_file(records: pl.DataFrame, check: CheckResult | None) -> list[dict[str
     return [{"path": row.pop(SOURCE), "sheet": row.pop(SHEET), **row} for row in table.to_dicts()]
 
 
+def _input_paths(specs: Sequence[InputSpec], config: RunConfig) -> list[str]:
+    """Every input path of a run (the reconciliation target too)."""
+    paths = [spec.path for spec in specs]
+    if config.stages.reconcile and config.reconcile is not None:
+        paths += list(config.reconcile.target)
+    return paths
+
+
 def run(
     inputs: Sequence[str | Path | InputSpec] | None = None,
     config: RunConfig | None = None,
@@ -271,60 +280,64 @@ def run(
     as_of = as_of or config.rules.as_of or dt.date.today()
     stages = config.stages
 
-    # Rule files are compiled before any data is read: a broken rules file fails fast.
-    programs = load_program_set(rule_files(config), as_of) if stages.check else Programs([])
-    result_engine = choose_engine(config.engine, "run", [spec.path for spec in specs])
-    step("read")
-    ingest, failed = read_batch(specs, strict=config.strict)
-    frame = ingest.frame
-    result = RunResult(config, as_of, frame, ingest.sources, failed)
-    result.engine = result_engine
+    with output_set(out_dir, inputs=_input_paths(specs, config), csv_formulas=config.csv_formulas):
+        # Rule files are compiled before any data is read: a broken rules file fails fast.
+        programs = load_program_set(rule_files(config), as_of) if stages.check else Programs([])
+        result_engine = choose_engine(config.engine, "run", [spec.path for spec in specs])
+        step("read")
+        ingest, failed = read_batch(specs, strict=config.strict)
+        frame = ingest.frame
+        result = RunResult(config, as_of, frame, ingest.sources, failed)
+        result.engine = result_engine
 
-    if stages.validate_:
-        step("validate")
-        result.validation = validate_frame(frame, lang=config.lang, as_of=as_of, mask=config.mask)
-    if stages.dedup:
-        step("dedup")
-        result.dedup = dedup_frame(frame, config.dedup)
-    if stages.check:
-        step("check")
-        result.check = check_frame(
-            frame, programs, lang=config.lang, mask_ids=config.mask, as_of=as_of
-        )
-    target_ingest: IngestResult | None = None
-    if stages.reconcile and config.reconcile is not None:
-        step("reconcile")
-        rec = config.reconcile
-        target_ingest = read_inputs(
-            rec.target, ReadOptions(sheet=rec.sheet, header_row=rec.header_row, mapping=rec.mapping)
-        )
-        options = ReconcileOptions(
-            keys=tuple(rec.key),
-            compare=tuple(rec.compare) if rec.compare is not None else None,
-            ignore=tuple(rec.ignore),
-            amount=rec.amount,
-            amount_tolerance=rec.amount_tolerance,
-            tolerance=dict(rec.tolerance),
-            fuzzy=rec.fuzzy,
-        )
-        result.reconciliation = reconcile_frames(frame, target_ingest.frame, options)
-        result.reconcile_summary = reconcile_pipeline.build_summary(
-            result.reconciliation, ingest, target_ingest
-        )
+        if stages.validate_:
+            step("validate")
+            result.validation = validate_frame(
+                frame, lang=config.lang, as_of=as_of, mask=config.mask
+            )
+        if stages.dedup:
+            step("dedup")
+            result.dedup = dedup_frame(frame, config.dedup)
+        if stages.check:
+            step("check")
+            result.check = check_frame(
+                frame, programs, lang=config.lang, mask_ids=config.mask, as_of=as_of
+            )
+        target_ingest: IngestResult | None = None
+        if stages.reconcile and config.reconcile is not None:
+            step("reconcile")
+            rec = config.reconcile
+            target_ingest = read_inputs(
+                rec.target,
+                ReadOptions(sheet=rec.sheet, header_row=rec.header_row, mapping=rec.mapping),
+            )
+            options = ReconcileOptions(
+                keys=tuple(rec.key),
+                compare=tuple(rec.compare) if rec.compare is not None else None,
+                ignore=tuple(rec.ignore),
+                amount=rec.amount,
+                amount_tolerance=rec.amount_tolerance,
+                tolerance=dict(rec.tolerance),
+                fuzzy=rec.fuzzy,
+            )
+            result.reconciliation = reconcile_frames(frame, target_ingest.frame, options)
+            result.reconcile_summary = reconcile_pipeline.build_summary(
+                result.reconciliation, ingest, target_ingest
+            )
 
-    result.records = _combine(frame, result.validation, result.dedup, result.check)
-    result.summary = _summary(result, ingest, started)
-    if out_dir is None:
-        finish(result.summary, {}, started=started)
+        result.records = _combine(frame, result.validation, result.dedup, result.check)
+        result.summary = _summary(result, ingest, started)
+        if out_dir is None:
+            finish(result.summary, {}, started=started)
+            return result
+        step("write")
+        out = Path(out_dir)
+        _write(result, ingest, out)
+        result.outputs["summary"] = [out / "summary.json"]
+        finish(result.summary, result.outputs, started=started)
+        write_json(result.summary, out / "summary.json")
+        result.out_dir = out
         return result
-    step("write")
-    out = Path(out_dir)
-    _write(result, ingest, out)
-    result.outputs["summary"] = [out / "summary.json"]
-    finish(result.summary, result.outputs, started=started)
-    write_json(result.summary, out / "summary.json")
-    result.out_dir = out
-    return result
 
 
 def _summary(result: RunResult, ingest: IngestResult, started: float) -> RunSummary:

@@ -17,7 +17,8 @@ from bansos_cli.core.columns import ID_COLUMNS
 from bansos_cli.core.errors import OptionError
 from bansos_cli.core.messages import format_number
 from bansos_cli.core.messages import text as T
-from bansos_cli.core.privacy import mask_id_expr
+from bansos_cli.core.outputset import folder_name, output_set
+from bansos_cli.core.privacy import mask_frame
 from bansos_cli.core.vocabulary import (
     CODE,
     ELIGIBILITY_PREFIX,
@@ -91,19 +92,19 @@ def valid_rows(records: pl.DataFrame) -> pl.DataFrame:
 
 def default_out_dir(paths: Sequence[str | Path]) -> Path:
     """``bansos-out/<stem of the first input>/``."""
-    first = Path(str(paths[0])) if paths else Path("input")
-    return Path("bansos-out") / (first.stem or "input")
+    return Path("bansos-out") / folder_name(paths[0] if paths else "input")
 
 
 def records_for_output(records: pl.DataFrame, mask: bool) -> pl.DataFrame:
     """Records as written: bansos's columns in front (the row key, ``status``, and after
     ``bansos run`` the duplicate group and ``eligibility_<program>``), then the officer's
-    columns; internal columns dropped, NIK/KK masked when ``mask``."""
+    columns; internal columns dropped. With ``mask``, identifiers are masked by content
+    (:func:`~bansos_cli.core.privacy.mask_frame`): NIK/KK and every column that holds NIK-like
+    values whatever its header (``NIK IBU``, ``NOMOR KTP LAMA``), NIK-like digit runs in free
+    text, and column names made of a data row."""
     out = records.drop([c for c in records.columns if c.startswith("_")])
     if mask:
-        out = out.with_columns(
-            [mask_id_expr(pl.col(c)).alias(c) for c in ID_COLUMNS if c in out.columns]
-        )
+        out = mask_frame(out, ID_COLUMNS, exclude=RUN_RECORDS.names)
     front = [c for c in RUN_RECORDS.names if c in out.columns]
     front += [c for c in out.columns if c.startswith(ELIGIBILITY_PREFIX) and c not in front]
     return out.select([*front, *[c for c in out.columns if c not in front]])
@@ -267,6 +268,7 @@ def run_validate(
     report: bool = True,
     progress: Progress | None = None,
     engine: str | None = None,
+    csv_formulas: str = "neutralise",
 ) -> ValidateRun:
     """Read ``paths``, validate every row at ``as_of`` and, given ``out_dir``, write there.
 
@@ -279,71 +281,72 @@ def run_validate(
     if not formats or any(f not in ("parquet", "csv") for f in formats):
         bad = next((f for f in formats if f not in ("parquet", "csv")), "")
         raise OptionError.of("OUTPUT_FORMAT_UNKNOWN", format=bad)
-    started = time.perf_counter()
-    choice = choose_engine(engine, "validate", paths)
-    step = progress or (lambda _name: None)
-    step("read")
-    # pandera's import and the schema's one-off set-up (Python work) run beside the read,
-    # which spends its time in polars outside the GIL; beside the checks they would hold up
-    # each of their many returns from polars
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        ready = pool.submit(prepare)
-        ingest: IngestResult = read_inputs(list(paths), read_options or ReadOptions())
-        step("check")
-        result: ValidationResult = check_frame(ingest.frame, lang=lang, as_of=as_of, mask=mask)
-        ready.result()
-    records_out = records_for_output(result.records, mask)
-    outputs: dict[str, list[Path]] = {}
-    if out_dir is None:
-        confirm(result)
-    else:
-        step("write")
-        # the records are final: write them (and the valid rows, filtered in the writer
-        # thread) while they are checked against the schema and counted; nothing lands if
-        # that fails
-        with TableWriter(formats) as tables:
-            tables.submit("records", records_out, Path(out_dir) / "records")
-            tables.submit("valid", lambda: valid_rows(records_out), Path(out_dir) / "valid")
-            tables.submit("findings", result.findings, Path(out_dir) / "findings")
+    with output_set(out_dir, inputs=paths, csv_formulas=csv_formulas):
+        started = time.perf_counter()
+        choice = choose_engine(engine, "validate", paths)
+        step = progress or (lambda _name: None)
+        step("read")
+        # pandera's import and the schema's one-off set-up (Python work) run beside the read,
+        # which spends its time in polars outside the GIL; beside the checks they would hold up
+        # each of their many returns from polars
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            ready = pool.submit(prepare)
+            ingest: IngestResult = read_inputs(list(paths), read_options or ReadOptions())
+            step("check")
+            result: ValidationResult = check_frame(ingest.frame, lang=lang, as_of=as_of, mask=mask)
+            ready.result()
+        records_out = records_for_output(result.records, mask)
+        outputs: dict[str, list[Path]] = {}
+        if out_dir is None:
             confirm(result)
-        outputs = dict(tables.paths)
-    summary: ValidateSummary = {
-        **envelope("validate", ingest.sources, started=started),
-        **result.counts,  # type: ignore[typeddict-item]
-        "engine": choice.to_dict(),
-        "empty_rows": ingest.empty_rows,
-        "versions": {"bansos": __version__, "polars": pl.__version__},
-        "lang": lang,
-        "masked": mask,
-    }
-    if report and out_dir is not None:
-        step("report")
-        sheets, rows = report_sheets(
-            ingest.frame, result, summary, mask=mask, lang=lang, sources=ingest.sources
-        )
-        outputs["report"] = [
-            write_report(
-                Path(out_dir) / "report.xlsx",
-                sheets,
-                summary=rows,
-                title=T("REPORT_SUMMARY", lang),
-                lang=lang,
-                footer=inputs_line(ingest.sources),
+        else:
+            step("write")
+            # the records are final: write them (and the valid rows, filtered in the writer
+            # thread) while they are checked against the schema and counted; nothing lands if
+            # that fails
+            with TableWriter(formats) as tables:
+                tables.submit("records", records_out, Path(out_dir) / "records")
+                tables.submit("valid", lambda: valid_rows(records_out), Path(out_dir) / "valid")
+                tables.submit("findings", result.findings, Path(out_dir) / "findings")
+                confirm(result)
+            outputs = dict(tables.paths)
+        summary: ValidateSummary = {
+            **envelope("validate", ingest.sources, started=started),
+            **result.counts,  # type: ignore[typeddict-item]
+            "engine": choice.to_dict(),
+            "empty_rows": ingest.empty_rows,
+            "versions": {"bansos": __version__, "polars": pl.__version__},
+            "lang": lang,
+            "masked": mask,
+        }
+        if report and out_dir is not None:
+            step("report")
+            sheets, rows = report_sheets(
+                ingest.frame, result, summary, mask=mask, lang=lang, sources=ingest.sources
             )
-        ]
-    if out_dir is not None:
-        outputs["summary"] = [Path(out_dir) / "summary.json"]
-        finish(summary, outputs, started=started)
-        write_json(summary, Path(out_dir) / "summary.json")
-    else:
-        finish(summary, outputs, started=started)
-    return ValidateRun(
-        summary,
-        result.findings,
-        result.records,
-        outputs,
-        Path(out_dir) if out_dir is not None else None,
-        list(ingest.sources),
-        records_out,
-        choice,
-    )
+            outputs["report"] = [
+                write_report(
+                    Path(out_dir) / "report.xlsx",
+                    sheets,
+                    summary=rows,
+                    title=T("REPORT_SUMMARY", lang),
+                    lang=lang,
+                    footer=inputs_line(ingest.sources),
+                )
+            ]
+        if out_dir is not None:
+            outputs["summary"] = [Path(out_dir) / "summary.json"]
+            finish(summary, outputs, started=started)
+            write_json(summary, Path(out_dir) / "summary.json")
+        else:
+            finish(summary, outputs, started=started)
+        return ValidateRun(
+            summary,
+            result.findings,
+            result.records,
+            outputs,
+            Path(out_dir) if out_dir is not None else None,
+            list(ingest.sources),
+            records_out,
+            choice,
+        )

@@ -13,7 +13,7 @@ import polars as pl
 
 from bansos_cli.core import vocabulary
 from bansos_cli.core.errors import InputFileError, OptionError
-from bansos_cli.core.privacy import mask_id_expr
+from bansos_cli.core.privacy import mask_id_expr, mask_id_runs_expr
 from bansos_cli.core.process import pandera_alone
 from bansos_cli.core.vocabulary import ROW, ROW_KEY, SHEET, SOURCE, STATUS
 from bansos_cli.validate import catalogue, regions
@@ -206,11 +206,11 @@ def _finish_findings(
 ) -> pl.DataFrame:
     cat = catalogue.catalogue_frame(lang)
     value = pl.col("value")
-    if mask:
+    if mask:  # identifiers masked by content: NIK/KK values, and NIK-like runs in any value
         value = (
             pl.when(pl.col("column").is_in(list(ID_COLUMNS)))
             .then(mask_id_expr(value))
-            .otherwise(value)
+            .otherwise(mask_id_runs_expr(value))
         )
     message = (
         pl.when(pl.col("_has_detail"))
@@ -234,7 +234,7 @@ def _finish_findings(
             value.alias(vocabulary.VALUE),
             vocabulary.CODE,
             vocabulary.SEVERITY,
-            message.alias(vocabulary.MESSAGE),
+            (mask_id_runs_expr(message) if mask else message).alias(vocabulary.MESSAGE),
             vocabulary.HINT,
         )
         .sort(list(ROW_KEY), maintain_order=True)
