@@ -27,7 +27,6 @@ import math
 import re
 from functools import cache
 
-import numpy as np
 import polars as pl
 
 # Honorifics and religious/academic titles written before (sometimes after) a name.
@@ -239,7 +238,7 @@ def token_weights(tokens: pl.Series, records: pl.Series | None = None) -> pl.Dat
     """
     low = list(low_information_tokens())
     if records is None:
-        records = pl.Series(np.ones(tokens.len(), dtype=np.uint32))
+        records = pl.repeat(1, tokens.len(), dtype=pl.UInt32, eager=True)
     total = max(int(records.sum()), 1)
     counts = (
         pl.DataFrame({"token": tokens.list.unique(), "n": records.cast(pl.UInt32)})

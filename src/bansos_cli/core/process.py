@@ -4,11 +4,11 @@ The command-line tool owns its process; a program that imports :mod:`bansos_cli.
 its own. Two start-up and shut-down costs are only worth cutting in the first case:
 
 * **pandera without pandas.** ``import pandera`` (which ``import pandera.polars`` runs
-  first) imports pandas and builds pandera's pandas API whenever pandas is installed, and
-  hypothesis for its strategies whenever that is installed: together about 0.7 s of
-  Python work on a two-core machine, for APIs the tool never uses. The console script
-  loads pandera as a polars-only installation would (pandera supports that), by making
-  those two imports fail while pandera is imported and its first schema built
+  first) imports pandas and builds pandera's pandas API whenever pandas is installed,
+  hypothesis for its strategies and numpy whenever those are installed: together about
+  0.8 s of Python work on a two-core machine, for APIs the tool never uses. The console
+  script loads pandera as a polars-only installation would (pandera supports that), by
+  making those imports fail while pandera is imported and its first schema built
   (:func:`pandera_alone`). A library caller keeps pandera's full namespace.
 * **Exit.** After a large run, tearing the interpreter down (freeing every module and the
   last frames object by object) takes 0.1 to 0.2 s. The console script flushes its
@@ -29,9 +29,11 @@ from typing import Any
 _state = {"owned": False}
 _lock = threading.RLock()
 
-LEFT_OUT_OF_PANDERA = ("pandas", "hypothesis")
-"""Packages pandera loads when they are installed and the tool never uses: pandas (for
-pandera's pandas API) and hypothesis (for its data-synthesis strategies)."""
+LEFT_OUT_OF_PANDERA = ("pandas", "hypothesis", "numpy")
+"""Packages pandera loads when they are installed and its polars API does not need: pandas
+(for pandera's pandas API), hypothesis (for its data-synthesis strategies) and numpy (for
+numpy dtypes). A command that uses numpy itself (``sample``, ``dedup``) imports it later as
+usual."""
 
 
 def own_process() -> None:
