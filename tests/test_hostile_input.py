@@ -27,7 +27,7 @@ from typer.testing import Result
 
 from bansos_cli.core.limits import MAX_SHEET_CELLS, MAX_SHEET_COLUMNS, MAX_YAML_DEPTH
 from bansos_cli.core.safe_text import escape_controls
-from bansos_cli.ingest import read_inputs
+from bansos_cli.ingest import ReadOptions, read_inputs
 from bansos_cli.ingest.sheet_bounds import SheetBounds
 from conftest import invoke_assert_code
 
@@ -336,6 +336,40 @@ def test_line_endings_give_the_same_rows(tmp_path: Path, ending: bytes | str) ->
     assert result.frame.get_column("nik").to_list() == [NIK, NIK_2]
     codes = [n.code for n in result.sources[0].notices]
     assert ("AKHIR_BARIS_CR" in codes) == (ending in (b"\r", "mixed"))
+
+
+@pytest.mark.parametrize("head_ending", [b"\n", b"\r\n"])
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1252"])
+def test_cr_only_lines_far_past_the_head_are_rows_too(
+    tmp_path: Path, head_ending: bytes, encoding: str
+) -> None:
+    """Two exports put one after the other: LF (or CR LF) lines for more than the sampled
+    head, then lines ended by CR alone; every line is a row, none merged into another."""
+    header = "NIK,NAMA,KETERANGAN"
+    first = [f"{NIK},SITI {i},catatan" for i in range(12_000)]  # about 400 KB
+    second = [f"{NIK_2},ANI {i},Café" for i in range(5)]
+    data = (
+        (header + head_ending.decode()).encode(encoding)
+        + head_ending.join(line.encode(encoding) for line in first)
+        + head_ending
+        + b"\r".join(line.encode(encoding) for line in second)
+        + b"\r"
+    )
+    path = _write(tmp_path / "gabungan.csv", data)
+    options = ReadOptions(encoding=encoding) if encoding != "utf-8" else ReadOptions()
+    result = read_inputs([path], options)
+    assert result.frame.height == len(first) + len(second)
+    assert result.frame.get_column("row").to_list()[-1] == 1 + len(first) + len(second)
+    assert result.frame.get_column("nama").to_list()[-2:] == ["ANI 3", "ANI 4"]
+    assert "AKHIR_BARIS_CR" in [n.code for n in result.sources[0].notices]
+
+
+def test_a_crlf_file_longer_than_the_head_gets_no_line_end_notice(tmp_path: Path) -> None:
+    lines = ["NIK,NAMA", *(f"{NIK},SITI {i}" for i in range(20_000))]
+    path = _write(tmp_path / "windows.csv", ("\r\n".join(lines) + "\r\n").encode())
+    result = read_inputs([path])
+    assert result.frame.height == 20_000
+    assert "AKHIR_BARIS_CR" not in [n.code for n in result.sources[0].notices]
 
 
 def test_a_cr_only_csv_is_validated_with_its_rows_and_no_nik_shown(tmp_path: Path) -> None:
