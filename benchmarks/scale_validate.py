@@ -138,7 +138,7 @@ def main() -> str:
         (f"{n}M time <= {RATIO}x the 1M time", f"{ratio:.1f}x", ratio <= RATIO),
     ]  # fmt: skip
     rows = [
-        f"| {r['rows']:,} | {engine} | {r['size_mb']:,.0f} | {r['wall_s']:.0f} | "
+        f"| {r['rows']:,} | {engine} | {r['size_mb']:,.0f} | {r['wall_s']:.1f} | "
         f"{r['cpu_s']:.0f} | {r['peak_mb']:,.0f} | {r['anon_mb']:,.0f} |"
         for r, engine in ((base, "polars"), (big, "streaming"))
     ]
