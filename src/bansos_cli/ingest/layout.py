@@ -98,6 +98,11 @@ class _Row:
         return [(i, t) for i, t in enumerate(self.cells) if t]
 
 
+_LIST_ROWS = 1_000_000
+"""Above this many records, :meth:`_Classifier.record_between` searches the polars Series
+instead of a Python list of its row numbers (about 36 bytes a row)."""
+
+
 class _Classifier:
     def __init__(
         self,
@@ -132,6 +137,10 @@ class _Classifier:
 
     def record_between(self, first: int, last: int) -> bool:
         """Is there a record with an identifier on a row in ``(first, last)``?"""
+        if len(self.id_rows) > _LIST_ROWS:
+            # a Python list of millions of row numbers would take tens of bytes each
+            at = int(self.id_rows.search_sorted(first, side="right"))
+            return at < len(self.id_rows) and int(self.id_rows[at]) < last
         rows = self._id_list
         at = bisect.bisect_right(rows, first)
         return at < len(rows) and rows[at] < last
