@@ -4,6 +4,8 @@
 #   make check  format check, lint, type check, import contracts, tests
 #   make bench  performance benchmarks (large generated data; results in docs/benchmarks.md)
 #   make bench-scale  dedup on 10 million generated rows (minutes; not part of make bench)
+#   make bench-scale-validate  validate 20 million generated CSV rows on the streaming engine
+#                     against 1 million in memory (SCALE_ROWS=5000000 for a shorter run)
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   ?= .venv
@@ -16,7 +18,7 @@ SPARK_STAMP := $(VENV)/.stamp-spark
 OUT    ?= bansos-out
 
 .PHONY: help install install-dev demo test check fmt format-check lint typecheck contracts \
-        bench bench-dedup bench-scale sample-data docs-cli docs-outputs docs-report-pages clean
+        bench bench-dedup bench-scale bench-scale-validate sample-data docs-cli docs-outputs docs-report-pages clean
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -94,6 +96,9 @@ bench-dedup: $(BENCH_STAMP)
 
 bench-scale: $(BENCH_STAMP)
 	$(PY) benchmarks/scale_dedup.py
+
+bench-scale-validate: $(BENCH_STAMP)
+	$(PY) benchmarks/scale_validate.py
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache .hypothesis .bench

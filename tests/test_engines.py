@@ -94,7 +94,7 @@ def test_an_input_that_cannot_be_expanded_is_left_to_the_reader(tmp_path: Path) 
 def test_a_named_engine_must_run_the_command() -> None:
     assert engines.choose_engine("POLARS", "check", [SAMPLE]).notice.code == "ENGINE_CHOSEN"
     with pytest.raises(OptionError) as bad:
-        engines.choose_engine("streaming", "validate", [SAMPLE])
+        engines.choose_engine("streaming", "check", [SAMPLE])
     assert bad.value.code == "ENGINE_NOT_FOR_COMMAND"
     assert "polars" in bad.value.render("en")
     with pytest.raises(OptionError) as unknown:

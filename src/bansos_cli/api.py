@@ -135,11 +135,14 @@ def validate(
     report: bool = True,
     fail_on: str = "error",
     engine: str = "auto",
+    batch_rows: int | None = None,
 ) -> Result[ValidateSummary]:
     """Check every NIK, KK, date and code (``bansos validate``).
 
     Frames: ``records`` (every row, typed, with its ``status``), ``valid`` (the rows
-    without an error) and ``findings`` (one row per problem, with its Excel row).
+    without an error) and ``findings`` (one row per problem, with its Excel row). On
+    ``engine="streaming"`` (``out_dir`` required; ``batch_rows`` rows at a time) the tables
+    are the written files: the frames hold no records and the first finding of each code.
     """
     from bansos_cli.pipeline.validate import run_validate
 
@@ -154,6 +157,7 @@ def validate(
         as_of=_date(as_of),
         report=report,
         engine=engine,
+        batch_rows=batch_rows,
     )
     return Result(
         "validate",

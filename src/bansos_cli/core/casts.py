@@ -449,11 +449,18 @@ def add_parsed_date(
     return frame
 
 
-def resolve_ambiguous(frame: pl.LazyFrame, state_name: str, group: str | None) -> pl.LazyFrame:
+def resolve_ambiguous(
+    frame: pl.LazyFrame, state_name: str, group: str | None, *, swapped: pl.Expr | None = None
+) -> pl.LazyFrame:
     """Turn ``ok`` into ``ambiguous`` where day and month could swap and the column (within
-    ``group``) holds swapped values; drops the ``<state_name>_both`` helper column."""
-    swapped = pl.col(state_name) == DATE_SWAPPED
-    any_swapped = swapped.any() if group is None else swapped.any().over(group)
+    ``group``) holds swapped values; drops the ``<state_name>_both`` helper column.
+    ``swapped``, when given, says per row whether its group holds swapped values (decided
+    beforehand over the whole input, when ``frame`` is one batch of it)."""
+    if swapped is not None:
+        any_swapped = swapped
+    else:
+        is_swapped = pl.col(state_name) == DATE_SWAPPED
+        any_swapped = is_swapped.any() if group is None else is_swapped.any().over(group)
     both = pl.col(f"{state_name}_both")
     return frame.with_columns(
         pl.when((pl.col(state_name) == DATE_OK) & both & any_swapped.fill_null(False))

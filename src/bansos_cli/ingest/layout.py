@@ -98,6 +98,11 @@ class _Row:
         return [(i, t) for i, t in enumerate(self.cells) if t]
 
 
+_LIST_ROWS = 1_000_000
+"""Above this many records, :meth:`_Classifier.record_between` searches the polars Series
+instead of a Python list of its row numbers (about 36 bytes a row)."""
+
+
 class _Classifier:
     def __init__(
         self,
@@ -132,6 +137,10 @@ class _Classifier:
 
     def record_between(self, first: int, last: int) -> bool:
         """Is there a record with an identifier on a row in ``(first, last)``?"""
+        if len(self.id_rows) > _LIST_ROWS:
+            # a Python list of millions of row numbers would take tens of bytes each
+            at = int(self.id_rows.search_sorted(first, side="right"))
+            return at < len(self.id_rows) and int(self.id_rows[at]) < last
         rows = self._id_list
         at = bisect.bisect_right(rows, first)
         return at < len(rows) and rows[at] < last
@@ -281,6 +290,24 @@ def apply_layout(
         candidates = candidates.filter(_worth_a_look(names, header_rows, last))
         if candidates.height > MAX_CANDIDATES:
             return _without_identifiers(data, names, header_rows, info)
+    skipped, groups = _decide(candidates, names, id_column, header_rows, id_rows, preamble, info)
+    if not skipped and not groups:
+        return data
+    out = data.filter(~pl.col(ROW).is_in(pl.Series(sorted(skipped), dtype=pl.Int64).implode()))
+    return _give_values(out, groups, names, info)
+
+
+def _decide(
+    candidates: pl.DataFrame,
+    names: list[str],
+    id_column: str,
+    header_rows: Sequence[Sequence[str]],
+    id_rows: pl.Series,
+    preamble: Preamble | None,
+    info: SourceInfo,
+) -> tuple[set[int], list[_Row]]:
+    """The rows among ``candidates`` that are not records (recorded in ``info``) and the
+    family and section lines that give values to the records below them."""
     classifier = _Classifier(names, id_column, header_rows, id_rows)
     # one Python object per row without an identifier: the handful of layout lines (see the
     # module docstring); records with an identifier never reach Python
@@ -293,13 +320,11 @@ def apply_layout(
     groups += [r for r in rows if r.role == GROUP]
     _notes(rows, classifier)
     skipped = {r.row for r in rows if r.role is not None}
-    if not skipped and not groups:
-        return data
-    for row in rows:
-        if row.role is not None:
-            info.layout_rows.setdefault(row.role, []).append(row.row)
-    out = data.filter(~pl.col(ROW).is_in(pl.Series(sorted(skipped), dtype=pl.Int64).implode()))
-    return _give_values(out, groups, names, info)
+    if skipped or groups:
+        for row in rows:
+            if row.role is not None:
+                info.layout_rows.setdefault(row.role, []).append(row.row)
+    return skipped, groups
 
 
 def _worth_a_look(names: list[str], header_rows: Sequence[Sequence[str]], last: int) -> pl.Expr:
@@ -549,3 +574,46 @@ def _notes_at_tail(rows: list[_Row], c: _Classifier) -> None:
     if joined and not STRONG_MARK.match(notes[0].filled[0][1]):
         for r in notes:
             r.role = None
+
+
+def lacking_rows(data: pl.DataFrame, names: list[str]) -> tuple[pl.DataFrame, pl.Series]:
+    """For one batch of a table (``row`` + ``names``, blank rows dropped): its rows without
+    an identifier (every column) and the row numbers of the others, for
+    :func:`plain_layout` (None-like empty results without an identifier column)."""
+    id_column = next((c for c in ("nik", "no_kk") if c in names), None)
+    rows = data.get_column(ROW)
+    if id_column is None or data.is_empty():
+        return data.clear(), rows
+    ids = data.get_column(id_column)
+    quick = (
+        (ids.str.len_bytes() >= 10) & ids.cast(pl.UInt64, strict=False).is_not_null()
+    ).fill_null(False)
+    rest = data.filter(~quick)
+    lacking = rest.filter(~rest.select(_id_expr(id_column)).to_series())
+    if lacking.is_empty():
+        return lacking, rows
+    return lacking, rows.filter(~rows.is_in(lacking.get_column(ROW).implode()))
+
+
+def plain_layout(
+    lacking: pl.DataFrame,
+    id_rows: pl.Series,
+    names: list[str],
+    header_rows: Sequence[Sequence[str]],
+    info: SourceInfo,
+) -> bool:
+    """Whether :func:`apply_layout` leaves a whole table as it is, decided from its rows
+    without an identifier (``lacking``, every column) and the row numbers of the others
+    (``id_rows``, in order), both gathered batch by batch (:func:`lacking_rows`)."""
+    id_column = next((c for c in ("nik", "no_kk") if c in names), None)
+    if id_column is None:
+        return False
+    if lacking.is_empty():
+        return True
+    last = int(id_rows[-1]) if len(id_rows) else 0
+    candidates = lacking.filter(_worth_a_look(names, header_rows, last))
+    if candidates.height > MAX_CANDIDATES:
+        return False
+    scratch = SourceInfo(path=info.path, format=info.format)
+    skipped, groups = _decide(candidates, names, id_column, header_rows, id_rows, None, scratch)
+    return not skipped and not groups

@@ -65,11 +65,14 @@ class Engine:
     """The optional dependency group (``pip install 'bansos-cli[<extra>]'``) it needs."""
     conditions: Callable[[EngineChoice], ConditionRunner | None] = _in_polars
     """What decides the rule conditions of ``check`` (None: the polars expressions)."""
+    formats: frozenset[str] | None = None
+    """The input formats the engine reads (None: every format); ``auto`` picks an engine
+    only for inputs it reads."""
 
 
 ENGINES: dict[str, Engine] = {
     "polars": Engine("polars", frozenset({"validate", "check", "reconcile", "run"})),
-    "streaming": Engine("streaming", frozenset()),
+    "streaming": Engine("streaming", frozenset({"validate"}), formats=frozenset({"csv"})),
     "spark": Engine("spark", frozenset({"check"}), _pyspark, "spark", _on_spark),
 }
 """Every engine by name, the in-memory one first (the choice of ``auto`` when data fits)."""
@@ -180,6 +183,12 @@ def _files(inputs: Sequence[str | Path]) -> list[Path]:
     return list(dict.fromkeys(files))
 
 
+def _formats(inputs: Sequence[str | Path]) -> set[str]:
+    from bansos_cli.ingest.sources import file_format
+
+    return {file_format(path) for path in _files(inputs)}
+
+
 def _parquet_rows(path: Path) -> int | None:
     try:
         import pyarrow.parquet as pq
@@ -262,9 +271,11 @@ def choose_engine(
     sizes = {"need_mb": _mb(need), "available_mb": _mb(free)}
     if need <= COMFORTABLE * free:
         return EngineChoice(IN_MEMORY, AUTO, Notice("ENGINE_AUTO_IN_MEMORY", sizes))
+    formats = _formats(inputs)
     for fallback in AUTO_FALLBACK:
         engine = ENGINES[fallback]
-        if command in engine.commands and engine.available():
+        reads = engine.formats is None or formats <= engine.formats
+        if command in engine.commands and engine.available() and reads:
             return EngineChoice(
                 fallback, AUTO, Notice("ENGINE_AUTO_STREAMING", {**sizes, "engine": fallback})
             )

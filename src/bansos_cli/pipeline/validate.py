@@ -269,6 +269,7 @@ def run_validate(
     progress: Progress | None = None,
     engine: str | None = None,
     csv_formulas: str = "neutralise",
+    batch_rows: int | None = None,
 ) -> ValidateRun:
     """Read ``paths``, validate every row at ``as_of`` and, given ``out_dir``, write there.
 
@@ -276,7 +277,10 @@ def run_validate(
     unless ``report`` is False, ``report.xlsx``. Every file is written atomically; nothing is
     written when the input is unusable (a :class:`BansosError` is raised first), nor when
     ``out_dir`` is None (the tables are in the result's ``frames``). ``engine``: a name of
-    :data:`~bansos_cli.pipeline.engines.NAMES` (None: ``auto``).
+    :data:`~bansos_cli.pipeline.engines.NAMES` (None: ``auto``). On the ``streaming``
+    engine (:mod:`bansos_cli.pipeline.streaming`) ``out_dir`` is required, report.xlsx is not
+    written, ``batch_rows`` sets the rows of a batch, and the result holds only the first
+    finding of each code and no records (the tables are in the written files).
     """
     if not formats or any(f not in ("parquet", "csv") for f in formats):
         bad = next((f for f in formats if f not in ("parquet", "csv")), "")
@@ -285,6 +289,26 @@ def run_validate(
         started = time.perf_counter()
         choice = choose_engine(engine, "validate", paths)
         step = progress or (lambda _name: None)
+        if choice.name == "streaming":
+            from bansos_cli.pipeline.streaming import run_validate_streaming
+
+            step("check")
+            summary_s, first, empty, written, infos = run_validate_streaming(
+                paths,
+                out_dir=out_dir,
+                read_options=read_options or ReadOptions(),
+                formats=formats,
+                mask=mask,
+                lang=lang,
+                as_of=as_of,
+                choice=choice,
+                report=report,
+                started=started,
+                batch_rows=batch_rows,
+            )
+            return ValidateRun(
+                summary_s, first, empty, written, Path(str(out_dir)), infos, empty, choice
+            )
         step("read")
         # pandera's import and the schema's one-off set-up (Python work) run beside the read,
         # which spends its time in polars outside the GIL; beside the checks they would hold up

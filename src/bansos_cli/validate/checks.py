@@ -231,21 +231,26 @@ def build_rules(frame: pl.DataFrame, *, reference: dt.date, max_age: int, lang: 
     return rules
 
 
-def _other_rows_detail(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
-    """``_rid``/``_detail`` for every row whose NIK also appears on another row."""
-    word = "baris" if lang == "id" else "rows"
+def _other_rows_detail(
+    frame: pl.DataFrame, lang: str, known: pl.DataFrame | None = None
+) -> pl.DataFrame:
+    """``_rid``/``_detail`` for every row whose NIK also appears on another row. ``known``:
+    the repeated NIKs of the whole input with their detail (``_n_nik``, ``_detail``; see
+    :mod:`bansos_cli.validate.facts`), when ``frame`` is one batch of it."""
+    if known is not None:
+        number = pl.col("_n_nik")
+        return (
+            frame.select(RID, "_n_nik", "_ok_nik")
+            .filter(pl.col("_ok_nik") & number.is_in(known.get_column("_n_nik").implode()))
+            .join(known, on="_n_nik", how="left", maintain_order="left")
+            .select(RID, "_detail")
+        )
 
     def varies(column: str) -> bool:
         values = frame.get_column(column)
         return bool(values.len()) and bool((values != values.first()).any())
 
-    # the other rows as the officer finds them: file:sheet!row, naming only what varies
-    parts: list[pl.Expr] = []
-    if varies(SOURCE):
-        parts += [pl.col(SOURCE), pl.lit(":")]
-    if varies(SHEET):
-        parts += [pl.col(SHEET), pl.lit("!")]
-    label = pl.concat_str([*parts, pl.col(ROW).cast(pl.String)])
+    label = row_label(varies(SOURCE), varies(SHEET))
     # 16 digits fit in a UInt64: hashing integers is much cheaper than hashing text
     # repeated values found on the sorted numbers (a sort beats hashing 1M values here)
     numbers = frame.get_column("_n_nik").drop_nulls().sort()
@@ -261,21 +266,40 @@ def _other_rows_detail(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
         .filter(pl.len().over("_v_nik") > 1)
         .with_columns(
             pl.len().over("_v_nik").alias("_n"),
-            pl.col("_label").head(10).implode().over("_v_nik").alias("_labels"),
+            pl.col("_label").head(OTHER_ROWS_SHOWN).implode().over("_v_nik").alias("_labels"),
         )
-        .select(
-            RID,
-            pl.concat_str(
-                [
-                    pl.col("_n").cast(pl.String),
-                    pl.lit(f" {word}: "),
-                    pl.col("_labels").list.join(", "),
-                    pl.when(pl.col("_n") > 10).then(pl.lit(", ...")).otherwise(pl.lit("")),
-                ]
-            ).alias("_detail"),
-        )
+        .select(RID, duplicate_detail(lang).alias("_detail"))
     )
     return dup.collect()
+
+
+OTHER_ROWS_SHOWN = 10
+"""Rows a NIK_GANDA finding lists (the first ones, in input order)."""
+
+
+def row_label(source_varies: bool, sheet_varies: bool) -> pl.Expr:
+    """A row as the officer finds it (``file:sheet!row``), naming only what varies in the
+    input."""
+    parts: list[pl.Expr] = []
+    if source_varies:
+        parts += [pl.col(SOURCE), pl.lit(":")]
+    if sheet_varies:
+        parts += [pl.col(SHEET), pl.lit("!")]
+    return pl.concat_str([*parts, pl.col(ROW).cast(pl.String)])
+
+
+def duplicate_detail(lang: str) -> pl.Expr:
+    """The detail of a NIK_GANDA finding from ``_n`` (rows with the NIK) and ``_labels``
+    (the first :data:`OTHER_ROWS_SHOWN` of them)."""
+    word = "baris" if lang == "id" else "rows"
+    return pl.concat_str(
+        [
+            pl.col("_n").cast(pl.String),
+            pl.lit(f" {word}: "),
+            pl.col("_labels").list.join(", "),
+            pl.when(pl.col("_n") > OTHER_ROWS_SHOWN).then(pl.lit(", ...")).otherwise(pl.lit("")),
+        ]
+    )
 
 
 def _with_row_values(rows: pl.DataFrame, frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
@@ -286,16 +310,22 @@ def _with_row_values(rows: pl.DataFrame, frame: pl.DataFrame, columns: list[str]
 
 
 def collect_findings(
-    frame: pl.DataFrame, *, reference: dt.date, max_age: int, lang: str
+    frame: pl.DataFrame,
+    *,
+    reference: dt.date,
+    max_age: int,
+    lang: str,
+    duplicates: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """The long findings table (internal columns ``_rid``, ``code``, ``column``, ``value``,
-    ``_detail``), in rule order then row order."""
+    ``_detail``), in rule order then row order. ``duplicates``: see
+    :func:`_other_rows_detail`."""
     rules = build_rules(frame, reference=reference, max_age=max_age, lang=lang)
     # the duplicate and region-name checks are independent of the rules: run them in a
     # second thread (polars works outside the GIL) while the rules are evaluated here
     with ThreadPoolExecutor(max_workers=1) as pool:
         dup_names = pool.submit(
-            lambda: (_other_rows_detail(frame, lang), region_name_mismatch(frame))
+            lambda: (_other_rows_detail(frame, lang, duplicates), region_name_mismatch(frame))
         )
         found = _rule_findings(frame, rules)
         dup, names = dup_names.result()

@@ -29,6 +29,7 @@ from bansos_cli.validate.typed import (
 )
 
 if TYPE_CHECKING:
+    from bansos_cli.validate.facts import InputFacts
     from bansos_cli.validate.schema import CanonicalRecords
 
 FINDINGS_COLUMNS = vocabulary.FINDINGS.names
@@ -136,6 +137,11 @@ def prepare() -> None:
     _schema()
 
 
+def check_schema(records: pl.DataFrame) -> None:
+    """Validate records against the canonical pandera schema (raises on a mismatch: a bug)."""
+    _schema().validate(records, lazy=True)
+
+
 def confirm(result: ValidationResult) -> ValidationResult:
     """Validate ``result.records`` against the canonical pandera schema and fill
     ``result.counts``; the two run concurrently (both only read the records)."""
@@ -153,11 +159,14 @@ def check_frame(
     as_of: dt.date,
     max_age: int = DEFAULT_MAX_AGE,
     mask: bool = False,
+    facts: InputFacts | None = None,
 ) -> ValidationResult:
     """The first half of :func:`validate_frame`: typed records with their status, and the
     findings; ``counts`` stays empty and the records are not yet checked against the
     pandera schema (:func:`confirm` does both). Lets a caller start writing the records
-    while they are confirmed."""
+    while they are confirmed. ``facts``: when ``frame`` is one batch of a larger input,
+    what the checks that look across rows need to know about the whole input
+    (:class:`~bansos_cli.validate.facts.InputFacts`); None: ``frame`` is the whole input."""
     if lang not in ("id", "en"):
         raise OptionError.of("LANG_UNKNOWN", lang=lang)
     if "nik" not in frame.columns:
@@ -170,8 +179,14 @@ def check_frame(
     # a CSV reader hands over ~100 chunks per column: one contiguous copy (cheap for string
     # views) makes every later filter, gather and Parquet write faster than it costs
     frame = _with_meta(frame).rechunk()
-    typed = typed_columns(frame, reference=as_of)
-    raw = collect_findings(typed, reference=as_of, max_age=max_age, lang=lang)
+    typed = typed_columns(frame, reference=as_of, swapped=facts.swapped if facts else None)
+    raw = collect_findings(
+        typed,
+        reference=as_of,
+        max_age=max_age,
+        lang=lang,
+        duplicates=facts.duplicates if facts else None,
+    )
     findings = _finish_findings(raw, typed, lang=lang, mask=mask)
     worst = (
         findings.lazy()
@@ -245,18 +260,52 @@ def _area_column(records: pl.DataFrame) -> list[str]:
     return [c for c in ("kecamatan", "desa") if c in records.columns]
 
 
-def summarise(result: ValidationResult) -> dict[str, Any]:
-    """Counts for summary.json and the terminal: by status, code and kecamatan/desa."""
-    records, findings = result.records, result.findings
+@dataclass
+class Tally:
+    """The counts of one batch of records and findings, to be added up by :func:`combine`."""
+
+    rows: int
+    error: int
+    warning: int
+    areas: pl.DataFrame | None
+    """Rows, errors and warnings by kecamatan/desa (None without those columns)."""
+    findings: pl.DataFrame
+    """``code``, ``severity`` and ``row`` of every finding (rows are counted once a code)."""
+
+
+def tally(records: pl.DataFrame, findings: pl.DataFrame) -> Tally:
+    """The counts of ``records`` and their ``findings`` (one batch or the whole input)."""
     # few rows are not ok: two comparisons are much cheaper than a group-by of every row
     error, warning = records.select(
         (pl.col(STATUS) == "error").sum().alias("e"),
         (pl.col(STATUS) == "warning").sum().alias("w"),
     ).row(0)
-    by_status = {"ok": records.height - error - warning, "warning": warning, "error": error}
+    areas = _area_column(records)
+    table = None
+    if areas:
+        table = records.group_by(areas).agg(
+            pl.len().alias("rows"),
+            (pl.col(STATUS) == "error").sum().alias("error"),
+            (pl.col(STATUS) == "warning").sum().alias("warning"),
+        )
+    return Tally(records.height, error, warning, table, findings.select("code", "severity", ROW))
+
+
+def combine(tallies: Sequence[Tally], as_of: dt.date) -> dict[str, Any]:
+    """Counts for summary.json and the terminal (see :func:`summarise`), added up over
+    ``tallies`` (the batches of one input, in order)."""
+    rows = sum(t.rows for t in tallies)
+    error = sum(t.error for t in tallies)
+    warning = sum(t.warning for t in tallies)
+    by_status = {"ok": rows - error - warning, "warning": warning, "error": error}
+    findings = (
+        pl.concat([t.findings for t in tallies])
+        if tallies
+        else pl.DataFrame(schema={"code": pl.String, "severity": pl.String, ROW: pl.Int64})
+    )
     codes = (
         findings.group_by("code", "severity")
-        .agg(pl.len().alias("count"), pl.col("row").n_unique().alias("rows"))
+        .agg(pl.len().alias("count"), pl.col(ROW).n_unique().alias("rows"))
         .sort(["count", "code"], descending=[True, False])
     )
     by_code = {
@@ -266,26 +315,31 @@ def summarise(result: ValidationResult) -> dict[str, Any]:
     by_severity = {s: 0 for s in catalogue.SEVERITIES}
     for severity, n in findings.group_by("severity").len().iter_rows():
         by_severity[severity] = n
-    areas = _area_column(records)
+    parts = [t.areas for t in tallies if t.areas is not None]
+    areas = [c for c in parts[0].columns if c in ("kecamatan", "desa")] if parts else []
     by_area: list[dict[str, Any]] = []
     if areas:
         table = (
-            records.group_by(areas)
-            .agg(
-                pl.len().alias("rows"),
-                (pl.col(STATUS) == "error").sum().alias("error"),
-                (pl.col(STATUS) == "warning").sum().alias("warning"),
+            (
+                pl.concat(parts).group_by(areas).agg(pl.col("rows", "error", "warning").sum())
+                if len(parts) > 1
+                else parts[0]
             )
             .with_columns((pl.col("error") / pl.col("rows")).round(4).alias("error_rate"))
             .sort(["error_rate", "rows", *areas], descending=[True, True, *[False] * len(areas)])
         )
         by_area = table.to_dicts()
     return {
-        "rows": records.height,
+        "rows": rows,
         "by_status": by_status,
         "by_severity": by_severity,
         "by_code": by_code,
         "by_area": by_area,
         "area_columns": areas,
-        "as_of": result.as_of.isoformat(),
+        "as_of": as_of.isoformat(),
     }
+
+
+def summarise(result: ValidationResult) -> dict[str, Any]:
+    """Counts for summary.json and the terminal: by status, code and kecamatan/desa."""
+    return combine([tally(result.records, result.findings)], result.as_of)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 import polars as pl
@@ -221,8 +221,17 @@ def _area_build(col: str, prefix: str) -> casts.Build:
     return build
 
 
-def typed_columns(frame: pl.DataFrame, *, reference: dt.date) -> pl.DataFrame:
-    """Add helper columns holding the typed value of every known column, and check flags."""
+def typed_columns(
+    frame: pl.DataFrame,
+    *,
+    reference: dt.date,
+    swapped: Mapping[str, Sequence[str]] | None = None,
+) -> pl.DataFrame:
+    """Add helper columns holding the typed value of every known column, and check flags.
+
+    ``swapped``: for a batch of a larger input, the sources whose date column (the key)
+    holds day/month-swapped values anywhere in the input (see :mod:`bansos_cli.validate.facts`);
+    None: decided on ``frame``."""
     cols = set(frame.columns)
     out = frame.with_row_index(RID)
     builds: dict[str, casts.Build] = {}
@@ -271,7 +280,10 @@ def typed_columns(frame: pl.DataFrame, *, reference: dt.date) -> pl.DataFrame:
     for col in DATE_COLUMNS:
         if col in cols:
             state = f"_s_{col}"
-            if (out.get_column(state) == casts.DATE_SWAPPED).any():
+            if swapped is not None:
+                known = pl.col(SOURCE).is_in(list(swapped.get(col, ())))
+                out = casts.resolve_ambiguous(out.lazy(), state, SOURCE, swapped=known).collect()
+            elif (out.get_column(state) == casts.DATE_SWAPPED).any():
                 out = casts.resolve_ambiguous(out.lazy(), state, SOURCE).collect()
             else:  # no month/day value anywhere: nothing is ambiguous
                 out = out.drop(f"{state}_both")
