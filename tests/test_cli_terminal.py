@@ -63,7 +63,7 @@ def test_nothing_is_cut_at_80_columns(outputs, name: str) -> None:
     text = outputs[name].stdout
     assert text.strip()
     assert "…" not in text
-    assert max(len(line) for line in text.splitlines()) <= 80 or name == "run_text"
+    assert max(len(line) for line in text.splitlines()) <= 80
 
 
 def test_the_per_file_table_keeps_every_column(outputs) -> None:

@@ -316,7 +316,8 @@ def _render(result: RunResult, lang: str) -> None:
                     month=format_rupiah(money["amount_month"], lang),
                     year=format_rupiah(money["amount_year"], lang),
                 )
-                console.print(f" {program.program.name}: {paid}", soft_wrap=True)
+                # wrapped at the terminal's width by words, like check's line
+                console.print(f" {program.program.name}: {paid}", markup=False)
     if result.reconcile_summary is not None:
         rec = result.reconcile_summary
         table = new_table(label("LABEL_RECONCILIATION"))
