@@ -279,6 +279,7 @@ def dedup_frame(
     # thread while the blocking and the comparisons run (polars and rapidfuzz release the GIL).
     pool = ThreadPoolExecutor(max_workers=1)
     u_job = pool.submit(estimate_u, prepared, config.model.u_sample_pairs, config.model.seed)
+    pool.shutdown(wait=False)  # the one job still runs; its thread ends with it
 
     step("blok")
     sources = int(prepared["source"].n_unique())
@@ -307,7 +308,6 @@ def dedup_frame(
 
     step("model")
     u = u_job.result()
-    pool.shutdown()
     model = fit(
         levels,
         u,
