@@ -10,6 +10,7 @@ many rows were in capped blocks.
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import polars as pl
@@ -18,6 +19,9 @@ from bansos_cli.core import names
 from bansos_cli.dedup.compare import IDENTITY_FIELDS
 from bansos_cli.dedup.config import Blocking
 from bansos_cli.dedup.fields import RID
+
+_KEY_WORKERS = 2
+"""Blocking keys paired at once."""
 
 
 @dataclass(frozen=True)
@@ -305,11 +309,18 @@ def candidate_pairs(
     no_nik = prepared["nik"].is_null()
     base = _base(prepared)
     sort_keys = prepared["name_key"]
-    for key in settings.keys:
+
+    def for_key(key: str) -> tuple[pl.DataFrame, dict[str, int]]:
         spec = KEYS[key]
-        pairs, stats = _pairs_for_key(
+        return _pairs_for_key(
             spec.values(base), sort_keys, settings, no_nik if spec.without_nik else None
         )
+
+    # The keys are independent, and much of their work (group-bys, joins of one block
+    # column) keeps one core busy: two keys are paired at a time (polars releases the GIL).
+    with ThreadPoolExecutor(max_workers=_KEY_WORKERS) as pool:
+        per_key = list(pool.map(for_key, settings.keys))
+    for key, (pairs, stats) in zip(settings.keys, per_key, strict=True):
         if source is not None:
             i, j = _unpacked(pairs["pair"])
             pairs = pairs.filter(source.gather(i) != source.gather(j))

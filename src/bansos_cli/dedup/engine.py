@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -274,6 +275,12 @@ def dedup_frame(
     meta = meta_columns(frame)
     n = prepared.height
 
+    # u comes from random record pairs, not from the candidates: it is estimated on a second
+    # thread while the blocking and the comparisons run (polars and rapidfuzz release the GIL).
+    pool = ThreadPoolExecutor(max_workers=1)
+    u_job = pool.submit(estimate_u, prepared, config.model.u_sample_pairs, config.model.seed)
+    pool.shutdown(wait=False)  # the one job still runs; its thread ends with it
+
     step("blok")
     sources = int(prepared["source"].n_unique())
     across_only = config.mode == "link"
@@ -300,7 +307,7 @@ def dedup_frame(
     levels = compare_candidates(prepared, pairs)
 
     step("model")
-    u = estimate_u(prepared, config.model.u_sample_pairs, config.model.seed)
+    u = u_job.result()
     model = fit(
         levels,
         u,

@@ -9,6 +9,7 @@ or null; two-digit years are read as 19yy, since there is no reference date here
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 import polars as pl
 
@@ -18,6 +19,9 @@ from bansos_cli.core.errors import OptionError
 from bansos_cli.core.nik import clean_id, is_id_shape
 from bansos_cli.core.vocabulary import RID
 from bansos_cli.dedup.config import DedupConfig, FieldMap
+
+_WORKERS = 4
+"""Threads building the independent keys of :func:`prepare` at once."""
 
 
 def resolve_column(frame: pl.DataFrame, wanted: str | None) -> str | None:
@@ -134,35 +138,24 @@ def prepare(frame: pl.DataFrame, config: DedupConfig) -> pl.DataFrame:
         _text(frame, col["no_identitas"]).alias("_id"),
         (pl.col(SOURCE).cast(pl.String) if SOURCE in frame.columns else pl.lit("")).alias("source"),
     )
-    # Dates, codes and places repeat a lot: each distinct value is read once.
-    keys = casts.per_distinct(
-        raw,
-        {
-            "_lahir": casts.date_build(
-                "_lahir", date_name="dob", state_name=None, reference=casts.TWENTIETH_CENTURY
-            ),
-            "_jk": _build("_jk", "sex", casts.parse_sex),
-            "_tempat": _build(
-                "_tempat", "place_key", lambda e: names.fold_spelling_expr(_upper_key(e))
-            ),
-            "_kab": _build("_kab", "kab_key", _upper_key),
-            "_kec": _build("_kec", "kec_key", _upper_key),
-            "_desa": _build("_desa", "desa_key", _upper_key),
-            "_kerja": _build("_kerja", "job_key", _upper_key),
-            "_hub": _build("_hub", "is_head", _head_expr),
-            "_alamat": _build("_alamat", "addr_key", _address_key),
-            "_pos": _build("_pos", "pos_key", _digits_key),
-            "_id": _build("_id", "id_key", _id_key),
-        },
-    )
-    raw = raw.with_columns(
-        _clean_ids(raw, "_nik").alias("nik"), _clean_ids(raw, "_kk").alias("kk"), *keys
-    )
-    # Each distinct name and mother's name is normalised once.
-    by_name = _with_name_info(names.name_parts(_distinct(raw, "_nama"), "_nama"), raw)
-    by_mother = names.name_keys(_distinct(raw, "_ibu"), "_ibu", "mother_key")
+    # The keys below are independent of each other, and polars releases the GIL: they are
+    # built side by side (most of this work runs on one core each).
+    with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
+        # Each distinct name and mother's name is normalised once.
+        by_name_job = pool.submit(
+            lambda: _with_name_info(names.name_parts(_distinct(raw, "_nama"), "_nama"), raw)
+        )
+        by_mother_job = pool.submit(
+            lambda: names.name_keys(_distinct(raw, "_ibu"), "_ibu", "mother_key")
+        )
+        nik_job = pool.submit(_clean_ids, raw, "_nik")
+        kk_job = pool.submit(_clean_ids, raw, "_kk")
+        keys = _distinct_keys(raw)
+        keyed = raw.with_columns(nik_job.result().alias("nik"), kk_job.result().alias("kk"), *keys)
+        by_name = by_name_job.result()
+        by_mother = by_mother_job.result()
     prepared = (
-        raw.join(by_name, on="_nama", how="left", nulls_equal=True, maintain_order="left")
+        keyed.join(by_name, on="_nama", how="left", nulls_equal=True, maintain_order="left")
         .join(by_mother, on="_ibu", how="left", nulls_equal=True, maintain_order="left")
         .select(
             RID,
@@ -198,6 +191,33 @@ def prepare(frame: pl.DataFrame, config: DedupConfig) -> pl.DataFrame:
         .select(pl.exclude("name_info"), pl.col("name_info").fill_null(0.0))
     )
     return prepared
+
+
+def _distinct_keys(raw: pl.DataFrame) -> pl.DataFrame:
+    """Birth dates, sex codes, places, occupations, addresses, postcodes and identifiers.
+
+    Dates, codes and places repeat a lot: each distinct value is read once.
+    """
+    return casts.per_distinct(
+        raw,
+        {
+            "_lahir": casts.date_build(
+                "_lahir", date_name="dob", state_name=None, reference=casts.TWENTIETH_CENTURY
+            ),
+            "_jk": _build("_jk", "sex", casts.parse_sex),
+            "_tempat": _build(
+                "_tempat", "place_key", lambda e: names.fold_spelling_expr(_upper_key(e))
+            ),
+            "_kab": _build("_kab", "kab_key", _upper_key),
+            "_kec": _build("_kec", "kec_key", _upper_key),
+            "_desa": _build("_desa", "desa_key", _upper_key),
+            "_kerja": _build("_kerja", "job_key", _upper_key),
+            "_hub": _build("_hub", "is_head", _head_expr),
+            "_alamat": _build("_alamat", "addr_key", _address_key),
+            "_pos": _build("_pos", "pos_key", _digits_key),
+            "_id": _build("_id", "id_key", _id_key),
+        },
+    )
 
 
 def _build(column: str, target: str, key: Callable[[pl.Expr], pl.Expr]) -> casts.Build:
