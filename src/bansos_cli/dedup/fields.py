@@ -119,35 +119,43 @@ def prepare(frame: pl.DataFrame, config: DedupConfig) -> pl.DataFrame:
     col = {name: resolve_column(frame, getattr(fields, name)) for name in FieldMap.model_fields}
     if col["nama"] is None:
         raise OptionError.of("DEDUP_NO_NAME_COLUMN", column=fields.nama)
-    raw = frame.select(
-        pl.int_range(pl.len(), dtype=pl.UInt32).alias(RID),
-        _text(frame, col["nik"]).alias("_nik"),
-        _text(frame, col["no_kk"]).alias("_kk"),
+    # The names are the longest of the independent keys: they start from the two name
+    # columns alone, beside the select of every other field (the address join, the casts).
+    spelled = frame.select(
         pl.col(col["nama"]).cast(pl.String).alias("_nama"),
         _text(frame, col["nama_ibu_kandung"]).alias("_ibu"),
-        _text(frame, col["tanggal_lahir"]).alias("_lahir"),
-        _text(frame, col["jenis_kelamin"]).alias("_jk"),
-        _text(frame, col["tempat_lahir"]).alias("_tempat"),
-        _text(frame, col["kabupaten"]).alias("_kab"),
-        _text(frame, col["kecamatan"]).alias("_kec"),
-        _text(frame, col["desa"]).alias("_desa"),
-        _text(frame, col["hubungan_keluarga"]).alias("_hub"),
-        _text(frame, col["pekerjaan"]).alias("_kerja"),
-        _address(frame, col).alias("_alamat"),
-        _text(frame, col["kode_pos"]).alias("_pos"),
-        _text(frame, col["no_identitas"]).alias("_id"),
-        (pl.col(SOURCE).cast(pl.String) if SOURCE in frame.columns else pl.lit("")).alias("source"),
     )
-    # The keys below are independent of each other, and polars releases the GIL: they are
-    # built side by side (most of this work runs on one core each).
     with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
         # Each distinct name and mother's name is normalised once.
         by_name_job = pool.submit(
-            lambda: _with_name_info(names.name_parts(_distinct(raw, "_nama"), "_nama"), raw)
+            lambda: _with_name_info(names.name_parts(_distinct(spelled, "_nama"), "_nama"), spelled)
         )
         by_mother_job = pool.submit(
-            lambda: names.name_keys(_distinct(raw, "_ibu"), "_ibu", "mother_key")
+            lambda: names.name_keys(_distinct(spelled, "_ibu"), "_ibu", "mother_key")
         )
+        raw = frame.select(
+            pl.int_range(pl.len(), dtype=pl.UInt32).alias(RID),
+            _text(frame, col["nik"]).alias("_nik"),
+            _text(frame, col["no_kk"]).alias("_kk"),
+            pl.col(col["nama"]).cast(pl.String).alias("_nama"),
+            _text(frame, col["nama_ibu_kandung"]).alias("_ibu"),
+            _text(frame, col["tanggal_lahir"]).alias("_lahir"),
+            _text(frame, col["jenis_kelamin"]).alias("_jk"),
+            _text(frame, col["tempat_lahir"]).alias("_tempat"),
+            _text(frame, col["kabupaten"]).alias("_kab"),
+            _text(frame, col["kecamatan"]).alias("_kec"),
+            _text(frame, col["desa"]).alias("_desa"),
+            _text(frame, col["hubungan_keluarga"]).alias("_hub"),
+            _text(frame, col["pekerjaan"]).alias("_kerja"),
+            _address(frame, col).alias("_alamat"),
+            _text(frame, col["kode_pos"]).alias("_pos"),
+            _text(frame, col["no_identitas"]).alias("_id"),
+            (pl.col(SOURCE).cast(pl.String) if SOURCE in frame.columns else pl.lit("")).alias(
+                "source"
+            ),
+        )
+        # The keys below are independent of each other, and polars releases the GIL: they are
+        # built side by side (most of this work runs on one core each).
         nik_job = pool.submit(_clean_ids, raw, "_nik")
         kk_job = pool.submit(_clean_ids, raw, "_kk")
         keys = _distinct_keys(raw)
