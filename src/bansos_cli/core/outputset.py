@@ -66,6 +66,21 @@ CSV_FORMULAS = ("neutralise", "keep")
 LAST = ("summary.json",)
 """Files moved into place last: a reader that finds the new summary finds the whole set."""
 
+
+def check_csv_formulas(value: str) -> str:
+    """``value`` if it is one of :data:`CSV_FORMULAS`, else the one-line option error."""
+    if value not in CSV_FORMULAS:
+        from bansos_cli.core.errors import OptionError
+
+        raise OptionError.of(
+            "CLI_BAD_CHOICE",
+            option="--csv-formulas",
+            value=value,
+            allowed=", ".join(CSV_FORMULAS),
+        )
+    return value
+
+
 # an old-style temporary file of core.files.atomic_path (".records.parquet.k3j_9x2a.tmp")
 _STALE_TMP = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")
 
@@ -359,15 +374,7 @@ def output_set(
     if folder is None:
         yield None
         return
-    if csv_formulas not in CSV_FORMULAS:
-        from bansos_cli.core.errors import OptionError
-
-        raise OptionError.of(
-            "CLI_BAD_CHOICE",
-            option="--csv-formulas",
-            value=csv_formulas,
-            allowed=", ".join(CSV_FORMULAS),
-        )
+    check_csv_formulas(csv_formulas)
     given = Path(folder)
     files = refuse_input_overwrite(given, inputs)
     resolved = _resolved(given)

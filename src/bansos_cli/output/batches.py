@@ -17,9 +17,8 @@ from bansos_cli.output.writers import (
     ZSTD_LEVEL,
     _check_formats,
     _csv_policy,
-    _csv_ready,
     _target,
-    neutralise_formulas,
+    csv_frame,
 )
 
 
@@ -80,8 +79,7 @@ class BatchTableWriter:
                 )
 
     def _csv(self, frame: pl.DataFrame, key: tuple[str, str]) -> pl.DataFrame:
-        ready = _csv_ready(frame)
-        return neutralise_formulas(ready) if self._policies[key] == "neutralise" else ready
+        return csv_frame(frame, self._policies[key])
 
     def __exit__(
         self,

@@ -16,7 +16,7 @@ import polars as pl
 
 from bansos_cli.core.errors import OptionError
 from bansos_cli.core.files import atomic_path
-from bansos_cli.core.outputset import CSV_FORMULAS, active_set
+from bansos_cli.core.outputset import active_set, check_csv_formulas
 from bansos_cli.core.vocabulary import is_internal
 
 FORMATS: tuple[str, ...] = ("parquet", "csv")
@@ -67,18 +67,18 @@ def neutralise_formulas(frame: pl.DataFrame) -> pl.DataFrame:
     return out.rename(renamed) if renamed else out
 
 
+def csv_frame(frame: pl.DataFrame, csv_formulas: str) -> pl.DataFrame:
+    """``frame`` as a CSV file holds it: nested values flattened (:func:`_csv_ready`) and,
+    unless ``csv_formulas`` is ``"keep"``, formula cells neutralised."""
+    ready = _csv_ready(frame)
+    return neutralise_formulas(ready) if csv_formulas == "neutralise" else ready
+
+
 def _csv_policy(target: Path, csv_formulas: str | None) -> str:
     if csv_formulas is None:
         owner = active_set(target)
         return owner.csv_formulas if owner is not None else "neutralise"
-    if csv_formulas not in CSV_FORMULAS:
-        raise OptionError.of(
-            "CLI_BAD_CHOICE",
-            option="--csv-formulas",
-            value=csv_formulas,
-            allowed=", ".join(CSV_FORMULAS),
-        )
-    return csv_formulas
+    return check_csv_formulas(csv_formulas)
 
 
 FrameSource = pl.DataFrame | Callable[[], pl.DataFrame]
@@ -100,10 +100,7 @@ def _write_file(frame: pl.DataFrame, tmp: Path, fmt: str, csv_formulas: str) -> 
     if fmt == "parquet":
         frame.write_parquet(tmp, compression="zstd", compression_level=ZSTD_LEVEL, statistics=True)
     else:
-        frame = _csv_ready(frame)
-        if csv_formulas == "neutralise":
-            frame = neutralise_formulas(frame)
-        frame.write_csv(tmp, date_format="%Y-%m-%d")
+        csv_frame(frame, csv_formulas).write_csv(tmp, date_format="%Y-%m-%d")
 
 
 def _target(path_stem: Path, fmt: str) -> Path:
